@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Targets follow the dependency order of `DESIGN.md`: each target only imports targets above it.
+let package = Package(
+    name: "CLIPKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "CLIPKitEngine", targets: ["Tensor", "Autograd", "Checkpoint", "Imaging"]),
+        .executable(name: "clipkit", targets: ["clipkit"]),
+        .executable(name: "clipkit-bench", targets: ["ClipkitBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System-library shims.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CCodecs", path: "Sources/CCodecs"),
+
+        // Engine.
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Autograd", dependencies: ["Tensor"]),
+        .target(name: "Checkpoint", dependencies: ["Tensor", "CCodecs"]),
+        .target(name: "Imaging", dependencies: ["Tensor", "CCodecs"]),
+
+        // Command-line tools.
+        .executableTarget(
+            name: "clipkit",
+            dependencies: [
+                "Tensor", "Autograd", "Checkpoint", "Imaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "ClipkitBench",
+            dependencies: [
+                "Tensor", "Autograd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Tests.
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Checkpoint"], path: "Tests/TensorTests"),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Tensor", "Checkpoint"], path: "Tests/AutogradTests"),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor"], path: "Tests/ImagingTests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,2 @@
+// The Autograd target: reverse-mode tape over Tensor operations.
+import Tensor

@@ -1,0 +1,6 @@
+// Image codecs (libjpeg-turbo's TurboJPEG API, libpng's simplified API, libwebp) and zlib,
+// used for deflated entries of zip archives.
+#include <turbojpeg.h>
+#include <png.h>
+#include <webp/decode.h>
+#include <zlib.h>

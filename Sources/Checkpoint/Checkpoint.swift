@@ -1,0 +1,2 @@
+// The Checkpoint target: safetensors and PyTorch checkpoint formats.
+import Tensor

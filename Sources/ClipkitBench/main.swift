@@ -1,0 +1,1 @@
+print("clipkit-bench: nothing to measure yet")

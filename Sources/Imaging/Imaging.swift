@@ -1,0 +1,2 @@
+// The Imaging target: decoding, Pillow-exact resampling, crops and normalisation.
+import Tensor

@@ -1,0 +1,51 @@
+import CBLAS
+import Foundation
+
+/// The one threading policy of CLIPKit's numeric code.
+///
+/// - Our own loops split work with `DispatchQueue.concurrentPerform` (about 1 µs per parallel
+///   region) into at most `ThreadPolicy.threadCount` chunks, and only when the work is larger than
+///   `minimumParallelWork` scalar operations; smaller work runs on the calling thread.
+/// - OpenBLAS gets the same thread count explicitly through `openblas_set_num_threads`, so the two
+///   pools never oversubscribe the cores. Our loops never call BLAS from inside a parallel region
+///   with more than one thread of BLAS: batched matrix products run one BLAS call at a time.
+/// - The count defaults to the number of active processors and can be set with the environment
+///   variable `CLIPKIT_NUM_THREADS` or by assigning `ThreadPolicy.threadCount`.
+public enum ThreadPolicy {
+    nonisolated(unsafe) private static var storedThreadCount: Int = {
+        let environment = ProcessInfo.processInfo.environment["CLIPKIT_NUM_THREADS"].flatMap { Int($0) }
+        let count = max(1, environment ?? ProcessInfo.processInfo.activeProcessorCount)
+        openblas_set_num_threads(Int32(count))
+        return count
+    }()
+
+    /// Threads used by our loops and by BLAS.
+    public static var threadCount: Int {
+        get { storedThreadCount }
+        set {
+            storedThreadCount = max(1, newValue)
+            openblas_set_num_threads(Int32(storedThreadCount))
+        }
+    }
+
+    /// Below this many scalar operations a loop is not worth splitting.
+    public static let minimumParallelWork = 32_768
+
+    /// Runs `body(range)` over disjoint chunks covering `0..<count`, in parallel when the total
+    /// `workPerItem * count` is large enough to pay for it.
+    @inlinable
+    public static func parallelFor(_ count: Int, workPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
+        if count <= 0 { return }
+        let threads = threadCount
+        if threads == 1 || count == 1 || count * max(workPerItem, 1) < minimumParallelWork {
+            body(0..<count)
+            return
+        }
+        let chunks = min(threads, count)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = count * chunk / chunks
+            let end = count * (chunk + 1) / chunks
+            if start < end { body(start..<end) }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct CLIPKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "clipkit", abstract: "CLIPKit")
+}

