@@ -39,10 +39,11 @@ let package = Package(
             ]),
 
         // Tests.
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Checkpoint"], path: "Tests/TensorTests"),
-        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Tensor", "Checkpoint"], path: "Tests/AutogradTests"),
-        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor"], path: "Tests/ImagingTests"),
+        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorTests", dependencies: ["TestSupport", "Tensor", "Checkpoint"], path: "Tests/TensorTests"),
+        .testTarget(name: "AutogradTests", dependencies: ["TestSupport", "Autograd", "Tensor", "Checkpoint"], path: "Tests/AutogradTests"),
+        .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
+        .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
     ],
     swiftLanguageModes: [.v5]
 )
