@@ -102,7 +102,7 @@ extension Tensor {
     /// Maps a possibly negative axis into `0..<rank`.
     public func normalizedAxis(_ axis: Int) -> Int {
         let result = axis < 0 ? axis + rank : axis
-        precondition(result >= 0 && result < max(rank, 1), "axis \(axis) out of range for shape \(shape)")
+        precondition(result >= 0 && result < Swift.max(rank, 1), "axis \(axis) out of range for shape \(shape)")
         return result
     }
 

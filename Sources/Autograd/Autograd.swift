@@ -1,2 +1,0 @@
-// The Autograd target: reverse-mode tape over Tensor operations.
-import Tensor

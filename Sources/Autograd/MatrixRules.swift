@@ -1,0 +1,41 @@
+import Tensor
+
+extension Variable {
+    /// op(A)·op(B) (see `Tensor.matmul`). For C = A·B: ∂A = ∂C·Bᵀ, ∂B = Aᵀ·∂C, with the
+    /// transposes folded into the BLAS calls and a shared `b` summed over the batch.
+    public static func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, transposeB: Bool = false) -> Variable {
+        let result = Tensor.matmul(a.value, b.value, transposeA: transposeA, transposeB: transposeB)
+        return Variable(result, operation: "matmul", inputs: [a, b]) { gradient in
+            var gradientA: Tensor?, gradientB: Tensor?
+            if a.requiresGradient {
+                precondition(!(transposeA && b.value.rank == 2 && a.value.rank > 2),
+                             "matmul with a shared B and transposed A has no backward rule")
+                gradientA = transposeA
+                    ? Tensor.matmul(b.value, gradient, transposeA: transposeB, transposeB: true)   // (op(B)·∂Cᵀ)
+                    : Tensor.matmul(gradient, b.value, transposeB: !transposeB)                    // ∂C·op(B)ᵀ
+            }
+            if b.requiresGradient {
+                if b.value.rank == 2 && a.value.rank > 2 {
+                    // Shared B: flatten the batch into rows, then one product.
+                    let rowsA = a.value.reshaped([-1, a.shape[a.shape.count - 1]])
+                    let rowsGradient = gradient.reshaped([-1, gradient.shape[gradient.shape.count - 1]])
+                    gradientB = transposeB
+                        ? Tensor.matmul(rowsGradient, rowsA, transposeA: true)   // ∂Cᵀ·A
+                        : Tensor.matmul(rowsA, rowsGradient, transposeA: true)   // Aᵀ·∂C
+                } else {
+                    gradientB = transposeB
+                        ? Tensor.matmul(gradient, a.value, transposeA: true, transposeB: transposeA)
+                        : Tensor.matmul(a.value, gradient, transposeA: !transposeA)
+                }
+            }
+            return [gradientA, gradientB]
+        }
+    }
+
+    /// x·Wᵀ + b with PyTorch's Linear layout (`weight` is `[outFeatures, inFeatures]`).
+    public static func linear(_ input: Variable, weight: Variable, bias: Variable?) -> Variable {
+        let product = matmul(input, weight, transposeB: true)
+        guard let bias else { return product }
+        return product + bias
+    }
+}

@@ -1,0 +1,214 @@
+/// Geometry of a 2-D convolution or pooling window over `[batch, channels, height, width]`.
+public struct Convolution2DGeometry: Equatable, Sendable {
+    public var kernelHeight: Int, kernelWidth: Int
+    public var strideHeight: Int, strideWidth: Int
+    public var paddingHeight: Int, paddingWidth: Int
+    public var dilationHeight: Int, dilationWidth: Int
+
+    public init(kernel: (Int, Int), stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+                dilation: (Int, Int) = (1, 1)) {
+        (kernelHeight, kernelWidth) = kernel
+        (strideHeight, strideWidth) = stride
+        (paddingHeight, paddingWidth) = padding
+        (dilationHeight, dilationWidth) = dilation
+        precondition(kernelHeight > 0 && kernelWidth > 0 && strideHeight > 0 && strideWidth > 0
+            && paddingHeight >= 0 && paddingWidth >= 0 && dilationHeight > 0 && dilationWidth > 0,
+            "invalid convolution geometry \(self)")
+    }
+
+    /// ⌊(size + 2·padding − dilation·(kernel − 1) − 1)/stride⌋ + 1 for each spatial axis.
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        let outputHeight = (height + 2 * paddingHeight - dilationHeight * (kernelHeight - 1) - 1) / strideHeight + 1
+        let outputWidth = (width + 2 * paddingWidth - dilationWidth * (kernelWidth - 1) - 1) / strideWidth + 1
+        precondition(outputHeight > 0 && outputWidth > 0, "window \(self) does not fit a \(height)×\(width) input")
+        return (outputHeight, outputWidth)
+    }
+
+    /// True when the window is a plain 1×1 stride-1 unpadded kernel (a matrix product).
+    var isPointwise: Bool {
+        kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1
+            && paddingHeight == 0 && paddingWidth == 0
+    }
+}
+
+extension Tensor {
+    /// 2-D cross-correlation as in PyTorch's `Conv2d`: input `[batch, inChannels, height, width]`,
+    /// weight `[outChannels, inChannels/groups, kernelHeight, kernelWidth]`, optional bias
+    /// `[outChannels]`. Lowered to im2col + one GEMM per image and group; depthwise convolutions
+    /// (groups = inChannels = outChannels) run a direct loop instead.
+    public static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry: Convolution2DGeometry,
+                              groups: Int = 1) -> Tensor {
+        precondition(input.rank == 4 && weight.rank == 4, "conv2d needs 4-D input and weight, got \(input.shape), \(weight.shape)")
+        let (batch, inChannels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let outChannels = weight.shape[0]
+        precondition(groups > 0 && inChannels % groups == 0 && outChannels % groups == 0
+            && weight.shape[1] == inChannels / groups
+            && weight.shape[2] == geometry.kernelHeight && weight.shape[3] == geometry.kernelWidth,
+            "conv2d weight \(weight.shape) does not fit input \(input.shape) with \(groups) groups")
+        let (outputHeight, outputWidth) = geometry.outputSize(height: height, width: width)
+        if groups == inChannels && outChannels == inChannels {
+            return depthwiseConv2d(input, weight: weight, bias: bias, geometry: geometry)
+        }
+        let groupIn = inChannels / groups, groupOut = outChannels / groups
+        let patch = groupIn * geometry.kernelHeight * geometry.kernelWidth
+        let positions = outputHeight * outputWidth
+        let output = Tensor(shape: [batch, outChannels, outputHeight, outputWidth]) { output in
+            let destination = output.baseAddress!
+            var columns = [Float](repeating: 0, count: geometry.isPointwise ? 0 : patch * positions)
+            for image in 0..<batch {
+                for group in 0..<groups {
+                    let source = input.pointer + (image * inChannels + group * groupIn) * height * width
+                    let weights = weight.pointer + group * groupOut * patch
+                    let result = destination + (image * outChannels + group * groupOut) * positions
+                    if geometry.isPointwise {
+                        sgemm(weights, source, result, m: groupOut, n: positions, k: patch,
+                              lda: patch, ldb: positions, transposeA: false, transposeB: false)
+                    } else {
+                        columns.withUnsafeMutableBufferPointer { buffer in
+                            im2col(source, channels: groupIn, height: height, width: width, geometry: geometry,
+                                   outputHeight: outputHeight, outputWidth: outputWidth, columns: buffer.baseAddress!)
+                            sgemm(weights, buffer.baseAddress!, result, m: groupOut, n: positions, k: patch,
+                                  lda: patch, ldb: positions, transposeA: false, transposeB: false)
+                        }
+                    }
+                }
+            }
+        }
+        guard let bias else { return output }
+        return output.channelAffine(scale: [Float](repeating: 1, count: outChannels), shift: bias.scalars)
+    }
+
+    /// Depthwise convolution: each channel is filtered by its own kernel.
+    static func depthwiseConv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Convolution2DGeometry) -> Tensor {
+        let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (outputHeight, outputWidth) = g.outputSize(height: height, width: width)
+        let source = input.pointer, kernels = weight.pointer, biases = bias?.pointer
+        let kernelSize = g.kernelHeight * g.kernelWidth
+        return Tensor(shape: [batch, channels, outputHeight, outputWidth]) { output in
+            let destination = output.baseAddress!
+            ThreadPolicy.parallelFor(batch * channels, workPerItem: outputHeight * outputWidth * kernelSize) { range in
+                for plane in range {
+                    let channel = plane % channels
+                    let inputPlane = source + plane * height * width
+                    let kernel = kernels + channel * kernelSize
+                    let outputPlane = destination + plane * outputHeight * outputWidth
+                    let initial = biases?[channel] ?? 0
+                    for outputRow in 0..<outputHeight {
+                        for outputColumn in 0..<outputWidth {
+                            var total = initial
+                            for kernelRow in 0..<g.kernelHeight {
+                                let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow * g.dilationHeight
+                                if row < 0 || row >= height { continue }
+                                for kernelColumn in 0..<g.kernelWidth {
+                                    let column = outputColumn * g.strideWidth - g.paddingWidth + kernelColumn * g.dilationWidth
+                                    if column < 0 || column >= width { continue }
+                                    total += inputPlane[row * width + column] * kernel[kernelRow * g.kernelWidth + kernelColumn]
+                                }
+                            }
+                            outputPlane[outputRow * outputWidth + outputColumn] = total
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Unfolds `[channels, height, width]` into `[channels·kh·kw, outputHeight·outputWidth]` patch columns.
+    static func im2col(_ source: UnsafePointer<Float>, channels: Int, height: Int, width: Int,
+                       geometry g: Convolution2DGeometry, outputHeight: Int, outputWidth: Int,
+                       columns: UnsafeMutablePointer<Float>) {
+        let positions = outputHeight * outputWidth
+        let rows = channels * g.kernelHeight * g.kernelWidth
+        ThreadPolicy.parallelFor(rows, workPerItem: positions) { range in
+            for patchRow in range {
+                let kernelColumn = patchRow % g.kernelWidth
+                let kernelRow = (patchRow / g.kernelWidth) % g.kernelHeight
+                let channel = patchRow / (g.kernelWidth * g.kernelHeight)
+                let plane = source + channel * height * width
+                let target = columns + patchRow * positions
+                for outputRow in 0..<outputHeight {
+                    let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow * g.dilationHeight
+                    let line = target + outputRow * outputWidth
+                    if row < 0 || row >= height {
+                        line.initialize(repeating: 0, count: outputWidth)
+                        continue
+                    }
+                    for outputColumn in 0..<outputWidth {
+                        let column = outputColumn * g.strideWidth - g.paddingWidth + kernelColumn * g.dilationWidth
+                        line[outputColumn] = column >= 0 && column < width ? plane[row * width + column] : 0
+                    }
+                }
+            }
+        }
+    }
+
+    /// Folds patch columns back, summing overlaps (the adjoint of `im2col`) into `image`.
+    static func col2im(_ columns: UnsafePointer<Float>, channels: Int, height: Int, width: Int,
+                       geometry g: Convolution2DGeometry, outputHeight: Int, outputWidth: Int,
+                       image: UnsafeMutablePointer<Float>) {
+        let positions = outputHeight * outputWidth
+        ThreadPolicy.parallelFor(channels, workPerItem: g.kernelHeight * g.kernelWidth * positions) { range in
+            for channel in range {
+                let plane = image + channel * height * width
+                for kernelRow in 0..<g.kernelHeight {
+                    for kernelColumn in 0..<g.kernelWidth {
+                        let patchRow = (channel * g.kernelHeight + kernelRow) * g.kernelWidth + kernelColumn
+                        let source = columns + patchRow * positions
+                        for outputRow in 0..<outputHeight {
+                            let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow * g.dilationHeight
+                            if row < 0 || row >= height { continue }
+                            for outputColumn in 0..<outputWidth {
+                                let column = outputColumn * g.strideWidth - g.paddingWidth + kernelColumn * g.dilationWidth
+                                if column >= 0 && column < width {
+                                    plane[row * width + column] += source[outputRow * outputWidth + outputColumn]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gradients of `conv2d` with respect to its input and weight, given the output gradient.
+    public static func conv2dBackward(input: Tensor, weight: Tensor, outputGradient: Tensor,
+                                      geometry g: Convolution2DGeometry, groups: Int = 1)
+        -> (input: Tensor, weight: Tensor) {
+        let (batch, inChannels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let outChannels = weight.shape[0]
+        let (outputHeight, outputWidth) = (outputGradient.shape[2], outputGradient.shape[3])
+        let groupIn = inChannels / groups, groupOut = outChannels / groups
+        let patch = groupIn * g.kernelHeight * g.kernelWidth
+        let positions = outputHeight * outputWidth
+        var inputGradient = Tensor(zeros: input.shape)
+        var weightGradient = Tensor(zeros: weight.shape)
+        var columns = [Float](repeating: 0, count: patch * positions)
+        inputGradient.withUnsafeMutableBufferPointer { inputBuffer in
+            weightGradient.withUnsafeMutableBufferPointer { weightBuffer in
+                columns.withUnsafeMutableBufferPointer { columnBuffer in
+                    for image in 0..<batch {
+                        for group in 0..<groups {
+                            let inputOffset = (image * inChannels + group * groupIn) * height * width
+                            let gradient = outputGradient.pointer + (image * outChannels + group * groupOut) * positions
+                            let weights = weight.pointer + group * groupOut * patch
+                            // dW[group] += dY · columnsᵀ
+                            im2col(input.pointer + inputOffset, channels: groupIn, height: height, width: width,
+                                   geometry: g, outputHeight: outputHeight, outputWidth: outputWidth,
+                                   columns: columnBuffer.baseAddress!)
+                            sgemm(gradient, columnBuffer.baseAddress!, weightBuffer.baseAddress! + group * groupOut * patch,
+                                  m: groupOut, n: patch, k: positions, lda: positions, ldb: positions,
+                                  transposeA: false, transposeB: true, beta: 1)
+                            // dColumns = W[group]ᵀ · dY, folded back into dX
+                            sgemm(weights, gradient, columnBuffer.baseAddress!, m: patch, n: positions, k: groupOut,
+                                  lda: patch, ldb: positions, transposeA: true, transposeB: false)
+                            col2im(columnBuffer.baseAddress!, channels: groupIn, height: height, width: width,
+                                   geometry: g, outputHeight: outputHeight, outputWidth: outputWidth,
+                                   image: inputBuffer.baseAddress! + inputOffset)
+                        }
+                    }
+                }
+            }
+        }
+        return (inputGradient, weightGradient)
+    }
+}

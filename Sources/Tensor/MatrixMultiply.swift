@@ -1,0 +1,67 @@
+import CBLAS
+
+extension Tensor {
+    /// Matrix product op(A)·op(B) through `cblas_sgemm`, where op transposes the last two axes
+    /// when asked.
+    ///
+    /// - `a`: `[batch…, m, k]` (or `[batch…, k, m]` with `transposeA`).
+    /// - `b`: `[k, n]` shared by every batch, or `[batch…, k, n]` with the same batch axes
+    ///   (`[…, n, k]` with `transposeB`).
+    /// - Returns `[batch…, m, n]`.
+    ///
+    /// A shared `b` with an untransposed `a` runs as one large product over all batch rows. A true
+    /// batch runs one BLAS call per matrix; small matrices (below OpenBLAS's own threading
+    /// threshold) are spread across our threads instead.
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        precondition(a.rank >= 2 && b.rank >= 2, "matmul needs rank ≥ 2, got \(a.shape) and \(b.shape)")
+        _ = ThreadPolicy.threadCount  // applies the BLAS thread count before the first call
+        let rowsA = a.shape[a.rank - 2], columnsA = a.shape[a.rank - 1]
+        let rowsB = b.shape[b.rank - 2], columnsB = b.shape[b.rank - 1]
+        let m = transposeA ? columnsA : rowsA, k = transposeA ? rowsA : columnsA
+        let kB = transposeB ? columnsB : rowsB, n = transposeB ? rowsB : columnsB
+        precondition(k == kB, "matmul inner sizes differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+        let batchShape = Array(a.shape.dropLast(2))
+        let batch = batchShape.reduce(1, *)
+        let sharedB = b.rank == 2
+        if !sharedB {
+            precondition(Array(b.shape.dropLast(2)) == batchShape, "matmul batch axes differ: \(a.shape) and \(b.shape)")
+        }
+        let pointerA = a.pointer, pointerB = b.pointer
+        return Tensor(shape: batchShape + [m, n]) { output in
+            let destination = output.baseAddress!
+            if m == 0 || n == 0 { return }
+            if k == 0 { destination.initialize(repeating: 0, count: output.count); return }
+            if sharedB && !transposeA {
+                sgemm(pointerA, pointerB, destination, m: batch * m, n: n, k: k,
+                      lda: columnsA, ldb: columnsB, transposeA: false, transposeB: transposeB)
+                return
+            }
+            let strideA = rowsA * columnsA, strideB = sharedB ? 0 : rowsB * columnsB
+            let multiply = { (index: Int) in
+                sgemm(pointerA + index * strideA, pointerB + index * strideB, destination + index * m * n,
+                      m: m, n: n, k: k, lda: columnsA, ldb: columnsB, transposeA: transposeA, transposeB: transposeB)
+            }
+            if m * n * k < 262_144 {
+                ThreadPolicy.parallelFor(batch, workPerItem: m * n * k) { range in range.forEach(multiply) }
+            } else {
+                (0..<batch).forEach(multiply)
+            }
+        }
+    }
+
+    /// C[m, n] = op(A)·op(B) for row-major matrices with leading dimensions `lda`, `ldb`.
+    @inline(__always)
+    static func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                      m: Int, n: Int, k: Int, lda: Int, ldb: Int, transposeA: Bool, transposeB: Bool,
+                      beta: Float = 0) {
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(n))
+    }
+
+    /// `x · Wᵀ + bias` with PyTorch's Linear layout: `weight` is `[outFeatures, inFeatures]`.
+    public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        let product = matmul(input, weight, transposeB: true)
+        guard let bias else { return product }
+        return product + bias
+    }
+}

@@ -1,0 +1,131 @@
+extension Tensor {
+    /// Max pooling over `[batch, channels, height, width]`; padded positions never win.
+    /// Also returns, for every output, the flat index of the winning input within its plane.
+    public static func maxPool2dWithIndices(_ input: Tensor, geometry g: Convolution2DGeometry) -> (output: Tensor, indices: [Int32]) {
+        precondition(input.rank == 4, "maxPool2d needs [batch, channels, height, width], got \(input.shape)")
+        let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (outputHeight, outputWidth) = g.outputSize(height: height, width: width)
+        var indices = [Int32](repeating: 0, count: batch * channels * outputHeight * outputWidth)
+        let source = input.pointer
+        let output = indices.withUnsafeMutableBufferPointer { indexBuffer in
+            let winners = indexBuffer.baseAddress!
+            return Tensor(shape: [batch, channels, outputHeight, outputWidth]) { output in
+                let destination = output.baseAddress!
+                ThreadPolicy.parallelFor(batch * channels, workPerItem: outputHeight * outputWidth * g.kernelHeight * g.kernelWidth) { range in
+                    for plane in range {
+                        let inputPlane = source + plane * height * width
+                        for outputRow in 0..<outputHeight {
+                            for outputColumn in 0..<outputWidth {
+                                var best = -Float.infinity, bestIndex = -1
+                                for kernelRow in 0..<g.kernelHeight {
+                                    let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow * g.dilationHeight
+                                    if row < 0 || row >= height { continue }
+                                    for kernelColumn in 0..<g.kernelWidth {
+                                        let column = outputColumn * g.strideWidth - g.paddingWidth + kernelColumn * g.dilationWidth
+                                        if column < 0 || column >= width { continue }
+                                        let value = inputPlane[row * width + column]
+                                        if value > best || bestIndex < 0 || value.isNaN { best = value; bestIndex = row * width + column }
+                                    }
+                                }
+                                let outputIndex = (plane * outputHeight + outputRow) * outputWidth + outputColumn
+                                destination[outputIndex] = best
+                                winners[outputIndex] = Int32(bestIndex)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (output, indices)
+    }
+
+    /// Max pooling (see `maxPool2dWithIndices`).
+    public static func maxPool2d(_ input: Tensor, geometry: Convolution2DGeometry) -> Tensor {
+        maxPool2dWithIndices(input, geometry: geometry).output
+    }
+
+    /// Routes each output gradient to the input position that won the max.
+    public static func maxPool2dBackward(outputGradient: Tensor, indices: [Int32], inputShape: [Int]) -> Tensor {
+        let planeSize = inputShape[2] * inputShape[3]
+        let outputPlane = outputGradient.shape[2] * outputGradient.shape[3]
+        var result = Tensor(zeros: inputShape)
+        let gradient = outputGradient.pointer
+        result.withUnsafeMutableBufferPointer { buffer in
+            for outputIndex in 0..<outputGradient.count {
+                let plane = outputIndex / outputPlane
+                buffer[plane * planeSize + Int(indices[outputIndex])] += gradient[outputIndex]
+            }
+        }
+        return result
+    }
+
+    /// Average pooling as PyTorch's `AvgPool2d`; with `countIncludingPadding` the divisor is the
+    /// full window, otherwise only the positions inside the input.
+    public static func averagePool2d(_ input: Tensor, geometry g: Convolution2DGeometry,
+                                     countIncludingPadding: Bool = true) -> Tensor {
+        precondition(input.rank == 4, "averagePool2d needs [batch, channels, height, width], got \(input.shape)")
+        let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (outputHeight, outputWidth) = g.outputSize(height: height, width: width)
+        let source = input.pointer
+        return Tensor(shape: [batch, channels, outputHeight, outputWidth]) { output in
+            let destination = output.baseAddress!
+            ThreadPolicy.parallelFor(batch * channels, workPerItem: outputHeight * outputWidth * g.kernelHeight * g.kernelWidth) { range in
+                for plane in range {
+                    let inputPlane = source + plane * height * width
+                    for outputRow in 0..<outputHeight {
+                        for outputColumn in 0..<outputWidth {
+                            var total: Float = 0
+                            let window = averagingWindow(g, height: height, width: width, outputRow: outputRow,
+                                                         outputColumn: outputColumn, countIncludingPadding: countIncludingPadding)
+                            for row in window.rows { for column in window.columns { total += inputPlane[row * width + column] } }
+                            destination[(plane * outputHeight + outputRow) * outputWidth + outputColumn] = total / window.divisor
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Spreads each output gradient evenly over its averaging window.
+    public static func averagePool2dBackward(outputGradient: Tensor, inputShape: [Int], geometry g: Convolution2DGeometry,
+                                             countIncludingPadding: Bool = true) -> Tensor {
+        let (height, width) = (inputShape[2], inputShape[3])
+        let (outputHeight, outputWidth) = (outputGradient.shape[2], outputGradient.shape[3])
+        var result = Tensor(zeros: inputShape)
+        let gradient = outputGradient.pointer
+        result.withUnsafeMutableBufferPointer { buffer in
+            for plane in 0..<(inputShape[0] * inputShape[1]) {
+                let inputPlane = buffer.baseAddress! + plane * height * width
+                for outputRow in 0..<outputHeight {
+                    for outputColumn in 0..<outputWidth {
+                        let window = averagingWindow(g, height: height, width: width, outputRow: outputRow,
+                                                     outputColumn: outputColumn, countIncludingPadding: countIncludingPadding)
+                        let share = gradient[(plane * outputHeight + outputRow) * outputWidth + outputColumn] / window.divisor
+                        for row in window.rows { for column in window.columns { inputPlane[row * width + column] += share } }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The in-bounds rows and columns of one averaging window and its divisor.
+    static func averagingWindow(_ g: Convolution2DGeometry, height: Int, width: Int, outputRow: Int, outputColumn: Int,
+                                countIncludingPadding: Bool) -> (rows: Range<Int>, columns: Range<Int>, divisor: Float) {
+        let rowStart = outputRow * g.strideHeight - g.paddingHeight
+        let columnStart = outputColumn * g.strideWidth - g.paddingWidth
+        let rowEnd = Swift.min(rowStart + g.kernelHeight, height + g.paddingHeight)
+        let columnEnd = Swift.min(columnStart + g.kernelWidth, width + g.paddingWidth)
+        let paddedCount = (rowEnd - rowStart) * (columnEnd - columnStart)
+        let rows = Swift.max(rowStart, 0)..<Swift.min(rowEnd, height)
+        let columns = Swift.max(columnStart, 0)..<Swift.min(columnEnd, width)
+        let divisor = countIncludingPadding ? paddedCount : rows.count * columns.count
+        return (rows, columns, Float(Swift.max(divisor, 1)))
+    }
+
+    /// Mean over the spatial axes: `[batch, channels, height, width]` → `[batch, channels]`.
+    public func globalAveragePool() -> Tensor {
+        precondition(rank == 4, "globalAveragePool needs [batch, channels, height, width], got \(shape)")
+        return reshaped([shape[0], shape[1], shape[2] * shape[3]]).mean(alongAxis: 2)
+    }
+}
