@@ -1,24 +1,22 @@
 extension Tensor {
     /// GELU with the exact Gaussian CDF, x·Φ(x) = x/2·(1 + erf(x/√2)) (Hendrycks & Gimpel 2016).
-    public func gelu() -> Tensor { map { 0.5 * $0 * (1 + FastMath.erf($0 * 0.707_106_781_186_547_5)) } }
+    public func gelu() -> Tensor { applying(ElementwiseFunctions.GELU.self) }
 
     /// GELU with the tanh approximation x/2·(1 + tanh(√(2/π)(x + 0.044715x³))).
-    public func geluTanh() -> Tensor {
-        map { 0.5 * $0 * (1 + FastMath.tanh(0.797_884_560_802_865_4 * ($0 + 0.044_715 * $0 * $0 * $0))) }
-    }
+    public func geluTanh() -> Tensor { applying(ElementwiseFunctions.GELUTanh.self) }
 
     /// QuickGELU x·σ(1.702x), the activation of OpenAI's CLIP checkpoints.
-    public func quickGELU() -> Tensor { map { $0 * FastMath.sigmoid(1.702 * $0) } }
+    public func quickGELU() -> Tensor { applying(ElementwiseFunctions.QuickGELU.self) }
 
     /// max(x, 0).
-    public func relu() -> Tensor { map { Swift.max($0, 0) } }
+    public func relu() -> Tensor { applying(ElementwiseFunctions.ReLU.self) }
 
     /// min(max(x, 0), 6), as in MobileNet/EfficientNet-Lite.
-    public func relu6() -> Tensor { map { Swift.min(Swift.max($0, 0), 6) } }
+    public func relu6() -> Tensor { applying(ElementwiseFunctions.ReLU6.self) }
 
     /// The logistic function σ(x) = 1/(1 + e⁻ˣ).
-    public func sigmoid() -> Tensor { map { FastMath.sigmoid($0) } }
+    public func sigmoid() -> Tensor { applying(ElementwiseFunctions.Sigmoid.self) }
 
     /// SiLU / swish x·σ(x).
-    public func silu() -> Tensor { map { $0 * FastMath.sigmoid($0) } }
+    public func silu() -> Tensor { applying(ElementwiseFunctions.SiLU.self) }
 }

@@ -1,80 +1,108 @@
 import Foundation
 
 extension Tensor {
-    /// Applies `operation` to every scalar, in parallel for large tensors.
+    /// Applies `F` to every scalar, vectorised and in parallel for large tensors.
+    @inlinable
+    public func applying<F: UnaryElementwiseFunction>(_ function: F.Type) -> Tensor {
+        let source = pointer
+        return Tensor(shape: shape) { output in
+            let destination = output.baseAddress!
+            ThreadPolicy.parallelFor(output.count, workPerItem: 8) { range in
+                Tensor.unaryKernel(F.self, source + range.lowerBound, destination + range.lowerBound, range.count)
+            }
+        }
+    }
+
+    @inlinable
+    static func unaryKernel<F: UnaryElementwiseFunction>(_: F.Type, _ source: UnsafePointer<Float>,
+                                                          _ destination: UnsafeMutablePointer<Float>, _ count: Int) {
+        for index in 0..<count { destination[index] = F.apply(source[index]) }
+    }
+
+    /// Applies an arbitrary closure to every scalar (not vectorised; prefer `applying(_:)` on hot paths).
     @inlinable
     public func map(_ operation: (Float) -> Float) -> Tensor {
         let source = pointer
         return Tensor(shape: shape) { output in
+            for index in 0..<output.count { output[index] = operation(source[index]) }
+        }
+    }
+
+    /// Combines two tensors elementwise with `F` and NumPy broadcasting.
+    @inlinable
+    public static func combining<F: BinaryElementwiseFunction>(_ a: Tensor, _ b: Tensor, _ function: F.Type) -> Tensor {
+        let pointerA = a.pointer, pointerB = b.pointer
+        let shape = a.shape == b.shape ? a.shape : Broadcasting.shape(a.shape, b.shape)
+        let count = shape.reduce(1, *)
+        let layout: BroadcastLayout
+        if a.shape == b.shape { layout = .same }
+        else if b.count == 1 && a.count == count { layout = .scalarB }
+        else if a.count == 1 && b.count == count { layout = .scalarA }
+        else if a.count == count && b.count > 0 && Array(shape.suffix(b.rank)) == b.shape { layout = .rowsOfB(b.count) }
+        else { layout = .general }
+        if case .general = layout {
+            let indexA = offsets(shape: shape, strides: Broadcasting.strides(of: a.shape, broadcastTo: shape))
+            let indexB = offsets(shape: shape, strides: Broadcasting.strides(of: b.shape, broadcastTo: shape))
+            return Tensor(shape: shape) { output in
+                for index in 0..<count { output[index] = F.apply(pointerA[indexA[index]], pointerB[indexB[index]]) }
+            }
+        }
+        return Tensor(shape: shape) { output in
             let destination = output.baseAddress!
-            withoutActuallyEscaping(operation) { operation in
-                ThreadPolicy.parallelFor(output.count, workPerItem: 4) { range in
-                    for index in range { destination[index] = operation(source[index]) }
+            ThreadPolicy.parallelFor(count, workPerItem: 2) { range in
+                let start = range.lowerBound, length = range.count
+                switch layout {
+                case .same:
+                    binaryKernel(F.self, pointerA + start, pointerB + start, destination + start, length)
+                case .scalarB:
+                    scalarKernel(F.self, pointerA + start, pointerB[0], destination + start, length, scalarFirst: false)
+                case .scalarA:
+                    scalarKernel(F.self, pointerB + start, pointerA[0], destination + start, length, scalarFirst: true)
+                case .rowsOfB(let rowLength):
+                    // Walk row segments so the inner loop is a contiguous pair of runs.
+                    var index = start
+                    while index < range.upperBound {
+                        let column = index % rowLength
+                        let run = Swift.min(rowLength - column, range.upperBound - index)
+                        binaryKernel(F.self, pointerA + index, pointerB + column, destination + index, run)
+                        index += run
+                    }
+                case .general:
+                    break
                 }
             }
         }
     }
 
-    /// Combines two tensors elementwise with broadcasting.
+    @usableFromInline
+    enum BroadcastLayout { case same, scalarA, scalarB, rowsOfB(Int), general }
+
+    @inlinable
+    static func binaryKernel<F: BinaryElementwiseFunction>(_: F.Type, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                                           _ destination: UnsafeMutablePointer<Float>, _ count: Int) {
+        for index in 0..<count { destination[index] = F.apply(a[index], b[index]) }
+    }
+
+    @inlinable
+    static func scalarKernel<F: BinaryElementwiseFunction>(_: F.Type, _ source: UnsafePointer<Float>, _ scalar: Float,
+                                                           _ destination: UnsafeMutablePointer<Float>, _ count: Int,
+                                                           scalarFirst: Bool) {
+        if scalarFirst {
+            for index in 0..<count { destination[index] = F.apply(scalar, source[index]) }
+        } else {
+            for index in 0..<count { destination[index] = F.apply(source[index], scalar) }
+        }
+    }
+
+    /// Combines two tensors elementwise with an arbitrary closure and broadcasting (not vectorised).
     @inlinable
     public static func zipWith(_ a: Tensor, _ b: Tensor, _ operation: (Float, Float) -> Float) -> Tensor {
+        let shape = Broadcasting.shape(a.shape, b.shape)
+        let indexA = offsets(shape: shape, strides: Broadcasting.strides(of: a.shape, broadcastTo: shape))
+        let indexB = offsets(shape: shape, strides: Broadcasting.strides(of: b.shape, broadcastTo: shape))
         let pointerA = a.pointer, pointerB = b.pointer
-        return withoutActuallyEscaping(operation) { operation in
-            if a.shape == b.shape {
-                return Tensor(shape: a.shape) { output in
-                    let destination = output.baseAddress!
-                    ThreadPolicy.parallelFor(output.count, workPerItem: 2) { range in
-                        for index in range { destination[index] = operation(pointerA[index], pointerB[index]) }
-                    }
-                }
-            }
-            let shape = Broadcasting.shape(a.shape, b.shape)
-            if b.count == 1 {
-                let scalar = pointerB[0]
-                return Tensor(shape: shape) { output in
-                    let destination = output.baseAddress!
-                    precondition(a.count == output.count)
-                    ThreadPolicy.parallelFor(output.count, workPerItem: 2) { range in
-                        for index in range { destination[index] = operation(pointerA[index], scalar) }
-                    }
-                }
-            }
-            if a.count == 1 {
-                let scalar = pointerA[0]
-                return Tensor(shape: shape) { output in
-                    let destination = output.baseAddress!
-                    precondition(b.count == output.count)
-                    ThreadPolicy.parallelFor(output.count, workPerItem: 2) { range in
-                        for index in range { destination[index] = operation(scalar, pointerB[index]) }
-                    }
-                }
-            }
-            // b repeats along leading axes of a (a bias over the last axes): rows of a against b.
-            if a.shape == shape && b.count > 0 && shape.count >= b.shape.count
-                && Array(shape.suffix(b.shape.count)) == b.shape {
-                let rowLength = b.count, rows = a.count / rowLength
-                return Tensor(shape: shape) { output in
-                    let destination = output.baseAddress!
-                    ThreadPolicy.parallelFor(rows, workPerItem: rowLength * 2) { range in
-                        for row in range {
-                            let base = row * rowLength
-                            for column in 0..<rowLength {
-                                destination[base + column] = operation(pointerA[base + column], pointerB[column])
-                            }
-                        }
-                    }
-                }
-            }
-            // General case: walk the output with broadcast strides.
-            let stridesA = Broadcasting.strides(of: a.shape, broadcastTo: shape)
-            let stridesB = Broadcasting.strides(of: b.shape, broadcastTo: shape)
-            let indexA = Tensor.offsets(shape: shape, strides: stridesA)
-            let indexB = Tensor.offsets(shape: shape, strides: stridesB)
-            return Tensor(shape: shape) { output in
-                for index in 0..<output.count {
-                    output[index] = operation(pointerA[indexA[index]], pointerB[indexB[index]])
-                }
-            }
+        return Tensor(shape: shape) { output in
+            for index in 0..<output.count { output[index] = operation(pointerA[indexA[index]], pointerB[indexB[index]]) }
         }
     }
 
@@ -87,31 +115,33 @@ extension Tensor {
         return result
     }
 
-    public static func + (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b, +) }
-    public static func - (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b, -) }
-    public static func * (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b, *) }
-    public static func / (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b, /) }
-    public static func + (a: Tensor, b: Float) -> Tensor { a.map { $0 + b } }
-    public static func - (a: Tensor, b: Float) -> Tensor { a.map { $0 - b } }
-    public static func * (a: Tensor, b: Float) -> Tensor { a.map { $0 * b } }
-    public static func / (a: Tensor, b: Float) -> Tensor { a.map { $0 / b } }
-    public static func + (a: Float, b: Tensor) -> Tensor { b.map { a + $0 } }
-    public static func - (a: Float, b: Tensor) -> Tensor { b.map { a - $0 } }
-    public static func * (a: Float, b: Tensor) -> Tensor { b.map { a * $0 } }
-    public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+    public static func + (a: Tensor, b: Tensor) -> Tensor { combining(a, b, ElementwiseFunctions.Add.self) }
+    public static func - (a: Tensor, b: Tensor) -> Tensor { combining(a, b, ElementwiseFunctions.Subtract.self) }
+    public static func * (a: Tensor, b: Tensor) -> Tensor { combining(a, b, ElementwiseFunctions.Multiply.self) }
+    public static func / (a: Tensor, b: Tensor) -> Tensor { combining(a, b, ElementwiseFunctions.Divide.self) }
+    public static func + (a: Tensor, b: Float) -> Tensor { a + Tensor(scalar: b) }
+    public static func - (a: Tensor, b: Float) -> Tensor { a - Tensor(scalar: b) }
+    public static func * (a: Tensor, b: Float) -> Tensor { a * Tensor(scalar: b) }
+    public static func / (a: Tensor, b: Float) -> Tensor { a * Tensor(scalar: 1 / b) }
+    public static func + (a: Float, b: Tensor) -> Tensor { Tensor(scalar: a) + b }
+    public static func - (a: Float, b: Tensor) -> Tensor { Tensor(scalar: a) - b }
+    public static func * (a: Float, b: Tensor) -> Tensor { Tensor(scalar: a) * b }
+    public static prefix func - (a: Tensor) -> Tensor { a.applying(ElementwiseFunctions.Negate.self) }
 
     /// Elementwise maximum with broadcasting.
-    public static func maximum(_ a: Tensor, _ b: Tensor) -> Tensor { zipWith(a, b) { Swift.max($0, $1) } }
+    public static func maximum(_ a: Tensor, _ b: Tensor) -> Tensor { combining(a, b, ElementwiseFunctions.Maximum.self) }
     /// Elementwise minimum with broadcasting.
-    public static func minimum(_ a: Tensor, _ b: Tensor) -> Tensor { zipWith(a, b) { Swift.min($0, $1) } }
+    public static func minimum(_ a: Tensor, _ b: Tensor) -> Tensor { combining(a, b, ElementwiseFunctions.Minimum.self) }
 
-    public func exp() -> Tensor { map { Foundation.exp($0) } }
+    public func exp() -> Tensor { applying(ElementwiseFunctions.Exp.self) }
     public func log() -> Tensor { map { Foundation.log($0) } }
-    public func sqrt() -> Tensor { map { $0.squareRoot() } }
-    public func squared() -> Tensor { map { $0 * $0 } }
-    public func abs() -> Tensor { map { Swift.abs($0) } }
-    public func tanh() -> Tensor { map { Foundation.tanh($0) } }
+    public func sqrt() -> Tensor { applying(ElementwiseFunctions.SquareRoot.self) }
+    public func squared() -> Tensor { applying(ElementwiseFunctions.Square.self) }
+    public func abs() -> Tensor { applying(ElementwiseFunctions.Absolute.self) }
+    public func tanh() -> Tensor { applying(ElementwiseFunctions.Tanh.self) }
     public func pow(_ exponent: Float) -> Tensor { map { Foundation.pow($0, exponent) } }
     /// Clamps every scalar into `lower...upper`.
-    public func clamped(_ lower: Float, _ upper: Float) -> Tensor { map { Swift.min(Swift.max($0, lower), upper) } }
+    public func clamped(_ lower: Float, _ upper: Float) -> Tensor {
+        Tensor.minimum(Tensor.maximum(self, Tensor(scalar: lower)), Tensor(scalar: upper))
+    }
 }

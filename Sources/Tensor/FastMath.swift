@@ -7,7 +7,10 @@ public enum FastMath {
     @inlinable @inline(__always)
     public static func exp(_ x: Float) -> Float {
         let clamped = Swift.min(Swift.max(x, -87.3), 88.7)
-        let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+        // Adding 1.5·2²³ rounds to the nearest integer n and leaves n in the low mantissa bits,
+        // avoiding a trapping Float→Int conversion that would stop vectorisation.
+        let shifted = clamped * 1.442_695_04 + 12_582_912
+        let n = shifted - 12_582_912
         let r = (clamped - n * 0.693_145_75) - n * 1.428_606_8e-6
         var p: Float = 1.0 / 720
         p = p * r + 1.0 / 120
@@ -16,7 +19,7 @@ public enum FastMath {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
-        let scale = Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) &<< 23)
+        let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
         let value = p * scale
         return x < -87.3 ? 0 : (x > 88.7 ? .infinity : value)
     }

@@ -10,26 +10,17 @@ extension Tensor {
         let gamma = weight?.pointer, beta = bias?.pointer
         return rowwise { row, output, length in
             let (mean, inverseDeviation) = Tensor.rowStatistics(row, length, epsilon)
-            for index in 0..<length {
-                var value = (row[index] - mean) * inverseDeviation
-                if let gamma { value *= gamma[index] }
-                if let beta { value += beta[index] }
-                output[index] = value
-            }
+            for index in 0..<length { output[index] = (row[index] - mean) * inverseDeviation }
+            if let gamma { for index in 0..<length { output[index] *= gamma[index] } }
+            if let beta { for index in 0..<length { output[index] += beta[index] } }
         }
     }
 
     /// Mean and 1/√(var + ε) of one row, accumulated in Float with a two-pass variance.
     @inlinable @inline(__always)
     static func rowStatistics(_ row: UnsafePointer<Float>, _ length: Int, _ epsilon: Float) -> (Float, Float) {
-        var total: Float = 0
-        for index in 0..<length { total += row[index] }
-        let mean = total / Float(length)
-        var squares: Float = 0
-        for index in 0..<length {
-            let centered = row[index] - mean
-            squares += centered * centered
-        }
+        let mean = VectorReductions.sum(row, length) / Float(length)
+        let squares = VectorReductions.sumOfSquaredDeviations(row, length, from: mean)
         return (mean, 1 / (squares / Float(length) + epsilon).squareRoot())
     }
 

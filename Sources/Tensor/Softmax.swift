@@ -2,20 +2,14 @@ extension Tensor {
     /// softmax(x)ᵢ = e^(xᵢ − max x) / Σⱼ e^(xⱼ − max x) along the last axis.
     public func softmax() -> Tensor {
         rowwise { row, output, length in
-            var maximum = -Float.infinity
-            for index in 0..<length { maximum = Swift.max(maximum, row[index]) }
+            let maximum = VectorReductions.maximum(row, length)
             if maximum == -.infinity {
                 // A fully masked row has no defined distribution; it yields zeros, not NaN.
                 output.initialize(repeating: 0, count: length)
                 return
             }
-            var total: Float = 0
-            for index in 0..<length {
-                let value = FastMath.exp(row[index] - maximum)
-                output[index] = value
-                total += value
-            }
-            let scale = 1 / total
+            for index in 0..<length { output[index] = FastMath.exp(row[index] - maximum) }
+            let scale = 1 / VectorReductions.sum(output, length)
             for index in 0..<length { output[index] *= scale }
         }
     }
@@ -23,11 +17,9 @@ extension Tensor {
     /// log softmax(x)ᵢ = xᵢ − max x − log Σⱼ e^(xⱼ − max x) along the last axis.
     public func logSoftmax() -> Tensor {
         rowwise { row, output, length in
-            var maximum = -Float.infinity
-            for index in 0..<length { maximum = Swift.max(maximum, row[index]) }
-            var total: Float = 0
-            for index in 0..<length { total += FastMath.exp(row[index] - maximum) }
-            let shift = maximum + Foundation.log(total)
+            let maximum = VectorReductions.maximum(row, length)
+            for index in 0..<length { output[index] = FastMath.exp(row[index] - maximum) }
+            let shift = maximum + Foundation.log(VectorReductions.sum(output, length))
             for index in 0..<length { output[index] = row[index] - shift }
         }
     }

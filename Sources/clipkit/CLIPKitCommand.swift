@@ -2,5 +2,26 @@ import ArgumentParser
 
 @main
 struct CLIPKitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "clipkit", abstract: "CLIPKit")
+    static let configuration = CommandConfiguration(
+        commandName: "clipkit",
+        abstract: "CLIPKit: joint image–text embeddings (the CLIP family) in Swift.",
+        discussion: """
+            Commands so far inspect the engine's building blocks; embedding, indexing and search \
+            commands arrive with the model and retrieval work. Run `clipkit help <command>` for details.
+            """,
+        version: CLIPKitVersion.string,
+        subcommands: [VersionCommand.self])
+}
+
+enum CLIPKitVersion {
+    static let string = "0.1.0"
+}
+
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version", abstract: "Print CLIPKit's version and the engine's thread settings.")
+
+    func run() {
+        print("clipkit \(CLIPKitVersion.string)")
+    }
 }

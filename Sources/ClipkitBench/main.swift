@@ -1,1 +1,0 @@
-print("clipkit-bench: nothing to measure yet")
