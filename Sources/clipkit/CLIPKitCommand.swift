@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensor
 
 @main
 struct CLIPKitCommand: ParsableCommand {
@@ -23,5 +24,6 @@ struct VersionCommand: ParsableCommand {
 
     func run() {
         print("clipkit \(CLIPKitVersion.string)")
+        print("threads: \(ThreadPolicy.threadCount) (set CLIPKIT_NUM_THREADS to change; BLAS uses the same count)")
     }
 }
