@@ -24,7 +24,8 @@ public enum FastMath {
         return x < -87.3 ? 0 : (x > 88.7 ? .infinity : value)
     }
 
-    /// The error function by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7).
+    /// The error function by Abramowitz & Stegun 7.1.26: |error| ≤ 1.5e-7 in exact arithmetic,
+    /// ≤ 5e-7 evaluated in Float32 (measured in FastMathTests).
     @inlinable @inline(__always)
     public static func erf(_ x: Float) -> Float {
         let magnitude = Swift.abs(x)
