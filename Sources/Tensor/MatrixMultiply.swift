@@ -59,9 +59,21 @@ extension Tensor {
     }
 
     /// `x · Wᵀ + bias` with PyTorch's Linear layout: `weight` is `[outFeatures, inFeatures]`.
+    /// The bias is written first and the product accumulated onto it (BLAS β = 1), saving a pass.
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
-        let product = matmul(input, weight, transposeB: true)
-        guard let bias else { return product }
-        return product + bias
+        guard let bias else { return matmul(input, weight, transposeB: true) }
+        precondition(weight.rank == 2 && input.shape.last == weight.shape[1] && bias.count == weight.shape[0],
+                     "linear: input \(input.shape), weight \(weight.shape), bias \(bias.shape) do not fit")
+        _ = ThreadPolicy.threadCount
+        let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+        let rows = input.count / Swift.max(inFeatures, 1)
+        let source = input.pointer, weights = weight.pointer, biases = bias.pointer
+        return Tensor(shape: Array(input.shape.dropLast()) + [outFeatures]) { output in
+            let destination = output.baseAddress!
+            for row in 0..<rows { (destination + row * outFeatures).initialize(from: biases, count: outFeatures) }
+            if rows == 0 || inFeatures == 0 { return }
+            sgemm(source, weights, destination, m: rows, n: outFeatures, k: inFeatures,
+                  lda: inFeatures, ldb: inFeatures, transposeA: false, transposeB: true, beta: 1)
+        }
     }
 }

@@ -8,6 +8,18 @@ extension Tensor {
         let newShape = order.map { shape[$0] }
         let strides = order.map { sourceStrides[$0] }
         let source = pointer
+        if order.last == rank - 1 {
+            // The last axis stays last: copy contiguous runs, one per outer index.
+            let run = shape[rank - 1]
+            let outerShape = Array(newShape.dropLast()), outerStrides = Array(strides.dropLast())
+            let runOffsets = Tensor.offsets(shape: outerShape, strides: outerStrides)
+            return Tensor(shape: newShape) { output in
+                let destination = output.baseAddress!
+                ThreadPolicy.parallelFor(runOffsets.count, workPerItem: run) { range in
+                    for index in range { (destination + index * run).initialize(from: source + runOffsets[index], count: run) }
+                }
+            }
+        }
         return Tensor(shape: newShape) { output in
             var index = 0
             forEachOffset(shape: newShape, strides: strides) { offset in
