@@ -18,7 +18,7 @@ let package = Package(
     name: "CLIPKit",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "CLIPKitEngine", targets: ["Tensor", "Autograd", "Checkpoint", "Imaging"]),
+        .library(name: "CLIPKitEngine", targets: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging"]),
         .executable(name: "clipkit", targets: ["clipkit"]),
         .executable(name: "clipkit-bench", targets: ["ClipkitBench"]),
     ],
@@ -33,7 +33,8 @@ let package = Package(
         // Engine.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
         .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: numericSettings),
-        .target(name: "Checkpoint", dependencies: ["Tensor", "CCodecs"]),
+        .target(name: "NN", dependencies: ["Tensor", "Autograd"], swiftSettings: numericSettings),
+        .target(name: "Checkpoint", dependencies: ["Tensor", "NN", "CCodecs"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CCodecs"], swiftSettings: numericSettings),
 
         // Command-line tools.
@@ -54,6 +55,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["TestSupport", "Tensor", "Checkpoint"], path: "Tests/TensorTests"),
         .testTarget(name: "AutogradTests", dependencies: ["TestSupport", "Autograd", "Tensor", "Checkpoint"], path: "Tests/AutogradTests"),
+        .testTarget(name: "NNTests", dependencies: ["TestSupport", "NN", "Autograd", "Tensor", "Checkpoint"], path: "Tests/NNTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
     ],

@@ -32,10 +32,22 @@ extension Variable {
         }
     }
 
-    /// x·Wᵀ + b with PyTorch's Linear layout (`weight` is `[outFeatures, inFeatures]`).
+    /// x·Wᵀ + b with PyTorch's Linear layout (`weight` is `[outFeatures, inFeatures]`), forward
+    /// through the fused `Tensor.linear`. ∂x = ∂y·W, ∂W = ∂yᵀ·x and ∂b = Σ ∂y over all rows.
     public static func linear(_ input: Variable, weight: Variable, bias: Variable?) -> Variable {
-        let product = matmul(input, weight, transposeB: true)
-        guard let bias else { return product }
-        return product + bias
+        let output = Tensor.linear(input.value, weight: weight.value, bias: bias?.value)
+        var inputs = [input, weight]
+        if let bias { inputs.append(bias) }
+        return Variable(output, operation: "linear", inputs: inputs) { gradient in
+            let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+            let rowsGradient = gradient.reshaped([-1, outFeatures])
+            var result: [Tensor?] = [
+                input.requiresGradient ? Tensor.matmul(gradient, weight.value) : nil,
+                weight.requiresGradient
+                    ? Tensor.matmul(rowsGradient, input.value.reshaped([-1, inFeatures]), transposeA: true) : nil,
+            ]
+            if let bias { result.append(bias.requiresGradient ? rowsGradient.sum(alongAxis: 0).reshaped(bias.shape) : nil) }
+            return result
+        }
     }
 }

@@ -1,0 +1,32 @@
+import Autograd
+import Tensor
+
+/// y = x·Wᵀ + b with PyTorch's layout: `weight` `[outFeatures, inFeatures]`, `bias` `[outFeatures]`.
+public struct Linear: ParameterGroup {
+    public let weight: Parameter
+    public let bias: Parameter?
+
+    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true) {
+        weight = Parameter(Tensor(zeros: [outFeatures, inFeatures]))
+        self.bias = bias ? Parameter(Tensor(zeros: [outFeatures])) : nil
+    }
+
+    /// PyTorch's default initialisation: U(−1/√in, 1/√in) for weight and bias.
+    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, generator: inout SeededGenerator) {
+        let bound = 1 / Float(inFeatures).squareRoot()
+        weight = Parameter(Tensor.randomUniform([outFeatures, inFeatures], lower: -bound, upper: bound, generator: &generator))
+        self.bias = bias ? Parameter(Tensor.randomUniform([outFeatures], lower: -bound, upper: bound, generator: &generator)) : nil
+    }
+
+    public var inFeatures: Int { weight.value.shape[1] }
+    public var outFeatures: Int { weight.value.shape[0] }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
+
+    /// `[…, inFeatures]` → `[…, outFeatures]`.
+    public func callAsFunction(_ input: Variable) -> Variable {
+        return Variable.linear(input, weight: weight.variable, bias: bias?.variable)
+    }
+}
