@@ -12,6 +12,13 @@ public struct RandomResizedCrop: Sendable, Equatable {
         public var top: Int
         public var width: Int
         public var height: Int
+
+        public init(left: Int, top: Int, width: Int, height: Int) {
+            self.left = left
+            self.top = top
+            self.width = width
+            self.height = height
+        }
     }
 
     public var width: Int

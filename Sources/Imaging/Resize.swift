@@ -21,11 +21,11 @@ extension RGBImage {
     /// The image resampled to `width` x `height`, bit-exact with Pillow's
     /// `Image.resize((width, height), filter, box=region)` on an RGB image.
     ///
-    /// Pillow's convolution resampler (`Resample.c`): separable, horizontal pass first, then
-    /// vertical, each with the antialiased kernels of `ResamplingCoefficients` in 2^22 fixed
+    /// Pillow's convolution resampler (`Resample.c`): separable, one pass per axis (horizontal
+    /// first unless `resamplesVerticallyFirst`), each with the antialiased kernels of `ResamplingCoefficients` in 2^22 fixed
     /// point; every sum starts at 2^21 (rounding), and each pass clips its result to 0...255 and
-    /// stores 8 bits, so the intermediate image is 8-bit too. The horizontal pass only computes
-    /// the input rows that the vertical kernels touch. `nearest` follows Pillow's affine scaling
+    /// stores 8 bits, so the intermediate image is 8-bit too. The first pass only computes the
+    /// input rows (or columns) that the second pass's kernels touch. `nearest` follows Pillow's affine scaling
     /// instead (`nearestResized`). An unchanged size over the whole image returns a copy, and an
     /// integer-aligned region of exactly the output size returns a crop, as Pillow does.
     public func resized(width outputWidth: Int, height outputHeight: Int,
@@ -53,31 +53,51 @@ extension RGBImage {
 
         let needsHorizontal = outputWidth != width || box.left != 0 || box.right != Float(outputWidth)
         let needsVertical = outputHeight != height || box.top != 0 || box.bottom != Float(outputHeight)
+        let horizontal = ResamplingCoefficients(inputSize: width, start: box.left, end: box.right,
+                                                outputSize: outputWidth, filter: filter)
         let vertical = ResamplingCoefficients(inputSize: height, start: box.top, end: box.bottom,
                                               outputSize: outputHeight, filter: filter)
+        // Only the input rows (columns) that the second pass reads are computed by the first.
+        let usedRows = vertical.first[0]..<(vertical.first[outputHeight - 1] + vertical.count[outputHeight - 1])
+        let usedColumns = horizontal.first[0]..<(horizontal.first[outputWidth - 1] + horizontal.count[outputWidth - 1])
+
+        if needsHorizontal && needsVertical
+            && Self.resamplesVerticallyFirst(inputWidth: width, inputHeight: height,
+                                             outputWidth: outputWidth, outputHeight: outputHeight) {
+            let columns = Self.resampleColumns(self, rows: 0..<height, columns: usedColumns,
+                                               coefficients: vertical, outputHeight: outputHeight)
+            return Self.resampleRows(columns, rows: 0..<outputHeight, columnOffset: usedColumns.lowerBound,
+                                     coefficients: horizontal, outputWidth: outputWidth)
+        }
         var source = self
         var rowOffset = 0
         if needsHorizontal {
-            let horizontal = ResamplingCoefficients(inputSize: width, start: box.left, end: box.right,
-                                                    outputSize: outputWidth, filter: filter)
-            // Only the rows the vertical pass reads.
-            let firstRow = vertical.first[0]
-            let lastRow = vertical.first[outputHeight - 1] + vertical.count[outputHeight - 1]
-            source = Self.resampleRows(self, rows: firstRow..<lastRow, coefficients: horizontal,
-                                       outputWidth: outputWidth)
-            rowOffset = firstRow
+            source = Self.resampleRows(self, rows: needsVertical ? usedRows : 0..<height, columnOffset: 0,
+                                       coefficients: horizontal, outputWidth: outputWidth)
+            rowOffset = needsVertical ? usedRows.lowerBound : 0
         }
         if needsVertical {
-            source = Self.resampleColumns(source, rowOffset: rowOffset, coefficients: vertical,
+            source = Self.resampleColumns(source, rows: rowOffset..<(rowOffset + source.height),
+                                          columns: 0..<source.width, coefficients: vertical,
                                           outputHeight: outputHeight)
         }
         return source
     }
 
-    /// The horizontal pass: each output pixel of each row in `rows` is the fixed-point weighted
-    /// sum of its input window, rounded and clipped to 8 bits.
-    static func resampleRows(_ input: RGBImage, rows: Range<Int>, coefficients: ResamplingCoefficients,
-                             outputWidth: Int) -> RGBImage {
+    /// Pillow 13's choice of pass order: vertical first when the height shrinks, and shrinks by
+    /// more than twice as many pixels as the width does (whole-image sizes, whatever the region);
+    /// otherwise horizontal first. The order matters because the intermediate image is rounded to
+    /// 8 bits.
+    static func resamplesVerticallyFirst(inputWidth: Int, inputHeight: Int,
+                                         outputWidth: Int, outputHeight: Int) -> Bool {
+        outputHeight < inputHeight && inputHeight - outputHeight > 2 * (inputWidth - outputWidth)
+    }
+
+    /// The horizontal pass over the rows `rows` of `input`: each output pixel is the fixed-point
+    /// weighted sum of its input window, rounded and clipped to 8 bits. `columnOffset` is the
+    /// coefficients' column index of `input`'s first column.
+    static func resampleRows(_ input: RGBImage, rows: Range<Int>, columnOffset: Int,
+                             coefficients: ResamplingCoefficients, outputWidth: Int) -> RGBImage {
         let inputWidth = input.width
         let kernelSize = coefficients.kernelSize
         let precision = Int32(ResamplingCoefficients.precisionBits)
@@ -96,7 +116,7 @@ extension RGBImage {
                                     let outputRow = outputBase + row * outputWidth * 3
                                     for x in 0..<outputWidth {
                                         let kernel = weights + x * kernelSize
-                                        var pixel = inputRow + firstBuffer[x] * 3
+                                        var pixel = inputRow + (firstBuffer[x] - columnOffset) * 3
                                         var red = half, green = half, blue = half
                                         for tap in 0..<countBuffer[x] {
                                             let weight = kernel[tap]
@@ -118,32 +138,34 @@ extension RGBImage {
         }
     }
 
-    /// The vertical pass: each output row is the fixed-point weighted sum of its window of input
-    /// rows (`rowOffset` is the input row index of `input`'s first row, relative to the
-    /// coefficients' coordinates), rounded and clipped to 8 bits. Sums are accumulated a row at a
-    /// time; integer addition makes the order irrelevant to the result.
-    static func resampleColumns(_ input: RGBImage, rowOffset: Int, coefficients: ResamplingCoefficients,
-                                outputHeight: Int) -> RGBImage {
-        let rowLength = input.width * 3
+    /// The vertical pass over the columns `columns` of `input`: each output row is the fixed-point
+    /// weighted sum of its window of input rows, rounded and clipped to 8 bits. `rows` gives the
+    /// coefficients' row indices that `input`'s rows stand for (its first row is `rows.lowerBound`).
+    /// Sums are accumulated a row at a time; integer addition makes the order irrelevant.
+    static func resampleColumns(_ input: RGBImage, rows: Range<Int>, columns: Range<Int>,
+                                coefficients: ResamplingCoefficients, outputHeight: Int) -> RGBImage {
+        precondition(rows.count == input.height, "row range \(rows) does not match \(input)")
+        let inputStride = input.width * 3
+        let rowLength = columns.count * 3
         let kernelSize = coefficients.kernelSize
         let precision = Int32(ResamplingCoefficients.precisionBits)
         let half = Int32(1) << (precision - 1)
-        return RGBImage(width: input.width, height: outputHeight) { output in
+        return RGBImage(width: columns.count, height: outputHeight) { output in
             let outputBase = output.baseAddress!
             input.pixels.withUnsafeBufferPointer { inputBuffer in
                 coefficients.fixedWeights.withUnsafeBufferPointer { weightBuffer in
-                    let inputBase = inputBuffer.baseAddress!
+                    let inputBase = inputBuffer.baseAddress! + columns.lowerBound * 3
                     let weights = weightBuffer.baseAddress!
                     ThreadPolicy.parallelFor(outputHeight, workPerItem: rowLength * kernelSize) { chunk in
-                        let sums = UnsafeMutablePointer<Int32>.allocate(capacity: rowLength)
+                        let sums = UnsafeMutablePointer<Int32>.allocate(capacity: max(rowLength, 1))
                         defer { sums.deallocate() }
                         for y in chunk {
                             sums.initialize(repeating: half, count: rowLength)
                             let kernel = weights + y * kernelSize
-                            let firstRow = coefficients.first[y] - rowOffset
+                            let firstRow = coefficients.first[y] - rows.lowerBound
                             for tap in 0..<coefficients.count[y] {
                                 let weight = kernel[tap]
-                                let inputRow = inputBase + (firstRow + tap) * rowLength
+                                let inputRow = inputBase + (firstRow + tap) * inputStride
                                 for index in 0..<rowLength {
                                     sums[index] &+= Int32(inputRow[index]) &* weight
                                 }
