@@ -126,3 +126,33 @@ struct PreprocessingTests {
         }
     }
 }
+
+@Suite("Crops")
+struct CropTests {
+    @Test("crops partly or wholly outside the image are filled with black, as Pillow's crop")
+    func outsideCrops() {
+        var image = RGBImage(width: 4, height: 3, red: 10, green: 20, blue: 30)
+        image[3, 2] = (1, 2, 3)
+        let overhanging = image.cropped(left: 2, top: 1, width: 4, height: 4)
+        #expect(overhanging.width == 4 && overhanging.height == 4)
+        #expect(overhanging[0, 0] == (10, 20, 30))
+        #expect(overhanging[1, 1] == (1, 2, 3))
+        #expect(overhanging[2, 0] == (0, 0, 0) && overhanging[0, 2] == (0, 0, 0))
+        let before = image.cropped(left: -3, top: -1, width: 4, height: 2)
+        #expect(before[2, 1] == (0, 0, 0) && before[3, 1] == (10, 20, 30) && before[3, 0] == (0, 0, 0))
+        #expect(image.cropped(left: 10, top: 10, width: 2, height: 2) == RGBImage(width: 2, height: 2))
+        #expect(image.cropped(left: 0, top: 0, width: 4, height: 3) == image)
+        #expect(image.cropped(left: 1, top: 1, width: 0, height: 5).pixels.isEmpty)
+    }
+
+    @Test("resizing to the same size returns the image; an integer region of the output size is a crop")
+    func resizeShortcuts() {
+        let image = RGBImage(width: 9, height: 7) { buffer in
+            for index in 0..<buffer.count { buffer[index] = UInt8(index % 251) }
+        }
+        #expect(image.resized(width: 9, height: 7) == image)
+        let region = ResizeRegion(left: 2, top: 1, right: 7, bottom: 5)
+        #expect(image.resized(width: 5, height: 4, filter: .lanczos, region: region)
+                == image.cropped(left: 2, top: 1, width: 5, height: 4))
+    }
+}

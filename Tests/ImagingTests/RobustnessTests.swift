@@ -47,3 +47,31 @@ struct RobustnessTests {
         #expect(thrown + decoded == 400)
     }
 }
+
+extension RobustnessTests {
+    @Test("damaged real photos (a JPEG and a PNG from scikit-image) throw or decode, never crash",
+          arguments: ["rocket.jpg", "chelsea.png"])
+    func damagedPhotos(_ name: String) throws {
+        let original = [UInt8](try Data(contentsOf: ImagingManifest.shared.photo(name)))
+        var generator = SplitMix64(seed: 2026)
+        var thrown = 0
+        for trial in 0..<120 {
+            var bytes = original
+            if trial % 2 == 0 {
+                bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &generator)))
+            } else {
+                for _ in 0..<Int.random(in: 1...16, using: &generator) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            do {
+                let image = try ImageDecoder().decode(bytes, source: name)
+                #expect(image.pixels.count == image.width * image.height * 3)
+            } catch let error as ImageError {
+                #expect(error.description.hasPrefix("\(name): "))
+                thrown += 1
+            }
+        }
+        print("robustness \(name): 120 damaged copies, \(thrown) threw ImageError, \(120 - thrown) decoded")
+    }
+}
