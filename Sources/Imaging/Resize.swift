@@ -22,12 +22,13 @@ extension RGBImage {
     /// `Image.resize((width, height), filter, box=region)` on an RGB image.
     ///
     /// Pillow's convolution resampler (`Resample.c`): separable, one pass per axis (horizontal
-    /// first unless `resamplesVerticallyFirst`), each with the antialiased kernels of `ResamplingCoefficients` in 2^22 fixed
-    /// point; every sum starts at 2^21 (rounding), and each pass clips its result to 0...255 and
-    /// stores 8 bits, so the intermediate image is 8-bit too. The first pass only computes the
-    /// input rows (or columns) that the second pass's kernels touch. `nearest` follows Pillow's affine scaling
-    /// instead (`nearestResized`). An unchanged size over the whole image returns a copy, and an
-    /// integer-aligned region of exactly the output size returns a crop, as Pillow does.
+    /// first unless `resamplesVerticallyFirst`), each with the antialiased kernels of
+    /// `ResamplingCoefficients` in 2^22 fixed point; every sum starts at 2^21 (rounding), and each
+    /// pass clips its result to 0...255 and stores 8 bits, so the intermediate image is 8-bit too.
+    /// The first pass only computes the input rows (or columns) that the second pass's kernels
+    /// touch. `nearest` follows Pillow's affine scaling instead (`nearestResized`). An unchanged
+    /// size over the whole image returns the image, and an integer-aligned region of exactly the
+    /// output size returns a crop, as Pillow does.
     public func resized(width outputWidth: Int, height outputHeight: Int,
                         filter: ResamplingFilter = .bicubic, region: ResizeRegion? = nil) -> RGBImage {
         precondition(outputWidth > 0 && outputHeight > 0,
