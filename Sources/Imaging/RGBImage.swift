@@ -5,8 +5,9 @@ public struct RGBImage: Sendable, Equatable {
     public let width: Int
     /// Number of rows.
     public let height: Int
-    /// Interleaved samples, `width * height * 3` bytes, index `(y * width + x) * 3 + channel`.
-    public var pixels: [UInt8]
+    /// Interleaved samples, `width * height * 3` bytes, index `(y * width + x) * 3 + channel`
+    /// (set single pixels through the subscript, so the count always matches the size).
+    public internal(set) var pixels: [UInt8]
 
     /// Channels per pixel.
     public static let channelCount = 3
