@@ -4,3 +4,5 @@
 #include <png.h>
 #include <webp/decode.h>
 #include <zlib.h>
+// Pillow-compatible PNG to RGB reading on libpng's full API (setjmp stays in C).
+#include "png_rgb_reader.h"

@@ -1,2 +1,0 @@
-// The Imaging target: decoding, Pillow-exact resampling, crops and normalisation.
-import Tensor
