@@ -43,3 +43,11 @@ extension Variable {
         reshaped([shape[0], shape[1], -1]).mean(alongAxis: 2)
     }
 }
+
+extension Variable {
+    /// Zero padding of the spatial axes; the gradient crops the border away.
+    public func padded(_ padding: SpatialPadding) -> Variable {
+        if padding.isZero { return self }
+        return Variable(value.padded(padding), operation: "pad", inputs: [self]) { [$0.unpadded(padding)] }
+    }
+}

@@ -112,6 +112,12 @@ import Testing
         }
     }
 
+    @Test func asymmetricPadding() {
+        let padding = SpatialPadding.same(height: 7, width: 6, kernel: 3, stride: 2)
+        #expect(padding == SpatialPadding(top: 1, bottom: 1, left: 0, right: 1))
+        expectGradients(GradientCheck.inputs([[2, 3, 7, 6]])) { $0[0].padded(padding) * $0[0].padded(padding) }
+    }
+
     @Test func pooling() {
         // Distinct values spaced well beyond ε keep every max-pool winner stable under perturbation.
         let count = 2 * 3 * 7 * 7
