@@ -18,7 +18,7 @@ let package = Package(
     name: "CLIPKit",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "CLIPKitEngine", targets: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging"]),
+        .library(name: "CLIPKitEngine", targets: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging"]),
         .executable(name: "clipkit", targets: ["clipkit"]),
         .executable(name: "clipkit-bench", targets: ["ClipkitBench"]),
     ],
@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
         .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Tensor", "Autograd"], swiftSettings: numericSettings),
+        .target(name: "Optim", dependencies: ["Tensor", "NN"], swiftSettings: numericSettings),
         .target(name: "Checkpoint", dependencies: ["Tensor", "NN", "CCodecs"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CCodecs"], swiftSettings: numericSettings),
 
@@ -56,6 +57,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["TestSupport", "Tensor", "Checkpoint"], path: "Tests/TensorTests"),
         .testTarget(name: "AutogradTests", dependencies: ["TestSupport", "Autograd", "Tensor", "Checkpoint"], path: "Tests/AutogradTests"),
         .testTarget(name: "NNTests", dependencies: ["TestSupport", "NN", "Autograd", "Tensor", "Checkpoint"], path: "Tests/NNTests"),
+        .testTarget(name: "OptimTests", dependencies: ["TestSupport", "Optim", "NN", "Tensor", "Checkpoint"], path: "Tests/OptimTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
     ],

@@ -35,6 +35,12 @@ public final class Parameter {
     /// The gradient accumulated on the current leaf by `backward()`, if any.
     public var gradient: Tensor? { cachedVariable?.gradient }
 
+    /// Replaces the gradient on the current leaf (used by gradient clipping and tests).
+    public func setGradient(_ gradient: Tensor) {
+        precondition(gradient.shape == value.shape, "gradient \(gradient.shape) does not fit parameter \(value.shape)")
+        variable.gradient = gradient
+    }
+
     /// Drops the accumulated gradient (a new leaf is made on next use).
     public func clearGradient() { cachedVariable = nil }
 }

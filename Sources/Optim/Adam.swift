@@ -1,0 +1,75 @@
+import NN
+import Tensor
+
+/// Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019):
+/// m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², θ ← θ − η·m̂/(√v̂ + ε) with bias-corrected
+/// m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ). AdamW decays weights directly (θ ← θ − η·λ·θ, decoupled);
+/// plain Adam adds λθ to the gradient (L2), as PyTorch's `Adam(weight_decay=)` does.
+public final class Adam: Optimizer {
+    public enum WeightDecayMode: String, Codable, Sendable { case decoupled, l2 }
+
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    public let beta1: Float, beta2: Float, epsilon: Float
+    public let weightDecay: Float
+    public let weightDecayMode: WeightDecayMode
+    /// Steps taken so far (the t of the bias correction).
+    public private(set) var stepCount = 0
+    private var firstMoments: [Tensor?]
+    private var secondMoments: [Tensor?]
+
+    public init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8, weightDecay: Float = 0, weightDecayMode: WeightDecayMode = .l2) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.weightDecayMode = weightDecayMode
+        firstMoments = Array(repeating: nil, count: parameters.count)
+        secondMoments = Array(repeating: nil, count: parameters.count)
+    }
+
+    /// AdamW: decoupled weight decay (default λ = 0.01 as in PyTorch).
+    public static func adamW(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9,
+                             beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01) -> Adam {
+        Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+             weightDecay: weightDecay, weightDecayMode: .decoupled)
+    }
+
+    public func step() {
+        stepCount += 1
+        let correction1 = 1 - pow(beta1, Float(stepCount)), correction2 = 1 - pow(beta2, Float(stepCount))
+        for (index, parameter) in parameters.enumerated() {
+            guard var gradient = parameter.gradient else { continue }
+            var value = parameter.value
+            if weightDecay != 0 {
+                switch weightDecayMode {
+                case .l2: gradient = gradient + value * weightDecay
+                case .decoupled: value = value * (1 - learningRate * weightDecay)
+                }
+            }
+            let first = (firstMoments[index] ?? Tensor(zeros: gradient.shape)) * beta1 + gradient * (1 - beta1)
+            let second = (secondMoments[index] ?? Tensor(zeros: gradient.shape)) * beta2 + gradient.squared() * (1 - beta2)
+            firstMoments[index] = first
+            secondMoments[index] = second
+            let stepSize = learningRate / correction1
+            let denominator = (second * (1 / correction2)).sqrt() + epsilon
+            parameter.value = value - first / denominator * stepSize
+        }
+    }
+
+    /// Moment estimates per parameter position (for checkpoints and resume).
+    public var state: (step: Int, first: [Tensor?], second: [Tensor?]) { (stepCount, firstMoments, secondMoments) }
+
+    /// Restores moment estimates saved from `state`.
+    public func restore(step: Int, first: [Tensor?], second: [Tensor?]) {
+        precondition(first.count == parameters.count && second.count == parameters.count, "optimizer state does not fit")
+        stepCount = step
+        firstMoments = first
+        secondMoments = second
+    }
+}
+
+import Foundation
