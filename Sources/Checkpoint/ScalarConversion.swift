@@ -1,6 +1,6 @@
 /// Exact conversions of stored elements to Float32.
 ///
-/// Half, bfloat16 and float8 widen exactly (NaN payloads kept the way PyTorch widens them);
+/// Half, bfloat16 and float8 widen exactly (NaN payloads kept, as F16C hardware and numpy do);
 /// float64 and wide integers round to nearest like `tensor.float()`; bool becomes 0 or 1.
 enum ScalarConversion {
     /// Converts `count` elements of `dataType` starting at `source`, each `elementStride` elements
