@@ -7,6 +7,9 @@ struct ByteRegion: @unchecked Sendable {
     let owner: AnyObject
 
     var count: Int { bytes.count }
+
+    /// A copy of the bytes (reading `bytes` after the region is gone would read freed memory).
+    var array: [UInt8] { withExtendedLifetime(owner) { Array(bytes) } }
 }
 
 /// A heap allocation freed when the last region or tensor using it goes away.

@@ -38,7 +38,7 @@ struct TorchZipFormat {
             || archive.entries.contains { $0.name.hasPrefix(prefix + "code/") }
 
         if let orderEntry = archive.entry(named: prefix + "byteorder") {
-            let order = String(decoding: try archive.contents(of: orderEntry).bytes, as: UTF8.self)
+            let order = String(decoding: try archive.contents(of: orderEntry).array, as: UTF8.self)
             switch order {
             case "little": isBigEndian = false
             case "big": isBigEndian = true
