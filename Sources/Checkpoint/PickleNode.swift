@@ -1,22 +1,54 @@
 /// The unpickler's working values: Python containers are mutable and shared by reference (a list
 /// is memoised, then filled by APPENDS; BUILD fills an object later), so they live in boxes until
 /// STOP, when `frozen` turns the graph into an immutable `PickleValue` tree.
-indirect enum PickleNode {
+///
+/// Every container is a box listed in a `Registry`, which empties them one by one when unpickling
+/// ends: a hostile pickle nesting a million containers would otherwise overflow the stack when
+/// the graph is released.
+enum PickleNode {
     case value(PickleValue)
-    case tuple([PickleNode])
+    case tuple(TupleBox)
     case list(ListBox)
     case dictionary(DictionaryBox)
     case set(SetBox)
     case object(ObjectBox)
     case global(PickleGlobal)
 
-    final class ListBox {
+    /// A box whose children `Registry.dismantle` can drop.
+    protocol Box: AnyObject {
+        func removeChildren()
+    }
+
+    /// Keeps every box of one unpickling and releases them without recursion.
+    final class Registry {
+        private var boxes: [Box] = []
+
+        func add<T: Box>(_ box: T) -> T {
+            boxes.append(box)
+            return box
+        }
+
+        /// Empties every box; afterwards releasing any of them frees nothing nested.
+        func dismantle() {
+            for box in boxes { box.removeChildren() }
+            boxes.removeAll()
+        }
+    }
+
+    final class TupleBox: Box {
+        private(set) var items: [PickleNode]
+        init(_ items: [PickleNode]) { self.items = items }
+        func removeChildren() { items.removeAll() }
+    }
+
+    final class ListBox: Box {
         var items: [PickleNode] = []
         init(_ items: [PickleNode] = []) { self.items = items }
+        func removeChildren() { items.removeAll() }
     }
 
     /// A dict or OrderedDict: keys are frozen when inserted, as Python hashes them then.
-    final class DictionaryBox {
+    final class DictionaryBox: Box {
         let isOrdered: Bool
         private(set) var keys: [PickleValue] = []
         private(set) var values: [PickleNode] = []
@@ -25,6 +57,11 @@ indirect enum PickleNode {
         var state: PickleNode?
 
         init(isOrdered: Bool) { self.isOrdered = isOrdered }
+
+        func removeChildren() {
+            values.removeAll()
+            state = nil
+        }
 
         /// Python semantics: a repeated key keeps its first position and takes the new value.
         func set(_ value: PickleNode, for key: PickleValue) {
@@ -48,14 +85,19 @@ indirect enum PickleNode {
     }
 
     /// An instance recorded, not constructed: TorchScript modules and other whitelisted types.
-    final class ObjectBox {
+    final class ObjectBox: Box {
         let typeName: String
-        let arguments: [PickleNode]
+        private(set) var arguments: [PickleNode]
         var state: PickleNode?
 
         init(typeName: String, arguments: [PickleNode]) {
             self.typeName = typeName
             self.arguments = arguments
+        }
+
+        func removeChildren() {
+            arguments.removeAll()
+            state = nil
         }
     }
 
@@ -82,8 +124,8 @@ indirect enum PickleNode {
         switch self {
         case let .value(value):
             return value
-        case let .tuple(items):
-            return .tuple(try items.map { try $0.frozen(budget: budget, depth: depth + 1) })
+        case let .tuple(box):
+            return .tuple(try box.items.map { try $0.frozen(budget: budget, depth: depth + 1) })
         case let .list(box):
             return .list(try box.items.map { try $0.frozen(budget: budget, depth: depth + 1) })
         case let .set(box):

@@ -16,6 +16,11 @@ enum StridedTensorCopy {
         var offset: Int
     }
 
+    /// Broadcast views may expand their storage this many times when materialised…
+    static let maximumExpansion = 64
+    /// …or up to this many elements (16 M, 64 MB), whichever is larger.
+    static let minimumExpansionLimit = 1 << 24
+
     /// Row-major strides of `shape`.
     static func contiguousStrides(of shape: [Int]) -> [Int] {
         var strides = [Int](repeating: 1, count: shape.count)
@@ -44,9 +49,10 @@ enum StridedTensorCopy {
     ///   - sharedStorage: a zero-copy Float32 view of the whole storage, created on first use and
     ///     reused so tensors sharing one PyTorch storage share one `TensorStorage`.
     static func makeTensor(
-        name: String, path: String, layout: Layout, storage: ByteRegion, byteSwapped: Bool = false,
+        name: String, path: String, layout requested: Layout, storage: ByteRegion, byteSwapped: Bool = false,
         sharedStorage: (() -> TensorStorage?)? = nil
     ) throws -> Tensor {
+        var layout = requested
         func invalid(_ reason: String) -> CheckpointError {
             .invalidTensor(path: path, tensor: name, reason: reason)
         }
@@ -59,6 +65,8 @@ enum StridedTensorCopy {
         guard layout.strides.allSatisfy({ $0 >= 0 }), layout.offset >= 0 else {
             throw invalid("negative stride or offset (strides \(layout.strides), offset \(layout.offset))")
         }
+        // The stride of an axis of size 1 is never used; zero keeps later arithmetic in range.
+        for axis in layout.shape.indices where layout.shape[axis] == 1 { layout.strides[axis] = 0 }
         let elementSize = layout.dataType.byteSize
         guard count <= Int.max / 8 else { throw invalid("shape \(layout.shape) is too large") }
         if count > 0 {
@@ -73,6 +81,11 @@ enum StridedTensorCopy {
             let available = storage.count / elementSize
             guard last < available else {
                 throw invalid("view (offset \(layout.offset), shape \(layout.shape), strides \(layout.strides)) reaches element \(last) of a storage holding \(available) \(layout.dataType) elements")
+            }
+            // Broadcast views (stride 0) materialise more elements than they store; a corrupt
+            // shape must not turn a small storage into a huge allocation.
+            guard count <= max(Self.minimumExpansionLimit, available * Self.maximumExpansion) else {
+                throw invalid("materialising shape \(layout.shape) would expand \(available) stored elements to \(count)")
             }
         }
         if count == 0 {
@@ -133,9 +146,9 @@ enum StridedTensorCopy {
             var axis = outerShape.count - 1
             while axis >= 0 {
                 index[axis] += 1
-                sourceElement += outerStrides[axis]
+                sourceElement &+= outerStrides[axis]
                 if index[axis] < outerShape[axis] { break }
-                sourceElement -= outerStrides[axis] * outerShape[axis]
+                sourceElement &-= outerStrides[axis] &* outerShape[axis]
                 index[axis] = 0
                 axis -= 1
             }

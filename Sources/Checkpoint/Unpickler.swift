@@ -24,6 +24,7 @@ public struct Unpickler {
     private var memo: [Int: PickleNode] = [:]
     private var opcodeOffset = 0
     private let freezeBudget = PickleNode.FreezeBudget()
+    private let registry = PickleNode.Registry()
 
     /// Decimal integers longer than this are refused (CPython's default limit is 4300 digits).
     static let maximumDecimalDigits = 5000
@@ -109,6 +110,11 @@ public struct Unpickler {
 
     /// Runs opcodes up to STOP and returns the pickled value.
     public mutating func load() throws -> PickleValue {
+        defer {
+            stack.removeAll()
+            memo.removeAll()
+            registry.dismantle()
+        }
         while true {
             opcodeOffset = reader.position
             let byte = try reader.readUInt8()
@@ -202,22 +208,22 @@ public struct Unpickler {
             throw unsupported("out-of-band buffers (pickle protocol 5)")
 
         // Containers.
-        case .emptyTuple: push(PickleNode.tuple([]))
-        case .tuple1: push(.tuple([try pop()]))
+        case .emptyTuple: push(tuple([]))
+        case .tuple1: push(tuple([try pop()]))
         case .tuple2:
             let second = try pop()
-            push(.tuple([try pop(), second]))
+            push(tuple([try pop(), second]))
         case .tuple3:
             let third = try pop()
             let second = try pop()
-            push(.tuple([try pop(), second, third]))
-        case .tuple: push(.tuple(try popMark()))
-        case .emptyList: push(.list(PickleNode.ListBox()))
-        case .list: push(.list(PickleNode.ListBox(try popMark())))
-        case .emptyDictionary: push(.dictionary(PickleNode.DictionaryBox(isOrdered: false)))
+            push(tuple([try pop(), second, third]))
+        case .tuple: push(tuple(try popMark()))
+        case .emptyList: push(.list(registry.add(PickleNode.ListBox())))
+        case .list: push(.list(registry.add(PickleNode.ListBox(try popMark()))))
+        case .emptyDictionary: push(.dictionary(registry.add(PickleNode.DictionaryBox(isOrdered: false))))
         case .dictionary:
             let items = try popMark()
-            let box = PickleNode.DictionaryBox(isOrdered: false)
+            let box = registry.add(PickleNode.DictionaryBox(isOrdered: false))
             try insert(items, into: box)
             push(.dictionary(box))
         case .emptySet: push(.set(PickleNode.SetBox()))
@@ -306,6 +312,10 @@ public struct Unpickler {
 
     // MARK: - Opcode helpers
 
+    private func tuple(_ items: [PickleNode]) -> PickleNode {
+        .tuple(registry.add(PickleNode.TupleBox(items)))
+    }
+
     private mutating func lineText() throws -> String {
         String(decoding: try reader.readLine(), as: UTF8.self)
     }
@@ -329,7 +339,7 @@ public struct Unpickler {
 
     private func argumentList(_ node: PickleNode) throws -> [PickleNode] {
         switch node {
-        case let .tuple(items): return items
+        case let .tuple(box): return box.items
         case let .list(box): return box.items
         default: throw corrupt("call arguments are not a tuple")
         }
@@ -354,7 +364,7 @@ public struct Unpickler {
         let name = global.qualifiedName
         switch global {
         case .orderedDictionary:
-            let box = PickleNode.DictionaryBox(isOrdered: true)
+            let box = registry.add(PickleNode.DictionaryBox(isOrdered: true))
             guard arguments.count <= 1 else { throw corrupt("\(name) takes at most one argument") }
             if let source = arguments.first {
                 switch try freeze(source) {
@@ -444,7 +454,7 @@ public struct Unpickler {
             return .set(box)
 
         case let .torchScriptClass(typeName):
-            return .object(PickleNode.ObjectBox(typeName: typeName, arguments: arguments))
+            return .object(registry.add(PickleNode.ObjectBox(typeName: typeName, arguments: arguments)))
 
         case .torchScriptListBuilder:
             guard arguments.count == 1 else { throw corrupt("\(name) takes one list") }
@@ -463,13 +473,13 @@ public struct Unpickler {
     private func newObject(_ global: PickleGlobal, _ arguments: [PickleNode]) throws -> PickleNode {
         switch global {
         case .orderedDictionary:
-            return .dictionary(PickleNode.DictionaryBox(isOrdered: true))
+            return .dictionary(registry.add(PickleNode.DictionaryBox(isOrdered: true)))
         case .set:
             return .set(PickleNode.SetBox())
         case .frozenSet:
             return .value(.set([]))
         case let .torchScriptClass(typeName):
-            return .object(PickleNode.ObjectBox(typeName: typeName, arguments: arguments))
+            return .object(registry.add(PickleNode.ObjectBox(typeName: typeName, arguments: arguments)))
         default:
             throw corrupt("\(global.qualifiedName) cannot be instantiated with NEWOBJ")
         }

@@ -194,3 +194,25 @@ struct ForbiddenGlobalTests {
         #expect(errorMessage { _ = try Unpickler.value(of: bytes) }?.contains("torch.FloatStorage may appear as a value but is never called") == true)
     }
 }
+
+/// Format detection from the first bytes.
+struct CheckpointFormatTests {
+    @Test(arguments: [
+        ("sample.safetensors", CheckpointFormat.safetensors), ("state_zip.pt", .torchZip),
+        ("scripted.pt", .torchZip), ("state_legacy.pt", .torchLegacy),
+    ])
+    func detectsEachContainer(file: String, format: CheckpointFormat) throws {
+        #expect(try CheckpointFormat(contentsOf: CheckpointFixtures.url(file)) == format)
+        let tensors = try CheckpointFormat.loadTensors(contentsOf: CheckpointFixtures.url(file))
+        #expect(!tensors.isEmpty)
+    }
+
+    @Test func refusesOtherFiles() throws {
+        let scratch = try ScratchDirectory()
+        let url = try scratch.write(Array("just some text\n".utf8), to: "notes.txt")
+        #expect(errorMessage { _ = try CheckpointFormat(contentsOf: url) } == "\(url.path) is not a checkpoint this loader reads: not safetensors, a zip archive or a pickle stream")
+        #expect(errorMessage { _ = try TorchCheckpoint(contentsOf: url) }?.contains("neither a zip header nor a pickle protocol opcode") == true)
+        let plainPickle = CheckpointFixtures.url("values_protocol2.pkl")
+        #expect(errorMessage { _ = try TorchCheckpoint(contentsOf: plainPickle) }?.contains("without PyTorch's legacy magic number") == true)
+    }
+}
