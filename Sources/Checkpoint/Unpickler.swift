@@ -12,7 +12,7 @@ import Foundation
 /// CPython's `pickletools` documentation.
 public struct Unpickler {
     /// Turns a persistent id (PyTorch: `("storage", StorageClass, key, location, count)`) into a value.
-    public typealias PersistentLoader = (PickleValue) throws -> PickleValue
+    typealias PersistentLoader = (PickleValue) throws -> PickleValue
 
     private var reader: ByteReader
     private let path: String
@@ -109,7 +109,7 @@ public struct Unpickler {
     // MARK: - Interpreter
 
     /// Runs opcodes up to STOP and returns the pickled value.
-    public mutating func load() throws -> PickleValue {
+    mutating func load() throws -> PickleValue {
         defer {
             stack.removeAll()
             memo.removeAll()
@@ -347,6 +347,11 @@ public struct Unpickler {
 
     private func resolve(module: String, name: String) throws -> PickleGlobal {
         guard let global = PickleGlobal.resolve(module: module, name: name, allowsTorchScriptClasses: allowsTorchScriptClasses) else {
+            if module == "torch._utils", name.hasPrefix("_rebuild_") {
+                // A real rebuild function for tensors this loader does not read; say so plainly.
+                throw CheckpointError.unsupportedFeature(path: path, part: part,
+                                                         feature: "\(module).\(name) (quantized, sparse, nested or device-specific tensors)")
+            }
             throw CheckpointError.forbiddenGlobal(path: path, part: part, name: "\(module).\(name)")
         }
         return global

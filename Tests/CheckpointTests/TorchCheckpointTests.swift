@@ -216,3 +216,78 @@ struct CheckpointFormatTests {
         #expect(errorMessage { _ = try TorchCheckpoint(contentsOf: plainPickle) }?.contains("without PyTorch's legacy magic number") == true)
     }
 }
+
+/// Variants of real files edited byte-wise: pickle text opcodes carry no offsets, so a GLOBAL
+/// line can be respelled without breaking the rest of a legacy file.
+struct EditedCheckpointTests {
+    func replacing(_ old: String, with new: String, in bytes: [UInt8]) -> [UInt8] {
+        let oldBytes = Array(old.utf8)
+        var result: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if index + oldBytes.count <= bytes.count, Array(bytes[index..<(index + oldBytes.count)]) == oldBytes {
+                result += Array(new.utf8)
+                index += oldBytes.count
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        return result
+    }
+
+    @Test func cudaStoragesLoadToTheCPU() throws {
+        let original = try CheckpointFixtures.bytes("state_legacy.pt")
+        let edited = replacing("ctorch\nFloatStorage\n", with: "ctorch.cuda\nFloatStorage\n", in: original)
+        #expect(edited.count > original.count)
+        let scratch = try ScratchDirectory()
+        let checkpoint = try TorchCheckpoint(contentsOf: try scratch.write(edited, to: "cuda.pt"))
+        let expected = try CheckpointFixtures.expectedTensors("state")
+        #expect(checkpoint.reference(named: "model.conv.weight")?.storage.storageTypeName == "torch.cuda.FloatStorage")
+        for name in checkpoint.names {
+            #expect(bitwiseEqual(try checkpoint.tensor(named: name), try #require(expected[name])), "\(name)")
+        }
+    }
+
+    @Test func unsupportedRebuildFunctionsAreNamed() throws {
+        let original = try CheckpointFixtures.bytes("state_legacy.pt")
+        let edited = replacing("ctorch._utils\n_rebuild_tensor_v2\n", with: "ctorch._utils\n_rebuild_qtensor\n", in: original)
+        let scratch = try ScratchDirectory()
+        let url = try scratch.write(edited, to: "quantized.pt")
+        #expect(errorMessage { _ = try TorchCheckpoint(contentsOf: url) }
+                == "checkpoint \(url.path) (legacy main pickle) uses torch._utils._rebuild_qtensor (quantized, sparse, nested or device-specific tensors), which this loader does not support")
+    }
+
+    @Test func storageOutOfRangeNamesTheTensor() throws {
+        // Growing conv.bias from 4 to 40 elements makes its view run past its storage.
+        let original = try CheckpointFixtures.bytes("state_legacy.pt")
+        let checkpoint = try TorchCheckpoint(contentsOf: CheckpointFixtures.url("state_legacy.pt"))
+        #expect(checkpoint.reference(named: "model.conv.bias")?.shape == [4])
+        // In protocol 2 the size tuple (4,) is BININT1 4, TUPLE1 (0x4B 0x04 0x85) after the offset.
+        let key = try #require(checkpoint.reference(named: "model.conv.bias")?.storage.key)
+        let keyBytes = Array(key.utf8)
+        var edited = original
+        let keyPosition = try #require((0..<(edited.count - keyBytes.count)).first { Array(edited[$0..<($0 + keyBytes.count)]) == keyBytes })
+        let sizePosition = try #require((keyPosition..<(edited.count - 2)).first { edited[$0] == 0x4B && edited[$0 + 1] == 0x04 && edited[$0 + 2] == 0x85 })
+        edited[sizePosition + 1] = 40
+        let scratch = try ScratchDirectory()
+        let url = try scratch.write(edited, to: "grown.pt")
+        let message = errorMessage { _ = try TorchCheckpoint(contentsOf: url).tensor(named: "model.conv.bias") }
+        #expect(message?.hasPrefix("checkpoint \(url.path): tensor 'model.conv.bias' is invalid: view (offset 0, shape [40], strides [1]) reaches element 39 of a storage holding 4 float32 elements") == true, "\(message ?? "")")
+    }
+
+    @Test func hugeBroadcastShapesAreRefused() throws {
+        // model.broadcast is (4, 3) with strides (0, 1) over 3 elements; make it (200, 3) ... then 2**30.
+        let checkpoint = try TorchCheckpoint(contentsOf: CheckpointFixtures.url("state_zip.pt"))
+        let broadcast = try #require(checkpoint.reference(named: "model.broadcast"))
+        let enormous = TorchTensorReference(storage: broadcast.storage, dataTypeName: "float32", dataType: .float32,
+                                            storageOffset: 0, shape: [1 << 30, 3], strides: [0, 1], requiresGradient: false)
+        #expect(errorMessage { _ = try checkpoint.tensor(for: enormous, name: "model.broadcast") }?
+            .contains("materialising shape [1073741824, 3] would expand 3 stored elements to 3221225472") == true)
+        let large = TorchTensorReference(storage: broadcast.storage, dataTypeName: "float32", dataType: .float32,
+                                         storageOffset: 0, shape: [200, 3], strides: [0, 1], requiresGradient: false)
+        let tensor = try checkpoint.tensor(for: large)
+        #expect(tensor.shape == [200, 3])
+        #expect(tensor[199].scalars == (try checkpoint.tensor(named: "model.broadcast"))[0].scalars)
+    }
+}
