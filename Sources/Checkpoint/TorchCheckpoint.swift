@@ -55,10 +55,11 @@ public final class TorchCheckpoint: @unchecked Sendable {
         self.url = url
         self.verifiesChecksums = verifiesChecksums
         let file = try MemoryMappedFile(path: url.path)
+        defer { withExtendedLifetime(file) {} }  // `bytes` below points into the mapping
         let path = url.path
         let bytes = file.bytes
-        if bytes.count >= 4, bytes.loadUnaligned(as: UInt32.self) == UInt32(0x0403_4B50).littleEndian
-            || bytes.count >= 4 && bytes.loadUnaligned(as: UInt32.self) == UInt32(0x0605_4B50).littleEndian {
+        let signature = bytes.count >= 4 ? UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self)) : 0
+        if signature == 0x0403_4B50 || signature == 0x0605_4B50 {  // a zip's first entry, or an empty zip
             let zip = try TorchZipFormat(archive: try ZipArchive(file: file), verifyingChecksums: verifiesChecksums)
             format = zip.isTorchScript ? .torchScript : .zip
             root = zip.root
@@ -67,7 +68,8 @@ public final class TorchCheckpoint: @unchecked Sendable {
         } else if bytes.count > 262, String(decoding: UnsafeRawBufferPointer(rebasing: bytes[257..<262]), as: UTF8.self) == "ustar" {
             throw CheckpointError.unsupportedFeature(path: path, part: "file header",
                                                      feature: "the tar-based format of PyTorch before 0.4 (re-save it with a recent PyTorch)")
-        } else if bytes.first == PickleOpcode.protocolVersion.rawValue {
+        } else if let first = bytes.first, first == PickleOpcode.protocolVersion.rawValue || first == PickleOpcode.long.rawValue {
+            // Protocol 2+ starts with PROTO; protocols 0 and 1 spell the magic number as LONG text.
             let legacy = try TorchLegacyFormat(file: file)
             format = .legacy
             root = legacy.root

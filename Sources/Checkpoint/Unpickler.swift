@@ -54,8 +54,10 @@ public struct Unpickler {
     /// The value of a pickle file (plain data; tensors need `TorchCheckpoint`).
     public static func value(contentsOf url: URL) throws -> PickleValue {
         let file = try MemoryMappedFile(path: url.path)
-        var unpickler = Unpickler(bytes: file.bytes, path: url.path, part: "pickle")
-        return try unpickler.load()
+        return try withExtendedLifetime(file) {
+            var unpickler = Unpickler(bytes: file.bytes, path: url.path, part: "pickle")
+            return try unpickler.load()
+        }
     }
 
     // MARK: - Errors

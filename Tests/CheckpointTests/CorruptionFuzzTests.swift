@@ -16,6 +16,7 @@ struct CorruptionFuzzTests {
         ("state_zip.pt", .torchUnverified),
         ("state_zip_protocol4.pt", .torchUnverified),
         ("state_legacy.pt", .torch),
+        ("state_legacy_protocol1.pt", .torch),
         ("scripted.pt", .torchUnverified),
         ("traced.pt", .torchUnverified),
         ("malicious_eval.pt", .torchUnverified),

@@ -8,6 +8,7 @@ import Tensor
 struct TorchCheckpointTests {
     static let savedFormats: [(file: String, format: TorchCheckpoint.Format)] = [
         ("state_zip.pt", .zip), ("state_zip_protocol4.pt", .zip), ("state_legacy.pt", .legacy),
+        ("state_legacy_protocol1.pt", .legacy),
     ]
 
     @Test(arguments: savedFormats.map(\.file))
