@@ -22,6 +22,9 @@ public final class SafetensorsFile: @unchecked Sendable {
     private let file: MemoryMappedFile
     private let header: SafetensorsHeader
     private let entryIndex: [String: Int]
+    private let lock = NSLock()
+    /// The one zero-copy storage of each Float32 tensor handed out (see `StridedTensorCopy.makeTensor`).
+    private var float32Cache: [String: TensorStorage] = [:]
 
     /// Maps the file and validates its header; tensor data is read by `tensor(named:)`.
     public init(contentsOf url: URL) throws {
@@ -51,7 +54,15 @@ public final class SafetensorsFile: @unchecked Sendable {
         let layout = StridedTensorCopy.Layout(
             dataType: entry.info.dataType, shape: entry.info.shape,
             strides: StridedTensorCopy.contiguousStrides(of: entry.info.shape), offset: 0)
-        return try StridedTensorCopy.makeTensor(name: name, path: url.path, layout: layout, storage: file.region(range))
+        let region = file.region(range)
+        return try StridedTensorCopy.makeTensor(name: name, path: url.path, layout: layout, storage: region) { [self] in
+            lock.lock()
+            defer { lock.unlock() }
+            if let cached = float32Cache[name] { return cached }
+            let view = StridedTensorCopy.borrowedStorage(region)
+            float32Cache[name] = view
+            return view
+        }
     }
 
     /// Every tensor, keyed by name.

@@ -21,6 +21,13 @@ enum StridedTensorCopy {
     /// …or up to this many elements (16 M, 64 MB), whichever is larger.
     static let minimumExpansionLimit = 1 << 24
 
+    /// A Float32 view of all of `region`, kept alive by its owner.
+    static func borrowedStorage(_ region: ByteRegion) -> TensorStorage? {
+        guard let base = region.bytes.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        return TensorStorage(borrowing: UnsafeMutableRawPointer(mutating: base).assumingMemoryBound(to: Float.self),
+                             count: region.count / MemoryLayout<Float>.size, owner: region.owner)
+    }
+
     /// Row-major strides of `shape`.
     static func contiguousStrides(of shape: [Int]) -> [Int] {
         var strides = [Int](repeating: 1, count: shape.count)
@@ -46,11 +53,13 @@ enum StridedTensorCopy {
 
     /// The tensor described by `layout` over `storage`.
     /// - Parameters:
-    ///   - sharedStorage: a zero-copy Float32 view of the whole storage, created on first use and
-    ///     reused so tensors sharing one PyTorch storage share one `TensorStorage`.
+    ///   - sharedStorage: the one zero-copy Float32 `TensorStorage` of these bytes, or nil to copy.
+    ///     Every view of the same bytes must come from the same `TensorStorage`: `Tensor` writes in
+    ///     place when its storage is uniquely referenced, and two storage objects over one mapping
+    ///     would let a write through one tensor show through another.
     static func makeTensor(
         name: String, path: String, layout requested: Layout, storage: ByteRegion, byteSwapped: Bool = false,
-        sharedStorage: (() -> TensorStorage?)? = nil
+        sharedStorage: () -> TensorStorage?
     ) throws -> Tensor {
         var layout = requested
         func invalid(_ reason: String) -> CheckpointError {
@@ -95,10 +104,7 @@ enum StridedTensorCopy {
 
         let contiguous = isContiguous(shape: layout.shape, strides: layout.strides)
         if layout.dataType == .float32, contiguous, !byteSwapped,
-           Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 {
-            let view = sharedStorage?() ?? TensorStorage(
-                borrowing: UnsafeMutableRawPointer(mutating: base).assumingMemoryBound(to: Float.self),
-                count: storage.count / 4, owner: storage.owner)
+           Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0, let view = sharedStorage() {
             return Tensor(shape: layout.shape, storage: view, offset: layout.offset)
         }
         return Tensor(shape: layout.shape) { destination in

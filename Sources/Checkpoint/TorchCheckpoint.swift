@@ -41,7 +41,8 @@ public final class TorchCheckpoint: @unchecked Sendable {
     private let verifiesChecksums: Bool
     private let lock = NSLock()
     private var regionCache: [TorchStorageReference: ByteRegion] = [:]
-    private var float32Cache: [TorchStorageReference: TensorStorage] = [:]
+    /// Zero-copy Float32 storages by `archive/key`, with the bytes each one covers.
+    private var float32Cache: [String: (base: UnsafeRawPointer?, count: Int, storage: TensorStorage)] = [:]
 
     private enum Source {
         case zip(TorchZipFormat)
@@ -157,15 +158,18 @@ public final class TorchCheckpoint: @unchecked Sendable {
         return region
     }
 
-    /// One zero-copy Float32 view per storage, so tensors sharing a PyTorch storage share memory.
+    /// One zero-copy Float32 view per PyTorch storage, so tensors sharing a storage share memory
+    /// (and `Tensor`'s copy-on-write sees them as shared). Views of other byte ranges of the same
+    /// storage (legacy storage views) are copied instead.
     private func sharedFloat32Storage(_ storage: TorchStorageReference, _ region: ByteRegion) -> TensorStorage? {
-        guard let base = region.bytes.baseAddress else { return nil }
+        let key = "\(storage.archive)/\(storage.key)"
         lock.lock()
         defer { lock.unlock() }
-        if let cached = float32Cache[storage] { return cached }
-        let view = TensorStorage(borrowing: UnsafeMutableRawPointer(mutating: base).assumingMemoryBound(to: Float.self),
-                                 count: region.count / MemoryLayout<Float>.size, owner: region.owner)
-        float32Cache[storage] = view
+        if let cached = float32Cache[key] {
+            return cached.base == region.bytes.baseAddress && cached.count == region.count ? cached.storage : nil
+        }
+        guard let view = StridedTensorCopy.borrowedStorage(region) else { return nil }
+        float32Cache[key] = (region.bytes.baseAddress, region.count, view)
         return view
     }
 }

@@ -57,9 +57,13 @@ struct SafetensorsTests {
         let scratch = try ScratchDirectory()
         let url = scratch.file("weights.safetensors")
         try SafetensorsFile.write(["w": Tensor(shape: [2], scalars: [1, 2])], to: url)
-        var tensor = try SafetensorsFile(contentsOf: url).tensor(named: "w")
+        let file = try SafetensorsFile(contentsOf: url)
+        var tensor = try file.tensor(named: "w")
+        let sibling = try file.tensor(named: "w")
         tensor.withUnsafeMutableBufferPointer { $0[0] = 42 }
         #expect(tensor.scalars == [42, 2])
+        #expect(sibling.scalars == [1, 2])
+        #expect(try file.tensor(named: "w").scalars == [1, 2])
         #expect(try SafetensorsFile(contentsOf: url).tensor(named: "w").scalars == [1, 2])
     }
 

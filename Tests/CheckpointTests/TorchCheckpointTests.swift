@@ -68,6 +68,13 @@ struct TorchCheckpointTests {
         #expect(row.pointer == base.pointer + 12)
         #expect(row.storage === base.storage)
         #expect(try checkpoint.tensor(named: "model.conv.weight").pointer == (try checkpoint.tensor(named: "model.conv.weight")).pointer)
+        // Writing through one view copies first: the other views and later loads are unchanged.
+        var written = row
+        written.withUnsafeMutableBufferPointer { $0[0] = 100 }
+        #expect(written.scalars[0] == 100)
+        #expect(row.scalars[0] == 0.5)
+        #expect(base.scalars[12] == 0.5)
+        #expect(try checkpoint.tensor(named: "model.shared.row").scalars[0] == 0.5)
     }
 
     @Test(arguments: savedFormats.map(\.file))
