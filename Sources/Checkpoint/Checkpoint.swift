@@ -1,2 +1,0 @@
-// The Checkpoint target: safetensors and PyTorch checkpoint formats.
-import Tensor
