@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "clipkit",
             dependencies: [
-                "Tensor", "Autograd", "Checkpoint", "Imaging",
+                "Tensor", "Autograd", "NN", "Checkpoint", "Imaging", "Models",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
