@@ -57,7 +57,7 @@ let package = Package(
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["TestSupport", "Tensor", "Checkpoint"], path: "Tests/TensorTests"),
-        .testTarget(name: "AutogradTests", dependencies: ["TestSupport", "Autograd", "Tensor", "Checkpoint"], path: "Tests/AutogradTests"),
+        .testTarget(name: "AutogradTests", dependencies: ["TestSupport", "Autograd", "NN", "Tensor", "Checkpoint"], path: "Tests/AutogradTests"),
         .testTarget(name: "NNTests", dependencies: ["TestSupport", "NN", "Autograd", "Tensor", "Checkpoint"], path: "Tests/NNTests"),
         .testTarget(name: "OptimTests", dependencies: ["TestSupport", "Optim", "NN", "Tensor", "Checkpoint"], path: "Tests/OptimTests"),
         .testTarget(name: "ModelsTests", dependencies: ["TestSupport", "Models", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging"],

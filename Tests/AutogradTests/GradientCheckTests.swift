@@ -1,4 +1,5 @@
 import Autograd
+import NN
 import Tensor
 import Testing
 
@@ -135,6 +136,27 @@ import Testing
         expectGradients(GradientCheck.inputs([[2, 2, 5, 4], [2, 2, 5, 4], [2, 2, 5, 3]])) {
             Variable.scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], mask: Tensor.causalMask(size: 5))
         }
+    }
+}
+
+/// The composite training losses against finite differences as well.
+@Suite struct LossGradientCheckTests {
+    func expectGradients(_ inputs: [Tensor], _ function: ([Variable]) -> Variable, sourceLocation: SourceLocation = #_sourceLocation) {
+        for (index, error) in GradientCheck.relativeErrors(inputs, function).enumerated() {
+            #expect(error <= 1e-3, "input \(index): relative error \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func losses() {
+        expectGradients(GradientCheck.inputs([[4, 6]], spread: 2)) { Losses.crossEntropy(logits: $0[0], targets: [1, 5, 0, 1]) }
+        expectGradients(GradientCheck.inputs([[5, 8], [5, 8], [1]])) {
+            Losses.clip(imageEmbeddings: $0[0], textEmbeddings: $0[1], logScale: $0[2])
+        }
+        expectGradients(GradientCheck.inputs([[6, 5], [6, 5], [6, 5]])) {
+            Losses.triplet(anchor: $0[0], positive: $0[1], negative: $0[2], margin: 4, distance: .squaredEuclidean)
+        }
+        let sigmoidInputs = GradientCheck.inputs([[6, 8], [6, 8], [6, 8]]).map { $0.sigmoid() }
+        expectGradients(sigmoidInputs) { Losses.losslessTriplet(anchor: $0[0], positive: $0[1], negative: $0[2]) }
     }
 }
 
