@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "Checkpoint", dependencies: ["Tensor", "CCodecs"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CCodecs"], swiftSettings: numericSettings),
+        .target(name: "Tokenizers", dependencies: ["CCodecs"]),
 
         // Command-line tools.
         .executableTarget(
@@ -56,6 +57,7 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["TestSupport", "Autograd", "Tensor", "Checkpoint"], path: "Tests/AutogradTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
+        .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers"], path: "Tests/TokenizersTests"),
     ],
     swiftLanguageModes: [.v5]
 )
