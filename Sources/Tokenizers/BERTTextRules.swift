@@ -16,7 +16,9 @@
 /// Tab, line feed and carriage return are never removed. Accent stripping is always NFD and then
 /// dropping Mn characters; punctuation is always ASCII non-alphanumerics plus category P.
 ///
-/// General categories come from the Swift runtime's Unicode tables, except under
+/// General categories come from the Swift runtime's Unicode tables (Unicode 15.1 or later; the
+/// Python references use their interpreter's, Unicode 14.0 for Python 3.11, so characters
+/// assigned after 14.0 may be treated differently), except under
 /// `huggingFaceTokenizers`: its Rust crate (`unicode_categories`) carries Unicode 8.0 tables, so
 /// there only characters assigned by Unicode 8.0 count as control, punctuation or Mn (with the
 /// few characters whose category changed since then listed in `RustUnicode8Categories`).

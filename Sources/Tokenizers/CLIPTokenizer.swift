@@ -13,7 +13,10 @@ import Foundation
 /// token exactly becomes that token's id, as in open_clip.
 ///
 /// Text cleaning differs from open_clip in one documented way: ftfy's mojibake repair
-/// (`fix_encoding`) is not reproduced, see `TextRepair`. Thread-safe; the word cache is shared.
+/// (`fix_encoding`) is not reproduced, see `TextRepair`. Character properties (letter, number,
+/// case mappings, NFC) come from the Swift runtime's Unicode tables; for characters assigned
+/// after the Unicode version of the reference's Python (14.0 for Python 3.11) they can differ.
+/// Thread-safe; the word cache is shared.
 public final class CLIPTokenizer: @unchecked Sendable {
     /// CLIP's context length.
     public static let defaultContextLength = 77

@@ -19,6 +19,9 @@
 ///   `decode_inconsistent_utf8`). It rests on a heuristic "badness" score with hand-tuned
 ///   character classes and is not reproduced; such text is left as it is.
 /// - `fix_surrogates`: a Swift `String` cannot hold lone surrogates, so there is nothing to fix.
+///
+/// Cost: linear in the text per round; like ftfy, k-fold nested entities (`&amp;amp;…lt;`) take
+/// k rounds.
 enum TextRepair {
     static let maximumSegmentLength = 1_000_000
 

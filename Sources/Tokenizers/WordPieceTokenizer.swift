@@ -21,7 +21,7 @@ public final class WordPieceTokenizer: @unchecked Sendable {
     private let basicTokenizer: BERTBasicTokenizer
     private let specialTokens: [(scalars: [Unicode.Scalar], id: Int)]
     private let specialTokenStarts: Set<Unicode.Scalar>
-    private let cache = TokenCache<String>(capacity: 200_000)
+    private let cache = TokenCache<[UInt8]>(capacity: 200_000)   // UTF-8 of a word → ids
 
     /// Loads `vocab.txt`.
     public convenience init(vocabularyFile: URL, configuration: WordPieceConfiguration) throws {
@@ -156,8 +156,10 @@ public final class WordPieceTokenizer: @unchecked Sendable {
 
     private func appendWords(of text: ArraySlice<Unicode.Scalar>, to ids: inout [Int32]) {
         guard !text.isEmpty else { return }
+        var key: [UInt8] = []
         for word in basicTokenizer.words(Array(text)) {
-            let key = String(String.UnicodeScalarView(word))
+            key.removeAll(keepingCapacity: true)
+            for scalar in word { UTF8.encode(scalar) { key.append($0) } }
             if let cached = cache.value(for: key) {
                 ids.append(contentsOf: cached)
                 continue
