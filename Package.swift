@@ -18,6 +18,7 @@ let package = Package(
     name: "CLIPKit",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "CLIPKit", targets: ["CLIPKit"]),
         .library(name: "CLIPKitEngine", targets: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Tokenizers", "Imaging", "Models"]),
         .executable(name: "clipkit", targets: ["clipkit"]),
         .executable(name: "clipkit-bench", targets: ["ClipkitBench"]),
@@ -40,12 +41,13 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["CCodecs"]),
         .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging", "Tokenizers"],
                 swiftSettings: numericSettings),
+        .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models"]),
 
         // Command-line tools.
         .executableTarget(
             name: "clipkit",
             dependencies: [
-                "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models",
+                "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models", "CLIPKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "OptimTests", dependencies: ["TestSupport", "Optim", "NN", "Tensor", "Checkpoint"], path: "Tests/OptimTests"),
         .testTarget(name: "ModelsTests", dependencies: ["TestSupport", "Models", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging"],
                     path: "Tests/ModelsTests"),
+        .testTarget(name: "CLIPKitTests", dependencies: ["TestSupport", "CLIPKit"], path: "Tests/CLIPKitTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers"], path: "Tests/TokenizersTests"),
