@@ -30,12 +30,12 @@ struct ModelsCommand: ParsableCommand {
             let client = HubClient()
             var bars: [String: ProgressBar] = [:]
             var sizes: [String: Int] = [:]
-            let model = try client.pull(reference) { file, bytes, total in
+            let model = try client.pull(reference, progress: { file, bytes, total in
                 let bar = bars[file] ?? ProgressBar(label: file, total: total, unit: .bytes)
                 bars[file] = bar
                 sizes[file] = bytes
                 bar.update(bytes)
-            }
+            })
             for (file, bar) in bars { bar.finish(sizes[file] ?? 0) }
             print("\(reference) at commit \(model.commit): \(model.files.count) files in \(model.directory.path)")
         }
