@@ -20,7 +20,7 @@ public struct EfficientNetConfiguration: Codable, Sendable, Equatable {
     public var dropoutRate: Double
     /// Stochastic-depth rate of the shortcut blocks during training (inference ignores it).
     public var dropConnectRate: Double
-    /// Classifier outputs, or `nil` for a headless feature extractor.
+    /// Classifier outputs, or `nil` (absent when decoding) for a headless feature extractor.
     public var classCount: Int?
     /// TensorFlow's moving-average decay of the BatchNorm statistics (PyTorch momentum = 1 − this);
     /// used only in training.
@@ -89,6 +89,40 @@ public struct EfficientNetConfiguration: Codable, Sendable, Equatable {
         self.stages = stages
         self.padding = padding
         self.preprocessing = preprocessing ?? .efficientNetLite(imageSize: imageSize)
+    }
+
+    /// Decodes the reference's `GlobalParams` fields; what it does not have (stem and head
+    /// widths, block table, padding, preprocessing) and the fields the reference fills in for every
+    /// Lite model default to Lite's values.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let imageSize = try container.decode(Int.self, forKey: .imageSize)
+        guard imageSize > 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .imageSize, in: container,
+                                                   debugDescription: "image_size must be positive, got \(imageSize)")
+        }
+        let stages = try container.decodeIfPresent([EfficientNetStage].self, forKey: .stages) ?? EfficientNetStage.baseline
+        guard !stages.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .stages, in: container, debugDescription: "blocks_args is empty")
+        }
+        self.init(
+            widthMultiplier: try container.decode(Double.self, forKey: .widthMultiplier),
+            depthMultiplier: try container.decode(Double.self, forKey: .depthMultiplier),
+            imageSize: imageSize,
+            dropoutRate: try container.decodeIfPresent(Double.self, forKey: .dropoutRate) ?? 0.2,
+            dropConnectRate: try container.decodeIfPresent(Double.self, forKey: .dropConnectRate) ?? 0.2,
+            classCount: try container.decodeIfPresent(Int.self, forKey: .classCount),
+            batchNormMomentum: try container.decodeIfPresent(Float.self, forKey: .batchNormMomentum) ?? 0.99,
+            batchNormEpsilon: try container.decodeIfPresent(Float.self, forKey: .batchNormEpsilon) ?? 1e-3,
+            channelDivisor: try container.decodeIfPresent(Int.self, forKey: .channelDivisor) ?? 8,
+            minimumChannels: try container.decodeIfPresent(Int.self, forKey: .minimumChannels),
+            activation: try container.decodeIfPresent(Activation.self, forKey: .activation) ?? .relu6,
+            fixedStemAndHead: try container.decodeIfPresent(Bool.self, forKey: .fixedStemAndHead) ?? true,
+            stemChannels: try container.decodeIfPresent(Int.self, forKey: .stemChannels) ?? 32,
+            headChannels: try container.decodeIfPresent(Int.self, forKey: .headChannels) ?? 1280,
+            stages: stages,
+            padding: try container.decodeIfPresent(SamePaddingMode.self, forKey: .padding) ?? .fixed,
+            preprocessing: try container.decodeIfPresent(Preprocessing.self, forKey: .preprocessing))
     }
 
     // MARK: Presets (width, depth, resolution, dropout of the TensorFlow Lite builder)
