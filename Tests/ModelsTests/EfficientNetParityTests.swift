@@ -121,6 +121,9 @@ import Testing
         let reference = try Self.reference.get()
         let logits = model.logits(input)
         #expect(logits[0].maxAbsoluteDifference(try reference.tensor(named: "padding.\(key).logits")) <= Self.logitTolerance)
+        let probabilities = model.classProbabilities(input)  // [1, 1000]
+        #expect(abs(probabilities.scalars.reduce(0, +) - 1) < 1e-5)
+        #expect(topIndices(probabilities.scalars, count: 5) == topIndices(logits.scalars, count: 5))
         let features = model.pooledFeatures(input)
         let expectedFeatures = try reference.tensor(named: "padding.\(key).features")
         #expect(features[0].maxAbsoluteDifference(expectedFeatures) <= 1e-4 * max(1, expectedFeatures.abs().max()))
