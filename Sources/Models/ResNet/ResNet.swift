@@ -35,7 +35,7 @@ public struct ResNet: ParameterGroup {
             let output = configuration.outputChannels(stage: stage)
             stages.append((0..<count).map { index in
                 ResNetBottleneck(inputChannels: index == 0 ? channels : output,
-                                 width: configuration.innerWidth(stage: stage), outputChannels: output,
+                                 innerWidth: configuration.innerWidth(stage: stage), outputChannels: output,
                                  stride: index == 0 && stage > 0 ? 2 : 1, groups: configuration.groups,
                                  batchNormEpsilon: epsilon)
             })
