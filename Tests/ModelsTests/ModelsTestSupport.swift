@@ -1,5 +1,4 @@
 import Foundation
-import Tensor
 
 /// Indices of the `count` largest values, largest first (ties keep the lower index first).
 func topIndices(_ values: [Float], count: Int) -> [Int] {
@@ -9,9 +8,4 @@ func topIndices(_ values: [Float], count: Int) -> [Int] {
 /// Decodes a JSON fixture into `T`.
 func decodeFixture<T: Decodable>(_ type: T.Type, from url: URL) throws -> T {
     try JSONDecoder().decode(type, from: Data(contentsOf: url))
-}
-
-extension Tensor {
-    /// Row `index` of a `[rows, …]` tensor, flattened.
-    func row(_ index: Int) -> [Float] { self[index].scalars }
 }
