@@ -31,6 +31,10 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     public var interpolation: ResamplingFilter
     /// How the image is fitted to the square.
     public var resizeMode: ResizeMode
+    /// For `.shortest`: the shorter side is resized to this many pixels before the centre crop to
+    /// `imageSize` (torchvision's `ImageClassification(crop_size:resize_size:)`, e.g. 256 then 224);
+    /// `nil` resizes straight to `imageSize`. The squash modes ignore it.
+    public var resizeSize: Int?
 
     /// open_clip's `PreprocessCfg` field names.
     enum CodingKeys: String, CodingKey {
@@ -39,17 +43,21 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         case std
         case interpolation
         case resizeMode = "resize_mode"
+        case resizeSize = "resize_size"
     }
 
     public init(imageSize: Int, mean: [Float], std: [Float],
-                interpolation: ResamplingFilter = .bicubic, resizeMode: ResizeMode = .shortest) {
+                interpolation: ResamplingFilter = .bicubic, resizeMode: ResizeMode = .shortest,
+                resizeSize: Int? = nil) {
         precondition(imageSize > 0, "imageSize must be positive, got \(imageSize)")
         precondition(mean.count == 3 && std.count == 3, "mean and std need 3 values each")
+        precondition(resizeSize.map { $0 > 0 } ?? true, "resizeSize must be positive, got \(resizeSize ?? 0)")
         self.imageSize = imageSize
         self.mean = mean
         self.std = std
         self.interpolation = interpolation
         self.resizeMode = resizeMode
+        self.resizeSize = resizeSize
     }
 
     public init(from decoder: Decoder) throws {
@@ -69,9 +77,15 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .std, in: container,
                                                    debugDescription: "std needs 3 non-zero values (R, G, B), got \(std)")
         }
+        let resizeSize = try container.decodeIfPresent(Int.self, forKey: .resizeSize)
+        if let resizeSize, resizeSize <= 0 {
+            throw DecodingError.dataCorruptedError(forKey: .resizeSize, in: container,
+                                                   debugDescription: "resize_size must be positive, got \(resizeSize)")
+        }
         self.init(imageSize: imageSize, mean: mean, std: std,
                   interpolation: try container.decodeIfPresent(ResamplingFilter.self, forKey: .interpolation) ?? .bicubic,
-                  resizeMode: try container.decodeIfPresent(ResizeMode.self, forKey: .resizeMode) ?? .shortest)
+                  resizeMode: try container.decodeIfPresent(ResizeMode.self, forKey: .resizeMode) ?? .shortest,
+                  resizeSize: resizeSize)
     }
 
     /// OpenAI CLIP's channel means (R, G, B).
@@ -93,7 +107,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     public func resizedImage(_ image: RGBImage) -> RGBImage {
         switch resizeMode {
         case .shortest:
-            return image.resizedShortestSide(to: imageSize, filter: interpolation)
+            return image.resizedShortestSide(to: resizeSize ?? imageSize, filter: interpolation)
                 .centerCropped(width: imageSize, height: imageSize)
         case .squash:
             return image.resized(width: imageSize, height: imageSize, filter: interpolation)

@@ -78,12 +78,22 @@ extension Tensor {
         return output.channelAffine(scale: [Float](repeating: 1, count: outChannels), shift: bias.scalars)
     }
 
-    /// Depthwise convolution: each channel is filtered by its own kernel.
+    /// Depthwise convolution: each channel is filtered by its own kernel. Each output row
+    /// accumulates one kernel tap at a time over the run of columns that tap keeps inside the image
+    /// (a contiguous multiply-add when the stride is 1), so the inner loop has no bounds tests;
+    /// every output still sums bias + taps in row-major kernel order.
     static func depthwiseConv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Convolution2DGeometry) -> Tensor {
         let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (outputHeight, outputWidth) = g.outputSize(height: height, width: width)
         let source = input.pointer, kernels = weight.pointer, biases = bias?.pointer
         let kernelSize = g.kernelHeight * g.kernelWidth
+        // For each kernel column: the input column offset and the output columns it stays inside for.
+        let columnRuns: [(offset: Int, outputColumns: Range<Int>)] = (0..<g.kernelWidth).map { kernelColumn in
+            let offset = kernelColumn * g.dilationWidth - g.paddingWidth
+            let first = offset >= 0 ? 0 : (-offset + g.strideWidth - 1) / g.strideWidth
+            let last = width - 1 - offset < 0 ? -1 : Swift.min(outputWidth - 1, (width - 1 - offset) / g.strideWidth)
+            return (offset, first..<Swift.max(first, last + 1))
+        }
         return Tensor(shape: [batch, channels, outputHeight, outputWidth]) { output in
             let destination = output.baseAddress!
             ThreadPolicy.parallelFor(batch * channels, workPerItem: outputHeight * outputWidth * kernelSize) { range in
@@ -94,18 +104,23 @@ extension Tensor {
                     let outputPlane = destination + plane * outputHeight * outputWidth
                     let initial = biases?[channel] ?? 0
                     for outputRow in 0..<outputHeight {
-                        for outputColumn in 0..<outputWidth {
-                            var total = initial
-                            for kernelRow in 0..<g.kernelHeight {
-                                let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow * g.dilationHeight
-                                if row < 0 || row >= height { continue }
-                                for kernelColumn in 0..<g.kernelWidth {
-                                    let column = outputColumn * g.strideWidth - g.paddingWidth + kernelColumn * g.dilationWidth
-                                    if column < 0 || column >= width { continue }
-                                    total += inputPlane[row * width + column] * kernel[kernelRow * g.kernelWidth + kernelColumn]
+                        let line = outputPlane + outputRow * outputWidth
+                        line.initialize(repeating: initial, count: outputWidth)
+                        for kernelRow in 0..<g.kernelHeight {
+                            let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow * g.dilationHeight
+                            if row < 0 || row >= height { continue }
+                            let inputRow = inputPlane + row * width
+                            for kernelColumn in 0..<g.kernelWidth {
+                                let tap = kernel[kernelRow * g.kernelWidth + kernelColumn]
+                                let (offset, columns) = columnRuns[kernelColumn]
+                                if g.strideWidth == 1 {
+                                    let shifted = inputRow + offset
+                                    for column in columns { line[column] += tap * shifted[column] }
+                                } else {
+                                    let stride = g.strideWidth
+                                    for column in columns { line[column] += tap * inputRow[column * stride + offset] }
                                 }
                             }
-                            outputPlane[outputRow * outputWidth + outputColumn] = total
                         }
                     }
                 }

@@ -114,6 +114,31 @@ struct PreprocessingTests {
         }
     }
 
+    @Test("resize_size: shorter side to resize_size, then the centre crop (torchvision ImageClassification)")
+    func resizeThenCrop() throws {
+        let image = RGBImage(width: 300, height: 200) { buffer in
+            for index in 0..<buffer.count { buffer[index] = UInt8(truncatingIfNeeded: index &* 7 / 5) }
+        }
+        let preprocessing = Preprocessing(imageSize: 64, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], resizeSize: 73)
+        let expected = image.resizedShortestSide(to: 73, filter: .bicubic).centerCropped(width: 64, height: 64)
+        #expect(preprocessing.resizedImage(image) == expected)
+        // Without it the shorter side goes straight to the crop size.
+        var plain = preprocessing
+        plain.resizeSize = nil
+        #expect(plain.resizedImage(image) == image.resizedShortestSide(to: 64).centerCropped(width: 64, height: 64))
+
+        let data = try JSONEncoder().encode(preprocessing)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["resize_size"] as? Int == 73)
+        #expect(try JSONDecoder().decode(Preprocessing.self, from: data) == preprocessing)
+        let bad = #"{"size": 224, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5], "resize_size": 0}"#
+        #expect {
+            _ = try JSONDecoder().decode(Preprocessing.self, from: Data(bad.utf8))
+        } throws: { error in
+            "\(error)".contains("resize_size must be positive, got 0")
+        }
+    }
+
     @Test("each resize mode gives a square of the configured size")
     func modes() {
         let image = RGBImage(width: 500, height: 120, blue: 77)

@@ -1,0 +1,67 @@
+import Foundation
+
+/// ImageNet-1k's 1000 class names, in label order, and the CLIP prompt templates, read from
+/// open_clip's `zero_shot_metadata.py` (the names of Radford et al. 2021's zero-shot evaluation,
+/// "Learning Transferable Visual Models From Natural Language Supervision"). The file is parsed as
+/// Python literals (`IMAGENET_CLASSNAMES = ("tench", …)`, `OPENAI_IMAGENET_TEMPLATES =
+/// (lambda c: f'a bad photo of a {c}.', …)`); it is never executed.
+public struct ImageNetZeroShotMetadata: Sendable, Equatable {
+    /// The class names; index = ImageNet label.
+    public let classNames: [String]
+    /// OpenAI's 80 prompt templates (`OPENAI_IMAGENET_TEMPLATES`).
+    public let openAITemplates: [PromptTemplate]
+    /// The 7-template subset (`SIMPLE_IMAGENET_TEMPLATES`), empty when the file has none.
+    public let simpleTemplates: [PromptTemplate]
+
+    public static let classCount = 1000
+
+    /// `packages/open_clip/zero_shot_metadata.py` under `$CLIPKIT_HOME` (default `~/.cache/clipkit`),
+    /// where `scripts/setup.sh` unpacks open_clip_torch.
+    public static var installedLocation: URL {
+        let environment = ProcessInfo.processInfo.environment["CLIPKIT_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let home = environment.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/clipkit", isDirectory: true)
+        return home.appendingPathComponent("packages/open_clip/zero_shot_metadata.py")
+    }
+
+    /// Reads the installed file (`installedLocation`).
+    public static func installed() throws -> ImageNetZeroShotMetadata {
+        try ImageNetZeroShotMetadata(contentsOf: installedLocation)
+    }
+
+    /// Reads a `zero_shot_metadata.py`; throws `.missingFile` when it is absent and names the file
+    /// and line of anything it cannot read.
+    public init(contentsOf url: URL) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ImageNetMetadataError.missingFile(path: url.path)
+        }
+        let source = try String(contentsOf: url, encoding: .utf8)
+        do {
+            try self.init(source: source)
+        } catch let error as ImageNetMetadataError {
+            throw ImageNetMetadataError.inFile(path: url.path, error)
+        }
+    }
+
+    /// Parses the source text of a `zero_shot_metadata.py`.
+    public init(source: String) throws {
+        var tokenizer = PythonTokenizer(source)
+        let tokens = try tokenizer.tokens()
+        let classNames = try PythonSequenceLiteral(named: "IMAGENET_CLASSNAMES", in: tokens).strings()
+        guard classNames.count == Self.classCount else {
+            throw ImageNetMetadataError.wrongCount(name: "IMAGENET_CLASSNAMES", count: classNames.count, expected: Self.classCount)
+        }
+        self.classNames = classNames
+        openAITemplates = try PythonSequenceLiteral(named: "OPENAI_IMAGENET_TEMPLATES", in: tokens).templates()
+        do {
+            simpleTemplates = try PythonSequenceLiteral(named: "SIMPLE_IMAGENET_TEMPLATES", in: tokens).templates()
+        } catch ImageNetMetadataError.missingAssignment {
+            simpleTemplates = []
+        }
+    }
+
+    /// Every OpenAI prompt for one class, in template order.
+    public func prompts(forClass label: Int) -> [String] {
+        openAITemplates.map { $0.filled(with: classNames[label]) }
+    }
+}
