@@ -76,3 +76,5 @@ public struct ConSE<Classifier: ImageClassifier, TextModel: SentenceEmbedder> {
         }
     }
 }
+
+extension EfficientNet: ImageClassifier {}
