@@ -20,4 +20,7 @@ for name in astronaut chelsea coffee rocket motorcycle_left hubble_deep_field re
 done
 "$clipkit" image preprocess "${photos[@]}" --out "${TMPDIR:-/tmp}/clipkit-demo-batch.safetensors"
 echo
-echo "Next: clipkit --help"
+echo "== EfficientNet-Lite0 on the same photos (real ImageNet weights, exact PyTorch parity)"
+"$clipkit" classify "${photos[@]}" --top 3
+echo
+echo "Next: clipkit --help, clipkit classify YOUR_PHOTOS, clipkit models pull openai/clip-vit-base-patch32 (where the hub is reachable)"

