@@ -13,7 +13,8 @@ import Tensor
 /// - `float32Minimum`: −3.4028235e38 (`torch.finfo(float32).min`), transformers' `eager`
 ///   attention: every score collapses to the same value and the row averages all values.
 /// - `constant(value)`: a finite constant, e.g. −10000 in Google's original BERT and in
-///   Chinese-CLIP's copy of it: the scores shift uniformly and the row attends as if unmasked.
+///   Chinese-CLIP's copy of it: the scores shift uniformly and the row attends as if unmasked
+///   (up to the rounding of scores near −10⁴ to Float32's grid there, steps of 2⁻¹⁰).
 public enum AttentionMaskFill: Sendable, Equatable {
     case negativeInfinity
     case float32Minimum
