@@ -84,20 +84,20 @@ public final class SentenceTransformer: ParameterGroup {
 
     /// Sentence embeddings `[texts.count, embeddingDimension]`, in the order of `texts`.
     ///
-    /// Texts are tokenised once, sorted by token count and run in batches of `batchSize`, each
-    /// padded to its longest text, so little work goes into padding; rows are put back in order.
+    /// Texts are tokenised once, sorted by token count and run in batches of at most `batchSize`
+    /// texts, each padded to its longest text and cut where lengths drop (`LengthBatching`), so
+    /// little work goes into padding; rows are put back in order. Padding never changes a
+    /// text's embedding, so the batching only changes the speed.
     public func embed(texts: [String], batchSize: Int = 64) throws -> Tensor {
         precondition(batchSize > 0, "batch size must be positive")
         let encoded = try texts.map { text in
             try tokenizer.encodeForModel(configuration.lowercasesInput ? text.lowercased() : text,
                                          maximumLength: maximumSequenceLength).inputIDs
         }
-        let order = encoded.indices.sorted { (encoded[$0].count, $1) > (encoded[$1].count, $0) }
         let width = embeddingDimension
         var result = Tensor(zeros: [texts.count, width])
         GradientMode.withoutGradients {
-            for start in stride(from: 0, to: order.count, by: batchSize) {
-                let rows = Array(order[start..<min(start + batchSize, order.count)])
+            for rows in LengthBatching.plan(tokenCounts: encoded.map(\.count), maximumRows: batchSize) {
                 let embeddings = callAsFunction(paddedInput(rows.map { encoded[$0] })).value  // [rows, width]
                 result.withUnsafeMutableBufferPointer { output in
                     for (offset, row) in rows.enumerated() {
