@@ -12,6 +12,10 @@ import Tokenizers
 ///
 /// `P` is `[hiddenSize, embedDimension]` (an `x·P` matrix, not a Linear weight). The features are
 /// not normalised; Chinese-CLIP normalises both towers before its cosine logits.
+///
+/// cn_clip's image tower (`visual.…`) has exactly OpenCLIP's ViT names and shapes, with
+/// QuickGELU and heads = width / 64 (width / 80 for ViT-H/14), as `scripts/fixtures/chinese_clip.py`
+/// checks; the dual encoder pairs that tower with this one.
 public struct ChineseCLIPTextEncoder: ParameterGroup {
     public let configuration: ChineseCLIPTextConfiguration
     public let bert: BERTModel
