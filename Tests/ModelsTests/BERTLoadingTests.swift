@@ -25,6 +25,7 @@ import Testing
         #expect(throws: DecodingError.self) {
             try decode(#""num_attention_heads": 2, "position_embedding_type": "relative_key""#)
         }
+        #expect(throws: DecodingError.self) { try decode(#""num_attention_heads": 2, "model_type": "distilbert""#) }
         let tanh = try decode(#""num_attention_heads": 2, "hidden_act": "gelu_pytorch_tanh", "model_type": "xlm-roberta""#)
         #expect(tanh.hiddenActivation == .geluTanh)
         #expect(tanh.positionNumbering == .afterPadding)

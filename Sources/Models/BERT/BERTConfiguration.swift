@@ -88,6 +88,10 @@ public struct BERTConfiguration: Codable, Sendable, Equatable {
                                                    debugDescription: "hidden_act \(activationName) is not supported")
         }
         let modelType = try container.decodeIfPresent(String.self, forKey: .modelType) ?? "bert"
+        guard modelType == "bert" || Self.robertaFamily.contains(modelType) else {
+            throw DecodingError.dataCorruptedError(forKey: .modelType, in: container,
+                                                   debugDescription: "model_type \(modelType) is not a BERT-architecture encoder")
+        }
         self.init(vocabularySize: try container.decode(Int.self, forKey: .vocabularySize),
                   hiddenSize: hiddenSize,
                   layers: try container.decode(Int.self, forKey: .layers),
