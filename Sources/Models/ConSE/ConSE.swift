@@ -78,3 +78,7 @@ public struct ConSE<Classifier: ImageClassifier, TextModel: SentenceEmbedder> {
 }
 
 extension EfficientNet: ImageClassifier {}
+
+extension SentenceTransformer: SentenceEmbedder {
+    public func embed(texts: [String]) throws -> Tensor { try embed(texts: texts, batchSize: 64) }
+}
