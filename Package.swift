@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "ClipkitBench",
             dependencies: [
-                "Tensor", "Autograd",
+                "Tensor", "Autograd", "NN", "Models",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -8,7 +8,8 @@ import Tensor
 ///     h_L = transformer(h₀, causal mask)          pre-LN residual attention blocks
 ///     y = LN_final(h_L[end of text]) · P_text      the pooled token (see `TextPooling`), projected
 ///
-/// Parameter names are OpenAI's and OpenCLIP's (`token_embedding.weight`, `positional_embedding`,
+/// Only the pooled token leaves the last block, so that block computes nothing else. Parameter
+/// names are OpenAI's and OpenCLIP's (`token_embedding.weight`, `positional_embedding`,
 /// `transformer.resblocks.<l>.…`, `ln_final`, `text_projection`), which put the text tower at the
 /// top level of the CLIP state dict.
 public struct TextTransformer: ParameterGroup {
@@ -39,16 +40,20 @@ public struct TextTransformer: ParameterGroup {
     /// Token ids, one row per text, all of one length ≤ `contextLength` (padded as the tokenizer
     /// pads them) → embeddings `[batch, outputDimension]` (not L2-normalised).
     public func callAsFunction(_ tokenIDs: [[Int]]) -> Variable {
-        let hidden = hiddenStates(tokenIDs)  // [batch, tokens, width]
-        let (batch, length, width) = (hidden.shape[0], hidden.shape[1], hidden.shape[2])
-        // LayerNorm acts per token, so normalising only the pooled rows gives the same values.
-        let rows = configuration.pooling.positions(tokenIDs).enumerated().map { $0.offset * length + $0.element }
-        let pooled = Variable.gather(rowsOf: hidden.reshaped([batch * length, width]), indices: rows)  // [batch, width]
+        let (embedded, mask) = embeddings(tokenIDs)  // [batch, tokens, width]
+        // The last block and LayerNorm act on the pooled tokens only: the other rows are never read.
+        let pooled = transformer(embedded, mask: mask, keepingRows: configuration.pooling.positions(tokenIDs))  // [batch, width]
         return Variable.matmul(finalNorm(pooled), projection.variable)  // [batch, outputDimension]
     }
 
     /// The last block's output for every token, before `ln_final`: `[batch, tokens, width]`.
     public func hiddenStates(_ tokenIDs: [[Int]]) -> Variable {
+        let (embedded, mask) = embeddings(tokenIDs)
+        return transformer(embedded, mask: mask)  // [batch, tokens, width]
+    }
+
+    /// Token plus position embeddings `[batch, tokens, width]` and the causal mask `[tokens, tokens]`.
+    func embeddings(_ tokenIDs: [[Int]]) -> (Variable, Tensor) {
         let batch = tokenIDs.count, length = tokenIDs.first?.count ?? 0
         let (vocabulary, width) = (configuration.vocabularySize, configuration.width)
         precondition(batch > 0 && length > 0 && length <= configuration.contextLength,
@@ -60,6 +65,6 @@ public struct TextTransformer: ParameterGroup {
         }
         let tokens = tokenEmbedding(flat).reshaped([batch, length, width])  // [batch, tokens, width]
         let positions = positionalEmbedding.variable.narrowed(alongAxis: 0, start: 0, length: length)  // [tokens, width]
-        return transformer(tokens + positions, mask: Tensor.causalMask(size: length))  // [batch, tokens, width]
+        return (tokens + positions, Tensor.causalMask(size: length))  // [batch, tokens, width]
     }
 }

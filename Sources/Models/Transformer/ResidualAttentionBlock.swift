@@ -55,4 +55,20 @@ public struct ResidualAttentionBlock: ParameterGroup {
         let attended = input + attention(attentionNorm(input), mask: mask)  // [batch, tokens, width]
         return attended + mlp(mlpNorm(attended))  // [batch, tokens, width]
     }
+
+    /// The block's output at one token per sequence, position `rows[b]` of sequence b:
+    /// `[batch, width]`, equal to those rows of `callAsFunction(_:mask:)`. Keys and values still
+    /// come from every token; the queries, the output projection and the MLP run on the kept rows
+    /// only, which is all a pooled last block needs.
+    public func callAsFunction(_ input: Variable, mask: Tensor? = nil, keepingRows rows: [Int]) -> Variable {
+        let (batch, tokens, width) = (input.shape[0], input.shape[1], input.shape[2])
+        precondition(rows.count == batch && rows.allSatisfy { $0 >= 0 && $0 < tokens },
+                     "need one row in 0..<\(tokens) per sequence, got \(rows) for a batch of \(batch)")
+        let flatRows = rows.enumerated().map { $0.offset * tokens + $0.element }
+        let kept = Variable.gather(rowsOf: input.reshaped([batch * tokens, width]), indices: flatRows)  // [batch, width]
+        let attended = kept + attention.attendingFromSelectedQueries(
+            attentionNorm(kept), over: attentionNorm(input),
+            keyMask: selectedQueryKeyMask(mask, rows: rows, tokens: tokens))  // [batch, width]
+        return attended + mlp(mlpNorm(attended))  // [batch, width]
+    }
 }

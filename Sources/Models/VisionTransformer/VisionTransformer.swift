@@ -8,8 +8,10 @@ import Tensor
 ///     z_L = transformer(z₀)                              pre-LN residual attention blocks
 ///     y = LN_post(z_L[class]) · P                         the class token, projected
 ///
-/// Parameter names are OpenAI's and OpenCLIP's (`conv1.weight`, `class_embedding`,
-/// `positional_embedding`, `ln_pre`, `transformer.resblocks.<l>.…`, `ln_post`, `proj`).
+/// Only the class token leaves the last block, so that block computes nothing else
+/// (`PreNormTransformer.callAsFunction(_:mask:keepingRows:)`). Parameter names are OpenAI's and
+/// OpenCLIP's (`conv1.weight`, `class_embedding`, `positional_embedding`, `ln_pre`,
+/// `transformer.resblocks.<l>.…`, `ln_post`, `proj`).
 public struct VisionTransformer: ParameterGroup {
     public let configuration: VisionTransformerConfiguration
     public let patchEmbedding: Conv2d
@@ -45,9 +47,8 @@ public struct VisionTransformer: ParameterGroup {
     /// Normalised images `[batch, 3, imageSize, imageSize]` → embeddings `[batch, outputDimension]`
     /// (not L2-normalised).
     public func callAsFunction(_ images: Variable) -> Variable {
-        let tokens = transformer(embeddings(images))  // [batch, tokens, width]
-        let batch = tokens.shape[0], width = configuration.width
-        let classTokens = tokens.narrowed(alongAxis: 1, start: 0, length: 1).reshaped([batch, width])  // [batch, width]
+        let sequence = embeddings(images)  // [batch, tokens, width]
+        let classTokens = transformer(sequence, keepingRows: Array(repeating: 0, count: sequence.shape[0]))  // [batch, width]
         return Variable.matmul(postNorm(classTokens), projection.variable)  // [batch, outputDimension]
     }
 
