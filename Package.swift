@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "ClipkitBench",
             dependencies: [
-                "Tensor", "Autograd",
+                "Tensor", "Autograd", "NN", "Models",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -2,6 +2,7 @@
 """PyTorch reference timings for clipkit-bench; prints one JSON object on its last line.
 
 Usage: bench_reference.py engine --threads 2 [--matrix-size 2048] [--minimum-seconds 1]
+       bench_reference.py models --threads 2 [--image-batch 32] [--text-batch 64] [--activation gelu]
 Measures exactly what the matching Swift benchmark measures, with the same shapes, the same
 thread count and the same best-of-repeats estimator.
 """
@@ -60,16 +61,66 @@ def engine(args):
     return results
 
 
+def peak_rss_reset():
+    """Resets the process's peak resident set (Linux), as the Swift side does."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss_mb():
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def models(args):
+    """OpenCLIP ViT-B/32 with random weights: encode_image on a batch of 224-px images and
+    encode_text on 77-token rows (start, random ids, end at a random position, zero padding)."""
+    import open_clip
+
+    torch.manual_seed(0)
+    name = "ViT-B-32-quickgelu" if args.activation == "quick_gelu" else "ViT-B-32"
+    model = open_clip.create_model(name).eval()
+    images = torch.randn(args.image_batch, 3, 224, 224)
+    tokens = torch.zeros(args.text_batch, 77, dtype=torch.long)
+    for row in range(args.text_batch):
+        end = int(torch.randint(2, 77, ()).item())
+        tokens[row, 0] = 49406
+        tokens[row, 1:end] = torch.randint(1, 49406, (end - 1,))
+        tokens[row, end] = 49407
+    seconds = args.minimum_seconds
+    peak_rss_reset()
+    image_time = best_seconds(lambda: model.encode_image(images, normalize=True), seconds)
+    image_peak = peak_rss_mb()
+    peak_rss_reset()
+    text_time = best_seconds(lambda: model.encode_text(tokens, normalize=True), seconds)
+    text_peak = peak_rss_mb()
+    return {
+        "images_per_second": args.image_batch / image_time,
+        "texts_per_second": args.text_batch / text_time,
+        "image_peak_rss_mb": image_peak,
+        "text_peak_rss_mb": text_peak,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("benchmark", choices=["engine"])
+    parser.add_argument("benchmark", choices=["engine", "models"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--matrix-size", type=int, default=2048)
     parser.add_argument("--minimum-seconds", type=float, default=1.0)
+    parser.add_argument("--image-batch", type=int, default=32)
+    parser.add_argument("--text-batch", type=int, default=64)
+    parser.add_argument("--activation", choices=["gelu", "quick_gelu"], default="gelu")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     with torch.inference_mode():
-        results = {"engine": engine}[args.benchmark](args)
+        results = {"engine": engine, "models": models}[args.benchmark](args)
     results["torch_version_major"] = int(torch.__version__.split(".")[0])
     print(json.dumps(results))
 

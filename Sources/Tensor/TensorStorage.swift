@@ -12,15 +12,16 @@ public final class TensorStorage: @unchecked Sendable {
     /// Allocates `count` floats, zero-filled.
     public init(zeroed count: Int) {
         self.count = count
-        pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        pointer = BufferPool.take(count: count) ?? UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
         owner = nil
     }
 
     /// Allocates `count` floats without initialising them; the caller writes every element.
+    /// Large buffers may be reused from `BufferPool`.
     public init(uninitialized count: Int) {
         self.count = count
-        pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        pointer = BufferPool.take(count: count) ?? UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         owner = nil
     }
 
@@ -32,6 +33,6 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        if owner == nil { pointer.deallocate() }
+        if owner == nil { BufferPool.give(pointer, count: max(count, 1)) }
     }
 }

@@ -1,0 +1,64 @@
+import Autograd
+import NN
+import Tensor
+
+/// The bottleneck block of OpenAI's modified ResNet (He et al. 2016, with the anti-aliased
+/// downsampling of Zhang 2019 as Radford et al. 2021 use it): every convolution has stride 1 and a
+/// stride-s block average-pools before its last 1×1 convolution and in its shortcut:
+///
+///     y = ReLU(BN₃(conv₃(AvgPool_s(ReLU(BN₂(conv₂(ReLU(BN₁(conv₁ x)))))))) + shortcut(x))
+///     shortcut(x) = BN(conv₁ₓ₁(AvgPool_s x)) when the stride or width changes, else x
+///
+/// Parameter names: `conv1`, `bn1`, `conv2`, `bn2`, `conv3`, `bn3`, `downsample.0` (convolution),
+/// `downsample.1` (batch norm).
+public struct AntiAliasedBottleneck: ParameterGroup {
+    /// Output channels per `planes`.
+    public static let expansion = 4
+
+    public let reduction: Conv2d
+    public let reductionNorm: BatchNorm2d
+    public let spatial: Conv2d
+    public let spatialNorm: BatchNorm2d
+    public let expansionConvolution: Conv2d
+    public let expansionNorm: BatchNorm2d
+    public let shortcut: (convolution: Conv2d, norm: BatchNorm2d)?
+    public let stride: Int
+
+    public init(inChannels: Int, planes: Int, stride: Int = 1) {
+        let outChannels = planes * Self.expansion
+        reduction = Conv2d(inChannels: inChannels, outChannels: planes, kernelSize: 1, bias: false)
+        reductionNorm = BatchNorm2d(channels: planes)
+        spatial = Conv2d(inChannels: planes, outChannels: planes, kernelSize: 3, padding: 1, bias: false)
+        spatialNorm = BatchNorm2d(channels: planes)
+        expansionConvolution = Conv2d(inChannels: planes, outChannels: outChannels, kernelSize: 1, bias: false)
+        expansionNorm = BatchNorm2d(channels: outChannels)
+        if stride > 1 || inChannels != outChannels {
+            shortcut = (Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 1, bias: false),
+                        BatchNorm2d(channels: outChannels))
+        } else {
+            shortcut = nil
+        }
+        self.stride = stride
+    }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        nested("conv1", reduction) + nested("bn1", reductionNorm) + nested("conv2", spatial) + nested("bn2", spatialNorm)
+            + nested("conv3", expansionConvolution) + nested("bn3", expansionNorm)
+            + nested("downsample.0", shortcut?.convolution) + nested("downsample.1", shortcut?.norm)
+    }
+
+    /// `[batch, inChannels, height, width]` → `[batch, 4·planes, height / stride, width / stride]`.
+    public func callAsFunction(_ input: Variable) -> Variable {
+        var hidden = reductionNorm(reduction(input)).relu()  // [batch, planes, height, width]
+        hidden = spatialNorm(spatial(hidden)).relu()  // [batch, planes, height, width]
+        hidden = downsampled(hidden)  // [batch, planes, height / stride, width / stride]
+        hidden = expansionNorm(expansionConvolution(hidden))  // [batch, 4·planes, height / stride, width / stride]
+        let identity = shortcut.map { $0.norm($0.convolution(downsampled(input))) } ?? input
+        return (hidden + identity).relu()
+    }
+
+    private func downsampled(_ input: Variable) -> Variable {
+        guard stride > 1 else { return input }
+        return input.averagePool2d(geometry: Convolution2DGeometry(kernel: (stride, stride), stride: (stride, stride)))
+    }
+}
