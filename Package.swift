@@ -19,16 +19,20 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "CLIPKitEngine", targets: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Models"]),
+        .library(name: "CLIPKitRetrieval", targets: ["Retrieval", "Evaluation"]),
         .executable(name: "clipkit", targets: ["clipkit"]),
         .executable(name: "clipkit-bench", targets: ["ClipkitBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System-library shims.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CCodecs", path: "Sources/CCodecs"),
+        .target(name: "CFaiss", path: "Sources/CFaiss",
+                linkerSettings: [.linkedLibrary("faiss"), .linkedLibrary("openblas"), .linkedLibrary("gomp"), .linkedLibrary("m")]),
 
         // Engine.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
@@ -38,6 +42,10 @@ let package = Package(
         .target(name: "Checkpoint", dependencies: ["Tensor", "NN", "CCodecs"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CCodecs"], swiftSettings: numericSettings),
         .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging"],
+                swiftSettings: numericSettings),
+        .target(name: "Evaluation", dependencies: ["Tensor"], swiftSettings: numericSettings),
+        .target(name: "Retrieval",
+                dependencies: ["Tensor", "CBLAS", "Checkpoint", "Imaging", "CFaiss", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: numericSettings),
 
         // Command-line tools.
@@ -51,6 +59,7 @@ let package = Package(
             name: "ClipkitBench",
             dependencies: [
                 "Tensor", "Autograd",
+                "Retrieval", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
