@@ -80,8 +80,15 @@ extension EmbeddingStore {
     /// consistent snapshot. With `writtenAfter`, only rows written by later generations (what an
     /// append-only derived index still lacks).
     public func embeddings(of owner: EmbeddingOwner = .items, writtenAfter generation: Int64? = nil) throws -> EmbeddingMatrix {
+        try embeddingSnapshot(of: owner, writtenAfter: generation).matrix
+    }
+
+    /// `embeddings(of:writtenAfter:)` with the store's generation counters from the same snapshot.
+    public func embeddingSnapshot(of owner: EmbeddingOwner = .items,
+                                  writtenAfter generation: Int64? = nil) throws -> (matrix: EmbeddingMatrix, state: StoreState) {
         try pool.read { database in
             guard let model = try Self.storedModel(database) else { throw StoreError.noModelRecorded(storePath: url.path) }
+            let state = try Self.storedState(database)
             let (table, embeddings, foreignKey) = owner == .items
                 ? ("items", "item_embeddings", "item_id") : ("captions", "caption_embeddings", "caption_id")
             let filter = generation.map { "WHERE o.generation > \($0)" } ?? ""
@@ -96,9 +103,8 @@ extension EmbeddingStore {
             let rows = try Row.fetchCursor(database, sql: """
                 SELECT o.id, o.key, e.vector FROM \(table) o JOIN \(embeddings) e ON e.\(foreignKey) = o.id \(filter) ORDER BY o.id
                 """)
-            while let row = try rows.next() {
+            while ids.count < count, let row = try rows.next() {
                 let key: String = row[1]
-                guard ids.count < count else { break }
                 let intact = try row.withUnsafeData(atIndex: 2) { data in
                     data.map { VectorBlob.decode($0, dimension: dimension, into: storage.pointer + ids.count * dimension) } ?? false
                 }
@@ -109,8 +115,9 @@ extension EmbeddingStore {
                 ids.append(row[0])
                 keys.append(key)
             }
-            return EmbeddingMatrix(owner: owner, ids: ids, keys: keys,
-                                   vectors: Tensor(shape: [ids.count, dimension], storage: storage))
+            let matrix = EmbeddingMatrix(owner: owner, ids: ids, keys: keys,
+                                         vectors: Tensor(shape: [ids.count, dimension], storage: storage))
+            return (matrix, state)
         }
     }
 
