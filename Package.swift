@@ -73,6 +73,13 @@ let package = Package(
                     path: "Tests/ModelsTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
+        .target(name: "RetrievalTestSupport", dependencies: ["Retrieval", "Tensor", "Imaging"], path: "Tests/RetrievalTestSupport"),
+        .executableTarget(name: "retrieval-test-indexer", dependencies: ["RetrievalTestSupport", "Retrieval"],
+                          path: "Tests/RetrievalTestIndexer"),
+        .testTarget(name: "RetrievalTests",
+                    dependencies: ["TestSupport", "RetrievalTestSupport", "retrieval-test-indexer", "Retrieval", "Evaluation", "Tensor", "Imaging"],
+                    path: "Tests/RetrievalTests"),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor"], path: "Tests/EvaluationTests"),
     ],
     swiftLanguageModes: [.v5]
 )

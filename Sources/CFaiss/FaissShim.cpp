@@ -63,6 +63,12 @@ int clipkit_faiss_create(const char *factory, int64_t dimension, int inner_produ
     return guarded([&] {
         faiss::MetricType metric = inner_product ? faiss::METRIC_INNER_PRODUCT : faiss::METRIC_L2;
         std::unique_ptr<faiss::Index> inner(faiss::index_factory(int(dimension), factory, metric));
+        // The factory turns on polysemous training for PQ codes; it only serves Hamming-filtered
+        // search, which CLIPKit never enables, and costs minutes of simulated annealing.
+        if (auto *ivfpq = dynamic_cast<faiss::IndexIVFPQ *>(faiss::ivflib::try_extract_index_ivf(inner.get()))) {
+            ivfpq->do_polysemous_training = false;
+        }
+        if (auto *pq = dynamic_cast<faiss::IndexPQ *>(inner.get())) pq->do_polysemous_training = false;
         auto wrapper = std::make_unique<faiss::IndexIDMap>(inner.get());
         inner.release();
         wrapper->own_fields = true;
