@@ -10,7 +10,7 @@ struct ClipkitBench: ParsableCommand {
             has PyTorch (--python, or $CLIPKIT_REFERENCE_PYTHON) and prints both with their ratio. \
             Build it optimised: swift run -c release clipkit-bench engine
             """,
-        subcommands: [EngineBenchmark.self])
+        subcommands: [EngineBenchmark.self, SearchBenchmark.self])
 }
 
 /// Options every benchmark shares.
