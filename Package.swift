@@ -20,16 +20,20 @@ let package = Package(
     products: [
         .library(name: "CLIPKit", targets: ["CLIPKit"]),
         .library(name: "CLIPKitEngine", targets: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Tokenizers", "Imaging", "Models"]),
+        .library(name: "CLIPKitRetrieval", targets: ["Retrieval", "Evaluation"]),
         .executable(name: "clipkit", targets: ["clipkit"]),
         .executable(name: "clipkit-bench", targets: ["ClipkitBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System-library shims.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CCodecs", path: "Sources/CCodecs"),
+        .target(name: "CFaiss", path: "Sources/CFaiss",
+                linkerSettings: [.linkedLibrary("faiss"), .linkedLibrary("openblas"), .linkedLibrary("gomp"), .linkedLibrary("m")]),
 
         // Engine.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
@@ -41,7 +45,12 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["CCodecs"]),
         .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging", "Tokenizers"],
                 swiftSettings: numericSettings),
-        .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models"]),
+        .target(name: "Evaluation", dependencies: ["Tensor"], swiftSettings: numericSettings),
+        .target(name: "Retrieval",
+                dependencies: ["Tensor", "CBLAS", "Checkpoint", "Imaging", "CFaiss", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: numericSettings),
+        .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models",
+                                                "Retrieval", "Evaluation"]),
 
         // Command-line tools.
         .executableTarget(
@@ -53,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "ClipkitBench",
             dependencies: [
-                "Tensor", "Autograd", "NN", "Models",
+                "Tensor", "Autograd", "NN", "Models", "Retrieval", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -69,6 +78,13 @@ let package = Package(
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers"], path: "Tests/TokenizersTests"),
+        .target(name: "RetrievalTestSupport", dependencies: ["Retrieval", "Tensor", "Imaging"], path: "Tests/RetrievalTestSupport"),
+        .executableTarget(name: "retrieval-test-indexer", dependencies: ["RetrievalTestSupport", "Retrieval"],
+                          path: "Tests/RetrievalTestIndexer"),
+        .testTarget(name: "RetrievalTests",
+                    dependencies: ["TestSupport", "RetrievalTestSupport", "retrieval-test-indexer", "Retrieval", "Evaluation", "Tensor", "Imaging"],
+                    path: "Tests/RetrievalTests"),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor"], path: "Tests/EvaluationTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,18 +1,18 @@
 #!/usr/bin/env python3
-"""PyTorch reference timings for clipkit-bench; prints one JSON object on its last line.
+"""Reference timings for clipkit-bench; prints one JSON object on its last line.
 
-Usage: bench_reference.py engine --threads 2 [--matrix-size 2048] [--minimum-seconds 1]
-       bench_reference.py models --threads 2 [--image-batch 32] [--text-batch 64] [--activation gelu]
-Measures exactly what the matching Swift benchmark measures, with the same shapes, the same
-thread count and the same best-of-repeats estimator.
+Usage: bench_reference.py engine --threads 2 [--matrix-size 2048] [--minimum-seconds 1]   (PyTorch)
+       bench_reference.py models --threads 2 [--image-batch 32] [--text-batch 64] [--activation gelu]   (OpenCLIP)
+       bench_reference.py search --threads 2 --database FILE --queries FILE --count N --dimension D
+                                 [--batch-size 100] [--hnsw-count N] [--ef-search 16,64,256]   (faiss-cpu)
+Measures exactly what the matching Swift benchmark measures, with the same shapes (for search,
+the same vectors, read from the raw Float32 files clipkit-bench writes), the same thread count
+and the same best-of-repeats estimator.
 """
 import argparse
 import json
 import math
 import time
-
-import torch
-import torch.nn.functional as F
 
 
 def best_seconds(body, minimum_seconds, warmup=1):
@@ -28,6 +28,9 @@ def best_seconds(body, minimum_seconds, warmup=1):
 
 
 def engine(args):
+    import torch
+    import torch.nn.functional as F
+
     seconds = args.minimum_seconds
     n = args.matrix_size
     a, b = torch.randn(n, n), torch.randn(n, n)
@@ -58,6 +61,41 @@ def engine(args):
     block = Block().eval()
     inputs = torch.randn(32, 50, width)
     results["block_ms"] = best_seconds(lambda: block(inputs), seconds) * 1e3
+    results["torch_version_major"] = int(torch.__version__.split(".")[0])
+    return results
+
+
+def search(args):
+    """faiss-cpu IndexFlatIP (1 query, a batch) and IndexHNSWFlat(M=32) at several efSearch."""
+    import faiss
+    import numpy as np
+
+    faiss.omp_set_num_threads(args.threads)
+    seconds, d = args.minimum_seconds, args.dimension
+    database = np.fromfile(args.database, dtype=np.float32).reshape(args.count, d)
+    queries = np.fromfile(args.queries, dtype=np.float32).reshape(args.batch_size, d)
+    flat = faiss.IndexFlatIP(d)
+    flat.add(database)
+    results = {
+        "flat_single_ms": best_seconds(lambda: flat.search(queries[:1], 10), seconds) * 1e3,
+        "flat_batch_qps": args.batch_size / best_seconds(lambda: flat.search(queries, 10), seconds),
+    }
+    if args.hnsw_count > 0:
+        subset = database[: args.hnsw_count]
+        truth_index = faiss.IndexFlatIP(d)
+        truth_index.add(subset)
+        _, truth = truth_index.search(queries, 10)
+        hnsw = faiss.IndexHNSWFlat(d, 32, faiss.METRIC_INNER_PRODUCT)
+        start = time.perf_counter()
+        hnsw.add(subset)
+        results["hnsw_build_s"] = time.perf_counter() - start
+        for ef in [int(value) for value in args.ef_search.split(",")]:
+            faiss.ParameterSpace().set_index_parameter(hnsw, "efSearch", ef)
+            results[f"hnsw_qps_{ef}"] = args.batch_size / best_seconds(lambda: hnsw.search(queries, 10), seconds)
+            _, found = hnsw.search(queries, 10)
+            hits = sum(len(set(found[row]) & set(truth[row])) for row in range(args.batch_size))
+            results[f"hnsw_recall_{ef}"] = hits / (10 * args.batch_size)
+    results["faiss_version"] = faiss.__version__
     return results
 
 
@@ -82,6 +120,7 @@ def models(args):
     """OpenCLIP ViT-B/32 with random weights: encode_image on a batch of 224-px images and
     encode_text on 77-token rows (start, random ids, end at a random position, zero padding)."""
     import open_clip
+    import torch
 
     torch.manual_seed(0)
     name = "ViT-B-32-quickgelu" if args.activation == "quick_gelu" else "ViT-B-32"
@@ -110,19 +149,31 @@ def models(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("benchmark", choices=["engine", "models"])
+    parser.add_argument("benchmark", choices=["engine", "models", "search"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--matrix-size", type=int, default=2048)
     parser.add_argument("--minimum-seconds", type=float, default=1.0)
     parser.add_argument("--image-batch", type=int, default=32)
     parser.add_argument("--text-batch", type=int, default=64)
     parser.add_argument("--activation", choices=["gelu", "quick_gelu"], default="gelu")
+    parser.add_argument("--database", help="raw Float32 file of [count, dimension] vectors (search)")
+    parser.add_argument("--queries", help="raw Float32 file of [batch-size, dimension] vectors (search)")
+    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--dimension", type=int, default=512)
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--hnsw-count", type=int, default=0)
+    parser.add_argument("--ef-search", default="16,64,256")
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    with torch.inference_mode():
-        results = {"engine": engine, "models": models}[args.benchmark](args)
-    results["torch_version_major"] = int(torch.__version__.split(".")[0])
-    print(json.dumps(results))
+    if args.benchmark in ("engine", "models"):
+        import torch
+
+        torch.set_num_threads(args.threads)
+        with torch.inference_mode():
+            results = {"engine": engine, "models": models}[args.benchmark](args)
+        results["torch_version_major"] = int(torch.__version__.split(".")[0])
+    else:
+        results = search(args)
+    print(json.dumps({key: value for key, value in results.items() if not isinstance(value, str)}))
 
 
 if __name__ == "__main__":

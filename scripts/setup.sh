@@ -14,6 +14,10 @@ apt_packages=(
     libpng-dev           # PNG decoding
     libwebp-dev          # WebP decoding
     zlib1g-dev           # deflate for zip checkpoints
+    libsqlite3-dev       # SQLite for GRDB (Retrieval's embedding store)
+    libfaiss-dev         # faiss 1.7.3 static C++ library and headers, wrapped by Sources/CFaiss
+    libgomp1             # OpenMP runtime that libfaiss.a is built against
+    libgcc-12-dev        # libgomp.so, the link-time name of that runtime (-lgomp)
     pkg-config
     python3-pip
     dataset-fashion-mnist  # Fashion-MNIST idx files under /usr/share/datasets/fashion-mnist

@@ -10,7 +10,11 @@ struct ClipkitBench: ParsableCommand {
             has PyTorch (--python, or $CLIPKIT_REFERENCE_PYTHON) and prints both with their ratio. \
             Build it optimised: swift run -c release clipkit-bench engine
             """,
+<<<<<<< HEAD
         subcommands: [EngineBenchmark.self, ModelsBenchmark.self])
+=======
+        subcommands: [EngineBenchmark.self, SearchBenchmark.self])
+>>>>>>> retrieval
 }
 
 /// Options every benchmark shares.

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Recall@K of one direction.
+public struct DirectionRecall: Codable, Sendable, Equatable {
+    /// Number of queries.
+    public var queries: Int
+    /// Number of candidates each query was ranked against.
+    public var candidates: Int
+    /// Recall by K.
+    public var recall: [Int: Double]
+
+    public init(queries: Int, candidates: Int, recall: [Int: Double]) {
+        self.queries = queries
+        self.candidates = candidates
+        self.recall = recall
+    }
+
+    /// Encoded as `{"queries": …, "candidates": …, "R@1": …, "R@5": …}`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicKey.self)
+        try container.encode(queries, forKey: DynamicKey("queries"))
+        try container.encode(candidates, forKey: DynamicKey("candidates"))
+        for (k, value) in recall { try container.encode(value, forKey: DynamicKey("R@\(k)")) }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicKey.self)
+        queries = try container.decode(Int.self, forKey: DynamicKey("queries"))
+        candidates = try container.decode(Int.self, forKey: DynamicKey("candidates"))
+        recall = [:]
+        for key in container.allKeys where key.stringValue.hasPrefix("R@") {
+            if let k = Int(key.stringValue.dropFirst(2)) { recall[k] = try container.decode(Double.self, forKey: key) }
+        }
+    }
+
+    struct DynamicKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// Recall@K in both directions and their mean, as the competition paper reports it
+/// ("mean recall" = the average of R@1, R@5, R@10 of text→image and image→text).
+public struct RetrievalEvaluationReport: Codable, Sendable, Equatable {
+    public var textToImage: DirectionRecall
+    public var imageToText: DirectionRecall
+    /// Mean of every recall value of both directions.
+    public var meanRecall: Double
+
+    public init(textToImage: DirectionRecall, imageToText: DirectionRecall) {
+        self.textToImage = textToImage
+        self.imageToText = imageToText
+        let values = Array(textToImage.recall.values) + Array(imageToText.recall.values)
+        meanRecall = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case textToImage = "text_to_image"
+        case imageToText = "image_to_text"
+        case meanRecall = "mean_recall"
+    }
+
+    /// Pretty, key-sorted JSON.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Where an item's encoded bytes are.
+public enum ItemContent: Sendable, Equatable {
+    /// A whole file.
+    case file(URL)
+    /// Base64 text at `offset..<offset + length` of a data file (a Chinese-CLIP image TSV).
+    case base64Region(file: URL, offset: Int, length: Int)
+    /// Bytes held in memory.
+    case bytes(Data)
+
+    /// A path or label naming the content in messages.
+    public var source: String {
+        switch self {
+        case let .file(url): return url.path
+        case let .base64Region(file, offset, _): return "\(file.path) at byte \(offset)"
+        case .bytes: return "<memory>"
+        }
+    }
+
+    /// The encoded bytes.
+    public func load() throws -> Data {
+        switch self {
+        case let .file(url):
+            do { return try Data(contentsOf: url) } catch {
+                throw DataSourceError.unreadable(path: url.path, reason: error.localizedDescription)
+            }
+        case let .base64Region(file, offset, length):
+            guard let handle = FileHandle(forReadingAtPath: file.path) else {
+                throw DataSourceError.unreadable(path: file.path, reason: "cannot open the file")
+            }
+            defer { try? handle.close() }
+            let text: Data
+            do {
+                try handle.seek(toOffset: UInt64(offset))
+                text = try handle.read(upToCount: length) ?? Data()
+            } catch {
+                throw DataSourceError.unreadable(path: file.path, reason: error.localizedDescription)
+            }
+            guard text.count == length, let decoded = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
+                throw DataSourceError.malformed(path: file.path, line: 0,
+                                                reason: "the image at byte \(offset) is not valid base64 (\(length) characters)")
+            }
+            return decoded
+        case let .bytes(data):
+            return data
+        }
+    }
+}
+
+/// One item a source lists: its key, where its bytes are, and the state used for incremental indexing.
+public struct SourceItem: Sendable, Equatable {
+    /// Unique key: the path relative to the collection root, or the data file's id.
+    public var key: String
+    public var content: ItemContent
+    /// Size and modification time, or nil when the file could not be examined (it is then
+    /// reported as a failure when indexed).
+    public var fileState: FileState?
+    public var contentKind: ContentKind
+    public var label: String?
+    public var metadata: [String: String]
+
+    public init(key: String, content: ItemContent, fileState: FileState?, contentKind: ContentKind = .image,
+                label: String? = nil, metadata: [String: String] = [:]) {
+        self.key = key
+        self.content = content
+        self.fileState = fileState
+        self.contentKind = contentKind
+        self.label = label
+        self.metadata = metadata
+    }
+}
+
+/// One caption a source lists, with the keys of the items it describes.
+public struct SourceCaption: Sendable, Equatable {
+    public var key: String
+    public var text: String
+    public var language: String?
+    public var itemKeys: [String]
+
+    public init(key: String, text: String, language: String? = nil, itemKeys: [String]) {
+        self.key = key
+        self.text = text
+        self.language = language
+        self.itemKeys = itemKeys
+    }
+}
+
+/// Everything a source lists: items, captions and the links between them (the ground truth
+/// of retrieval evaluation).
+public struct SourceCatalog: Sendable, Equatable {
+    public var items: [SourceItem]
+    public var captions: [SourceCaption]
+
+    public init(items: [SourceItem], captions: [SourceCaption] = []) {
+        self.items = items
+        self.captions = captions
+    }
+
+    /// Caption key → keys of the items it describes.
+    public var itemKeysByCaption: [String: [String]] {
+        Dictionary(captions.map { ($0.key, $0.itemKeys) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Item key → keys of the captions that describe it.
+    public var captionKeysByItem: [String: [String]] {
+        var result: [String: [String]] = [:]
+        for caption in captions { for item in caption.itemKeys { result[item, default: []].append(caption.key) } }
+        return result
+    }
+
+    /// Links from captions to items the catalog does not list (missing from the data files).
+    public var danglingLinks: [(captionKey: String, itemKey: String)] {
+        let known = Set(items.map(\.key))
+        return captions.flatMap { caption in caption.itemKeys.filter { !known.contains($0) }.map { (caption.key, $0) } }
+    }
+}
+
+/// A reader of one collection layout.
+public protocol DataSource: Sendable {
+    /// Lists the collection's items and captions.
+    func catalog() throws -> SourceCatalog
+}

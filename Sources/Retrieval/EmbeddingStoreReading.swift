@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import Tensor
+
+extension EmbeddingStore {
+    /// Number of items, with or without embeddings.
+    public func itemCount() throws -> Int {
+        try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM items") ?? 0 }
+    }
+
+    /// Number of embeddings of `owner`.
+    public func embeddingCount(of owner: EmbeddingOwner = .items) throws -> Int {
+        let table = owner == .items ? "item_embeddings" : "caption_embeddings"
+        return try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+    }
+
+    /// Every item, in id order.
+    public func items() throws -> [StoredItem] {
+        try pool.read { database in
+            try Row.fetchAll(database, sql: """
+                SELECT i.id, i.key, i.size, i.modification_time, i.content_kind, i.label, i.metadata,
+                       EXISTS (SELECT 1 FROM item_embeddings e WHERE e.item_id = i.id) AS has_embedding
+                FROM items i ORDER BY i.id
+                """).map { row in
+                let metadataJSON: String = row["metadata"]
+                let metadata = (try? JSONDecoder().decode([String: String].self, from: Data(metadataJSON.utf8))) ?? [:]
+                return StoredItem(
+                    id: row["id"], key: row["key"],
+                    fileState: FileState(size: row["size"], modificationTime: row["modification_time"]),
+                    contentKind: ContentKind(rawValue: row["content_kind"]) ?? .image, label: row["label"],
+                    metadata: metadata, hasEmbedding: row["has_embedding"])
+            }
+        }
+    }
+
+    /// The file state of every item that has an embedding, by key (what the incremental indexer skips).
+    public func embeddedItemStates() throws -> [String: FileState] {
+        try pool.read { database in
+            var states: [String: FileState] = [:]
+            let rows = try Row.fetchCursor(database, sql: """
+                SELECT i.key, i.size, i.modification_time FROM items i JOIN item_embeddings e ON e.item_id = i.id
+                """)
+            while let row = try rows.next() {
+                states[row[0]] = FileState(size: row[1], modificationTime: row[2])
+            }
+            return states
+        }
+    }
+
+    /// Files that could not be indexed, with the reason, in key order.
+    public func failures() throws -> [IndexFailure] {
+        try pool.read { database in
+            try Row.fetchAll(database, sql: "SELECT key, size, modification_time, reason FROM failures ORDER BY key").map { row in
+                let size: Int64? = row["size"], time: Double? = row["modification_time"]
+                let state = size.flatMap { size in time.map { FileState(size: size, modificationTime: $0) } }
+                return IndexFailure(key: row["key"], fileState: state, reason: row["reason"])
+            }
+        }
+    }
+
+    /// Every caption with the keys of the items it describes, in id order.
+    public func captions() throws -> [StoredCaption] {
+        try pool.read { database in
+            var links: [Int64: [String]] = [:]
+            let linkRows = try Row.fetchCursor(database, sql: "SELECT caption_id, item_key FROM caption_items ORDER BY rowid")
+            while let row = try linkRows.next() { links[row[0], default: []].append(row[1]) }
+            return try Row.fetchAll(database, sql: """
+                SELECT c.id, c.key, c.text, c.language,
+                       EXISTS (SELECT 1 FROM caption_embeddings e WHERE e.caption_id = c.id) AS has_embedding
+                FROM captions c ORDER BY c.id
+                """).map { row in
+                let id: Int64 = row["id"]
+                return StoredCaption(id: id, key: row["key"], text: row["text"], language: row["language"],
+                                     itemKeys: links[id] ?? [], hasEmbedding: row["has_embedding"])
+            }
+        }
+    }
+
+    /// The embeddings of `owner` as one `[count, dimension]` matrix in id order, read from one
+    /// consistent snapshot. With `writtenAfter`, only rows written by later generations (what an
+    /// append-only derived index still lacks).
+    public func embeddings(of owner: EmbeddingOwner = .items, writtenAfter generation: Int64? = nil) throws -> EmbeddingMatrix {
+        try embeddingSnapshot(of: owner, writtenAfter: generation).matrix
+    }
+
+    /// `embeddings(of:writtenAfter:)` with the store's generation counters from the same snapshot.
+    public func embeddingSnapshot(of owner: EmbeddingOwner = .items,
+                                  writtenAfter generation: Int64? = nil) throws -> (matrix: EmbeddingMatrix, state: StoreState) {
+        try pool.read { database in
+            guard let model = try Self.storedModel(database) else { throw StoreError.noModelRecorded(storePath: url.path) }
+            let state = try Self.storedState(database)
+            let (table, embeddings, foreignKey) = owner == .items
+                ? ("items", "item_embeddings", "item_id") : ("captions", "caption_embeddings", "caption_id")
+            let filter = generation.map { "WHERE o.generation > \($0)" } ?? ""
+            let count = try Int.fetchOne(database, sql: """
+                SELECT COUNT(*) FROM \(table) o JOIN \(embeddings) e ON e.\(foreignKey) = o.id \(filter)
+                """) ?? 0
+            let dimension = model.dimension
+            var ids: [Int64] = [], keys: [String] = []
+            ids.reserveCapacity(count)
+            keys.reserveCapacity(count)
+            let storage = TensorStorage(uninitialized: count * dimension)
+            let rows = try Row.fetchCursor(database, sql: """
+                SELECT o.id, o.key, e.vector FROM \(table) o JOIN \(embeddings) e ON e.\(foreignKey) = o.id \(filter) ORDER BY o.id
+                """)
+            while ids.count < count, let row = try rows.next() {
+                let key: String = row[1]
+                let intact = try row.withUnsafeData(atIndex: 2) { data in
+                    data.map { VectorBlob.decode($0, dimension: dimension, into: storage.pointer + ids.count * dimension) } ?? false
+                }
+                guard intact else {
+                    throw StoreError.unreadableStore(path: url.path, reason: "the embedding of \(key) does not hold \(dimension) "
+                                                     + "Float32 values; the file is damaged: index the collection again")
+                }
+                ids.append(row[0])
+                keys.append(key)
+            }
+            let matrix = EmbeddingMatrix(owner: owner, ids: ids, keys: keys,
+                                         vectors: Tensor(shape: [ids.count, dimension], storage: storage))
+            return (matrix, state)
+        }
+    }
+
+    /// For each row of `captions`, the rows of `images` it describes; and for each image, the
+    /// captions that describe it: the ground truth of text→image and image→text retrieval.
+    public func groundTruth(images: EmbeddingMatrix, captions: EmbeddingMatrix) throws -> GroundTruthLinks {
+        let linksByCaption = try pool.read { database in
+            var links: [String: [String]] = [:]
+            let rows = try Row.fetchCursor(database, sql: """
+                SELECT c.key, l.item_key FROM caption_items l JOIN captions c ON c.id = l.caption_id ORDER BY l.rowid
+                """)
+            while let row = try rows.next() { links[row[0], default: []].append(row[1]) }
+            return links
+        }
+        return GroundTruthLinks(imageKeys: images.keys, captionKeys: captions.keys, itemKeysByCaption: linksByCaption)
+    }
+}

@@ -1,0 +1,38 @@
+/// Why an `EmbeddingStore` refused an operation. Each message says what to do about it.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The store was built with another model; mixing embeddings of two models gives meaningless scores.
+    case modelMismatch(storePath: String, stored: ModelIdentity, requested: ModelIdentity, difference: String)
+    /// The store has no model identity yet (nothing was indexed into it).
+    case noModelRecorded(storePath: String)
+    /// No store file exists at the path.
+    case missingStore(path: String)
+    /// A vector's width differs from the store's model dimension.
+    case dimensionMismatch(key: String, expected: Int, actual: Int)
+    /// A vector holds NaN or infinity.
+    case nonFiniteEmbedding(key: String)
+    /// The same key appears twice in one batch.
+    case duplicateKey(key: String)
+    /// The file is not a store of this version or is damaged.
+    case unreadableStore(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .modelMismatch(path, stored, requested, difference):
+            return "the store \(path) was built with \(stored), not \(requested) (\(difference)); "
+                + "query it with the model it was built with, or index the collection again into a new store with this model"
+        case let .noModelRecorded(path):
+            return "the store \(path) has no model recorded: nothing was indexed into it yet; index a collection first"
+        case let .missingStore(path):
+            return "no embedding store at \(path): index a collection first (or check the path)"
+        case let .dimensionMismatch(key, expected, actual):
+            return "the embedding of \(key) has \(actual) values but the store's model has dimension \(expected); "
+                + "it was produced by another model or cut short"
+        case let .nonFiniteEmbedding(key):
+            return "the embedding of \(key) holds NaN or infinite values; the model produced invalid output for this input"
+        case let .duplicateKey(key):
+            return "the key \(key) appears twice in one batch; each item and caption key must be unique"
+        case let .unreadableStore(path, reason):
+            return "cannot use the store \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,28 @@
+// A small indexing program for RetrievalTests' kill-and-resume test: indexes an image folder into
+// a store with the FixedVectorModelDouble (a test double, not a model), printing "committed N"
+// after each committed batch so the test can SIGKILL it mid-run.
+//
+// Usage: retrieval-test-indexer STORE FOLDER BATCH_SIZE SECONDS_PER_BATCH
+import Foundation
+import Retrieval
+import RetrievalTestSupport
+
+let arguments = CommandLine.arguments
+guard arguments.count == 5, let batchSize = Int(arguments[3]), let delay = Double(arguments[4]) else {
+    FileHandle.standardError.write(Data("usage: retrieval-test-indexer STORE FOLDER BATCH_SIZE SECONDS_PER_BATCH\n".utf8))
+    exit(2)
+}
+setvbuf(stdout, nil, _IOLBF, 0)
+do {
+    let store = try EmbeddingStore(path: URL(fileURLWithPath: arguments[1]))
+    var options = IndexingOptions()
+    options.batchSize = batchSize
+    let indexer = Indexer(store: store, model: FixedVectorModelDouble(delayPerCall: delay), options: options)
+    let report = try indexer.index(ImageFolderSource(root: URL(fileURLWithPath: arguments[2]))) { progress in
+        print("committed \(progress.completed)")
+    }
+    print("done \(report.embeddedItems) \(report.unchangedItems)")
+} catch {
+    FileHandle.standardError.write(Data("retrieval-test-indexer: \(error)\n".utf8))
+    exit(1)
+}
