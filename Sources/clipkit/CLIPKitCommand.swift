@@ -11,7 +11,7 @@ struct CLIPKitCommand: ParsableCommand {
             commands arrive with the model and retrieval work. Run `clipkit help <command>` for details.
             """,
         version: CLIPKitVersion.string,
-        subcommands: [CheckpointCommand.self, ImageCommand.self, VersionCommand.self])
+        subcommands: [CheckpointCommand.self, ImageCommand.self, TrainCommand.self, VersionCommand.self])
 }
 
 enum CLIPKitVersion {
