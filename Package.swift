@@ -51,12 +51,14 @@ let package = Package(
                 swiftSettings: numericSettings),
         .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models",
                                                 "Retrieval", "Evaluation"]),
+        .target(name: "Training", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Models", "CCodecs"],
+                swiftSettings: numericSettings),
 
         // Command-line tools.
         .executableTarget(
             name: "clipkit",
             dependencies: [
-                "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models", "CLIPKit",
+                "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models", "CLIPKit", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -77,6 +79,8 @@ let package = Package(
         .testTarget(name: "CLIPKitTests", dependencies: ["TestSupport", "CLIPKit"], path: "Tests/CLIPKitTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Optim", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging"],
+                    path: "Tests/TrainingTests"),
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers"], path: "Tests/TokenizersTests"),
         .target(name: "RetrievalTestSupport", dependencies: ["Retrieval", "Tensor", "Imaging"], path: "Tests/RetrievalTestSupport"),
         .executableTarget(name: "retrieval-test-indexer", dependencies: ["RetrievalTestSupport", "Retrieval"],

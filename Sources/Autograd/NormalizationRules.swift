@@ -56,3 +56,36 @@ extension Variable {
         }
     }
 }
+
+extension Variable {
+    /// Training-mode batch normalisation over axis 1 of `[batch, channels, …]` (Ioffe & Szegedy
+    /// 2015): y = γ·(x − μ_B)/√(σ²_B + ε) + β with the batch's own per-channel mean μ_B and biased
+    /// variance σ²_B, which are returned too so the caller can update running statistics. The
+    /// backward rule differentiates through μ_B and σ²_B (see `Tensor.batchNormTrainingBackward`).
+    public func batchNormTraining(weight: Variable?, bias: Variable?, epsilon: Float = 1e-5)
+        -> (output: Variable, mean: [Float], variance: [Float]) {
+        let input = value
+        let channels = input.shape[1]
+        let (mean, variance) = input.channelStatistics()
+        let inverse = variance.map { 1 / ($0 + epsilon).squareRoot() }
+        let gamma = weight?.value.scalars
+        var scale = [Float](repeating: 0, count: channels), shift = [Float](repeating: 0, count: channels)
+        for channel in 0..<channels {
+            scale[channel] = (gamma?[channel] ?? 1) * inverse[channel]
+            shift[channel] = (bias?.value.pointer[channel] ?? 0) - mean[channel] * scale[channel]
+        }
+        var inputs: [Variable] = [self]
+        if let weight { inputs.append(weight) }
+        if let bias { inputs.append(bias) }
+        let output = Variable(input.channelAffine(scale: scale, shift: shift), operation: "batchNormTraining",
+                              inputs: inputs) { gradient in
+            let (inputGradient, weightGradient, biasGradient) = Tensor.batchNormTrainingBackward(
+                input: input, outputGradient: gradient, mean: mean, inverseDeviation: inverse, weight: gamma)
+            var result: [Tensor?] = [inputGradient]
+            if let weight { result.append(Tensor(shape: weight.shape, scalars: weightGradient)) }
+            if let bias { result.append(Tensor(shape: bias.shape, scalars: biasGradient)) }
+            return result
+        }
+        return (output, mean, variance)
+    }
+}

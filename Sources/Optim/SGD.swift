@@ -30,4 +30,13 @@ public final class SGD: Optimizer {
             parameter.value = parameter.value - gradient * learningRate
         }
     }
+
+    /// Velocity per parameter position (for checkpoints and resume); nil before a parameter's first step.
+    public var state: [Tensor?] { velocities }
+
+    /// Restores velocities saved from `state`.
+    public func restore(velocities: [Tensor?]) {
+        precondition(velocities.count == parameters.count, "optimizer state does not fit")
+        self.velocities = velocities
+    }
 }

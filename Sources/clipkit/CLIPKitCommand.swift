@@ -11,7 +11,8 @@ struct CLIPKitCommand: ParsableCommand {
             commands arrive with the model and retrieval work. Run `clipkit help <command>` for details.
             """,
         version: CLIPKitVersion.string,
-        subcommands: [ClassifyCommand.self, ModelsCommand.self, CheckpointCommand.self, ImageCommand.self, VersionCommand.self])
+        subcommands: [ClassifyCommand.self, ModelsCommand.self, TrainCommand.self, CheckpointCommand.self, ImageCommand.self,
+                      VersionCommand.self])
 }
 
 enum CLIPKitVersion {

@@ -172,3 +172,32 @@ import Testing
         #expect(errors[0] > 0.3)
     }
 }
+
+/// Training-mode batch normalisation differentiates through the batch mean and variance.
+@Suite struct BatchNormTrainingGradientTests {
+    @Test func gradientsMatchFiniteDifferences() {
+        let inputs = GradientCheck.inputs([[4, 3, 3, 3], [3], [3]], seed: 21)
+        let weight = inputs[1].abs() + 0.5
+        for (shapes, function) in [
+            ([inputs[0], weight, inputs[2]], { (v: [Variable]) in v[0].batchNormTraining(weight: v[1], bias: v[2]).output }),
+            ([inputs[0]], { (v: [Variable]) in v[0].batchNormTraining(weight: nil, bias: nil).output }),
+        ] {
+            let errors = GradientCheck.relativeErrors(shapes, epsilon: 1e-2, function)
+            for (index, error) in errors.enumerated() { #expect(error <= 1e-3, "input \(index): relative error \(error)") }
+        }
+    }
+
+    @Test func statisticsAreTheBiasedBatchMoments() {
+        var generator = SeededGenerator(seed: 5)
+        let input = Tensor.randomNormal([5, 2, 3, 4], mean: 2, standardDeviation: 3, generator: &generator)
+        let (mean, variance) = input.channelStatistics()
+        for channel in 0..<2 {
+            var values: [Double] = []
+            for image in 0..<5 { for index in 0..<12 { values.append(Double(input.pointer[(image * 2 + channel) * 12 + index])) } }
+            let expectedMean = values.reduce(0, +) / Double(values.count)
+            let expectedVariance = values.map { ($0 - expectedMean) * ($0 - expectedMean) }.reduce(0, +) / Double(values.count)
+            #expect(abs(Double(mean[channel]) - expectedMean) < 1e-5)
+            #expect(abs(Double(variance[channel]) - expectedVariance) < 1e-4)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Imaging
+
+/// The `contrastive` section, shared by the `contrastive` (fine-tune a CLIP-family model) and
+/// `clip_from_scratch` tasks.
+public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
+    /// Where the (image, caption) pairs come from.
+    public struct Data: Codable, Sendable, Equatable {
+        public enum Source: String, Codable, Sendable {
+            /// A CSV file with a header row.
+            case csv
+            /// A JSON-lines file, one object per line.
+            case jsonl
+            /// `SyntheticShapes` drawn from `seed` (train layouts for training, held-out layouts for validation).
+            case syntheticShapes = "synthetic_shapes"
+        }
+        /// `csv`, `jsonl` or `synthetic_shapes` (default).
+        public var source: Source
+        /// Training manifest (csv/jsonl).
+        public var path: String?
+        /// Validation manifest (csv/jsonl; nil: no validation).
+        public var validationPath: String?
+        /// Column or key of the image path. Default "image".
+        public var imageKey: String
+        /// Column or key of the caption. Default "caption".
+        public var captionKey: String
+        /// CSV field separator. Default ",".
+        public var separator: String
+        /// Synthetic shapes: training examples (default 2000), validation examples (default 200),
+        /// canvas size (default 64), held-out layout fraction (default 0.2).
+        public var shapesCount: Int
+        public var shapesValidationCount: Int
+        public var shapesCanvas: Int
+        public var shapesHeldOutFraction: Double
+
+        public init(source: Source = .syntheticShapes, path: String? = nil, validationPath: String? = nil,
+                    imageKey: String = "image", captionKey: String = "caption", separator: String = ",",
+                    shapesCount: Int = 2000, shapesValidationCount: Int = 200, shapesCanvas: Int = 64,
+                    shapesHeldOutFraction: Double = 0.2) {
+            self.source = source
+            self.path = path
+            self.validationPath = validationPath
+            self.imageKey = imageKey
+            self.captionKey = captionKey
+            self.separator = separator
+            self.shapesCount = shapesCount
+            self.shapesValidationCount = shapesValidationCount
+            self.shapesCanvas = shapesCanvas
+            self.shapesHeldOutFraction = shapesHeldOutFraction
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case source, path, validationPath = "validation_path", imageKey = "image_key", captionKey = "caption_key"
+            case separator, shapesCount = "shapes_count", shapesValidationCount = "shapes_validation_count"
+            case shapesCanvas = "shapes_canvas", shapesHeldOutFraction = "shapes_held_out_fraction"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Data()
+            source = try container.decodeIfPresent(Source.self, forKey: .source) ?? defaults.source
+            path = try container.decodeIfPresent(String.self, forKey: .path)
+            validationPath = try container.decodeIfPresent(String.self, forKey: .validationPath)
+            imageKey = try container.decodeIfPresent(String.self, forKey: .imageKey) ?? defaults.imageKey
+            captionKey = try container.decodeIfPresent(String.self, forKey: .captionKey) ?? defaults.captionKey
+            separator = try container.decodeIfPresent(String.self, forKey: .separator) ?? defaults.separator
+            shapesCount = try container.decodeIfPresent(Int.self, forKey: .shapesCount) ?? defaults.shapesCount
+            shapesValidationCount = try container.decodeIfPresent(Int.self, forKey: .shapesValidationCount) ?? defaults.shapesValidationCount
+            shapesCanvas = try container.decodeIfPresent(Int.self, forKey: .shapesCanvas) ?? defaults.shapesCanvas
+            shapesHeldOutFraction = try container.decodeIfPresent(Double.self, forKey: .shapesHeldOutFraction) ?? defaults.shapesHeldOutFraction
+        }
+    }
+
+    public var data: Data
+    /// `contrastive`: a pretrained model name or checkpoint path to fine-tune (as the CLIPKit facade
+    /// will resolve it). `clip_from_scratch`: a CLIP architecture name (e.g. "ViT-B-32") whose
+    /// configuration is built with random weights.
+    public var model: String?
+    /// Which towers stay frozen: image_tower, text_tower, projections_only.
+    public var locking: TowerLocking
+    /// Pairs per batch (InfoNCE negatives = batch − 1). Default 32.
+    public var batchSize: Int
+    /// Projection width when the model has none (nil: the model's own projections).
+    public var embeddingWidth: Int?
+    /// Initial log logit scale s (e^s multiplies cosine similarities). Default ln(1/0.07).
+    public var initialLogScale: Float
+    /// Whether s is learned. Default true.
+    public var learnsScale: Bool
+    /// Training augmentation: crop_scale [low, high] of a random resized crop, flip_probability.
+    public var augmentation: CaptionedAugmentation
+    /// Image preprocessing (nil: the model's own). Keys image_size, mean, std, interpolation, resize_mode.
+    public var preprocessing: Preprocessing?
+
+    public init(data: Data = Data(), model: String? = nil, locking: TowerLocking = TowerLocking(), batchSize: Int = 32,
+                embeddingWidth: Int? = nil, initialLogScale: Float = 2.6592600, learnsScale: Bool = true,
+                augmentation: CaptionedAugmentation = CaptionedAugmentation(), preprocessing: Preprocessing? = nil) {
+        self.data = data
+        self.model = model
+        self.locking = locking
+        self.batchSize = batchSize
+        self.embeddingWidth = embeddingWidth
+        self.initialLogScale = initialLogScale
+        self.learnsScale = learnsScale
+        self.augmentation = augmentation
+        self.preprocessing = preprocessing
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case data, model, locking, batchSize = "batch_size", embeddingWidth = "embedding_width"
+        case initialLogScale = "initial_log_scale", learnsScale = "learns_scale", augmentation, preprocessing
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ContrastiveTaskConfiguration()
+        data = try container.decodeIfPresent(Data.self, forKey: .data) ?? defaults.data
+        model = try container.decodeIfPresent(String.self, forKey: .model)
+        locking = try container.decodeIfPresent(TowerLocking.self, forKey: .locking) ?? defaults.locking
+        batchSize = try container.decodeIfPresent(Int.self, forKey: .batchSize) ?? defaults.batchSize
+        embeddingWidth = try container.decodeIfPresent(Int.self, forKey: .embeddingWidth)
+        initialLogScale = try container.decodeIfPresent(Float.self, forKey: .initialLogScale) ?? defaults.initialLogScale
+        learnsScale = try container.decodeIfPresent(Bool.self, forKey: .learnsScale) ?? defaults.learnsScale
+        augmentation = try container.decodeIfPresent(CaptionedAugmentation.self, forKey: .augmentation) ?? defaults.augmentation
+        preprocessing = try container.decodeIfPresent(Preprocessing.self, forKey: .preprocessing)
+    }
+}

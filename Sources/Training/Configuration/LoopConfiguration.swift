@@ -1,0 +1,53 @@
+/// The `training` section of a configuration: the loop's length, logging and checkpoints.
+public struct LoopConfiguration: Codable, Sendable, Equatable {
+    /// Optimiser steps in the run. Default 1000.
+    public var steps: Int
+    /// Steps per epoch; validation runs after each epoch (nil: the task's default, one pass over
+    /// the data, or for random triplets the training images divided by the triplets per batch).
+    public var stepsPerEpoch: Int?
+    /// Steps between loss records and progress lines. Default 20.
+    public var logInterval: Int
+    /// Steps between checkpoints (nil: only the final one).
+    public var checkpointInterval: Int?
+    /// Validate after every epoch. Default true.
+    public var validateEachEpoch: Bool
+    /// Gradient clipping, e.g. {"mode": "per_tensor", "max_norm": 5} (nil: none).
+    public var gradientClipping: GradientClippingOption?
+    /// No progress lines. Default false.
+    public var quiet: Bool
+
+    public init(steps: Int = 1000, stepsPerEpoch: Int? = nil, logInterval: Int = 20, checkpointInterval: Int? = nil,
+                validateEachEpoch: Bool = true, gradientClipping: GradientClippingOption? = nil, quiet: Bool = false) {
+        self.steps = steps
+        self.stepsPerEpoch = stepsPerEpoch
+        self.logInterval = logInterval
+        self.checkpointInterval = checkpointInterval
+        self.validateEachEpoch = validateEachEpoch
+        self.gradientClipping = gradientClipping
+        self.quiet = quiet
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case steps, stepsPerEpoch = "steps_per_epoch", logInterval = "log_interval"
+        case checkpointInterval = "checkpoint_interval", validateEachEpoch = "validate_each_epoch"
+        case gradientClipping = "gradient_clipping", quiet
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = LoopConfiguration()
+        steps = try container.decodeIfPresent(Int.self, forKey: .steps) ?? defaults.steps
+        stepsPerEpoch = try container.decodeIfPresent(Int.self, forKey: .stepsPerEpoch)
+        logInterval = try container.decodeIfPresent(Int.self, forKey: .logInterval) ?? defaults.logInterval
+        checkpointInterval = try container.decodeIfPresent(Int.self, forKey: .checkpointInterval)
+        validateEachEpoch = try container.decodeIfPresent(Bool.self, forKey: .validateEachEpoch) ?? defaults.validateEachEpoch
+        gradientClipping = try container.decodeIfPresent(GradientClippingOption.self, forKey: .gradientClipping)
+        quiet = try container.decodeIfPresent(Bool.self, forKey: .quiet) ?? defaults.quiet
+    }
+
+    /// The trainer's options with `stepsPerEpoch` resolved by the task.
+    public var trainerOptions: TrainerOptions {
+        TrainerOptions(steps: steps, gradientClipping: gradientClipping, checkpointInterval: checkpointInterval,
+                       logInterval: logInterval, validatesEachEpoch: validateEachEpoch, quiet: quiet)
+    }
+}

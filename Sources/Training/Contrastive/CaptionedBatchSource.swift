@@ -1,0 +1,126 @@
+import Foundation
+import Imaging
+import Tensor
+
+/// One contrastive batch: images `[B, 3, size, size]` and their captions (row i matches caption i).
+public struct CaptionedBatch {
+    public var images: Tensor
+    public var captions: [String]
+}
+
+/// Where the images of a captioned data set come from.
+public enum CaptionedImages: Sendable {
+    /// Decoded images in memory (the synthetic shapes).
+    case inMemory([RGBImage])
+    /// Image files, decoded when drawn.
+    case files([String])
+
+    var count: Int {
+        switch self {
+        case .inMemory(let images): images.count
+        case .files(let paths): paths.count
+        }
+    }
+}
+
+/// Training augmentation of captioned images: a random resized crop (when set) and a random
+/// horizontal flip, drawn from the source's seeded generator.
+public struct CaptionedAugmentation: Codable, Sendable, Equatable {
+    /// Area fraction range of the random resized crop (nil: no crop, plain preprocessing).
+    public var cropScale: [Double]?
+    /// Probability of a horizontal flip. Default 0 (flips change "left of" captions' meaning).
+    public var flipProbability: Double
+
+    public init(cropScale: [Double]? = nil, flipProbability: Double = 0) {
+        self.cropScale = cropScale
+        self.flipProbability = flipProbability
+    }
+
+    enum CodingKeys: String, CodingKey { case cropScale = "crop_scale", flipProbability = "flip_probability" }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        cropScale = try container.decodeIfPresent([Double].self, forKey: .cropScale)
+        flipProbability = try container.decodeIfPresent(Double.self, forKey: .flipProbability) ?? 0
+    }
+}
+
+/// Seeded, shuffled batches of (image, caption) pairs for contrastive training, preprocessed
+/// with the image tower's `Preprocessing` and augmented with `CaptionedAugmentation`. Its
+/// position is the shuffle position plus the augmentation generator.
+public struct CaptionedBatchSource: BatchSource {
+    public struct Position: Codable, Sendable, Equatable {
+        public var order: ShuffledBatches.Position
+        public var generator: SeededGenerator
+    }
+
+    public let images: CaptionedImages
+    public let captions: [String]
+    public let preprocessing: Preprocessing
+    public let augmentation: CaptionedAugmentation
+    public let decoder: ImageDecoder
+    private var order: ShuffledBatches
+    private var generator: SeededGenerator
+
+    public init(images: CaptionedImages, captions: [String], batchSize: Int, preprocessing: Preprocessing,
+                augmentation: CaptionedAugmentation = CaptionedAugmentation(), seed: UInt64,
+                decoder: ImageDecoder = ImageDecoder()) {
+        precondition(images.count == captions.count, "\(images.count) images but \(captions.count) captions")
+        self.images = images
+        self.captions = captions
+        self.preprocessing = preprocessing
+        self.augmentation = augmentation
+        self.decoder = decoder
+        order = ShuffledBatches(count: captions.count, batchSize: batchSize, seed: seed)
+        generator = SeededGenerator(seed: seed ^ 0xA06_3E47)
+    }
+
+    /// Pairs from a manifest of image files.
+    public init(manifest: CaptionedImageManifest, batchSize: Int, preprocessing: Preprocessing,
+                augmentation: CaptionedAugmentation = CaptionedAugmentation(), seed: UInt64) {
+        self.init(images: .files(manifest.entries.map(\.imagePath)), captions: manifest.entries.map(\.caption),
+                  batchSize: batchSize, preprocessing: preprocessing, augmentation: augmentation, seed: seed)
+    }
+
+    public var batchesPerEpoch: Int { order.batchesPerEpoch }
+
+    public var position: Position {
+        get { Position(order: order.position, generator: generator) }
+        set {
+            order.position = newValue.order
+            generator = newValue.generator
+        }
+    }
+
+    /// The preprocessed tensor of example `index` (augmented when `augmented`).
+    public mutating func imageTensor(_ index: Int, augmented: Bool) -> Tensor {
+        let image: RGBImage
+        switch images {
+        case .inMemory(let all): image = all[index]
+        case .files(let paths):
+            // A file that cannot be read is a broken data set: stop with its name.
+            do { image = try decoder.decode(contentsOf: URL(fileURLWithPath: paths[index])) } catch {
+                preconditionFailure("cannot read training image \(paths[index]): \(error)")
+            }
+        }
+        guard augmented else { return preprocessing(image) }
+        var result = image
+        if let scale = augmentation.cropScale, scale.count == 2 {
+            let crop = RandomResizedCrop(width: preprocessing.imageSize, height: preprocessing.imageSize,
+                                         scale: scale[0]...scale[1], filter: preprocessing.interpolation)
+            result = crop(result, using: &generator)
+        } else {
+            result = preprocessing.resizedImage(result)
+        }
+        if augmentation.flipProbability > 0 {
+            result = result.randomlyFlippedHorizontally(probability: augmentation.flipProbability, using: &generator)
+        }
+        return result.normalizedTensor(mean: preprocessing.mean, std: preprocessing.std)
+    }
+
+    public mutating func nextBatch() -> CaptionedBatch {
+        let indices = order.next()
+        let tensors = indices.map { imageTensor($0, augmented: true) }
+        return CaptionedBatch(images: Tensor.stackingImages(tensors), captions: indices.map { captions[$0] })
+    }
+}

@@ -1,0 +1,14 @@
+import Autograd
+import NN
+
+/// An image encoder that training code can plug in anywhere an image feature is needed: the
+/// backbone of the Siamese triplet network, the image side of contrastive training. Conform a
+/// model (a small CNN here; ResNet-50, EfficientNet or a ViT when they land in Models) with a
+/// thin adapter.
+public protocol ImageTower: ParameterGroup {
+    /// Width of the feature vector of one image.
+    var featureWidth: Int { get }
+    /// `[batch, channels, height, width]` → `[batch, featureWidth]`. In `.training` mode layers
+    /// with batch statistics use and update them.
+    func features(_ images: Variable, mode: ForwardMode) -> Variable
+}

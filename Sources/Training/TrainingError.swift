@@ -1,0 +1,25 @@
+/// Why training could not start, resume or continue.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case notATrainingCheckpoint(path: String)
+    case optimizerMismatch(path: String, stored: String, configured: String)
+    case unexpectedTensor(path: String, name: String)
+    case optimizerParameterNotInModel
+    case checkpointNotFound(path: String)
+    case nonFiniteLoss(step: Int, value: Float)
+    case invalidConfiguration(String)
+    case unavailableTask(task: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .notATrainingCheckpoint(path): "\(path) is not a CLIPKit training checkpoint (no training state in its metadata)"
+        case let .optimizerMismatch(path, stored, configured):
+            "\(path) holds \(stored) optimiser state but the run is configured with \(configured)"
+        case let .unexpectedTensor(path, name): "\(path): tensor \(name) belongs to no model parameter or optimiser slot"
+        case .optimizerParameterNotInModel: "the optimiser updates a parameter that is not part of the model"
+        case let .checkpointNotFound(path): "no training checkpoint at \(path)"
+        case let .nonFiniteLoss(step, value): "the loss became \(value) at step \(step); lower the learning rate or clip gradients"
+        case let .invalidConfiguration(reason): "invalid training configuration: \(reason)"
+        case let .unavailableTask(task, reason): "task \"\(task)\" cannot run yet: \(reason)"
+        }
+    }
+}

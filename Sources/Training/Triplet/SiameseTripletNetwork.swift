@@ -1,0 +1,78 @@
+import Autograd
+import NN
+import Tensor
+
+/// The fashion notebook's Siamese embedding network: one shared image tower applied to anchor,
+/// positive and negative, then Dense(hidden, ReLU) → Dense(embedding, sigmoid), so embeddings lie
+/// in [0, 1]^embedding as the lossless triplet loss expects (Hoffer & Ailon 2015 for triplet
+/// networks; the notebook uses a ResNet-50 with global average pooling as the tower).
+/// Keys `backbone.*`, `hidden.weight`, `hidden.bias`, `embedding.weight`, `embedding.bias`.
+public struct SiameseTripletNetwork: ParameterGroup {
+    /// The head as data.
+    public struct Head: Codable, Sendable, Equatable {
+        public var hiddenWidth: Int
+        public var embeddingWidth: Int
+        public var hiddenActivation: Activation
+        public var outputActivation: Activation
+
+        public init(hiddenWidth: Int = 1024, embeddingWidth: Int = 128, hiddenActivation: Activation = .relu,
+                    outputActivation: Activation = .sigmoid) {
+            self.hiddenWidth = hiddenWidth
+            self.embeddingWidth = embeddingWidth
+            self.hiddenActivation = hiddenActivation
+            self.outputActivation = outputActivation
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case hiddenWidth = "hidden_width", embeddingWidth = "embedding_width"
+            case hiddenActivation = "hidden_activation", outputActivation = "output_activation"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Head()
+            hiddenWidth = try container.decodeIfPresent(Int.self, forKey: .hiddenWidth) ?? defaults.hiddenWidth
+            embeddingWidth = try container.decodeIfPresent(Int.self, forKey: .embeddingWidth) ?? defaults.embeddingWidth
+            hiddenActivation = try container.decodeIfPresent(Activation.self, forKey: .hiddenActivation) ?? defaults.hiddenActivation
+            outputActivation = try container.decodeIfPresent(Activation.self, forKey: .outputActivation) ?? defaults.outputActivation
+        }
+
+        /// The notebook's head: Dense(1024, ReLU) → Dense(128, sigmoid).
+        public static let fashionNotebook = Head()
+    }
+
+    public let backbone: any ImageTower
+    public let head: Head
+    public let hidden: Linear
+    public let embedding: Linear
+
+    /// The head initialised as PyTorch's `Linear` from a seeded generator.
+    public init(backbone: any ImageTower, head: Head = .fashionNotebook, generator: inout SeededGenerator) {
+        self.backbone = backbone
+        self.head = head
+        hidden = Linear(inFeatures: backbone.featureWidth, outFeatures: head.hiddenWidth, generator: &generator)
+        embedding = Linear(inFeatures: head.hiddenWidth, outFeatures: head.embeddingWidth, generator: &generator)
+    }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        nested("backbone", backbone) + nested("hidden", hidden) + nested("embedding", embedding)
+    }
+
+    /// `[batch, channels, height, width]` → `[batch, embeddingWidth]`.
+    public func callAsFunction(_ images: Variable, mode: ForwardMode) -> Variable {
+        let features = backbone.features(images, mode: mode)  // [batch, featureWidth]
+        return head.outputActivation(embedding(head.hiddenActivation(hidden(features))))  // [batch, embeddingWidth]
+    }
+
+    /// Embeddings of a whole image set in inference mode, `batchSize` images at a time, without a tape.
+    public func embed(_ images: LabeledImageSet, normalization: PixelNormalization, batchSize: Int = 500) -> Tensor {
+        GradientMode.withoutGradients {
+            var parts: [Tensor] = []
+            for start in stride(from: 0, to: images.count, by: batchSize) {
+                let batch = images.batch(Array(start..<min(start + batchSize, images.count)), normalization: normalization)
+                parts.append(self(Variable(batch), mode: .inference).value)
+            }
+            return Tensor.concatenate(parts, alongAxis: 0)  // [count, embeddingWidth]
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Tensor
+import Training
+
+/// Options every training invocation shares (kept in one `@OptionGroup` so later training
+/// commands reuse them).
+struct TrainingRunOptions: ParsableArguments {
+    @Option(help: "Override `training.steps`: optimiser steps in the whole run.")
+    var steps: Int?
+
+    @Option(help: "Override `output`: folder for metrics.csv, metrics.svg, checkpoints/, model.safetensors, evaluation.json.")
+    var output: String?
+
+    @Option(help: "Resume from a training checkpoint file, or from the latest checkpoint in an output folder.")
+    var resume: String?
+
+    @Option(help: "Override `seed` (initialisation, data order, sampling, augmentation).")
+    var seed: UInt64?
+
+    @Option(help: "Override `training.checkpoint_interval` (steps between checkpoints).")
+    var checkpointInterval: Int?
+
+    @Flag(help: "No progress lines (CI); only the final summary.")
+    var quiet = false
+
+    func apply(to configuration: inout TrainingConfiguration) {
+        if let steps { configuration.training.steps = steps }
+        if let output { configuration.output = output }
+        if let seed { configuration.seed = seed }
+        if let checkpointInterval { configuration.training.checkpointInterval = checkpointInterval }
+        if quiet { configuration.training.quiet = true }
+    }
+}
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model from a JSON configuration (task \"triplet\" now; \"contrastive\" and \"clip_from_scratch\" when the CLIP towers land).",
+        discussion: TrainingConfigurationReference.text)
+
+    @Option(help: "The run's JSON configuration (see the field reference below).", completion: .file())
+    var config: String?
+
+    @OptionGroup var runOptions: TrainingRunOptions
+
+    @Flag(help: "Print the configuration with every default filled in, and exit.")
+    var printConfiguration = false
+
+    func run() throws {
+        // Progress lines must appear as they happen, also when standard output is a file.
+        setvbuf(stdout, nil, _IOLBF, 0)
+        var configuration = try config.map { try TrainingConfiguration.load(contentsOf: URL(fileURLWithPath: $0)) }
+            ?? TrainingConfiguration()
+        runOptions.apply(to: &configuration)
+        if printConfiguration {
+            print(String(decoding: try configuration.encoded(), as: UTF8.self))
+            return
+        }
+        let output = URL(fileURLWithPath: configuration.output ?? "runs/\(configuration.task.rawValue)", isDirectory: true)
+        switch configuration.task {
+        case .triplet:
+            try runTriplet(configuration, output: output)
+        case .contrastive, .clipFromScratch:
+            try ContrastiveTraining.checkAvailability(configuration)
+        }
+    }
+
+    /// A resumed run continues exactly only with the configuration it was started with (the
+    /// length, output folder, checkpoint interval and quietness may change).
+    private func warnIfDifferent(stored: String?, current: TrainingConfiguration) {
+        guard let stored, var original = try? TrainingConfiguration.decode(Data(stored.utf8)) else { return }
+        original.training.steps = current.training.steps
+        original.output = current.output
+        original.training.checkpointInterval = current.training.checkpointInterval
+        original.training.quiet = current.training.quiet
+        if original != current {
+            FileHandle.standardError.write(Data("warning: the checkpoint was written with another configuration; the resumed run will not match an uninterrupted one\n".utf8))
+        }
+    }
+
+    private func runTriplet(_ configuration: TrainingConfiguration, output: URL) throws {
+        let start = Date()
+        let training = try TripletTraining(configuration: configuration, outputDirectory: output)
+        print("triplet: \(training.trainImages.count) training and \(training.testImages.count) evaluation images, "
+              + "\(training.network.trainableParameters.reduce(0) { $0 + $1.value.count }) trainable parameters, "
+              + "\(ThreadPolicy.threadCount) threads")
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        try configuration.encoded().write(to: output.appendingPathComponent("configuration.json"))
+        if let resume = runOptions.resume {
+            let stored = try training.trainer.resume(from: URL(fileURLWithPath: resume))
+            warnIfDifferent(stored: stored, current: configuration)
+        }
+        let untrained = training.trainer.step == 0 ? training.evaluate() : nil
+        try training.trainer.train()
+        try training.saveModel(to: output.appendingPathComponent("model.safetensors"))
+        let evaluation = training.evaluate()
+        let report = TripletTraining.Report(evaluation: evaluation, untrained: untrained, steps: training.trainer.step,
+                                            wallSeconds: Date().timeIntervalSince(start), evaluationImages: training.testImages.count,
+                                            evaluationTriplets: training.evaluationTriplets.count)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(report).write(to: output.appendingPathComponent("evaluation.json"))
+        if let untrained {
+            print(String(format: "untrained: triplet accuracy %.4f, image→image R@1 %.4f", untrained.tripletAccuracy, untrained.recallAt1))
+        }
+        print(String(format: """
+            evaluation on %d images / %d triplets: triplet accuracy %.4f, image→image R@1 %.4f, \
+            similarity test %.4f at threshold %.1f (best %.4f at %.2f); mean d(a,p) %.2f, d(a,n) %.2f
+            """, training.testImages.count, training.evaluationTriplets.count, evaluation.tripletAccuracy, evaluation.recallAt1,
+            evaluation.thresholdAccuracy, Double(evaluation.threshold), evaluation.bestThresholdAccuracy,
+            Double(evaluation.bestThreshold), evaluation.meanPositiveDistance, evaluation.meanNegativeDistance))
+        print(String(format: "wall time %.1f s; outputs in %@", Date().timeIntervalSince(start), output.path))
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Imaging
+import Tensor
+import Testing
+@testable import Training
+
+@Suite struct IDXAndFashionMNISTTests {
+    @Test func parsesAndSerialisesIDX() throws {
+        let file = IDXFile(dimensions: [2, 3], bytes: [1, 2, 3, 4, 5, 6])
+        let bytes = file.serialized()
+        #expect(Array(bytes.prefix(4)) == [0, 0, 8, 2])
+        #expect(try IDXFile(parsing: bytes, path: "x") == file)
+    }
+
+    @Test func rejectsBadIDXWithClearErrors() {
+        #expect(throws: DatasetError.badIDXMagic(path: "a", found: [0x50, 0x4B, 3, 4])) {
+            try IDXFile(parsing: [0x50, 0x4B, 3, 4, 0, 0], path: "a")
+        }
+        #expect(throws: DatasetError.unsupportedIDXElementType(path: "b", code: 0x0D)) {
+            try IDXFile(parsing: [0, 0, 0x0D, 1, 0, 0, 0, 1, 0, 0, 0, 0], path: "b")
+        }
+        #expect(throws: DatasetError.idxSizeMismatch(path: "c", dimensions: [2, 2], expectedBytes: 4, actualBytes: 3)) {
+            try IDXFile(parsing: [0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 2, 9, 9, 9], path: "c")
+        }
+        let labels = IDXFile(dimensions: [3], bytes: [0, 1, 2])
+        let images = IDXFile(dimensions: [2, 2, 2], bytes: [UInt8](repeating: 0, count: 8))
+        #expect(throws: DatasetError.countMismatch(images: 2, labels: 3)) { try FashionMNIST.load(images: images, labels: labels) }
+        #expect(throws: DatasetError.labelOutOfRange(path: "labels", label: 12, classes: 10)) {
+            try FashionMNIST.load(images: images, labels: IDXFile(dimensions: [2], bytes: [1, 12]))
+        }
+    }
+
+    @Test func readsTheInstalledFashionMNISTTestSplit() throws {
+        let test = try TrainingTestData.fashionTest.get()
+        #expect(test.count == 10_000 && test.height == 28 && test.width == 28 && test.channels == 1)
+        #expect(test.indicesByClass().map(\.count) == [Int](repeating: 1000, count: 10))
+        // The first test image is an ankle boot (class 9), as in every Fashion-MNIST loader.
+        #expect(test.labels.prefix(5) == [9, 2, 1, 1, 6])
+        #expect(test.pixels.count == 10_000 * 784)
+    }
+
+    @Test func truncatedGzipFailsLoudly() throws {
+        let url = FashionMNIST.defaultDirectory.appendingPathComponent("t10k-labels-idx1-ubyte.gz")
+        let bytes = [UInt8](try Data(contentsOf: url))
+        #expect(throws: DatasetError.self) { try GzipReader.inflate(Array(bytes.prefix(bytes.count / 2)), path: url.path) }
+        var corrupted = bytes
+        corrupted[corrupted.count - 6] ^= 0xFF  // the CRC-32 trailer
+        #expect(throws: DatasetError.self) { try GzipReader.inflate(corrupted, path: url.path) }
+    }
+
+    @Test func batchesNormaliseAndFlip() {
+        let set = LabeledImageSet(channels: 1, height: 1, width: 3, pixels: [0, 51, 255, 255, 0, 0], labels: [0, 1],
+                                  classNames: ["a", "b"])
+        let batch = set.batch([1, 0], normalization: .unit(channels: 1), flipped: [true, false])
+        #expect(batch.shape == [2, 1, 1, 3])
+        #expect(batch.scalars == [0, 0, 1, 0, 0.2, 1])
+    }
+}
+
+@Suite struct OrderAndSamplingTests {
+    @Test func shuffledBatchesArePermutationsPerEpochAndResumable() {
+        var order = ShuffledBatches(count: 10, batchSize: 3, seed: 7)
+        #expect(order.batchesPerEpoch == 3)
+        let epoch0 = (0..<3).flatMap { _ in order.next() }
+        #expect(Set(epoch0).count == 9)
+        #expect(order.position == .init(epoch: 1, batch: 0))
+        let saved = order.position
+        let epoch1 = (0..<3).flatMap { _ in order.next() }
+        #expect(epoch1 != epoch0)
+        var restored = ShuffledBatches(count: 10, batchSize: 3, seed: 7)
+        restored.position = saved
+        #expect((0..<3).flatMap { _ in restored.next() } == epoch1)
+        #expect(ShuffledBatches(count: 10, batchSize: 3, seed: 7).order(epoch: 4) == order.order(epoch: 4))
+    }
+
+    @Test func tripletsRespectClasses() {
+        let labels = [0, 0, 0, 1, 1, 2, 3]  // class 3 has one image: never an anchor class
+        var sampler = TripletSampler(labels: labels, classCount: 4, generator: SeededGenerator(seed: 3))
+        for triplet in sampler.next(500) {
+            #expect(labels[triplet.anchor] == labels[triplet.positive] && triplet.anchor != triplet.positive)
+            #expect(labels[triplet.negative] != labels[triplet.anchor])
+            #expect(labels[triplet.anchor] != 3 && labels[triplet.anchor] != 2)
+        }
+        let (indices, batchLabels) = sampler.balancedBatch(classes: 2, perClass: 2)
+        #expect(Set(indices).count == 4 && batchLabels[0] == batchLabels[1] && batchLabels[2] == batchLabels[3])
+        #expect(batchLabels[0] != batchLabels[2])
+        #expect(zip(indices, batchLabels).allSatisfy { labels[$0] == $1 })
+    }
+}
+
+@Suite struct CaptionedDataTests {
+    @Test func readsQuotedCSVAndJSONLines() throws {
+        let folder = try TrainingTestData.temporaryDirectory("manifest")
+        let csv = folder.appendingPathComponent("pairs.csv")
+        try "filepath\ttitle\nimages/a.png\t\"a dog, \"\"running\"\"\nfast\"\n/abs/b.jpg\tplain\n"
+            .write(to: csv, atomically: true, encoding: .utf8)
+        let manifest = try CaptionedImageManifest(contentsOf: csv, imageKey: "filepath", captionKey: "title", separator: "\t")
+        #expect(manifest.entries == [
+            CaptionedImage(imagePath: folder.appendingPathComponent("images/a.png").path, caption: "a dog, \"running\"\nfast"),
+            CaptionedImage(imagePath: "/abs/b.jpg", caption: "plain"),
+        ])
+        #expect(throws: DatasetError.missingColumn(path: csv.path, column: "caption", available: ["filepath", "title"])) {
+            try CaptionedImageManifest(contentsOf: csv, imageKey: "filepath", separator: "\t")
+        }
+        let jsonl = folder.appendingPathComponent("pairs.jsonl")
+        try "{\"image\": \"x.png\", \"caption\": \"one\"}\n\n{\"image\": \"y.png\", \"caption\": 3}\n"
+            .write(to: jsonl, atomically: true, encoding: .utf8)
+        #expect(throws: DatasetError.malformedManifest(path: jsonl.path, line: 3,
+                                                       reason: "needs string fields \"image\" and \"caption\"")) {
+            try CaptionedImageManifest(contentsOf: jsonl)
+        }
+    }
+
+    @Test func syntheticShapesAreSeededCaptionedAndSplitByLayout() throws {
+        let shapes = SyntheticShapes(canvasSize: 48, heldOutFraction: 0.25, seed: 1)
+        #expect(shapes.trainLayouts.count + shapes.heldOutLayouts.count == 420)
+        #expect(shapes.heldOutLayouts.count == 105)
+        #expect(Set(shapes.trainLayouts).isDisjoint(with: shapes.heldOutLayouts))
+        let train = shapes.examples(40, split: .train, seed: 9)
+        let again = shapes.examples(40, split: .train, seed: 9)
+        #expect(train.map(\.caption) == again.map(\.caption) && train.map(\.image) == again.map(\.image))
+        let heldOut = shapes.examples(40, split: .heldOut, seed: 9)
+        #expect(heldOut.allSatisfy { shapes.heldOutLayouts.contains($0.scene.canonical) })
+        #expect(train.allSatisfy { shapes.trainLayouts.contains($0.scene.canonical) })
+        let caption = train[0].caption
+        #expect(caption.hasPrefix("a ") && ["left of", "right of", "above", "below"].contains { caption.contains(" \($0) a ") })
+
+        // The drawing obeys the caption: the first object's colour lies on the stated side.
+        for example in train {
+            func centre(of color: SyntheticShapes.Color) -> (Double, Double) {
+                var sumX = 0.0, sumY = 0.0, count = 0.0
+                for y in 0..<example.image.height {
+                    for x in 0..<example.image.width where example.image[x, y] == color.rgb {
+                        sumX += Double(x); sumY += Double(y); count += 1
+                    }
+                }
+                return (sumX / count, sumY / count)
+            }
+            guard example.scene.first.color != example.scene.second.color else { continue }
+            let first = centre(of: example.scene.first.color), second = centre(of: example.scene.second.color)
+            switch example.scene.relation {
+            case .leftOf: #expect(first.0 < second.0)
+            case .rightOf: #expect(first.0 > second.0)
+            case .above: #expect(first.1 < second.1)
+            case .below: #expect(first.1 > second.1)
+            }
+        }
+
+        // PNG files and a JSON-lines manifest that read back to the same pixels and captions.
+        let folder = try TrainingTestData.temporaryDirectory("shapes")
+        let manifestURL = try SyntheticShapes.write(Array(train.prefix(3)), to: folder)
+        let manifest = try CaptionedImageManifest(contentsOf: manifestURL)
+        #expect(manifest.entries.map(\.caption) == train.prefix(3).map(\.caption))
+        let decoded = try ImageDecoder().decode(contentsOf: URL(fileURLWithPath: manifest.entries[0].imagePath))
+        #expect(decoded == train[0].image)
+    }
+}
