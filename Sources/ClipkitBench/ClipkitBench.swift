@@ -10,11 +10,7 @@ struct ClipkitBench: ParsableCommand {
             has PyTorch (--python, or $CLIPKIT_REFERENCE_PYTHON) and prints both with their ratio. \
             Build it optimised: swift run -c release clipkit-bench engine
             """,
-<<<<<<< HEAD
-        subcommands: [EngineBenchmark.self, ModelsBenchmark.self])
-=======
-        subcommands: [EngineBenchmark.self, SearchBenchmark.self])
->>>>>>> retrieval
+        subcommands: [EngineBenchmark.self, ModelsBenchmark.self, SearchBenchmark.self])
 }
 
 /// Options every benchmark shares.
