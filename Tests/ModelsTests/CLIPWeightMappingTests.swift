@@ -112,6 +112,7 @@ import Testing
         wrapped["context_length"] = Tensor(scalar: 16)
         wrapped["vocab_size"] = Tensor(scalar: 512)
         wrapped["state_dict.module.attn_mask"] = Tensor.causalMask(size: 16)
+        wrapped["state_dict.module.transformer.resblocks.1.attn_mask"] = Tensor.causalMask(size: 16)
         try model.loadWeights(wrapped, mapping: CLIPWeightMapping.openCLIP, source: "wrapped")
         #expect(model.logitScale.value.item == tensors["logit_scale"]!.item)
     }

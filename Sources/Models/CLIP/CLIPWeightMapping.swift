@@ -17,8 +17,9 @@ public enum CLIPWeightMapping {
             KeyRule(#"^module\."#, ""),
         ],
         ignoredNames: [
-            // OpenCLIP's causal mask buffer (kept by TorchScript archives); the model builds its own.
-            #"^(state_dict\.)?(module\.)?attn_mask$"#,
+            // Causal masks: OpenCLIP's `attn_mask` buffer, OpenAI's per-block `attn_mask` attribute
+            // (either may be kept by TorchScript archives). The model builds its own.
+            #"(^|\.)attn_mask$"#,
             // Scalars OpenAI's TorchScript archives carry beside the weights.
             #"^(input_resolution|context_length|vocab_size)$"#,
         ])

@@ -52,7 +52,7 @@ public struct ResidualAttentionBlock: ParameterGroup {
     /// `[batch, tokens, width]` → `[batch, tokens, width]`; `mask` is additive, broadcastable to
     /// `[batch, heads, tokens, tokens]`.
     public func callAsFunction(_ input: Variable, mask: Tensor? = nil) -> Variable {
-        let attended = input + attention(attentionNorm(input), mask: mask)  // [batch, tokens, width]
+        let attended = input + attention.selfAttention(attentionNorm(input), mask: mask)  // [batch, tokens, width]
         return attended + mlp(mlpNorm(attended))  // [batch, tokens, width]
     }
 

@@ -46,3 +46,19 @@ func selectedQueryKeyMask(_ mask: Tensor?, rows: [Int], tokens: Int) -> Tensor? 
         preconditionFailure("attention from selected queries supports [tokens, tokens] or per-key masks, got \(mask.shape)")
     }
 }
+
+extension MultiheadAttention {
+    /// Self-attention over `[batch, tokens, width]` as `callAsFunction(_:mask:)` computes it; when
+    /// no gradient is being recorded (and the mask, if any, is a shared `[tokens, tokens]` one) it
+    /// runs `Tensor.packedSelfAttention`, which reads the heads out of the packed projection
+    /// without permuting copies.
+    func selfAttention(_ input: Variable, mask: Tensor?) -> Variable {
+        let tokens = input.shape[1]
+        guard GradientMode.isDisabled, mask == nil || mask!.shape == [tokens, tokens] else {
+            return self(input, mask: mask)
+        }
+        let packed = Tensor.linear(input.value, weight: inputProjectionWeight.value, bias: inputProjectionBias.value)  // [batch, tokens, 3·width]
+        let merged = Tensor.packedSelfAttention(packed, heads: heads, mask: mask)  // [batch, tokens, width]
+        return outputProjection(Variable(merged))  // [batch, tokens, width]
+    }
+}
