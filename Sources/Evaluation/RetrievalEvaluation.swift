@@ -8,26 +8,47 @@ public enum RetrievalEvaluation {
     /// - Parameters:
     ///   - images: `[imageCount, D]` image embeddings.
     ///   - texts: `[textCount, D]` caption embeddings.
-    ///   - imagesOfText: for each caption row, its image rows (non-empty).
+    ///   - imagesOfText: for each caption row, its image rows.
     ///   - ks: the K values (default 1, 5, 10).
+    ///   - dropsUnlinkedQueries: leave out captions without images and images without captions
+    ///     (otherwise they are an error); each direction's `queries` counts the queries kept.
     ///   - scoreBudget: most floats of scores held at once.
     public static func evaluate(images: Tensor, texts: Tensor, imagesOfText: [[Int]], ks: [Int] = RecallAtK.standardKs,
+                                dropsUnlinkedQueries: Bool = false,
                                 scoreBudget: Int = 16 * 1024 * 1024) throws -> RetrievalEvaluationReport {
         guard images.rank == 2, texts.rank == 2 else {
             throw EvaluationError.shapeMismatch(detail: "images \(images.shape) and texts \(texts.shape) must be [rows, D]")
         }
         let imageCount = images.shape[0]
+        guard imagesOfText.count == texts.shape[0] else {
+            throw EvaluationError.groundTruthCount(queries: texts.shape[0], entries: imagesOfText.count)
+        }
         var textsOfImage = Array(repeating: [Int](), count: imageCount)
         for (text, related) in imagesOfText.enumerated() {
             for image in related where image >= 0 && image < imageCount { textsOfImage[image].append(text) }
         }
-        let textRanks = try FirstRelevantRank.ranks(queries: texts, database: images, relevant: imagesOfText, scoreBudget: scoreBudget)
-        let imageRanks = try FirstRelevantRank.ranks(queries: images, database: texts, relevant: textsOfImage, scoreBudget: scoreBudget)
+        let textQueries = dropsUnlinkedQueries ? imagesOfText.indices.filter { !imagesOfText[$0].isEmpty } : Array(imagesOfText.indices)
+        let imageQueries = dropsUnlinkedQueries ? textsOfImage.indices.filter { !textsOfImage[$0].isEmpty } : Array(textsOfImage.indices)
+        let textRanks = try FirstRelevantRank.ranks(queries: rows(textQueries, of: texts), database: images,
+                                                    relevant: textQueries.map { imagesOfText[$0] }, scoreBudget: scoreBudget)
+        let imageRanks = try FirstRelevantRank.ranks(queries: rows(imageQueries, of: images), database: texts,
+                                                     relevant: imageQueries.map { textsOfImage[$0] }, scoreBudget: scoreBudget)
         return RetrievalEvaluationReport(
-            textToImage: DirectionRecall(queries: texts.shape[0], candidates: imageCount,
+            textToImage: DirectionRecall(queries: textQueries.count, candidates: imageCount,
                                          recall: try RecallAtK.recall(ranks: textRanks, ks: ks)),
-            imageToText: DirectionRecall(queries: imageCount, candidates: texts.shape[0],
+            imageToText: DirectionRecall(queries: imageQueries.count, candidates: texts.shape[0],
                                          recall: try RecallAtK.recall(ranks: imageRanks, ks: ks)))
+    }
+
+    /// The rows `indices` of `matrix` (the matrix itself when they are all of its rows in order).
+    static func rows(_ indices: [Int], of matrix: Tensor) -> Tensor {
+        if indices.count == matrix.shape[0] { return matrix }
+        let width = matrix.shape[1]
+        return Tensor(shape: [indices.count, width]) { output in
+            for (position, row) in indices.enumerated() {
+                (output.baseAddress! + position * width).initialize(from: matrix.pointer + row * width, count: width)
+            }
+        }
     }
 
     /// The same from a full `[textCount, imageCount]` score matrix (small sets, hand-made examples).

@@ -51,6 +51,23 @@ import Testing
         #expect(report.textToImage.recall == expected)
     }
 
+    @Test func unlinkedQueriesAreAnErrorOrDropped() throws {
+        var generator = SeededGenerator(seed: 8)
+        let images = Tensor.randomNormal([5, 4], generator: &generator)
+        let texts = Tensor.randomNormal([6, 4], generator: &generator)
+        let imagesOfText = [[0], [1], [], [2], [3], [0, 1]]  // text 2 has no image, image 4 no text
+        #expect(throws: EvaluationError.queryWithoutRelevantItems(query: 2)) {
+            try RetrievalEvaluation.evaluate(images: images, texts: texts, imagesOfText: imagesOfText)
+        }
+        let report = try RetrievalEvaluation.evaluate(images: images, texts: texts, imagesOfText: imagesOfText,
+                                                      dropsUnlinkedQueries: true)
+        #expect(report.textToImage.queries == 5 && report.imageToText.queries == 4)
+        let kept = [0, 1, 3, 4, 5]
+        let keptTexts = Tensor(shape: [5, 4], scalars: kept.flatMap { Array(texts.scalars[$0 * 4..<($0 + 1) * 4]) })
+        let ranks = try FirstRelevantRank.ranks(queries: keptTexts, database: images, relevant: kept.map { imagesOfText[$0] })
+        #expect(report.textToImage.recall == (try RecallAtK.recall(ranks: ranks)))
+    }
+
     @Test func reportEncodesAsJSONWithRecallKeys() throws {
         let report = try RetrievalEvaluation.evaluate(textToImageScores: scores, imagesOfText: imagesOfText, ks: [1, 2])
         let object = try #require(try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any])
