@@ -21,6 +21,9 @@ struct TrainingRunOptions: ParsableArguments {
     @Option(help: "Override `training.checkpoint_interval` (steps between checkpoints).")
     var checkpointInterval: Int?
 
+    @Option(help: "Stop after this step with a checkpoint (continue later with --resume; the schedule still spans `training.steps`).")
+    var stopAtStep: Int?
+
     @Flag(help: "No progress lines (CI); only the final summary.")
     var quiet = false
 
@@ -70,7 +73,8 @@ struct TrainCommand: ParsableCommand {
     /// length, output folder, checkpoint interval and quietness may change).
     private func warnIfDifferent(stored: String?, current: TrainingConfiguration) {
         guard let stored, var original = try? TrainingConfiguration.decode(Data(stored.utf8)) else { return }
-        original.training.steps = current.training.steps
+        // The cosine schedule spans the whole run, so only its length must stay.
+        if original.schedule.kind != .cosine { original.training.steps = current.training.steps }
         original.output = current.output
         original.training.checkpointInterval = current.training.checkpointInterval
         original.training.quiet = current.training.quiet
@@ -92,7 +96,7 @@ struct TrainCommand: ParsableCommand {
             warnIfDifferent(stored: stored, current: configuration)
         }
         let untrained = training.trainer.step == 0 ? training.evaluate() : nil
-        try training.trainer.train()
+        try training.trainer.train(stopStep: runOptions.stopAtStep)
         try training.saveModel(to: output.appendingPathComponent("model.safetensors"))
         let evaluation = training.evaluate()
         let report = TripletTraining.Report(evaluation: evaluation, untrained: untrained, steps: training.trainer.step,

@@ -1,52 +1,73 @@
 /// The `clipkit train --help` field reference of `TrainingConfiguration` (keep in step with the
-/// doc comments of the configuration types in Sources/Training/Configuration).
+/// doc comments of the configuration types in Sources/Training/Configuration). Lines stay under
+/// 78 columns so ArgumentParser does not re-wrap them.
 enum TrainingConfigurationReference {
     static let text = """
-        Every field is optional; unknown keys are rejected. Print the full configuration with \
-        --print-configuration. Examples in configs/: clipkit train --config configs/fashion-triplet-margin.json
+        Every field is optional; unknown keys are rejected. --print-configuration \
+        writes the file with every default. Examples are in configs/, e.g. \
+        clipkit train --config configs/fashion-triplet-margin.json
 
-        Top level:
-          task             "triplet" (default) | "contrastive" | "clip_from_scratch"
-          seed             seeds initialisation, data order, sampling, augmentation (default 0)
-          output           folder for metrics.csv, metrics.svg, checkpoints/, model.safetensors,
-                           configuration.json, evaluation.json (default runs/<task>)
-        training:
-          steps            optimiser steps (default 1000)
-          steps_per_epoch  steps per epoch; validation after each (default: training images / triplets per batch)
-          log_interval     steps between loss records and progress lines (default 20)
-          checkpoint_interval  steps between checkpoints (default: only the final one)
+        Top level
+          task      "triplet" (default) | "contrastive" | "clip_from_scratch"
+          seed      seeds initialisation, data order, sampling (default 0)
+          output    folder for metrics.csv, metrics.svg, checkpoints/,
+                    model.safetensors, configuration.json, evaluation.json
+                    (default runs/<task>)
+        training
+          steps                optimiser steps (default 1000)
+          steps_per_epoch      validation after each epoch (default: one pass
+                               over the training images)
+          log_interval         steps between loss records (default 20)
+          checkpoint_interval  steps between checkpoints (default: end only)
           validate_each_epoch  default true
-          gradient_clipping    {"mode": "global" | "per_tensor", "max_norm": 5}; per_tensor is Keras's clipnorm
-          quiet            no progress lines (default false)
-        optimizer:
-          kind             "adam" (default) | "adamw" | "sgd"
-          learning_rate    default 1e-4; beta1 0.9, beta2 0.999, epsilon 1e-7, weight_decay 0, momentum 0.9 (sgd)
-        schedule:
-          kind             "constant" (default) | "cosine" (warmup_steps, minimum) | "step" (step_size, factor)
-        triplet (task "triplet"):
-          data             source "fashion_mnist" (directory, default /usr/share/datasets/fashion-mnist)
-                           | "image_folder" (train_folder, test_folder with one folder per class,
-                           image_size 28, channels 1|3); train_per_class, test_per_class limit the images
-          backbone         kind "small_cnn" (small_cnn: input_channels, channels [16,32,64],
-                           batch_normalization true) | "resnet50" (when Models has it)
-          head             hidden_width 1024, embedding_width 128, hidden_activation "relu",
-                           output_activation "sigmoid"
-          objective        kind "lossless" (width N, beta β: default the embedding width; epsilon 1e-8)
-                           | "margin" | "batch_hard" | "semi_hard" (margin 1, distance
-                           "squared_euclidean" | "cosine", classes_per_batch 8, images_per_class 4)
-          triplets_per_batch   random triplets per step (default 32)
-          flip_probability     horizontal flips of training images (default 0)
-          normalization        {"mean": [...], "std": [...]} of sample/255 (default Fashion-MNIST's)
-          evaluation           triplets 10000, seed 2024, threshold of the similarity test (default
-                               N/2 for lossless, the margin otherwise),
-                               validation_per_class (per-epoch validation subset; default all)
-        contrastive (tasks "contrastive", "clip_from_scratch"; runs once Models has CLIP towers):
-          data             source "synthetic_shapes" (shapes_count, shapes_validation_count, shapes_canvas,
-                           shapes_held_out_fraction) | "csv" | "jsonl" (path, validation_path,
-                           image_key "image", caption_key "caption", separator ",")
-          model            pretrained name/path (contrastive) or architecture name (clip_from_scratch)
-          locking          image_tower, text_tower, projections_only (LiT = image_tower true)
-          batch_size 32, embedding_width, initial_log_scale ln(1/0.07), learns_scale true,
-          augmentation {crop_scale [low, high], flip_probability}, preprocessing
+          gradient_clipping    {"mode": "global" | "per_tensor",
+                               "max_norm": 5}; per_tensor = Keras clipnorm
+          quiet                no progress lines (default false)
+        optimizer
+          kind           "adam" (default) | "adamw" | "sgd"
+          learning_rate  default 1e-4 (the notebook's)
+          beta1 0.9, beta2 0.999, epsilon 1e-7, weight_decay 0,
+          momentum 0.9 (sgd only)
+        schedule
+          kind      "constant" (default) | "cosine" (warmup_steps, minimum)
+                    | "step" (step_size, factor)
+        triplet (task "triplet")
+          data      source "fashion_mnist" (directory, default
+                    /usr/share/datasets/fashion-mnist) | "image_folder"
+                    (train_folder and test_folder with a folder per class,
+                    image_size 28, channels 1 | 3); train_per_class and
+                    test_per_class keep the first N images of each class
+          backbone  kind "small_cnn" (small_cnn: input_channels,
+                    channels [16, 32, 64], batch_normalization true)
+                    | "resnet50" (once Models has it)
+          head      hidden_width 1024, embedding_width 128,
+                    hidden_activation "relu", output_activation "sigmoid"
+          objective kind "lossless" (width N and beta: default the
+                    embedding width; epsilon 1e-8) | "margin" |
+                    "batch_hard" | "semi_hard" (margin 1, distance
+                    "squared_euclidean" | "cosine", classes_per_batch 8,
+                    images_per_class 4)
+          triplets_per_batch  random triplets per step (default 32)
+          flip_probability    horizontal flips in training (default 0)
+          normalization       {"mean": [..], "std": [..]} of sample/255
+                              (default Fashion-MNIST's)
+          evaluation  triplets 10000, seed 2024, threshold of the
+                      similarity test (default N/2 for lossless, else the
+                      margin), validation_per_class (per-epoch subset)
+        contrastive (tasks "contrastive" and "clip_from_scratch"; they run
+        once Models has CLIP towers)
+          data      source "synthetic_shapes" (shapes_count,
+                    shapes_validation_count, shapes_canvas,
+                    shapes_held_out_fraction) | "csv" | "jsonl" (path,
+                    validation_path, image_key "image", caption_key
+                    "caption", separator ",")
+          model     pretrained name or path (contrastive), architecture
+                    name (clip_from_scratch)
+          locking   image_tower, text_tower, projections_only
+                    (LiT = {"image_tower": true})
+          batch_size 32, embedding_width, initial_log_scale ln(1/0.07),
+          learns_scale true, augmentation {crop_scale [low, high],
+          flip_probability}, preprocessing (image_size, mean, std,
+          interpolation, resize_mode)
         """
 }
