@@ -34,7 +34,7 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     static func download(_ url: URL, headers: [String: String], into file: URL, offset: Int,
                          progress: @escaping (Int) -> Void) throws {
         if !FileManager.default.fileExists(atPath: file.path) {
-            FileManager.default.createFile(atPath: file.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         }
         let transfer = HTTPTransfer(headers: headers)
         transfer.output = try FileHandle(forWritingTo: file)

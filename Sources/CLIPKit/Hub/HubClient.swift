@@ -166,8 +166,8 @@ public struct LocalModel: Hashable, Sendable {
         var result: [String] = []
         while let path = enumerator?.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDirectory)
-            if !isDirectory.boolValue && !path.hasSuffix(".incomplete") { result.append(path) }
+            let exists = FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            if exists && !isDirectory.boolValue && !path.hasSuffix(".incomplete") { result.append(path) }
         }
         return result.sorted()
     }
