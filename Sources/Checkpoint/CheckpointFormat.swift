@@ -36,3 +36,17 @@ public enum CheckpointFormat: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension CheckpointFormat {
+    /// True when the file is a TorchScript archive (`torch.jit.save`, as OpenAI's released CLIP
+    /// `.pt` files are): a zip with `constants.pkl` or a `code/` folder. Reads only the zip's
+    /// directory.
+    public static func isTorchScriptArchive(contentsOf url: URL) throws -> Bool {
+        guard try CheckpointFormat(contentsOf: url) == .torchZip else { return false }
+        let archive = try ZipArchive(file: try MemoryMappedFile(path: url.path))
+        return archive.entries.contains { entry in
+            let name = entry.name.split(separator: "/", maxSplits: 1).last.map(String.init) ?? entry.name
+            return name == "constants.pkl" || name.hasPrefix("code/")
+        }
+    }
+}

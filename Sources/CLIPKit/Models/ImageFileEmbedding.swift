@@ -1,0 +1,74 @@
+import Foundation
+import Imaging
+import Retrieval
+import Tensor
+
+/// An image file that could not be embedded, and why.
+public struct UnreadableImage: Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// The embeddings of the readable files among a list, in list order.
+public struct ImageFileEmbeddings: Sendable {
+    /// `[embedded.count, dimension]`, L2-normalised rows.
+    public let embeddings: Tensor
+    /// The files each row belongs to.
+    public let embedded: [URL]
+    /// Files skipped: undecodable, unsupported, too large.
+    public let unreadable: [UnreadableImage]
+}
+
+extension ImageTextModel {
+    /// Decodes, preprocesses (with `identity.preprocessing`, on all cores) and embeds image files
+    /// in batches of `batchSize`. A file that cannot be read is reported in `unreadable` and the
+    /// rest carry on. `progress(done, total)` is called after each batch.
+    public func embed(imageFiles: [URL], batchSize: Int = 32, decoder: ImageDecoder = ImageDecoder(),
+                      progress: ((Int, Int) -> Void)? = nil) throws -> ImageFileEmbeddings {
+        precondition(batchSize > 0, "batch size must be positive")
+        guard let preprocessing = identity.preprocessing else {
+            throw ModelLoadingError.invalidOption("\(identity.name) has no image tower")
+        }
+        var rows: [Tensor] = [], embedded: [URL] = [], unreadable: [UnreadableImage] = []
+        for start in stride(from: 0, to: imageFiles.count, by: batchSize) {
+            let batch = Array(imageFiles[start..<min(start + batchSize, imageFiles.count)])
+            let prepared = Self.prepare(batch, preprocessing: preprocessing, decoder: decoder)
+            var ready: [Tensor] = []
+            for (url, result) in zip(batch, prepared) {
+                switch result {
+                case .success(let tensor):
+                    ready.append(tensor)
+                    embedded.append(url)
+                case .failure(let error):
+                    unreadable.append(UnreadableImage(path: url.path, reason: String(describing: error)))
+                }
+            }
+            if !ready.isEmpty { rows.append(try embed(images: Tensor.stackingImages(ready))) }
+            progress?(start + batch.count, imageFiles.count)
+        }
+        let embeddings = rows.isEmpty ? Tensor(zeros: [0, identity.dimension])
+            : rows.count == 1 ? rows[0] : Tensor.concatenate(rows, alongAxis: 0)
+        return ImageFileEmbeddings(embeddings: embeddings, embedded: embedded, unreadable: unreadable)
+    }
+
+    /// Cosine similarities `[images, texts]` of L2-normalised embeddings.
+    public func similarity(imageEmbeddings: Tensor, textEmbeddings: Tensor) -> Tensor {
+        Tensor.matmul(imageEmbeddings, textEmbeddings, transposeB: true)
+    }
+
+    /// `logitScale` × cosine similarity, `[images, texts]` (CLIP's logits per image).
+    public func logits(imageEmbeddings: Tensor, textEmbeddings: Tensor) -> Tensor {
+        similarity(imageEmbeddings: imageEmbeddings, textEmbeddings: textEmbeddings) * logitScale
+    }
+
+    static func prepare(_ files: [URL], preprocessing: Preprocessing, decoder: ImageDecoder) -> [Result<Tensor, Error>] {
+        let results = UnsafeMutableBufferPointer<Result<Tensor, Error>?>.allocate(capacity: files.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            results[index] = Result { preprocessing(try decoder.decode(contentsOf: files[index])) }
+        }
+        return results.map { $0! }
+    }
+}
