@@ -12,7 +12,8 @@ import Tokenizers
 ///    `.pth`, `.safetensors`), a Hugging Face CLIP folder or an OpenCLIP hub folder;
 /// 3. `ORG/NAME` of a repository pulled with `clipkit models pull` (the newest local snapshot).
 ///
-/// Anything else fails with the list of known models.
+/// Anything else fails with the list of known models. A model's `identity.name` is the reference
+/// that loads it again: the registered name, the repository name, or the file's absolute path.
 public enum ModelLoader {
     /// Names that always resolve (given the installed packages).
     public static let registeredNames = [ConSEModel.name]
@@ -32,7 +33,7 @@ public enum ModelLoader {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             let url = URL(fileURLWithPath: path, isDirectory: isDirectory.boolValue).standardizedFileURL
             return isDirectory.boolValue
-                ? try loadFolder(url, name: url.lastPathComponent, options: options)
+                ? try loadFolder(url, name: url.path, options: options)
                 : try loadCheckpoint(url, options: options)
         }
         if reference.contains("/"), !reference.hasPrefix("."), !reference.hasPrefix("/") {
@@ -50,7 +51,7 @@ public enum ModelLoader {
         let activation = options.activation ?? (isOpenAI ? .quickGELU : .gelu)
         let network = try CLIP.load(contentsOf: url, activation: activation)
         let preprocessing = openAIPreprocessing(imageSize: network.configuration.vision.imageSize)
-        return CLIPModel(network: network, tokenizer: try clipTokenizer(), name: url.lastPathComponent,
+        return CLIPModel(network: network, tokenizer: try clipTokenizer(), name: url.path,
                          checkpointHash: try CheckpointFingerprint.of([url]), preprocessing: preprocessing)
     }
 
