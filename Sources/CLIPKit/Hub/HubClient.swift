@@ -148,6 +148,23 @@ public struct HubClient: Sendable {
         }
     }
 
+    /// The local snapshot `repository`'s revision points to (the commit recorded by the last
+    /// `pull` of that revision), or, when the revision was never pulled by name, the most recently
+    /// written snapshot of the repository.
+    public func localSnapshot(of repository: HubRepository) -> LocalModel? {
+        let snapshots = localModels().filter { $0.repository == repository.identifier }
+        let folder = cacheDirectory.appendingPathComponent(repository.cacheFolderName, isDirectory: true)
+        let reference = folder.appendingPathComponent("refs/" + repository.revision.replacingOccurrences(of: "/", with: "%2F"))
+        if let commit = try? String(contentsOf: reference, encoding: .utf8), let match = snapshots.first(where: { $0.commit == commit }) {
+            return match
+        }
+        if let exact = snapshots.first(where: { $0.commit == repository.revision }) { return exact }
+        func modified(_ model: LocalModel) -> Date {
+            ((try? FileManager.default.attributesOfItem(atPath: model.directory.path))?[.modificationDate] as? Date) ?? .distantPast
+        }
+        return snapshots.max { modified($0) < modified($1) }
+    }
+
     /// Rejects absolute paths and `..` so a hostile listing cannot write outside the cache.
     static func isSafeRelativePath(_ path: String) -> Bool {
         !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/").contains("..") && !path.contains("\\")

@@ -10,7 +10,8 @@ import Tokenizers
 /// 1. `clipkit-default` (alias `default`): the ConSE model built from installed packages;
 /// 2. an existing path: an OpenAI TorchScript `.pt`, an OpenCLIP state dict (`.bin`, `.pt`,
 ///    `.pth`, `.safetensors`), a Hugging Face CLIP folder or an OpenCLIP hub folder;
-/// 3. `ORG/NAME` of a repository pulled with `clipkit models pull` (the newest local snapshot).
+/// 3. `ORG/NAME[@REV]` of a repository pulled with `clipkit models pull` (the snapshot the
+///    revision was pulled at).
 ///
 /// Anything else fails with the list of known models. A model's `identity.name` is the reference
 /// that loads it again: the registered name, the repository name, or the file's absolute path.
@@ -38,9 +39,8 @@ public enum ModelLoader {
         }
         if reference.contains("/"), !reference.hasPrefix("."), !reference.hasPrefix("/") {
             let repository = try HubRepository(parsing: reference)
-            let snapshots = hub.localModels().filter { $0.repository == repository.identifier }
-            guard let snapshot = snapshots.last else { throw ModelLoadingError.notDownloaded(reference) }
-            return try loadFolder(snapshot.directory, name: repository.identifier, options: options)
+            guard let snapshot = hub.localSnapshot(of: repository) else { throw ModelLoadingError.notDownloaded(reference) }
+            return try loadFolder(snapshot.directory, name: repository.description, options: options)
         }
         throw ModelLoadingError.unknownModel(reference, known: knownModels(hub: hub))
     }
@@ -67,7 +67,7 @@ public enum ModelLoader {
             var configuration = try folder.model.clipConfiguration(source: openCLIPConfiguration.path)
             if let activation = options.activation { configuration = configuration.with(activation: activation) }
             let network = try CLIP.load(contentsOf: weights, configuration: configuration)
-            let preprocessing = folder.preprocessing ?? openAIPreprocessing(imageSize: configuration.vision.imageSize)
+            let preprocessing = try folder.preprocessing(imageSize: configuration.vision.imageSize, source: openCLIPConfiguration.path)
             return CLIPModel(network: network, tokenizer: try clipTokenizer(), name: name,
                              checkpointHash: try CheckpointFingerprint.of([weights]), preprocessing: preprocessing)
         }
