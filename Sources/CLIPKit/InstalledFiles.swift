@@ -24,6 +24,14 @@ public enum InstalledFiles {
     /// CLIP's byte-pair merges (`clip-anytorch`), shared by every CLIP checkpoint.
     public static var clipMerges: URL { packages.appendingPathComponent("clip/bpe_simple_vocab_16e6.txt.gz") }
 
+    /// Chinese-CLIP's vocabulary (`cn_clip`).
+    public static var chineseCLIPVocabulary: URL { packages.appendingPathComponent("cn_clip/clip/vocab.txt") }
+
+    /// cn_clip's architecture config files (`ViT-B-16.json`, `RoBERTa-wwm-ext-base-chinese.json`, …).
+    public static var chineseCLIPModelConfigurations: URL {
+        packages.appendingPathComponent("cn_clip/clip/model_configs", isDirectory: true)
+    }
+
     /// scikit-image's sample photos.
     public static var sampleImages: URL { packages.appendingPathComponent("skimage/data", isDirectory: true) }
 

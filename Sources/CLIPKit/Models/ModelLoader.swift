@@ -9,7 +9,8 @@ import Tokenizers
 ///
 /// 1. `clipkit-default` (alias `default`): the ConSE model built from installed packages;
 /// 2. an existing path: an OpenAI TorchScript `.pt`, an OpenCLIP state dict (`.bin`, `.pt`,
-///    `.pth`, `.safetensors`), a Hugging Face CLIP folder or an OpenCLIP hub folder;
+///    `.pth`, `.safetensors`), a Chinese-CLIP `.pt`, a Hugging Face CLIP folder or an OpenCLIP
+///    hub folder;
 /// 3. `ORG/NAME[@REV]` of a repository pulled with `clipkit models pull` (the snapshot the
 ///    revision was pulled at).
 ///
@@ -46,10 +47,16 @@ public enum ModelLoader {
     }
 
     /// A single checkpoint file; the configuration is read off the tensors' shapes.
-    static func loadCheckpoint(_ url: URL, options: ModelOptions) throws -> CLIPModel {
+    /// A Chinese-CLIP `.pt` (recognised by its `bert.` text tower) gets the matching cn_clip
+    /// configs; anything else is an OpenAI/OpenCLIP CLIP.
+    static func loadCheckpoint(_ url: URL, options: ModelOptions) throws -> any ImageTextModel {
+        let tensors = try CheckpointFormat.loadTensors(contentsOf: url)
+        if ChineseCLIP.recognizes(tensors.keys) { return try ChineseCLIPModel.load(tensors: tensors, url: url) }
         let isOpenAI = try CheckpointFormat.isTorchScriptArchive(contentsOf: url)
         let activation = options.activation ?? (isOpenAI ? .quickGELU : .gelu)
-        let network = try CLIP.load(contentsOf: url, activation: activation)
+        let configuration = try CLIPConfiguration.inferred(from: tensors, activation: activation, source: url.lastPathComponent)
+        let network = CLIP(configuration)
+        try network.loadWeights(tensors, mapping: CLIPWeightMapping.openCLIP, source: url.lastPathComponent)
         let preprocessing = openAIPreprocessing(imageSize: network.configuration.vision.imageSize)
         return CLIPModel(network: network, tokenizer: try clipTokenizer(), name: url.path,
                          checkpointHash: try CheckpointFingerprint.of([url]), preprocessing: preprocessing)
