@@ -38,7 +38,7 @@ struct ExportFashionMNISTCommand: ParsableCommand {
         let total = min(limit ?? set.count, set.count)
         let bar = ProgressBar(label: "export", total: total)
         let start = Date()
-        let files = try ClassFolderExport(directory: directory).write(set, limit: limit, progress: { done, _ in bar.update(done) })
+        let files = try ClassFolderExport(directory: directory).write(set, limit: limit, progress: { done, _ in if done < total { bar.update(done) } })
         bar.finish(files.count)
         print(String(format: "wrote %d PNG files of Fashion-MNIST %@ in %d class folders under %@ (%.1f s)",
                      files.count, split, Set(files.map { $0.deletingLastPathComponent().path }).count,
