@@ -75,7 +75,7 @@ struct EvalZeroShotCommand: ParsableCommand {
             promptNames: FashionMNIST.promptNames, templates: templateList, seconds: Date().timeIntervalSince(start))
         if let json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(report) + Data("\n".utf8)
             if json == "-" {
                 FileHandle.standardOutput.write(data)
