@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Retrieval",
                 dependencies: ["Tensor", "CBLAS", "Checkpoint", "Imaging", "CFaiss", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: numericSettings),
-        .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models",
+        .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models", "Training",
                                                 "Retrieval", "Evaluation"]),
         .target(name: "Training", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Models", "CCodecs"],
                 swiftSettings: numericSettings),
@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "clipkit",
             dependencies: [
-                "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models", "CLIPKit", "Training",
+                "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models", "CLIPKit", "Training", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "OptimTests", dependencies: ["TestSupport", "Optim", "NN", "Tensor", "Checkpoint"], path: "Tests/OptimTests"),
         .testTarget(name: "ModelsTests", dependencies: ["TestSupport", "Models", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging", "Tokenizers"],
                     path: "Tests/ModelsTests"),
-        .testTarget(name: "CLIPKitTests", dependencies: ["TestSupport", "CLIPKit", "Checkpoint", "Tensor", "Retrieval"],
+        .testTarget(name: "CLIPKitTests", dependencies: ["TestSupport", "CLIPKit", "Checkpoint", "Tensor", "Retrieval", "Training", "Evaluation"],
                     path: "Tests/CLIPKitTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),

@@ -11,7 +11,8 @@ struct CLIPKitCommand: ParsableCommand {
             commands arrive with the model and retrieval work. Run `clipkit help <command>` for details.
             """,
         version: CLIPKitVersion.string,
-        subcommands: [EmbedCommand.self, ClassifyCommand.self, ModelsCommand.self, TrainCommand.self, CheckpointCommand.self, ImageCommand.self,
+        subcommands: [EmbedCommand.self, ClassifyCommand.self, EvalCommand.self, ExportCommand.self, ModelsCommand.self, TrainCommand.self,
+                      CheckpointCommand.self, ImageCommand.self,
                       VersionCommand.self])
 }
 

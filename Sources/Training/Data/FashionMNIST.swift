@@ -19,6 +19,11 @@ public enum FashionMNIST {
     public static let classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
+    /// The classes as a caption would name them, for zero-shot prompts such as "a photo of a {}.":
+    /// lower case, one garment each ("T-shirt/top" → "t-shirt", "Trouser" → "pair of trousers").
+    public static let promptNames = ["t-shirt", "pair of trousers", "pullover", "dress", "coat",
+                                     "sandal", "shirt", "sneaker", "bag", "ankle boot"]
+
     /// Reads one split; the files may be gzipped (`.gz`) or not.
     public static func load(split: Split, directory: URL = defaultDirectory) throws -> LabeledImageSet {
         let imagesURL = try locate("\(split.filePrefix)-images-idx3-ubyte", in: directory)

@@ -1,0 +1,31 @@
+import Foundation
+import Models
+
+/// Named sets of zero-shot prompt templates (`{}` marks the class name) for `ZeroShotClassifier`.
+public enum ZeroShotTemplates {
+    /// The single prompt ConSE's label embeddings use ("a photo of a {}.").
+    public static let photo = [ConSEModel.defaultTemplate]
+    /// A small ensemble for product photos of garments, after CLIP's prompt ensembling (Radford et
+    /// al. 2021, §3.1.4): the plain prompt, the photo's look (black and white, low resolution) and
+    /// the domain ("a type of clothing").
+    public static let clothing = [
+        "a photo of a {}.", "a black and white photo of a {}.", "a low resolution photo of a {}.",
+        "a photo of a {}, a type of clothing.",
+    ]
+
+    /// Names `templates(named:)` resolves.
+    public static let names = ["photo", "clothing", "imagenet-simple", "imagenet-openai"]
+
+    /// `photo`, `clothing`, or open_clip's ImageNet sets from the installed metadata
+    /// (`imagenet-simple`: 2 templates, `imagenet-openai`: CLIP's 80).
+    public static func templates(named name: String) throws -> [String] {
+        switch name {
+        case "photo": return photo
+        case "clothing": return clothing
+        case "imagenet-simple": return try ImageNetZeroShotMetadata.installed().simpleTemplates.map(\.description)
+        case "imagenet-openai": return try ImageNetZeroShotMetadata.installed().openAITemplates.map(\.description)
+        default:
+            throw ModelLoadingError.invalidOption("unknown template set \(name); known: \(names.joined(separator: ", "))")
+        }
+    }
+}
