@@ -59,6 +59,7 @@ let package = Package(
             name: "clipkit",
             dependencies: [
                 "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models", "CLIPKit", "Training",
+                "Retrieval", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -76,7 +77,8 @@ let package = Package(
         .testTarget(name: "OptimTests", dependencies: ["TestSupport", "Optim", "NN", "Tensor", "Checkpoint"], path: "Tests/OptimTests"),
         .testTarget(name: "ModelsTests", dependencies: ["TestSupport", "Models", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging", "Tokenizers"],
                     path: "Tests/ModelsTests"),
-        .testTarget(name: "CLIPKitTests", dependencies: ["TestSupport", "CLIPKit"], path: "Tests/CLIPKitTests"),
+        .testTarget(name: "CLIPKitTests", dependencies: ["TestSupport", "CLIPKit", "Retrieval", "Evaluation", "Tensor"],
+                    path: "Tests/CLIPKitTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Optim", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging"],

@@ -7,16 +7,18 @@ final class ProgressBar {
     private let label: String
     private let total: Int?
     private let unit: Unit
-    private let start = Date()
+    private let start: Date
     private var lastDraw = Date.distantPast
     private let isTerminal = isatty(STDERR_FILENO) != 0
 
     enum Unit { case items, bytes }
 
-    init(label: String, total: Int?, unit: Unit = .items) {
+    /// `start`: when the work began (for the rate and ETA), if before the bar is created.
+    init(label: String, total: Int?, unit: Unit = .items, start: Date = Date()) {
         self.label = label
         self.total = total
         self.unit = unit
+        self.start = start
     }
 
     func update(_ done: Int, force: Bool = false) {

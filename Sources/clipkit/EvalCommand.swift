@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `clipkit eval …`: measure a model on a task. Each task is one subcommand in its own file.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure a model: retrieval recall on a captioned dataset.",
+        subcommands: [EvalRetrievalCommand.self])
+}
