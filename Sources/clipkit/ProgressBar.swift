@@ -38,7 +38,7 @@ final class ProgressBar {
         } else {
             line += " \(format(done))"
         }
-        line += " \(format(Int(rate)))/s"
+        line += " " + (unit == .items && rate < 10 ? String(format: "%.1f", rate) : format(Int(rate))) + "/s"
         FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
 
