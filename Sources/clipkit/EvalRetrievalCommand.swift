@@ -20,8 +20,10 @@ struct EvalRetrievalCommand: ParsableCommand {
 
             Examples:
               clipkit eval retrieval --dataset captions.csv
-              clipkit eval retrieval --dataset annotations/captions_val2017.json --model ~/models/clip --out metrics.json
-              clipkit eval retrieval --dataset data/valid_texts.jsonl --db valid.db      # Chinese-CLIP layout
+              clipkit eval retrieval --dataset annotations/captions_val2017.json \\
+                --model ~/models/clip --out metrics.json
+              # Chinese-CLIP layout, embeddings kept for the next run
+              clipkit eval retrieval --dataset data/valid_texts.jsonl --db valid.db
             """)
 
     @Option(help: "The captioned dataset (a path in one of `clipkit index`'s layouts).", completion: .file())

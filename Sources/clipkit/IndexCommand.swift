@@ -14,23 +14,28 @@ struct IndexCommand: ParsableCommand {
             Each batch commits on its own, so an interrupted run (Ctrl-C, kill -9, a crash) resumes \
             where it stopped when run again, losing nothing and duplicating nothing.
 
-            Layouts (--format, detected when obvious):
-              folder          every JPEG/PNG/WebP under a folder (recursive); keys are relative paths
-              class-folders   root/<class>/<image>; one caption per class ("a photo of a {}.")
-              csv, tsv        a caption table with a header: image,caption (one row per caption)
-              coco            COCO captions JSON (images from --image-root, default <split>/ beside annotations/)
-              chinese-clip    <split>_texts.jsonl + <split>_imgs.tsv (base64 images)
+            Layouts (--format; detected when obvious):
+              folder         every JPEG/PNG/WebP under a folder (recursive)
+              class-folders  root/<class>/<image>; a caption per class
+              csv, tsv       a caption table with a header: image,caption
+              coco           COCO captions JSON; images from --image-root
+                             (default: <split>/ beside annotations/)
+              chinese-clip   <split>_texts.jsonl + <split>_imgs.tsv
 
             Examples:
               clipkit index ~/Pictures --db photos.db
-              clipkit index ~/Pictures --db photos.db --prune          # after deleting photos
+              # after deleting photos: forget them too
+              clipkit index ~/Pictures --db photos.db --prune
               clipkit index captions.csv --db flickr.db --caption-column sentence
-              clipkit index annotations/captions_val2017.json --db coco.db --ann HNSW32
-              clipkit index photos --db photos.db --model ~/models/clip-vit-b-32   # a CLIP checkpoint folder
+              # a faiss HNSW index beside the store, for large collections
+              clipkit index annotations/captions_val2017.json --db coco.db \\
+                --ann HNSW32
+              # a CLIP checkpoint (file, Hugging Face or OpenCLIP folder)
+              clipkit index photos --db clip.db --model ~/models/clip-vit-b-32
             Then: clipkit search --db photos.db --text "a dog on the beach"
             """)
 
-    @Argument(help: "The collection: a folder of images or a captions file (see the layouts below).", completion: .file())
+    @Argument(help: "The collection: a folder of images or a captions file (layouts above).", completion: .file())
     var source: String
 
     @Option(help: "The store file (created when missing).", completion: .file())

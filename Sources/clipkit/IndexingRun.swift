@@ -53,7 +53,9 @@ struct IndexingRun {
             row("captions", report.embeddedCaptions, "embedded, \(report.unchangedCaptions) unchanged, \(report.prunedCaptions.count) pruned")
         }
         for failure in report.failures.prefix(failureLimit) {
-            lines.append("    \(sources[failure.key] ?? failure.key): \(failure.reason)")
+            let path = sources[failure.key] ?? failure.key
+            let reason = failure.reason.hasPrefix(path + ": ") ? String(failure.reason.dropFirst(path.count + 2)) : failure.reason
+            lines.append("    \(path): \(reason)")
         }
         if report.failures.count > failureLimit {
             lines.append("    … and \(report.failures.count - failureLimit) more (the store keeps all of them with their reasons)")

@@ -21,7 +21,9 @@ enum ModelLoadingProgress {
     }
 }
 
-/// Prints a line to standard error (progress and notes, keeping standard output for results).
+/// Prints a line to standard error (progress and notes, keeping standard output for results),
+/// after what standard output holds so far, so the two stay in order on a terminal.
 func note(_ text: String) {
+    fflush(stdout)
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -25,8 +25,10 @@ struct RetrieveCommand: ParsableCommand {
               q1,2,astronaut.png,0.301200
 
             Examples:
-              clipkit retrieve --db photos.db --queries queries.csv --direction t2i -k 5 --out result.csv
-              clipkit retrieve --db coco.db --queries images.csv --direction i2t -k 5 --out i2t.csv
+              clipkit retrieve --db photos.db --queries queries.csv \\
+                --direction t2i -k 5 --out result.csv
+              clipkit retrieve --db coco.db --queries images.csv \\
+                --direction i2t -k 5 --out i2t.csv
             """)
 
     @Option(help: "The store `clipkit index` wrote.", completion: .file())

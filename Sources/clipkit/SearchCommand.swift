@@ -14,9 +14,13 @@ struct SearchCommand: ParsableCommand {
 
             Examples:
               clipkit search --db photos.db --text "a cat"
-              clipkit search --db photos.db --image ~/Pictures/beach.jpg -k 20     # similar images
-              clipkit search --db coco.db --caption-of dog.jpg                     # captions describing an image
-              clipkit search --db photos.db --text "red car" --format json | jq '.results[0].path'
+              # the 20 photos most like beach.jpg
+              clipkit search --db photos.db --image ~/Pictures/beach.jpg -k 20
+              # the indexed captions that describe dog.jpg best
+              clipkit search --db coco.db --caption-of dog.jpg
+              # for scripts
+              clipkit search --db photos.db --text "red car" --format json \\
+                | jq -r '.results[0].path'
               clipkit search --db photos.db --text "red car" --format csv > hits.csv
             """)
 
@@ -63,6 +67,7 @@ struct SearchCommand: ParsableCommand {
         let loaded = try ModelLoadingProgress.load(for: store, requested: model)
         let query = query
         let backend = backendOptions.backend(for: store, owner: query.direction.database)
+        if case .approximate = backend { note("searching with the \(backend.summary) index beside the store (--exact for exact search)") }
         let search = try CollectionSearch(store: store, model: loaded, backend: backend)
         let hits = try search.search(query, k: k)
         var description = ["direction": query.direction.rawValue, "model": loaded.identity.name, "search": backend.summary]
