@@ -49,3 +49,17 @@ struct CollectionSourceOptions: ParsableArguments {
 }
 
 extension SourceFormat: ExpressibleByArgument {}
+
+/// A table lacking a column, with the options that name columns.
+struct MissingColumn: Error, CustomStringConvertible {
+    let description: String
+
+    /// Rethrows `DataSourceError.missingColumn` from `body` with `options` named.
+    static func naming(_ options: String, _ body: () throws -> Void) throws {
+        do { try body() } catch let error as DataSourceError {
+            guard case let .missingColumn(path, column, available) = error else { throw error }
+            throw MissingColumn(description: "\(path) has no column \"\(column)\" (its header has: "
+                                + "\(available.joined(separator: ", "))); name the right one with \(options)")
+        }
+    }
+}

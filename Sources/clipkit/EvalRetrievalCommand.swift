@@ -55,8 +55,10 @@ struct EvalRetrievalCommand: ParsableCommand {
         let specification = sourceOptions.specification(location: dataset)
         let (format, catalog) = try IndexingRun.catalog(of: specification)
         guard !catalog.captions.isEmpty else {
-            throw ValidationError("\(specification.location.path) (\(format.rawValue)) has no captions; retrieval needs a captioned "
-                                  + "dataset: a CSV/TSV caption table, COCO captions, Chinese-CLIP files or class folders")
+            let hint = format == .folder ? "; for root/<class>/<image> folders add --format class-folders" : ""
+            throw UncaptionedDataset(description: "\(specification.location.path) (\(format.rawValue)) has no captions; retrieval "
+                                     + "needs a captioned dataset: a CSV/TSV caption table, COCO captions, Chinese-CLIP files "
+                                     + "or class folders" + hint)
         }
         note("\(specification.location.path) (\(format.rawValue)): \(catalog.items.count) images, \(catalog.captions.count) captions")
 
@@ -111,4 +113,9 @@ struct EvalRetrievalCommand: ParsableCommand {
         object["model"] = ["name": model.name, "checkpoint_hash": model.checkpointHash, "dimension": model.dimension] as [String: Any]
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
+}
+
+/// A dataset without captions given to `eval retrieval`.
+struct UncaptionedDataset: Error, CustomStringConvertible {
+    let description: String
 }

@@ -14,7 +14,11 @@ struct IndexingRun {
     /// Lists the collection (the catalog is needed again for the summary's file paths).
     static func catalog(of specification: SourceSpecification) throws -> (SourceFormat, SourceCatalog) {
         let format = try specification.resolvedFormat()
-        return (format, try specification.makeSource().catalog())
+        var catalog = SourceCatalog(items: [])
+        try MissingColumn.naming("--image-column, --caption-column or --caption-id-column") {
+            catalog = try specification.makeSource().catalog()
+        }
+        return (format, catalog)
     }
 
     func run(catalog: SourceCatalog) throws -> IndexingReport {

@@ -70,8 +70,11 @@ struct RetrieveCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try QueryTable(contentsOf: CollectionSourceOptions.url(queries), idColumn: idColumn,
+        var table: QueryTable!
+        try MissingColumn.naming(direction == .textToImage ? "--id-column or --text-column" : "--id-column or --image-column") {
+            table = try QueryTable(contentsOf: CollectionSourceOptions.url(queries), idColumn: idColumn,
                                    valueColumn: direction == .textToImage ? textColumn : imageColumn)
+        }
         let store = try EmbeddingStore.openExisting(at: CollectionSourceOptions.url(db))
         let loaded = try ModelLoadingProgress.load(for: store, requested: model)
         let search = try CollectionSearch(store: store, model: loaded,
