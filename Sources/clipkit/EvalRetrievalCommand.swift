@@ -35,7 +35,8 @@ struct EvalRetrievalCommand: ParsableCommand {
 
     @OptionGroup var sourceOptions: CollectionSourceOptions
 
-    @Option(help: "Keep the embeddings in this store (reused and updated on later runs).", completion: .file())
+    @Option(help: "Keep the embeddings in this store, reused and updated on later runs (it is made to hold exactly this dataset: other entries are pruned).",
+            completion: .file())
     var db: String?
 
     @Option(help: "Also write the metrics as JSON to this file.", completion: .file())
