@@ -58,7 +58,8 @@ let package = Package(
         .executableTarget(
             name: "clipkit",
             dependencies: [
-                "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models", "CLIPKit", "Training", "Evaluation",
+                "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Models", "CLIPKit", "Training",
+                "Retrieval", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

@@ -8,6 +8,8 @@ public enum DataSourceError: Error, Equatable, Sendable, CustomStringConvertible
     case malformed(path: String, line: Int, reason: String)
     /// A caption refers to an item that the source does not hold.
     case unknownItem(path: String, captionKey: String, itemKey: String)
+    /// A path whose layout is not recognised (or a layout that does not fit the path).
+    case unknownFormat(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum DataSourceError: Error, Equatable, Sendable, CustomStringConvertible
         case let .unknownItem(path, captionKey, itemKey):
             return "\(path): caption \(captionKey) refers to item \(itemKey), which the source does not hold; "
                 + "fix the reference or add the item"
+        case let .unknownFormat(path, reason):
+            return "\(path): \(reason)"
         }
     }
 }

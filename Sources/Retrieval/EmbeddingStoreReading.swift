@@ -16,20 +16,30 @@ extension EmbeddingStore {
 
     /// Every item, in id order.
     public func items() throws -> [StoredItem] {
-        try pool.read { database in
-            try Row.fetchAll(database, sql: """
-                SELECT i.id, i.key, i.size, i.modification_time, i.content_kind, i.label, i.metadata,
-                       EXISTS (SELECT 1 FROM item_embeddings e WHERE e.item_id = i.id) AS has_embedding
-                FROM items i ORDER BY i.id
-                """).map { row in
-                let metadataJSON: String = row["metadata"]
-                let metadata = (try? JSONDecoder().decode([String: String].self, from: Data(metadataJSON.utf8))) ?? [:]
-                return StoredItem(
-                    id: row["id"], key: row["key"],
-                    fileState: FileState(size: row["size"], modificationTime: row["modification_time"]),
-                    contentKind: ContentKind(rawValue: row["content_kind"]) ?? .image, label: row["label"],
-                    metadata: metadata, hasEmbedding: row["has_embedding"])
-            }
+        try pool.read { try Self.fetchItems($0, where: "") }
+    }
+
+    /// The items with the given store ids (search hits), by id; unknown ids are left out.
+    public func items(ids: [Int64]) throws -> [Int64: StoredItem] {
+        guard !ids.isEmpty else { return [:] }
+        let list = Set(ids).map(String.init).joined(separator: ",")
+        let found = try pool.read { try Self.fetchItems($0, where: "WHERE i.id IN (\(list))") }
+        return Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    static func fetchItems(_ database: Database, where filter: String) throws -> [StoredItem] {
+        try Row.fetchAll(database, sql: """
+            SELECT i.id, i.key, i.size, i.modification_time, i.content_kind, i.label, i.metadata,
+                   EXISTS (SELECT 1 FROM item_embeddings e WHERE e.item_id = i.id) AS has_embedding
+            FROM items i \(filter) ORDER BY i.id
+            """).map { row in
+            let metadataJSON: String = row["metadata"]
+            let metadata = (try? JSONDecoder().decode([String: String].self, from: Data(metadataJSON.utf8))) ?? [:]
+            return StoredItem(
+                id: row["id"], key: row["key"],
+                fileState: FileState(size: row["size"], modificationTime: row["modification_time"]),
+                contentKind: ContentKind(rawValue: row["content_kind"]) ?? .image, label: row["label"],
+                metadata: metadata, hasEmbedding: row["has_embedding"])
         }
     }
 
@@ -60,19 +70,30 @@ extension EmbeddingStore {
 
     /// Every caption with the keys of the items it describes, in id order.
     public func captions() throws -> [StoredCaption] {
-        try pool.read { database in
-            var links: [Int64: [String]] = [:]
-            let linkRows = try Row.fetchCursor(database, sql: "SELECT caption_id, item_key FROM caption_items ORDER BY rowid")
-            while let row = try linkRows.next() { links[row[0], default: []].append(row[1]) }
-            return try Row.fetchAll(database, sql: """
-                SELECT c.id, c.key, c.text, c.language,
-                       EXISTS (SELECT 1 FROM caption_embeddings e WHERE e.caption_id = c.id) AS has_embedding
-                FROM captions c ORDER BY c.id
-                """).map { row in
-                let id: Int64 = row["id"]
-                return StoredCaption(id: id, key: row["key"], text: row["text"], language: row["language"],
-                                     itemKeys: links[id] ?? [], hasEmbedding: row["has_embedding"])
-            }
+        try pool.read { try Self.fetchCaptions($0, where: "") }
+    }
+
+    /// The captions with the given store ids (search hits), by id; unknown ids are left out.
+    public func captions(ids: [Int64]) throws -> [Int64: StoredCaption] {
+        guard !ids.isEmpty else { return [:] }
+        let list = Set(ids).map(String.init).joined(separator: ",")
+        let found = try pool.read { try Self.fetchCaptions($0, where: "WHERE c.id IN (\(list))") }
+        return Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    static func fetchCaptions(_ database: Database, where filter: String) throws -> [StoredCaption] {
+        var links: [Int64: [String]] = [:]
+        let linkFilter = filter.replacingOccurrences(of: "c.id", with: "caption_id")
+        let linkRows = try Row.fetchCursor(database, sql: "SELECT caption_id, item_key FROM caption_items \(linkFilter) ORDER BY rowid")
+        while let row = try linkRows.next() { links[row[0], default: []].append(row[1]) }
+        return try Row.fetchAll(database, sql: """
+            SELECT c.id, c.key, c.text, c.language,
+                   EXISTS (SELECT 1 FROM caption_embeddings e WHERE e.caption_id = c.id) AS has_embedding
+            FROM captions c \(filter) ORDER BY c.id
+            """).map { row in
+            let id: Int64 = row["id"]
+            return StoredCaption(id: id, key: row["key"], text: row["text"], language: row["language"],
+                                 itemKeys: links[id] ?? [], hasEmbedding: row["has_embedding"])
         }
     }
 

@@ -12,7 +12,9 @@ import Tensor
 ///    batch i; writes each batch's embeddings and failures in one transaction, so a killed run
 ///    resumes where it stopped, losing at most one batch and never duplicating.
 /// 4. Embeds new or changed captions with the text tower, in batches, with their links.
-/// Progress (count, rate, ETA) is reported after each committed batch.
+/// Progress (count, rate, ETA) is reported after each committed batch. Items read from files get
+/// the file's absolute path as metadata `path` (unless the source set one), so search results
+/// name a file that can be opened.
 public struct Indexer: Sendable {
     public let store: EmbeddingStore
     public let model: any EmbeddingModel
@@ -40,10 +42,10 @@ public struct Indexer: Sendable {
             report.prunedItems = try store.pruneItems(keeping: Set(catalog.items.map(\.key)))
             report.prunedCaptions = try store.pruneCaptions(keeping: Set(catalog.captions.map(\.key)))
         }
-        let pending = try itemsToEmbed(catalog.items, report: &report)
+        let (pending, replacing) = try itemsToEmbed(catalog.items, report: &report)
         if !pending.isEmpty {
             guard let preprocessing = identity.preprocessing else { throw IndexingError.noImagePreprocessing(model: identity.name) }
-            try embedItems(pending, preprocessing: preprocessing, report: &report, progress: progress)
+            try embedItems(pending, replacing: replacing, preprocessing: preprocessing, report: &report, progress: progress)
         }
         try indexCaptions(catalog.captions, report: &report, progress: progress)
         report.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -52,13 +54,14 @@ public struct Indexer: Sendable {
 
     // MARK: Items
 
-    private func itemsToEmbed(_ items: [SourceItem], report: inout IndexingReport) throws -> [SourceItem] {
+    /// The items to embed, and the keys among them that already have an (outdated) embedding.
+    private func itemsToEmbed(_ items: [SourceItem], report: inout IndexingReport) throws -> ([SourceItem], Set<String>) {
         let embedded = try store.embeddedItemStates()
         let failed = options.retriesFailures ? [:] : Dictionary(
             try store.failures().compactMap { failure in failure.fileState.map { (failure.key, $0) } },
             uniquingKeysWith: { first, _ in first })
         var seen = Set<String>()
-        return items.filter { item in
+        let pending = items.filter { item in
             guard seen.insert(item.key).inserted else { return false }  // a key listed twice is indexed once
             if let state = item.fileState {
                 if embedded[item.key] == state { report.unchangedItems += 1; return false }
@@ -66,9 +69,10 @@ public struct Indexer: Sendable {
             }
             return true
         }
+        return (pending, Set(pending.lazy.map(\.key).filter { embedded[$0] != nil }))
     }
 
-    private func embedItems(_ items: [SourceItem], preprocessing: Preprocessing, report: inout IndexingReport,
+    private func embedItems(_ items: [SourceItem], replacing: Set<String>, preprocessing: Preprocessing, report: inout IndexingReport,
                             progress: ((IndexingProgress) -> Void)?) throws {
         let batchSize = max(1, options.batchSize)
         let batchStarts = Array(stride(from: 0, to: items.count, by: batchSize))
@@ -99,8 +103,11 @@ public struct Indexer: Sendable {
                 for (row, item) in readyItems.enumerated() {
                     switch finished(embeddings, row: row) {
                     case let .success(vector):
+                        var metadata = item.metadata
+                        if case let .file(url) = item.content, metadata["path"] == nil { metadata["path"] = url.path }
                         records.append(ItemRecord(key: item.key, fileState: item.fileState!, contentKind: item.contentKind,
-                                                  label: item.label, metadata: item.metadata, embedding: vector))
+                                                  label: item.label, metadata: metadata, embedding: vector))
+                        if replacing.contains(item.key) { report.replacedItems += 1 }
                     case let .failure(reason):
                         failures.append(IndexFailure(key: item.key, fileState: item.fileState, reason: "\(item.content.source): \(reason)"))
                     }

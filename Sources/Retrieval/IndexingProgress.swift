@@ -22,6 +22,8 @@ public struct IndexingProgress: Sendable, Equatable {
 public struct IndexingReport: Sendable, Equatable {
     /// Items embedded and stored in this run.
     public var embeddedItems = 0
+    /// Of `embeddedItems`, those that replaced the embedding of an earlier version (changed files).
+    public var replacedItems = 0
     /// Items skipped because their size and modification time were unchanged.
     public var unchangedItems = 0
     /// Items skipped because they failed before and have not changed.

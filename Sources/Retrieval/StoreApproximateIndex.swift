@@ -37,6 +37,19 @@ public enum StoreApproximateIndex {
             .appendingPathComponent("\(store.url.lastPathComponent).\(owner.rawValue).\(safeFactory).faiss")
     }
 
+    /// The factories of the indexes of `owner` kept beside `store` (read from their manifests), sorted.
+    public static func builtFactories(for store: EmbeddingStore, owner: EmbeddingOwner = .items) -> [String] {
+        let folder = store.url.deletingLastPathComponent()
+        let prefix = "\(store.url.lastPathComponent).\(owner.rawValue).", suffix = ".faiss.json"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) }.compactMap { name in
+            let url = folder.appendingPathComponent(name)
+            guard let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(contentsOf: url)), manifest.owner == owner,
+                  fileURL(for: store, owner: owner, factory: manifest.factory).appendingPathExtension("json") == url else { return nil }
+            return manifest.factory
+        }.sorted()
+    }
+
     /// Loads, extends or rebuilds the index so it holds exactly the store's current embeddings of
     /// `owner` (ids = store row ids). Training uses at most `trainingSampleLimit` evenly spaced vectors.
     public static func synchronize(store: EmbeddingStore, owner: EmbeddingOwner = .items, factory: String,

@@ -19,7 +19,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .modelMismatch(path, stored, requested, difference):
             return "the store \(path) was built with \(stored), not \(requested) (\(difference)); "
-                + "query it with the model it was built with, or index the collection again into a new store with this model"
+                + "query it with the model it was built with (clipkit search and retrieve load it when --model is left out), "
+                + "or index the collection again into a new store with this model"
         case let .noModelRecorded(path):
             return "the store \(path) has no model recorded: nothing was indexed into it yet; index a collection first"
         case let .missingStore(path):

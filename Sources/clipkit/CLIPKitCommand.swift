@@ -7,12 +7,12 @@ struct CLIPKitCommand: ParsableCommand {
         commandName: "clipkit",
         abstract: "CLIPKit: joint image–text embeddings (the CLIP family) in Swift.",
         discussion: """
-            Commands so far inspect the engine's building blocks; embedding, indexing and search \
-            commands arrive with the model and retrieval work. Run `clipkit help <command>` for details.
+            Search your photos: `clipkit index ~/Pictures --db photos.db`, then \
+            `clipkit search --db photos.db --text "a cat"`. Run `clipkit help <command>` for details and examples.
             """,
         version: CLIPKitVersion.string,
-        subcommands: [EmbedCommand.self, ClassifyCommand.self, EvalCommand.self, ExportCommand.self, ModelsCommand.self, TrainCommand.self,
-                      CheckpointCommand.self, ImageCommand.self,
+        subcommands: [IndexCommand.self, SearchCommand.self, RetrieveCommand.self, EmbedCommand.self, ClassifyCommand.self,
+                      EvalCommand.self, ExportCommand.self, ModelsCommand.self, TrainCommand.self, CheckpointCommand.self, ImageCommand.self,
                       VersionCommand.self])
 }
 

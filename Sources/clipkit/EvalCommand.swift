@@ -4,6 +4,6 @@ import ArgumentParser
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure a model: zero-shot classification accuracy on a labelled dataset.",
-        subcommands: [EvalZeroShotCommand.self])
+        abstract: "Measure a model: retrieval recall on a captioned dataset, zero-shot accuracy on a labelled one.",
+        subcommands: [EvalRetrievalCommand.self, EvalZeroShotCommand.self])
 }

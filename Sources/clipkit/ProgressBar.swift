@@ -7,16 +7,18 @@ final class ProgressBar {
     private let label: String
     private let total: Int?
     private let unit: Unit
-    private let start = Date()
+    private let start: Date
     private var lastDraw = Date.distantPast
     private let isTerminal = isatty(STDERR_FILENO) != 0
 
     enum Unit { case items, bytes }
 
-    init(label: String, total: Int?, unit: Unit = .items) {
+    /// `start`: when the work began (for the rate and ETA), if before the bar is created.
+    init(label: String, total: Int?, unit: Unit = .items, start: Date = Date()) {
         self.label = label
         self.total = total
         self.unit = unit
+        self.start = start
     }
 
     func update(_ done: Int, force: Bool = false) {
@@ -37,7 +39,9 @@ final class ProgressBar {
             line += " \(format(done))"
         }
         // A rate over the first instants is noise (a cached first batch reads as millions per second).
-        if elapsed >= 0.5 { line += " \(format(Int(rate)))/s" }
+        if elapsed >= 0.5 {
+            line += " " + (unit == .items && rate < 10 ? String(format: "%.1f", rate) : format(Int(rate))) + "/s"
+        }
         FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
 

@@ -1,0 +1,74 @@
+import Foundation
+import Retrieval
+import Tensor
+
+/// Searches an indexed collection with a model that matches it: embeds a text or an image file,
+/// finds the nearest images or captions, and names them by key, file path, label or text.
+///
+/// ```swift
+/// let store = try EmbeddingStore.openExisting(at: url)
+/// let model = try ModelLoader.load(for: store, requested: nil)   // the store's own model
+/// let hits = try CollectionSearch(store: store, model: model).search(.text("a cat"), k: 5)
+/// ```
+public final class CollectionSearch: @unchecked Sendable {
+    public let store: EmbeddingStore
+    public let model: any ImageTextModel
+    public let retriever: Retriever
+
+    /// Refuses a model other than the store's (`StoreError.modelMismatch`).
+    public init(store: EmbeddingStore, model: any ImageTextModel, backend: SearchBackend = .exact) throws {
+        self.store = store
+        self.model = model
+        retriever = try Retriever(store: store, model: model.identity, backend: backend)
+    }
+
+    /// The top `k` results for one query, best first (fewer when the store holds fewer).
+    public func search(_ query: SearchQuery, k: Int) throws -> [SearchHit] {
+        try search(embeddings: try embed(query), direction: query.direction, k: k)[0]
+    }
+
+    /// The query's embedding `[1, dimension]`.
+    public func embed(_ query: SearchQuery) throws -> Tensor {
+        switch query {
+        case let .text(text):
+            return try model.embed(texts: [text])
+        case let .image(url), let .captionsOf(url):
+            let result = try model.embed(imageFiles: [url])
+            if let failure = result.unreadable.first {
+                let prefix = failure.path + ": "
+                let reason = failure.reason.hasPrefix(prefix) ? String(failure.reason.dropFirst(prefix.count)) : failure.reason
+                throw CollectionSearchError.unreadableQueryImage(path: failure.path, reason: reason)
+            }
+            return result.embeddings
+        }
+    }
+
+    /// The top `k` results of each query row `[queries, dimension]` in `direction`.
+    public func search(embeddings: Tensor, direction: RetrievalDirection, k: Int) throws -> [[SearchHit]] {
+        precondition(k > 0, "k must be positive")
+        let owner = direction.database
+        guard try store.embeddingCount(of: owner) > 0 else {
+            throw owner == .captions ? CollectionSearchError.noCaptions(storePath: store.url.path)
+                : CollectionSearchError.noImages(storePath: store.url.path)
+        }
+        let available = try retriever.embeddings(of: owner).count
+        let results = try retriever.search(embeddings, direction: direction, k: min(k, available))
+        let ids = results.flatMap { $0.map(\.id) }
+        if owner == .captions {
+            let captions = try store.captions(ids: ids)
+            return results.map { hits in
+                hits.enumerated().map { position, hit in
+                    let caption = captions[hit.id]
+                    return SearchHit(rank: position + 1, score: hit.score, key: hit.key, text: caption?.text, imageKeys: caption?.itemKeys)
+                }
+            }
+        }
+        let items = try store.items(ids: ids)
+        return results.map { hits in
+            hits.enumerated().map { position, hit in
+                let item = items[hit.id]
+                return SearchHit(rank: position + 1, score: hit.score, key: hit.key, path: item?.metadata["path"], label: item?.label)
+            }
+        }
+    }
+}

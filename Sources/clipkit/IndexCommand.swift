@@ -1,0 +1,105 @@
+import ArgumentParser
+import CLIPKit
+import Foundation
+import Retrieval
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Embed a collection of images (and captions) into a searchable store.",
+        discussion: """
+            The store is one SQLite file holding the embeddings, captions, the model's identity and \
+            the files that could not be read. Indexing is incremental: files whose size and modification \
+            time are unchanged are skipped, changed ones re-embedded, and --prune forgets deleted ones. \
+            Each batch commits on its own, so an interrupted run (Ctrl-C, kill -9, a crash) resumes \
+            where it stopped when run again, losing nothing and duplicating nothing.
+
+            Layouts (--format; detected when obvious):
+              folder         every JPEG/PNG/WebP under a folder (recursive)
+              class-folders  root/<class>/<image>; a caption per class
+              csv, tsv       a caption table with a header: image,caption
+              coco           COCO captions JSON; images from --image-root
+                             (default: <split>/ beside annotations/)
+              chinese-clip   <split>_texts.jsonl + <split>_imgs.tsv
+
+            Examples:
+              clipkit index ~/Pictures --db photos.db
+              # after deleting photos: forget them too
+              clipkit index ~/Pictures --db photos.db --prune
+              clipkit index captions.csv --db flickr.db --caption-column sentence
+              # a faiss HNSW index beside the store, for large collections
+              clipkit index annotations/captions_val2017.json --db coco.db \\
+                --ann HNSW32
+              # a CLIP checkpoint (file, Hugging Face or OpenCLIP folder)
+              clipkit index photos --db clip.db --model ~/models/clip-vit-b-32
+            Then: clipkit search --db photos.db --text "a dog on the beach"
+            """)
+
+    @Argument(help: "The collection: a folder of images or a captions file (layouts above).", completion: .file())
+    var source: String
+
+    @Option(help: "The store file (created when missing).", completion: .file())
+    var db: String
+
+    @Option(help: ArgumentHelp(
+        "Model: clipkit-default, a checkpoint file or folder, or a pulled ORG/NAME. Default: the store's model, "
+            + "or clipkit-default for a new store. A store refuses a model other than the one it was built with.",
+        valueName: "name|path"))
+    var model: String?
+
+    @OptionGroup var sourceOptions: CollectionSourceOptions
+
+    @Option(help: ArgumentHelp("Also build or update a faiss index beside the store for fast search of large "
+                                 + "collections: HNSW32, IVF1024,Flat, IVF1024,PQ32, Flat.", valueName: "factory"))
+    var ann: String?
+
+    @Flag(help: "Forget stored images and captions the collection no longer has.")
+    var prune = false
+
+    @Flag(help: "Try again files that failed before even if unchanged.")
+    var retryFailures = false
+
+    @Option(help: "Images per model call and per committed batch.")
+    var batchSize = 32
+
+    @Flag(help: "No progress bars.")
+    var quiet = false
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+    }
+
+    func run() throws {
+        let specification = sourceOptions.specification(location: source)
+        let (format, catalog) = try IndexingRun.catalog(of: specification)
+        note("\(specification.location.path) (\(format.rawValue)): \(catalog.items.count) images, \(catalog.captions.count) captions")
+        let store = try EmbeddingStore(path: CollectionSourceOptions.url(db))
+        let requested = try model ?? (store.model() == nil ? ConSEModel.name : nil)
+        let loaded = try ModelLoadingProgress.load(for: store, requested: requested)
+        note("model: \(loaded.identity); interrupting is safe, run again to resume")
+        var options = IndexingOptions()
+        options.batchSize = batchSize
+        options.prunes = prune
+        options.retriesFailures = retryFailures
+        let run = IndexingRun(specification: specification, store: store, model: loaded, options: options, quiet: quiet)
+        let report = try run.run(catalog: catalog)
+        print(try IndexingRun.summary(report, catalog: catalog, store: store))
+        if let ann { try Self.synchronizeApproximateIndexes(store: store, factory: ann) }
+    }
+
+    /// Builds or brings up to date the faiss index of each side that has embeddings.
+    static func synchronizeApproximateIndexes(store: EmbeddingStore, factory: String) throws {
+        for owner in EmbeddingOwner.allCases where try store.embeddingCount(of: owner) > 0 {
+            let start = Date()
+            let (index, update) = try StoreApproximateIndex.synchronize(store: store, owner: owner, factory: factory)
+            let what: String
+            switch update {
+            case .unchanged: what = "up to date"
+            case let .appended(count): what = "appended \(count) vectors"
+            case let .rebuilt(reason): what = "built (\(reason))"
+            }
+            print(String(format: "faiss %@ index of %@: %@, %d vectors, %.1f s → %@", factory, owner.rawValue, what, index.count,
+                         Date().timeIntervalSince(start), StoreApproximateIndex.fileURL(for: store, owner: owner, factory: factory).path))
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Retrieval
+
+/// How `search` and `retrieve` search: exactly, or through a faiss index kept beside the store.
+struct SearchBackendOptions: ParsableArguments {
+    @Flag(help: "Search every vector exactly even when an approximate index exists.")
+    var exact = false
+
+    @Option(help: ArgumentHelp(
+        "Search through this faiss index (HNSW32, IVF1024,Flat, …), building or updating it beside the store. "
+            + "Default: the index `clipkit index --ann` built, else exact search.", valueName: "factory"))
+    var ann: String?
+
+    @Option(help: "HNSW: candidates examined per query (higher: better recall, slower).")
+    var efSearch: Int?
+
+    @Option(help: "IVF: clusters visited per query (higher: better recall, slower).")
+    var nprobe: Int?
+
+    func validate() throws {
+        if exact && ann != nil { throw ValidationError("give either --exact or --ann, not both") }
+        if let efSearch, efSearch < 1 { throw ValidationError("--ef-search must be at least 1") }
+        if let nprobe, nprobe < 1 { throw ValidationError("--nprobe must be at least 1") }
+    }
+
+    /// The backend for searching `owner`'s embeddings in `store`.
+    func backend(for store: EmbeddingStore, owner: EmbeddingOwner) -> SearchBackend {
+        if exact { return .exact }
+        guard let factory = ann ?? StoreApproximateIndex.builtFactories(for: store, owner: owner).first else { return .exact }
+        var parameters: [String: Double] = [:]
+        if let efSearch { parameters["efSearch"] = Double(efSearch) }
+        if let nprobe { parameters["nprobe"] = Double(nprobe) }
+        return .approximate(factory: factory, parameters: parameters)
+    }
+}
+
+extension SearchBackend {
+    var summary: String {
+        switch self {
+        case .exact: return "exact"
+        case let .approximate(factory, _): return "faiss \(factory)"
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Retrieval
+import TestSupport
+import Testing
+
+/// The `clipkit` executable end to end with the real `clipkit-default` model: indexing killed with
+/// SIGKILL and resumed, search output, re-indexing, and the refusal of another model.
+@Suite(.serialized) struct CommandLineTests {
+    struct ExecutableMissing: Error, CustomStringConvertible {
+        var description: String { "the clipkit executable was not found beside the tests; build with `swift build --build-tests`" }
+    }
+
+    static var executable: URL? {
+        let packageBuild = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build")
+        let folders = [URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent(),
+                       URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+            + ["release", "debug"].map { packageBuild.appendingPathComponent($0) }
+        return folders.map { $0.appendingPathComponent("clipkit") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// A running `clipkit` with its output collected.
+    final class Run: @unchecked Sendable {
+        let process = Process()
+        private let lock = NSLock()
+        private var outputData = Data(), errorData = Data()
+
+        init(_ arguments: [String]) throws {
+            guard let executable = CommandLineTests.executable else { throw ExecutableMissing() }
+            process.executableURL = executable
+            process.arguments = arguments
+            let output = Pipe(), error = Pipe()
+            process.standardOutput = output
+            process.standardError = error
+            output.fileHandleForReading.readabilityHandler = { [unowned self] handle in
+                let data = handle.availableData
+                lock.lock(); outputData += data; lock.unlock()
+            }
+            error.fileHandleForReading.readabilityHandler = { [unowned self] handle in
+                let data = handle.availableData
+                lock.lock(); errorData += data; lock.unlock()
+            }
+            try process.run()
+        }
+
+        var output: String { lock.lock(); defer { lock.unlock() }; return String(decoding: outputData, as: UTF8.self) }
+        var errors: String { lock.lock(); defer { lock.unlock() }; return String(decoding: errorData, as: UTF8.self) }
+
+        /// Waits for the exit and for the pipes to drain.
+        func finish() -> Int32 {
+            process.waitUntilExit()
+            Thread.sleep(forTimeInterval: 0.2)
+            return process.terminationStatus
+        }
+    }
+
+    /// Runs `clipkit` to completion.
+    func clipkit(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let run = try Run(arguments)
+        let status = run.finish()
+        return (status, run.output, run.errors)
+    }
+
+    /// The summary row `name` of `clipkit index`'s output.
+    func count(_ name: String, in summary: String) -> Int? {
+        for line in summary.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if words.count >= 2, words[0] == name { return Int(words[1]) }
+        }
+        return nil
+    }
+
+    @Test func killedIndexingResumesAndSearchFindsTheCat() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-cli-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let photos = root.appendingPathComponent("photos", isDirectory: true)
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        let names = ["chelsea.png", "coffee.png", "rocket.jpg", "astronaut.png", "horse.png", "moon.png", "camera.png", "coins.png"]
+        let copies = 5, batchSize = 4
+        for copy in 0..<copies {
+            for name in names {
+                try FileManager.default.copyItem(at: try TestPaths.installedPackageFile("skimage/data/" + name),
+                                                 to: photos.appendingPathComponent("\(copy)-\(name)"))
+            }
+        }
+        let total = copies * names.count
+        let store = root.appendingPathComponent("photos.db")
+        let indexArguments = ["index", photos.path, "--db", store.path, "--batch-size", String(batchSize)]
+
+        // Kill -9 once at least two batches are committed.
+        let first = try Run(indexArguments)
+        let deadline = Date(timeIntervalSinceNow: 300)
+        while first.process.isRunning, !first.errors.contains("model: "), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        var committed = 0
+        while first.process.isRunning, Date() < deadline {
+            committed = try EmbeddingStore.openExisting(at: store).itemCount()
+            if committed >= 2 * batchSize { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(first.process.isRunning, "indexing ended before it could be killed: \(first.errors)")
+        kill(first.process.processIdentifier, SIGKILL)
+        _ = first.finish()
+        #expect(first.process.terminationReason == .uncaughtSignal)
+        do {
+            let killed = try EmbeddingStore.openExisting(at: store)
+            let items = try killed.items()
+            committed = items.count
+            #expect(committed >= 2 * batchSize && committed < total && committed % batchSize == 0)
+            let embeddings = try killed.embeddingCount()
+            #expect(Set(items.map(\.key)).count == committed && embeddings == committed)
+        }
+
+        // The second run embeds exactly what is missing.
+        let second = try clipkit(indexArguments)
+        #expect(second.status == 0, "\(second.errors)")
+        #expect(count("added", in: second.output) == total - committed)
+        #expect(count("unchanged", in: second.output) == committed)
+        #expect(second.errors.contains("embedding images [") && second.errors.contains("/s"))
+        let resumed = try EmbeddingStore.openExisting(at: store)
+        let keys = try resumed.items().map(\.key)
+        #expect(keys.count == total && Set(keys).count == total)
+        #expect(try resumed.embeddingCount() == total)
+
+        // Search: the five copies of the cat come first.
+        let search = try clipkit(["search", "--db", store.path, "--text", "a cat", "-k", String(copies), "--format", "csv"])
+        #expect(search.status == 0, "\(search.errors)")
+        let rows = search.output.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.first == ["rank", "score", "key", "path", "label", "text"])
+        #expect(rows.dropFirst().map { String($0[2]) }.sorted() == (0..<copies).map { "\($0)-chelsea.png" })
+        #expect(rows.dropFirst().allSatisfy { String($0[3]) == photos.appendingPathComponent(String($0[2])).path })
+
+        // A third run has nothing to do.
+        let third = try clipkit(indexArguments)
+        #expect(third.output.hasPrefix("Up to date: nothing new to embed"))
+        #expect(count("unchanged", in: third.output) == total)
+
+        // Another model is refused with the store's explanation.
+        let other = TestPaths.fixture("clip_models", "hf_clip")
+        let refused = try clipkit(["search", "--db", store.path, "--text", "a cat", "--model", other.path])
+        #expect(refused.status == 1)
+        #expect(refused.errors.contains("was built with clipkit-default"))
+        #expect(refused.errors.contains("(clipkit search and retrieve load it when --model is left out)"))
+    }
+}
