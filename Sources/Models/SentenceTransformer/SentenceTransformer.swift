@@ -113,7 +113,7 @@ public final class SentenceTransformer: ParameterGroup {
     public func callAsFunction(_ input: BERTInput) -> Variable {
         let tokens = encoder(input).lastHiddenState  // [batch, length, hiddenSize]
         let pooled = pooling(tokens, attentionMask: input.attentionMask)  // [batch, embeddingDimension]
-        return normalizes ? Self.unitRows(pooled) : pooled
+        return normalizes ? pooled.l2NormalizedRows() : pooled  // sentence-transformers' Normalize
     }
 
     /// Rows of token ids padded to the longest with the padding token.
@@ -130,12 +130,6 @@ public final class SentenceTransformer: ParameterGroup {
         return BERTInput(batch: rows.count, length: length, tokenIDs: ids, attentionMask: mask)
     }
 
-    /// sentence-transformers' `Normalize`: x / ‖x‖₂, written √(‖x‖² + ε²) with ε = 1e-12 so that
-    /// it stays differentiable at 0 (`F.normalize` clamps the norm at ε instead).
-    static func unitRows(_ input: Variable) -> Variable {
-        let norm = (input.squared().sum(alongAxis: 1, keepingDimension: true) + 1e-24).sqrt()  // [batch, 1]
-        return input / norm
-    }
 
     /// Position rows an input may use: all of them for BERT, two fewer for RoBERTa's numbering.
     static func usablePositions(_ configuration: BERTConfiguration) -> Int {

@@ -12,7 +12,7 @@ extension Losses {
         precondition(imageEmbeddings.shape == textEmbeddings.shape && imageEmbeddings.shape.count == 2,
                      "CLIP loss needs two [N, D] embedding batches, got \(imageEmbeddings.shape) and \(textEmbeddings.shape)")
         let count = imageEmbeddings.shape[0]
-        let images = imageEmbeddings.l2Normalized(), texts = textEmbeddings.l2Normalized()
+        let images = imageEmbeddings.l2NormalizedRows(), texts = textEmbeddings.l2NormalizedRows()
         let logits = Variable.matmul(images, texts, transposeB: true) * logScale.exp().reshaped([1, 1])  // [N, N]
         let targets = Array(0..<count)
         return (crossEntropy(logits: logits, targets: targets) + crossEntropy(logits: logits.transposed(), targets: targets)) * 0.5
@@ -27,9 +27,3 @@ extension Losses {
     }
 }
 
-extension Variable {
-    /// Each row divided by its L2 norm (ε = 1e-12 guards zero rows).
-    public func l2Normalized() -> Variable {
-        self / (squared().sum(alongAxis: -1, keepingDimension: true) + 1e-12).sqrt()
-    }
-}

@@ -12,7 +12,7 @@ public enum EmbeddingDistance: String, Codable, Sendable {
     public func rowwise(_ a: Variable, _ b: Variable) -> Variable {
         switch self {
         case .squaredEuclidean: (a - b).squared().sum(alongAxis: -1)
-        case .cosine: 1 - (a.l2Normalized() * b.l2Normalized()).sum(alongAxis: -1)
+        case .cosine: 1 - (a.l2NormalizedRows() * b.l2NormalizedRows()).sum(alongAxis: -1)
         }
     }
 
@@ -25,7 +25,7 @@ public enum EmbeddingDistance: String, Codable, Sendable {
             let products = Variable.matmul(embeddings, embeddings, transposeB: true)  // [N, N]
             return (squares + squares.transposed() - products * 2).relu()
         case .cosine:
-            let normalized = embeddings.l2Normalized()
+            let normalized = embeddings.l2NormalizedRows()
             return 1 - Variable.matmul(normalized, normalized, transposeB: true)
         }
     }
