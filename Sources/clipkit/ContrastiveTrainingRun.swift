@@ -18,10 +18,11 @@ extension TrainCommand {
     /// Builds the run: a random CLIP (`clip_from_scratch`), the default model's towers
     /// (`contrastive.model` "default": EfficientNet-Lite0 pooled features + all-MiniLM-L6-v2,
     /// joined by new projections) or a CLIP checkpoint path.
-    static func makeContrastiveRun(_ configuration: TrainingConfiguration, output: URL) throws -> ContrastiveRun {
+    static func makeContrastiveRun(_ configuration: TrainingConfiguration, output: URL) throws
+        -> (run: ContrastiveRun, zeroShot: [String: Double]?) {
         if configuration.task == .clipFromScratch {
-            return try ContrastiveTraining.fromScratch(configuration: configuration, tokenizer: try clipTokenizer(configuration),
-                                                       outputDirectory: output)
+            return (try ContrastiveTraining.fromScratch(configuration: configuration, tokenizer: try clipTokenizer(configuration),
+                                                        outputDirectory: output), nil)
         }
         guard let name = configuration.contrastive.model else {
             throw ValidationErrorMessage("task contrastive needs contrastive.model: \"default\" or a CLIP checkpoint path")
@@ -29,18 +30,25 @@ extension TrainCommand {
         if name == "default" {
             let image = try EfficientNet(contentsOf: try InstalledFiles.require(InstalledFiles.efficientNetLite0))
             let text = try SentenceTransformer(directory: try InstalledFiles.require(InstalledFiles.allMiniLML6V2))
-            return try ContrastiveTraining.withTowers(
+            let preprocessing = Preprocessing.efficientNetLite(imageSize: 224)
+            // The default model as shipped (ConSE over ImageNet labels), before its towers are aligned.
+            let zeroShot = try ConSEBaseline.recall(configuration: configuration, classifier: image, textModel: text,
+                                                    classNames: try ImageNetZeroShotMetadata.installed().classNames,
+                                                    preprocessing: preprocessing)
+            if let zeroShot { print("default model (ConSE) zero-shot: " + describe(zeroShot.metrics)) }
+            let run = try ContrastiveTraining.withTowers(
                 imageTower: EfficientNetImageEncoder(image), textTower: SentenceTextEncoder(text),
-                preprocessing: .efficientNetLite(imageSize: 224), configuration: configuration, outputDirectory: output)
+                preprocessing: preprocessing, configuration: configuration, outputDirectory: output)
+            return (run, zeroShot?.metrics)
         }
         let (clip, preprocessing) = try ContrastiveTraining.loadCLIP(path: name, activation: configuration.contrastive.modelActivation)
-        return try ContrastiveTraining.fineTuning(clip, tokenizer: try clipTokenizer(configuration), preprocessing: preprocessing,
-                                                  configuration: configuration, outputDirectory: output)
+        return (try ContrastiveTraining.fineTuning(clip, tokenizer: try clipTokenizer(configuration), preprocessing: preprocessing,
+                                                   configuration: configuration, outputDirectory: output), nil)
     }
 
     func runContrastive(_ configuration: TrainingConfiguration, output: URL) throws {
         let start = Date()
-        let run = try Self.makeContrastiveRun(configuration, output: output)
+        let (run, zeroShot) = try Self.makeContrastiveRun(configuration, output: output)
         let trainer = run.trainer
         let trainable = run.model.trainableParameters.reduce(0) { $0 + $1.value.count }
         let total = run.model.namedParameters.reduce(0) { $0 + $1.parameter.value.count }
@@ -58,7 +66,7 @@ extension TrainCommand {
         try run.saveModel(to: output.appendingPathComponent("model.safetensors"))
         let after = run.evaluate()
         if let after { print("after \(trainer.step) steps: " + Self.describe(after)) }
-        let report = ContrastiveRun.Report(before: before, after: after, steps: trainer.step,
+        let report = ContrastiveRun.Report(zeroShot: zeroShot, before: before, after: after, steps: trainer.step,
                                            wallSeconds: Date().timeIntervalSince(start),
                                            trainingPairs: trainer.source.captions.count, trainableParameters: trainable)
         let encoder = JSONEncoder()

@@ -24,8 +24,10 @@ public struct ContrastiveRun {
         try SafetensorsFile.write(tensors, metadata: ["clipkit.configuration": trainer.configurationJSON ?? "{}"], to: url)
     }
 
-    /// What `evaluation.json` records: recall before training (at step 0 of a fresh run) and after.
+    /// What `evaluation.json` records: recall before training (at step 0 of a fresh run) and
+    /// after, and for the default model's towers its zero-shot ConSE recall.
     public struct Report: Codable, Sendable {
+        public var zeroShot: [String: Double]?
         public var before: [String: Double]?
         public var after: [String: Double]?
         public var steps: Int
@@ -33,8 +35,9 @@ public struct ContrastiveRun {
         public var trainingPairs: Int
         public var trainableParameters: Int
 
-        public init(before: [String: Double]?, after: [String: Double]?, steps: Int, wallSeconds: Double, trainingPairs: Int,
+        public init(zeroShot: [String: Double]? = nil, before: [String: Double]?, after: [String: Double]?, steps: Int, wallSeconds: Double, trainingPairs: Int,
                     trainableParameters: Int) {
+            self.zeroShot = zeroShot
             self.before = before
             self.after = after
             self.steps = steps
@@ -44,7 +47,7 @@ public struct ContrastiveRun {
         }
 
         enum CodingKeys: String, CodingKey {
-            case before, after, steps, wallSeconds = "wall_seconds", trainingPairs = "training_pairs"
+            case zeroShot = "zero_shot", before, after, steps, wallSeconds = "wall_seconds", trainingPairs = "training_pairs"
             case trainableParameters = "trainable_parameters"
         }
     }
