@@ -83,6 +83,33 @@ import Tokenizers
         #expect(cut.shape == full.shape)
         for (a, b) in zip(cut.scalars, full.scalars) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b))) }
     }
+
+    /// `contrastive.model` as a checkpoint path: a CLIP saved by a run (OpenCLIP names, head
+    /// width 64 so the loader infers its heads) is read back and fine-tuned LiT-style.
+    @Test func fineTunesACheckpointPathWithTheImageTowerLocked() throws {
+        var configuration = Self.configuration(steps: 2)
+        configuration.contrastive.architecture.vision = .init(imageSize: 32, patchSize: 8, width: 64, layers: 1, heads: 1)
+        configuration.contrastive.architecture.text = .init(contextLength: 16, width: 64, layers: 1, heads: 1)
+        let tokenizer = try Self.tokenizer.get()
+        let original = try ContrastiveTraining.fromScratch(configuration: configuration, tokenizer: tokenizer, outputDirectory: nil)
+        let url = try TrainingTestData.temporaryDirectory("clip-path").appendingPathComponent("tiny.safetensors")
+        try original.saveModel(to: url)
+
+        configuration.task = .contrastive
+        configuration.contrastive.model = url.path
+        configuration.contrastive.locking = .lockedImage
+        let (clip, preprocessing) = try ContrastiveTraining.loadCLIP(path: url.path, activation: .gelu)
+        #expect(clip.configuration == original.clip!.configuration && preprocessing.imageSize == 32)
+        let run = try ContrastiveTraining.fineTuning(clip, tokenizer: tokenizer, preprocessing: preprocessing,
+                                                     configuration: configuration, outputDirectory: nil)
+        run.trainer.write = { _ in }
+        let visual = clip.namedParameters.filter { $0.name.hasPrefix("visual.") }.map(\.parameter.value.scalars)
+        let text = clip.parameterDictionary["text_projection"]!.value.scalars
+        try run.trainer.train()
+        #expect(clip.namedParameters.filter { $0.name.hasPrefix("visual.") }.map(\.parameter.value.scalars) == visual)
+        #expect(clip.parameterDictionary["text_projection"]!.value.scalars != text)
+        #expect(!run.trainer.source.preparesImages)  // the locked ViT's features were computed once
+    }
 }
 
 extension CLIPTokenBatch {

@@ -104,6 +104,10 @@ public enum ContrastiveTraining {
         guard task.embeddingWidth == nil else {
             throw TrainingError.invalidConfiguration("contrastive.embedding_width is for towers without projections; a CLIP has its own")
         }
+        guard clip.configuration.text.vocabularySize >= tokenizer.vocabularySize else {
+            throw TrainingError.invalidConfiguration(
+                "the CLIP's text tower has \(clip.configuration.text.vocabularySize) token embeddings, fewer than the tokenizer's \(tokenizer.vocabularySize) ids")
+        }
         let model = ContrastiveModel(imageTower: CLIPImageEncoder(clip.imageTower),
                                      textTower: CLIPTextEncoder(clip.textTower, tokenizer: tokenizer), embeddingWidth: nil,
                                      locking: task.locking, learnsScale: task.learnsScale, logScale: clip.logitScale,
