@@ -1,3 +1,4 @@
+import ArgumentParser
 import CLIPKit
 import Foundation
 import Imaging
@@ -25,7 +26,7 @@ extension TrainCommand {
                                                         outputDirectory: output), nil)
         }
         guard let name = configuration.contrastive.model else {
-            throw ValidationErrorMessage("task contrastive needs contrastive.model: \"default\" or a CLIP checkpoint path")
+            throw ValidationError("task contrastive needs contrastive.model: \"default\" or a CLIP checkpoint path")
         }
         if name == "default" {
             let image = try EfficientNet(contentsOf: try InstalledFiles.require(InstalledFiles.efficientNetLite0))
@@ -80,10 +81,4 @@ extension TrainCommand {
             metrics[key].map { String(format: "%@ %.4f", key, $0) }
         }.joined(separator: ", ")
     }
-}
-
-/// A configuration problem found by the command (printed as the error).
-struct ValidationErrorMessage: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
