@@ -1,4 +1,5 @@
 import Autograd
+import Checkpoint
 import Foundation
 import Imaging
 import Models
@@ -109,6 +110,27 @@ import Tokenizers
         #expect(clip.namedParameters.filter { $0.name.hasPrefix("visual.") }.map(\.parameter.value.scalars) == visual)
         #expect(clip.parameterDictionary["text_projection"]!.value.scalars != text)
         #expect(!run.trainer.source.preparesImages)  // the locked ViT's features were computed once
+    }
+
+    /// The modified-ResNet tower as a training `ImageTower`: on the tape it gives OpenCLIP's image
+    /// features (`clip_models/resnet_gelu`, written by `scripts/fixtures/clip_models.py` with
+    /// open_clip_torch 3.3.0; max |Δ| ≤ 1e-4 · max |ref|, the Models parity bar) and every weight
+    /// receives a gradient; it has no separate output projection.
+    @Test func modifiedResNetTowerMatchesOpenCLIPOnTheTape() throws {
+        let fixtures = TestPaths.fixtures.appendingPathComponent("clip_models")
+        let clip = try CLIP.load(contentsOf: fixtures.appendingPathComponent("resnet_gelu.safetensors"), activation: .gelu, headWidth: 8)
+        let reference = try SafetensorsFile(contentsOf: fixtures.appendingPathComponent("resnet_gelu.reference.safetensors"))
+        let tower = CLIPImageEncoder(clip.imageTower)
+        #expect(tower.outputProjections.isEmpty && tower.featureWidth == 24)
+        let features = tower.features(Variable(try reference.tensor(named: "images")), mode: .training)
+        let expected = try reference.tensor(named: "image_features")
+        let difference = features.value.maxAbsoluteDifference(expected) / expected.abs().max()
+        #expect(difference <= 1e-4, "max|Δ|/max|ref| = \(difference)")
+        features.squared().sum().backward()
+        for (name, parameter) in tower.namedParameters where parameter.isTrainable {
+            let gradient = try #require(parameter.gradient, "no gradient for \(name)")
+            #expect(gradient.abs().max() > 0, "zero gradient for \(name)")
+        }
     }
 }
 
