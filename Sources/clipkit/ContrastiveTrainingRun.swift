@@ -42,7 +42,8 @@ extension TrainCommand {
                 preprocessing: preprocessing, configuration: configuration, outputDirectory: output)
             return (run, zeroShot?.metrics)
         }
-        let (clip, preprocessing) = try ContrastiveTraining.loadCLIP(path: name, activation: configuration.contrastive.modelActivation)
+        let (clip, preprocessing) = try ContrastiveTraining.loadCLIP(
+            path: name, activation: configuration.contrastive.modelActivation, headWidth: configuration.contrastive.modelHeadWidth)
         return (try ContrastiveTraining.fineTuning(clip, tokenizer: try clipTokenizer(configuration), preprocessing: preprocessing,
                                                    configuration: configuration, outputDirectory: output), nil)
     }

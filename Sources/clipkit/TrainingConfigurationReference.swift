@@ -67,6 +67,8 @@ enum TrainingConfigurationReference {
                     OpenAI .pt, Hugging Face folder)
           model_activation  MLP activation of a checkpoint read by
                     shape: "quick_gelu" (default, OpenAI) | "gelu"
+          model_head_width  attention head width of such a checkpoint
+                    (default 64; width / heads for clip_from_scratch's)
           tokenizer CLIP BPE merges file (default: the installed
                     clip/bpe_simple_vocab_16e6.txt.gz)
           architecture  clip_from_scratch's CLIP: embed_dim 64,

@@ -85,12 +85,12 @@ import Tokenizers
         for (a, b) in zip(cut.scalars, full.scalars) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b))) }
     }
 
-    /// `contrastive.model` as a checkpoint path: a CLIP saved by a run (OpenCLIP names, head
-    /// width 64 so the loader infers its heads) is read back and fine-tuned LiT-style.
+    /// `contrastive.model` as a checkpoint path: a CLIP saved by a run (OpenCLIP names; heads of
+    /// width 32, given to the loader as `model_head_width`) is read back and fine-tuned LiT-style.
     @Test func fineTunesACheckpointPathWithTheImageTowerLocked() throws {
         var configuration = Self.configuration(steps: 2)
-        configuration.contrastive.architecture.vision = .init(imageSize: 32, patchSize: 8, width: 64, layers: 1, heads: 1)
-        configuration.contrastive.architecture.text = .init(contextLength: 16, width: 64, layers: 1, heads: 1)
+        configuration.contrastive.architecture.vision = .init(imageSize: 32, patchSize: 8, width: 64, layers: 1, heads: 2)
+        configuration.contrastive.architecture.text = .init(contextLength: 16, width: 64, layers: 1, heads: 2)
         let tokenizer = try Self.tokenizer.get()
         let original = try ContrastiveTraining.fromScratch(configuration: configuration, tokenizer: tokenizer, outputDirectory: nil)
         let url = try TrainingTestData.temporaryDirectory("clip-path").appendingPathComponent("tiny.safetensors")
@@ -99,7 +99,9 @@ import Tokenizers
         configuration.task = .contrastive
         configuration.contrastive.model = url.path
         configuration.contrastive.locking = .lockedImage
-        let (clip, preprocessing) = try ContrastiveTraining.loadCLIP(path: url.path, activation: .gelu)
+        configuration.contrastive.modelHeadWidth = 32
+        let (clip, preprocessing) = try ContrastiveTraining.loadCLIP(path: url.path, activation: .gelu,
+                                                                     headWidth: configuration.contrastive.modelHeadWidth)
         #expect(clip.configuration == original.clip!.configuration && preprocessing.imageSize == 32)
         let run = try ContrastiveTraining.fineTuning(clip, tokenizer: tokenizer, preprocessing: preprocessing,
                                                      configuration: configuration, outputDirectory: nil)

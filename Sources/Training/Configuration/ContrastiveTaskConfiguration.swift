@@ -79,6 +79,10 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
     /// MLP activation of a CLIP checkpoint read by shape (`quick_gelu` for OpenAI's weights,
     /// `gelu` for most OpenCLIP-trained ones). Default quick_gelu.
     public var modelActivation: Activation
+    /// Width of one attention head of a CLIP checkpoint read by shape (head counts are not in
+    /// the tensor shapes): 64 in OpenAI's and OpenCLIP's models; a `clip_from_scratch` model has
+    /// width / heads (16 for the default architecture). Default 64.
+    public var modelHeadWidth: Int
     /// The CLIP BPE merges file (`bpe_simple_vocab_16e6.txt.gz`; nil: the installed one).
     public var tokenizer: String?
     /// The CLIP that `clip_from_scratch` builds.
@@ -98,13 +102,15 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
     /// Image preprocessing (nil: the model's own). Keys image_size, mean, std, interpolation, resize_mode.
     public var preprocessing: Preprocessing?
 
-    public init(data: Data = Data(), model: String? = nil, modelActivation: Activation = .quickGELU, tokenizer: String? = nil,
+    public init(data: Data = Data(), model: String? = nil, modelActivation: Activation = .quickGELU, modelHeadWidth: Int = 64,
+                tokenizer: String? = nil,
                 architecture: CLIPArchitecture = CLIPArchitecture(), locking: TowerLocking = TowerLocking(), batchSize: Int = 32,
                 embeddingWidth: Int? = nil, initialLogScale: Float = 2.6592600, learnsScale: Bool = true,
                 augmentation: CaptionedAugmentation = CaptionedAugmentation(), preprocessing: Preprocessing? = nil) {
         self.data = data
         self.model = model
         self.modelActivation = modelActivation
+        self.modelHeadWidth = modelHeadWidth
         self.tokenizer = tokenizer
         self.architecture = architecture
         self.locking = locking
@@ -117,7 +123,7 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case data, model, modelActivation = "model_activation", tokenizer, architecture, locking
+        case data, model, modelActivation = "model_activation", modelHeadWidth = "model_head_width", tokenizer, architecture, locking
         case batchSize = "batch_size", embeddingWidth = "embedding_width"
         case initialLogScale = "initial_log_scale", learnsScale = "learns_scale", augmentation, preprocessing
     }
@@ -128,6 +134,7 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
         data = try container.decodeIfPresent(Data.self, forKey: .data) ?? defaults.data
         model = try container.decodeIfPresent(String.self, forKey: .model)
         modelActivation = try container.decodeIfPresent(Activation.self, forKey: .modelActivation) ?? defaults.modelActivation
+        modelHeadWidth = try container.decodeIfPresent(Int.self, forKey: .modelHeadWidth) ?? defaults.modelHeadWidth
         tokenizer = try container.decodeIfPresent(String.self, forKey: .tokenizer)
         architecture = try container.decodeIfPresent(CLIPArchitecture.self, forKey: .architecture) ?? defaults.architecture
         locking = try container.decodeIfPresent(TowerLocking.self, forKey: .locking) ?? defaults.locking

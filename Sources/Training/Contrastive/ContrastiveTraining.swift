@@ -62,16 +62,16 @@ public enum ContrastiveTraining {
 
     /// A CLIP from a checkpoint path: a Hugging Face folder (`config.json` + weights), or an
     /// OpenCLIP state dict (`.bin`, `.pth`, `.safetensors`) or OpenAI TorchScript `.pt` whose
-    /// configuration is read off the tensor shapes, with `activation` in the transformer MLPs.
-    /// Returns the model and OpenAI's preprocessing at its image size.
-    public static func loadCLIP(path: String, activation: Activation) throws -> (CLIP, Preprocessing) {
+    /// configuration is read off the tensor shapes, with `activation` in the transformer MLPs and
+    /// heads of `headWidth`. Returns the model and OpenAI's preprocessing at its image size.
+    public static func loadCLIP(path: String, activation: Activation, headWidth: Int = 64) throws -> (CLIP, Preprocessing) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw TrainingError.invalidConfiguration(
                 "contrastive.model \(path) is not a file or folder (model names are resolved by the clipkit command, not here)")
         }
         let url = URL(fileURLWithPath: path)
-        let model = isDirectory.boolValue ? try CLIP.loadHuggingFace(directory: url) : try CLIP.load(contentsOf: url, activation: activation)
+        let model = isDirectory.boolValue ? try CLIP.loadHuggingFace(directory: url) : try CLIP.load(contentsOf: url, activation: activation, headWidth: headWidth)
         var preprocessing = Preprocessing.openAICLIP
         preprocessing.imageSize = model.configuration.vision.imageSize
         return (model, preprocessing)
