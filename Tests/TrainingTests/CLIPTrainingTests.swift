@@ -134,6 +134,19 @@ import Tokenizers
             #expect(gradient.abs().max() > 0, "zero gradient for \(name)")
         }
     }
+
+    /// A Hugging Face folder as `contrastive.model` (`clip_models/hf_clip`, transformers 5.23.0):
+    /// it loads with its own pooling and image size; its 512-token vocabulary cannot take the
+    /// CLIP tokenizer's ids, which fine-tuning refuses up front instead of failing mid-step.
+    @Test func huggingFaceFolderLoadsAndSmallVocabularyIsRefused() throws {
+        let folder = TestPaths.fixtures.appendingPathComponent("clip_models/hf_clip")
+        let (clip, preprocessing) = try ContrastiveTraining.loadCLIP(path: folder.path, activation: .quickGELU)
+        #expect(clip.configuration.text.pooling == .firstOccurrence(of: 3) && preprocessing.imageSize == 32)
+        #expect(throws: TrainingError.self) {
+            try ContrastiveTraining.fineTuning(clip, tokenizer: try Self.tokenizer.get(), preprocessing: preprocessing,
+                                               configuration: Self.configuration(steps: 1), outputDirectory: nil)
+        }
+    }
 }
 
 extension CLIPTokenBatch {
