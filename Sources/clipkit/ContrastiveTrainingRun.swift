@@ -17,7 +17,7 @@ extension TrainCommand {
     }
 
     /// Builds the run: a random CLIP (`clip_from_scratch`), the default model's towers
-    /// (`contrastive.model` "default": EfficientNet-Lite0 pooled features + all-MiniLM-L6-v2,
+    /// (`contrastive.model` "clipkit-default" or "default": EfficientNet-Lite0 pooled features + all-MiniLM-L6-v2,
     /// joined by new projections) or a CLIP checkpoint path.
     static func makeContrastiveRun(_ configuration: TrainingConfiguration, output: URL) throws
         -> (run: ContrastiveRun, zeroShot: [String: Double]?) {
@@ -26,9 +26,9 @@ extension TrainCommand {
                                                         outputDirectory: output), nil)
         }
         guard let name = configuration.contrastive.model else {
-            throw ValidationError("task contrastive needs contrastive.model: \"default\" or a CLIP checkpoint path")
+            throw ValidationError("task contrastive needs contrastive.model: \"clipkit-default\" or a CLIP checkpoint path")
         }
-        if name == "default" {
+        if ["default", "clipkit-default"].contains(name) {
             let image = try EfficientNet(contentsOf: try InstalledFiles.require(InstalledFiles.efficientNetLite0))
             let text = try SentenceTransformer(directory: try InstalledFiles.require(InstalledFiles.allMiniLML6V2))
             let preprocessing = Preprocessing.efficientNetLite(imageSize: 224)

@@ -61,7 +61,7 @@ enum TrainingConfigurationReference {
                     shapes_held_out_fraction) | "csv" | "jsonl" (path,
                     validation_path, image_key "image", caption_key
                     "caption", separator ",")
-          model     contrastive: "default" (EfficientNet-Lite0 pooled
+          model     contrastive: "clipkit-default" (EfficientNet-Lite0 pooled
                     features + all-MiniLM-L6-v2, new projections) or a
                     CLIP checkpoint path (OpenCLIP .bin/.safetensors,
                     OpenAI .pt, Hugging Face folder)

@@ -74,7 +74,8 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
     public var data: Data
     /// `contrastive`: the model to fine-tune, a CLIP checkpoint path (OpenCLIP `.bin` /
     /// `.safetensors`, OpenAI `.pt`, Hugging Face folder) or a name the `clipkit` command resolves
-    /// ("default": the EfficientNet-Lite0 + all-MiniLM-L6-v2 towers). Unused by `clip_from_scratch`.
+    /// ("clipkit-default", also "default": the EfficientNet-Lite0 + all-MiniLM-L6-v2 towers).
+    /// Unused by `clip_from_scratch`.
     public var model: String?
     /// MLP activation of a CLIP checkpoint read by shape (`quick_gelu` for OpenAI's weights,
     /// `gelu` for most OpenCLIP-trained ones). Default quick_gelu.
