@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "ClipkitBench",
             dependencies: [
-                "Tensor", "Autograd", "NN", "Models", "Retrieval", "Evaluation",
+                "Tensor", "Autograd", "NN", "Optim", "Models", "Retrieval", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -81,7 +81,7 @@ let package = Package(
                     path: "Tests/CLIPKitTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
-        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Optim", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging"],
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Optim", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging", "Models", "Tokenizers"],
                     path: "Tests/TrainingTests"),
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers"], path: "Tests/TokenizersTests"),
         .target(name: "RetrievalTestSupport", dependencies: ["Retrieval", "Tensor", "Imaging"], path: "Tests/RetrievalTestSupport"),

@@ -147,9 +147,50 @@ def models(args):
     }
 
 
+def train(args):
+    """OpenCLIP training steps (encode both towers, ClipLoss, backward, AdamW) with random
+    weights: the tiny CLIP of configs/shapes-clip-from-scratch.json and ViT-B/32 (GELU), on
+    random images and token rows shaped as in `models`."""
+    import open_clip
+    import torch
+
+    torch.manual_seed(0)
+    tiny = {"embed_dim": 64, "quick_gelu": False,
+            "vision_cfg": {"image_size": 64, "patch_size": 8, "width": 64, "layers": 2, "head_width": 16},
+            "text_cfg": {"context_length": 16, "vocab_size": 49408, "width": 64, "heads": 4, "layers": 2}}
+
+    def step_seconds(model, batch, size, context):
+        model.train()
+        images = torch.randn(batch, 3, size, size)
+        tokens = torch.zeros(batch, context, dtype=torch.long)
+        for row in range(batch):
+            end = int(torch.randint(2, context, ()).item())
+            tokens[row, 0] = 49406
+            tokens[row, 1:end] = torch.randint(1, 49406, (end - 1,))
+            tokens[row, end] = 49407
+        loss_function = open_clip.ClipLoss()
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)
+
+        def step():
+            image_features = model.encode_image(images, normalize=True)
+            text_features = model.encode_text(tokens, normalize=True)
+            loss = loss_function(image_features, text_features, model.logit_scale.exp())
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+
+        return best_seconds(step, args.minimum_seconds)
+
+    tiny_time = step_seconds(open_clip.CLIP(**tiny), args.tiny_batch, 64, 16)
+    vit_time = step_seconds(open_clip.create_model("ViT-B-32"), args.vit_batch, 224, 77)
+    return {"tiny_steps_per_second": 1 / tiny_time, "vit_steps_per_second": 1 / vit_time}
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("benchmark", choices=["engine", "models", "search"])
+    parser.add_argument("benchmark", choices=["engine", "models", "search", "train"])
+    parser.add_argument("--tiny-batch", type=int, default=64)
+    parser.add_argument("--vit-batch", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--matrix-size", type=int, default=2048)
     parser.add_argument("--minimum-seconds", type=float, default=1.0)
@@ -170,6 +211,12 @@ def main():
         torch.set_num_threads(args.threads)
         with torch.inference_mode():
             results = {"engine": engine, "models": models}[args.benchmark](args)
+        results["torch_version_major"] = int(torch.__version__.split(".")[0])
+    elif args.benchmark == "train":
+        import torch
+
+        torch.set_num_threads(args.threads)
+        results = train(args)
         results["torch_version_major"] = int(torch.__version__.split(".")[0])
     else:
         results = search(args)

@@ -39,7 +39,7 @@ struct TrainingRunOptions: ParsableArguments {
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model from a JSON configuration (task \"triplet\" now; \"contrastive\" and \"clip_from_scratch\" when the CLIP towers land).",
+        abstract: "Train a model from a JSON configuration (tasks \"triplet\", \"contrastive\", \"clip_from_scratch\").",
         discussion: TrainingConfigurationReference.text)
 
     @Option(help: "The run's JSON configuration (see the field reference below).", completion: .file())
@@ -65,13 +65,13 @@ struct TrainCommand: ParsableCommand {
         case .triplet:
             try runTriplet(configuration, output: output)
         case .contrastive, .clipFromScratch:
-            try ContrastiveTraining.checkAvailability(configuration)
+            try runContrastive(configuration, output: output)
         }
     }
 
     /// A resumed run continues exactly only with the configuration it was started with (the
     /// length, output folder, checkpoint interval and quietness may change).
-    private func warnIfDifferent(stored: String?, current: TrainingConfiguration) {
+    func warnIfDifferent(stored: String?, current: TrainingConfiguration) {
         guard let stored, var original = try? TrainingConfiguration.decode(Data(stored.utf8)) else { return }
         // The cosine schedule spans the whole run, so only its length must stay.
         if original.schedule.kind != .cosine { original.training.steps = current.training.steps }

@@ -54,20 +54,35 @@ enum TrainingConfigurationReference {
           evaluation  triplets 10000, seed 2024, threshold of the
                       similarity test (default N/2 for lossless, else the
                       margin), validation_per_class (per-epoch subset)
-        contrastive (tasks "contrastive" and "clip_from_scratch"; they run
-        once Models has CLIP towers)
+        contrastive (tasks "contrastive" and "clip_from_scratch"; examples
+        configs/shapes-clip-from-scratch.json, configs/shapes-lit.json)
           data      source "synthetic_shapes" (shapes_count,
                     shapes_validation_count, shapes_canvas,
                     shapes_held_out_fraction) | "csv" | "jsonl" (path,
                     validation_path, image_key "image", caption_key
                     "caption", separator ",")
-          model     pretrained name or path (contrastive), architecture
-                    name (clip_from_scratch)
+          model     contrastive: "clipkit-default" (EfficientNet-Lite0 pooled
+                    features + all-MiniLM-L6-v2, new projections) or a
+                    CLIP checkpoint path (OpenCLIP .bin/.safetensors,
+                    OpenAI .pt, Hugging Face folder)
+          model_activation  MLP activation of a checkpoint read by
+                    shape: "quick_gelu" (default, OpenAI) | "gelu"
+          model_head_width  attention head width of such a checkpoint
+                    (default 64; width / heads for clip_from_scratch's)
+          tokenizer CLIP BPE merges file (default: the installed
+                    clip/bpe_simple_vocab_16e6.txt.gz)
+          architecture  clip_from_scratch's CLIP: embed_dim 64,
+                    activation "gelu", vision {image_size 64,
+                    patch_size 8, width 64, layers 2, heads 4}, text
+                    {context_length 16, vocab_size 49408, width 64,
+                    layers 2, heads 4}
           locking   image_tower, text_tower, projections_only
-                    (LiT = {"image_tower": true})
-          batch_size 32, embedding_width, initial_log_scale ln(1/0.07),
-          learns_scale true, augmentation {crop_scale [low, high],
-          flip_probability}, preprocessing (image_size, mean, std,
-          interpolation, resize_mode)
+                    (LiT = {"image_tower": true}; projections_only keeps
+                    CLIP's proj/text_projection trainable)
+          batch_size 32, embedding_width (towers without projections;
+          default 256), initial_log_scale ln(1/0.07), learns_scale true,
+          augmentation {crop_scale [low, high], flip_probability},
+          preprocessing (image_size, mean, std, interpolation,
+          resize_mode)
         """
 }

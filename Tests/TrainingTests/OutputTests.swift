@@ -88,18 +88,18 @@ import Testing
         #expect(margin.triplet.objective.kind == .margin && margin.training.gradientClipping?.mode == .perTensor)
     }
 
-    @Test func contrastiveTasksCheckTheirDataThenSayWhatIsMissing() throws {
-        var configuration = TrainingConfiguration(task: .contrastive)
-        configuration.contrastive.data.shapesCount = 10
-        configuration.contrastive.data.shapesValidationCount = 2
+    @Test func contrastiveTasksRejectMissingModelsAndData() throws {
         do {
-            try ContrastiveTraining.checkAvailability(configuration)
-            Issue.record("the contrastive task cannot run without CLIP towers")
+            _ = try ContrastiveTraining.loadCLIP(path: "/nonexistent/ViT-B-32", activation: .quickGELU)
+            Issue.record("a missing checkpoint must fail")
         } catch let error as TrainingError {
-            guard case .unavailableTask(let task, let reason) = error else { Issue.record("\(error)"); return }
-            #expect(task == "contrastive" && reason.contains("Models"))
+            guard case .invalidConfiguration(let reason) = error else { Issue.record("\(error)"); return }
+            #expect(reason.contains("/nonexistent/ViT-B-32") && reason.contains("names are resolved by the clipkit command"))
         }
-        configuration.contrastive.data = .init(source: .csv, path: "/nonexistent/pairs.csv")
-        #expect(throws: DatasetError.self) { try ContrastiveTraining.checkAvailability(configuration) }
+        var configuration = ContrastiveTaskConfiguration()
+        configuration.data = .init(source: .csv, path: "/nonexistent/pairs.csv")
+        #expect(throws: DatasetError.self) { try ContrastiveTraining.loadData(configuration, seed: 0) }
+        configuration.architecture.vision.patchSize = 7
+        #expect(throws: TrainingError.self) { try configuration.architecture.clipConfiguration() }
     }
 }

@@ -1,4 +1,5 @@
 import Imaging
+import NN
 
 /// The `contrastive` section, shared by the `contrastive` (fine-tune a CLIP-family model) and
 /// `clip_from_scratch` tasks.
@@ -71,10 +72,22 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
     }
 
     public var data: Data
-    /// `contrastive`: a pretrained model name or checkpoint path to fine-tune (as the CLIPKit facade
-    /// will resolve it). `clip_from_scratch`: a CLIP architecture name (e.g. "ViT-B-32") whose
-    /// configuration is built with random weights.
+    /// `contrastive`: the model to fine-tune, a CLIP checkpoint path (OpenCLIP `.bin` /
+    /// `.safetensors`, OpenAI `.pt`, Hugging Face folder) or a name the `clipkit` command resolves
+    /// ("clipkit-default", also "default": the EfficientNet-Lite0 + all-MiniLM-L6-v2 towers).
+    /// Unused by `clip_from_scratch`.
     public var model: String?
+    /// MLP activation of a CLIP checkpoint read by shape (`quick_gelu` for OpenAI's weights,
+    /// `gelu` for most OpenCLIP-trained ones). Default quick_gelu.
+    public var modelActivation: Activation
+    /// Width of one attention head of a CLIP checkpoint read by shape (head counts are not in
+    /// the tensor shapes): 64 in OpenAI's and OpenCLIP's models; a `clip_from_scratch` model has
+    /// width / heads (16 for the default architecture). Default 64.
+    public var modelHeadWidth: Int
+    /// The CLIP BPE merges file (`bpe_simple_vocab_16e6.txt.gz`; nil: the installed one).
+    public var tokenizer: String?
+    /// The CLIP that `clip_from_scratch` builds.
+    public var architecture: CLIPArchitecture
     /// Which towers stay frozen: image_tower, text_tower, projections_only.
     public var locking: TowerLocking
     /// Pairs per batch (InfoNCE negatives = batch − 1). Default 32.
@@ -90,11 +103,17 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
     /// Image preprocessing (nil: the model's own). Keys image_size, mean, std, interpolation, resize_mode.
     public var preprocessing: Preprocessing?
 
-    public init(data: Data = Data(), model: String? = nil, locking: TowerLocking = TowerLocking(), batchSize: Int = 32,
+    public init(data: Data = Data(), model: String? = nil, modelActivation: Activation = .quickGELU, modelHeadWidth: Int = 64,
+                tokenizer: String? = nil,
+                architecture: CLIPArchitecture = CLIPArchitecture(), locking: TowerLocking = TowerLocking(), batchSize: Int = 32,
                 embeddingWidth: Int? = nil, initialLogScale: Float = 2.6592600, learnsScale: Bool = true,
                 augmentation: CaptionedAugmentation = CaptionedAugmentation(), preprocessing: Preprocessing? = nil) {
         self.data = data
         self.model = model
+        self.modelActivation = modelActivation
+        self.modelHeadWidth = modelHeadWidth
+        self.tokenizer = tokenizer
+        self.architecture = architecture
         self.locking = locking
         self.batchSize = batchSize
         self.embeddingWidth = embeddingWidth
@@ -105,7 +124,8 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case data, model, locking, batchSize = "batch_size", embeddingWidth = "embedding_width"
+        case data, model, modelActivation = "model_activation", modelHeadWidth = "model_head_width", tokenizer, architecture, locking
+        case batchSize = "batch_size", embeddingWidth = "embedding_width"
         case initialLogScale = "initial_log_scale", learnsScale = "learns_scale", augmentation, preprocessing
     }
 
@@ -114,6 +134,10 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
         let defaults = ContrastiveTaskConfiguration()
         data = try container.decodeIfPresent(Data.self, forKey: .data) ?? defaults.data
         model = try container.decodeIfPresent(String.self, forKey: .model)
+        modelActivation = try container.decodeIfPresent(Activation.self, forKey: .modelActivation) ?? defaults.modelActivation
+        modelHeadWidth = try container.decodeIfPresent(Int.self, forKey: .modelHeadWidth) ?? defaults.modelHeadWidth
+        tokenizer = try container.decodeIfPresent(String.self, forKey: .tokenizer)
+        architecture = try container.decodeIfPresent(CLIPArchitecture.self, forKey: .architecture) ?? defaults.architecture
         locking = try container.decodeIfPresent(TowerLocking.self, forKey: .locking) ?? defaults.locking
         batchSize = try container.decodeIfPresent(Int.self, forKey: .batchSize) ?? defaults.batchSize
         embeddingWidth = try container.decodeIfPresent(Int.self, forKey: .embeddingWidth)

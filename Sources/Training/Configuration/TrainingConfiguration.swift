@@ -143,7 +143,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         "triplet.data": ["directory", "train_folder", "test_folder", "train_per_class", "test_per_class"],
         "triplet.objective": ["width", "beta"],
         "triplet.evaluation": ["threshold", "validation_per_class"],
-        "contrastive": ["model", "embedding_width", "preprocessing"],
+        "contrastive": ["model", "tokenizer", "embedding_width", "preprocessing"],
         "contrastive.data": ["path", "validation_path"],
         "contrastive.augmentation": ["crop_scale"],
     ]

@@ -2,10 +2,12 @@ import Foundation
 import Imaging
 import Tensor
 
-/// One contrastive batch: images `[B, 3, size, size]` and their captions (row i matches caption i).
+/// One contrastive batch: images `[B, 3, size, size]` and their captions (row i matches caption i),
+/// with the examples' indices in the data set.
 public struct CaptionedBatch {
     public var images: Tensor
     public var captions: [String]
+    public var indices: [Int]
 }
 
 /// Where the images of a captioned data set come from.
@@ -118,9 +120,18 @@ public struct CaptionedBatchSource: BatchSource {
         return result.normalizedTensor(mean: preprocessing.mean, std: preprocessing.std)
     }
 
+    /// Whether batches carry image tensors. Off when the model reads precomputed features of a
+    /// frozen image tower (then `images` is an empty tensor and no image is prepared).
+    public var preparesImages = true
+
+    /// Whether a drawn image differs from its plain preprocessing (random crops or flips).
+    public var augments: Bool {
+        (augmentation.cropScale.map { $0.count == 2 } ?? false) || augmentation.flipProbability > 0
+    }
+
     public mutating func nextBatch() -> CaptionedBatch {
         let indices = order.next()
-        let tensors = indices.map { imageTensor($0, augmented: true) }
-        return CaptionedBatch(images: Tensor.stackingImages(tensors), captions: indices.map { captions[$0] })
+        let images = preparesImages ? Tensor.stackingImages(indices.map { imageTensor($0, augmented: true) }) : Tensor(zeros: [0])
+        return CaptionedBatch(images: images, captions: indices.map { captions[$0] }, indices: indices)
     }
 }

@@ -18,10 +18,13 @@ public struct ContrastiveModel: ParameterGroup {
     public let locking: TowerLocking
 
     /// Projections (bias-free, PyTorch-default initialisation) are added when `embeddingWidth` is
-    /// given; without it both towers must already produce the same width.
+    /// given; without it both towers must already produce the same width. `logScale`, when given,
+    /// is used as it is (a pretrained CLIP's `logit_scale`, so fine-tuning starts from its value
+    /// and the CLIP sees the trained one); otherwise a new scalar starts at `initialLogScale`.
+    /// Under `projectionsOnly` locking the towers' own `outputProjections` stay trainable.
     public init(imageTower: any ImageTower, textTower: any TextTower, embeddingWidth: Int?,
                 locking: TowerLocking = TowerLocking(), initialLogScale: Float = Losses.initialLogScale,
-                learnsScale: Bool = true, generator: inout SeededGenerator) {
+                learnsScale: Bool = true, logScale: Parameter? = nil, generator: inout SeededGenerator) {
         self.imageTower = imageTower
         self.textTower = textTower
         if let embeddingWidth {
@@ -33,10 +36,18 @@ public struct ContrastiveModel: ParameterGroup {
             imageProjection = nil
             textProjection = nil
         }
-        logScale = Parameter(Tensor(scalar: initialLogScale), isTrainable: learnsScale)
+        if let logScale {
+            logScale.isTrainable = learnsScale
+            self.logScale = logScale
+        } else {
+            self.logScale = Parameter(Tensor(scalar: initialLogScale), isTrainable: learnsScale)
+        }
         self.locking = locking
         if locking.locksImageTower { imageTower.namedParameters.forEach { $0.parameter.isTrainable = false } }
         if locking.locksTextTower { textTower.namedParameters.forEach { $0.parameter.isTrainable = false } }
+        if locking.projectionsOnly {
+            (imageTower.outputProjections + textTower.outputProjections).forEach { $0.isTrainable = true }
+        }
     }
 
     public var namedParameters: [(name: String, parameter: Parameter)] {
@@ -44,27 +55,42 @@ public struct ContrastiveModel: ParameterGroup {
             + nested("text_projection", textProjection) + [("logit_scale", logScale)]
     }
 
-    /// Image embeddings `[B, width]` (not normalised). A locked tower runs in inference mode
-    /// without a tape.
+    /// Whether the image tower has no trainable parameter (its features can be computed once).
+    public var imageTowerIsFrozen: Bool { !imageTower.namedParameters.contains { $0.parameter.isTrainable } }
+
+    /// Image embeddings `[B, width]` (not normalised). A locked tower runs in inference mode;
+    /// its frozen weights record no tape, so only trainable projections are differentiated.
     public func encodeImages(_ images: Tensor, mode: ForwardMode) -> Variable {
-        let features = locking.locksImageTower || mode == .inference
-            ? Variable(GradientMode.withoutGradients { imageTower.features(Variable(images), mode: .inference).value })
-            : imageTower.features(Variable(images), mode: mode)
-        return imageProjection.map { $0(features) } ?? features
+        if mode == .inference {
+            return Variable(GradientMode.withoutGradients { projectImageFeatures(imageTower.features(Variable(images), mode: .inference)).value })
+        }
+        return projectImageFeatures(imageTower.features(Variable(images), mode: locking.locksImageTower ? .inference : mode))
+    }
+
+    /// The projection (if any) of image-tower features `[B, featureWidth]`.
+    public func projectImageFeatures(_ features: Variable) -> Variable {
+        imageProjection.map { $0(features) } ?? features
     }
 
     /// Text embeddings `[B, width]` (not normalised).
     public func encodeTexts(_ texts: [String], mode: ForwardMode) -> Variable {
-        let features = locking.locksTextTower || mode == .inference
-            ? Variable(GradientMode.withoutGradients { textTower.features(texts, mode: .inference).value })
-            : textTower.features(texts, mode: mode)
-        return textProjection.map { $0(features) } ?? features
+        if mode == .inference {
+            return Variable(GradientMode.withoutGradients { projectTextFeatures(textTower.features(texts, mode: .inference)).value })
+        }
+        return projectTextFeatures(textTower.features(texts, mode: locking.locksTextTower ? .inference : mode))
     }
 
-    /// The symmetric InfoNCE loss of one batch.
-    public func loss(_ batch: CaptionedBatch) -> Variable {
-        Losses.clip(imageEmbeddings: encodeImages(batch.images, mode: .training),
-                    textEmbeddings: encodeTexts(batch.captions, mode: .training), logScale: logScale.variable)
+    /// The projection (if any) of text-tower features `[B, featureWidth]`.
+    public func projectTextFeatures(_ features: Variable) -> Variable {
+        textProjection.map { $0(features) } ?? features
+    }
+
+    /// The symmetric InfoNCE loss of one batch. `imageFeatures` `[B, featureWidth]` replace the
+    /// image tower's forward when given (a frozen tower's features computed once).
+    public func loss(_ batch: CaptionedBatch, imageFeatures: Tensor? = nil) -> Variable {
+        let images = imageFeatures.map { projectImageFeatures(Variable($0)) } ?? encodeImages(batch.images, mode: .training)
+        return Losses.clip(imageEmbeddings: images, textEmbeddings: encodeTexts(batch.captions, mode: .training),
+                           logScale: logScale.variable)
     }
 
     /// Keeps e^s ≤ 100 (call after each optimiser step).

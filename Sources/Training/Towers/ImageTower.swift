@@ -3,12 +3,19 @@ import NN
 
 /// An image encoder that training code can plug in anywhere an image feature is needed: the
 /// backbone of the Siamese triplet network, the image side of contrastive training. Conform a
-/// model (a small CNN here; ResNet-50, EfficientNet or a ViT when they land in Models) with a
-/// thin adapter.
+/// model with a thin adapter (`SmallConvolutionalNetwork`, `CLIPImageEncoder`,
+/// `EfficientNetImageEncoder`).
 public protocol ImageTower: ParameterGroup {
     /// Width of the feature vector of one image.
     var featureWidth: Int { get }
     /// `[batch, channels, height, width]` → `[batch, featureWidth]`. In `.training` mode layers
     /// with batch statistics use and update them.
     func features(_ images: Variable, mode: ForwardMode) -> Variable
+    /// The tower's own final projection weights (CLIP's `proj`), which stay trainable when
+    /// `TowerLocking.projectionsOnly` freezes the rest. Default: none.
+    var outputProjections: [Parameter] { get }
+}
+
+extension ImageTower {
+    public var outputProjections: [Parameter] { [] }
 }

@@ -2,11 +2,17 @@ import Autograd
 import NN
 
 /// A text encoder for contrastive training: it owns its tokenizer, so the training loop passes
-/// plain captions (a CLIP text transformer with BPE, BERT/RoBERTa with WordPiece when they land
-/// in Models).
+/// plain captions (`CLIPTextEncoder` with byte-level BPE, `SentenceTextEncoder` with WordPiece).
 public protocol TextTower: ParameterGroup {
     /// Width of the feature vector of one text.
     var featureWidth: Int { get }
     /// `texts.count` captions → `[texts.count, featureWidth]`.
     func features(_ texts: [String], mode: ForwardMode) -> Variable
+    /// The tower's own final projection weights (CLIP's `text_projection`), which stay trainable
+    /// when `TowerLocking.projectionsOnly` freezes the rest. Default: none.
+    var outputProjections: [Parameter] { get }
+}
+
+extension TextTower {
+    public var outputProjections: [Parameter] { [] }
 }

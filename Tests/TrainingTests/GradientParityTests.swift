@@ -1,0 +1,103 @@
+import Autograd
+import Checkpoint
+import Foundation
+import Models
+import NN
+import Tensor
+import Testing
+import TestSupport
+@testable import Training
+
+/// One training step of whole models gives PyTorch's parameter gradients
+/// (`scripts/fixtures/training_parity.py`: open_clip_torch 3.3.0 and transformers 5.23.0 on
+/// torch 2.15, in float64 from the same float32 weights).
+///
+/// Tolerance: relative error ‖g − g_ref‖ / ‖g_ref‖ ≤ 1e-4 per tensor. The reference is exact to
+/// float64 rounding, so the error is CLIPKit's float32 arithmetic alone: about 1e-7 per operation,
+/// grown by the depth of the graph (two blocks per tower, LayerNorm, softmax, normalisation and a
+/// cross-entropy) and by cancellation in small gradients.
+///
+/// BERT's key biases get a gradient that is exactly zero in exact arithmetic (adding q·b_k to
+/// every score of a query leaves its softmax unchanged); both sides return rounding noise there
+/// (‖g_ref‖ ~1e-17 in float64), so a relative error means nothing. Such tensors (‖g_ref‖ < 1e-9)
+/// must instead have ‖g‖ ≤ 1e-6, four orders of magnitude below every other gradient's norm.
+@Suite struct GradientParityTests {
+    static func url(_ name: String) -> URL { TestPaths.fixture("training_parity", name) }
+    static let tolerance: Float = 1e-4
+
+    static func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
+        precondition(actual.shape == expected.shape, "shapes \(actual.shape) and \(expected.shape) differ")
+        let difference = zip(actual.scalars, expected.scalars).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        let norm = expected.scalars.reduce(Float(0)) { $0 + $1 * $1 }
+        return (difference / max(norm, 1e-30)).squareRoot()
+    }
+
+    /// Compares every parameter's gradient with `grad.<name>` of `reference`; returns the worst error.
+    static func compareGradients(_ model: ParameterGroup, reference: SafetensorsFile) throws -> Float {
+        var worst: Float = 0
+        let names = Set(reference.names.filter { $0.hasPrefix("grad.") }.map { String($0.dropFirst(5)) })
+        #expect(Set(model.namedParameters.map(\.name)).isSuperset(of: names))
+        for (name, parameter) in model.namedParameters where names.contains(name) {
+            let expected = try reference.tensor(named: "grad." + name)
+            let actual = try #require(parameter.gradient, "no gradient for \(name)")
+            let referenceNorm = expected.scalars.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+            if referenceNorm < 1e-9 {
+                let norm = actual.scalars.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+                #expect(norm <= 1e-6, "gradient of \(name) should vanish: norm \(norm)")
+                continue
+            }
+            let error = relativeError(actual, expected)
+            #expect(error <= tolerance, "gradient of \(name): relative error \(error)")
+            worst = max(worst, error)
+        }
+        #expect(names.count == model.namedParameters.filter { $0.parameter.isTrainable }.count)
+        return worst
+    }
+
+    @Test func tinyCLIPInfoNCEStepMatchesOpenCLIP() throws {
+        let vision = VisionTransformerConfiguration(imageSize: 32, patchSize: 8, width: 32, layers: 2, heads: 4,
+                                                    outputDimension: 24, activation: .gelu)
+        let text = TextTransformerConfiguration(contextLength: 16, vocabularySize: 512, width: 32, layers: 2, heads: 4,
+                                                outputDimension: 24, activation: .gelu)
+        let clip = try CLIP.load(contentsOf: Self.url("tiny_clip.safetensors"),
+                                 configuration: CLIPConfiguration(vision: .visionTransformer(vision), text: text))
+        let reference = try SafetensorsFile(contentsOf: Self.url("tiny_clip.step.safetensors"))
+        let images = try reference.tensor(named: "images")
+        let tokenRows = try reference.tensor(named: "tokens")
+        let tokenIDs = (0..<tokenRows.shape[0]).map { row in (0..<tokenRows.shape[1]).map { Int(tokenRows[indices: row, $0]) } }
+
+        // The training path: the Training adapter of the image tower, the text tower on token ids.
+        let imageFeatures = CLIPImageEncoder(clip.imageTower).features(Variable(images), mode: .training)
+        let textFeatures = clip.textFeatures(tokenIDs)
+        let loss = Losses.clip(imageEmbeddings: imageFeatures, textEmbeddings: textFeatures, logScale: clip.logitScale.variable)
+        loss.backward()
+
+        let expectedLoss = try reference.tensor(named: "loss").scalars[0]
+        #expect(abs(loss.value.item - expectedLoss) <= 1e-5 * abs(expectedLoss), "loss \(loss.value.item) vs \(expectedLoss)")
+        let worst = try Self.compareGradients(clip, reference: reference)
+        print("gradient parity tiny CLIP: loss \(loss.value.item) vs \(expectedLoss), worst relative error \(worst)")
+        #expect(worst > 0 && worst < 1e-5, "worst relative error \(worst)")
+    }
+
+    @Test func tinyBERTMeanPooledStepMatchesTransformers() throws {
+        let model = try BERTModel.load(directory: Self.url("tiny_bert"), includesPooler: false)
+        let reference = try SafetensorsFile(contentsOf: Self.url("tiny_bert.step.safetensors"))
+        let pooling = SentencePooling(PoolingConfiguration(embeddingDimension: 32, modes: [.mean]))
+        func embed(_ prefix: String) throws -> Variable {
+            let ids = try reference.tensor(named: "\(prefix)_ids"), mask = try reference.tensor(named: "\(prefix)_mask")
+            let input = BERTInput(batch: ids.shape[0], length: ids.shape[1], tokenIDs: ids.scalars.map { Int($0) },
+                                  attentionMask: mask.scalars.map { Int($0) })
+            return pooling(model(input).lastHiddenState, attentionMask: input.attentionMask)  // [batch, 32]
+        }
+        let anchors = try embed("anchor"), positives = try embed("positive")
+        // Symmetric InfoNCE with a fixed scale of 20 (Losses.clip normalises the rows).
+        let loss = Losses.clip(imageEmbeddings: anchors, textEmbeddings: positives, logScale: Variable(Tensor(scalar: Float(log(20.0)))))
+        loss.backward()
+
+        let expectedLoss = try reference.tensor(named: "loss").scalars[0]
+        #expect(abs(loss.value.item - expectedLoss) <= 1e-5 * abs(expectedLoss), "loss \(loss.value.item) vs \(expectedLoss)")
+        let worst = try Self.compareGradients(model, reference: reference)
+        print("gradient parity tiny BERT: loss \(loss.value.item) vs \(expectedLoss), worst relative error \(worst)")
+        #expect(worst > 0 && worst < 1e-5, "worst relative error \(worst)")
+    }
+}
