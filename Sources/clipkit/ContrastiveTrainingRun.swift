@@ -18,7 +18,8 @@ extension TrainCommand {
 
     /// Builds the run: a random CLIP (`clip_from_scratch`), the default model's towers
     /// (`contrastive.model` "clipkit-default" or "default": EfficientNet-Lite0 pooled features + all-MiniLM-L6-v2,
-    /// joined by new projections) or a CLIP checkpoint path.
+    /// joined by new projections), a CLIP checkpoint path, or a repository pulled with
+    /// `clipkit models pull`.
     static func makeContrastiveRun(_ configuration: TrainingConfiguration, output: URL) throws
         -> (run: ContrastiveRun, zeroShot: [String: Double]?) {
         if configuration.task == .clipFromScratch {
@@ -42,8 +43,18 @@ extension TrainCommand {
                 preprocessing: preprocessing, configuration: configuration, outputDirectory: output)
             return (run, zeroShot?.metrics)
         }
-        let (clip, preprocessing) = try ContrastiveTraining.loadCLIP(
-            path: name, activation: configuration.contrastive.modelActivation, headWidth: configuration.contrastive.modelHeadWidth)
+        let clip: CLIP, preprocessing: Preprocessing
+        if FileManager.default.fileExists(atPath: (name as NSString).expandingTildeInPath) {
+            (clip, preprocessing) = try ContrastiveTraining.loadCLIP(
+                path: (name as NSString).expandingTildeInPath, activation: configuration.contrastive.modelActivation,
+                headWidth: configuration.contrastive.modelHeadWidth)
+        } else {
+            // A pulled hub repository (ORG/NAME[@REV]), through the facade like every other command.
+            guard let loaded = try ModelLoader.load(name) as? CLIPModel, let recorded = loaded.identity.preprocessing else {
+                throw ValidationError("contrastive.model \(name) is not a CLIP model; fine-tuning takes a CLIP checkpoint or \"clipkit-default\"")
+            }
+            (clip, preprocessing) = (loaded.network, recorded)
+        }
         return (try ContrastiveTraining.fineTuning(clip, tokenizer: try clipTokenizer(configuration), preprocessing: preprocessing,
                                                    configuration: configuration, outputDirectory: output), nil)
     }

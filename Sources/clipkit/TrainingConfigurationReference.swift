@@ -58,13 +58,15 @@ enum TrainingConfigurationReference {
         configs/shapes-clip-from-scratch.json, configs/shapes-lit.json)
           data      source "synthetic_shapes" (shapes_count,
                     shapes_validation_count, shapes_canvas,
-                    shapes_held_out_fraction) | "csv" | "jsonl" (path,
-                    validation_path, image_key "image", caption_key
+                    shapes_held_out_fraction) | "csv" | "jsonl" | "coco"
+                    (path, validation_path, image_root (default: the
+                    manifest's folder), image_key "image", caption_key
                     "caption", separator ",")
           model     contrastive: "clipkit-default" (EfficientNet-Lite0 pooled
                     features + all-MiniLM-L6-v2, new projections) or a
                     CLIP checkpoint path (OpenCLIP .bin/.safetensors,
-                    OpenAI .pt, Hugging Face folder)
+                    OpenAI .pt, Hugging Face folder) or a repository
+                    pulled with `clipkit models pull ORG/NAME`
           model_activation  MLP activation of a checkpoint read by
                     shape: "quick_gelu" (default, OpenAI) | "gelu"
           model_head_width  attention head width of such a checkpoint

@@ -111,6 +111,29 @@ import Testing
         }
     }
 
+    @Test func readsCOCOCaptionsOnePairPerCaption() throws {
+        let folder = try TrainingTestData.temporaryDirectory("coco")
+        let annotations = folder.appendingPathComponent("captions_val2017.json")
+        try """
+            {"info": {}, "images": [{"id": 7, "file_name": "000007.jpg"}, {"id": 9, "file_name": "000009.jpg"}],
+             "annotations": [{"id": 1, "image_id": 9, "caption": "a bus"}, {"id": 2, "image_id": 7, "caption": "a cat"},
+                             {"id": 3, "image_id": 9, "caption": "a red bus"}]}
+            """.write(to: annotations, atomically: true, encoding: .utf8)
+        let root = URL(fileURLWithPath: "/data/coco/val2017", isDirectory: true)
+        let manifest = try CaptionedImageManifest(contentsOf: annotations, imageRoot: root)
+        #expect(manifest.entries == [
+            CaptionedImage(imagePath: "/data/coco/val2017/000009.jpg", caption: "a bus"),
+            CaptionedImage(imagePath: "/data/coco/val2017/000007.jpg", caption: "a cat"),
+            CaptionedImage(imagePath: "/data/coco/val2017/000009.jpg", caption: "a red bus"),
+        ])
+        try #"{"images": [{"id": 7, "file_name": "a.jpg"}], "annotations": [{"image_id": 8, "caption": "x"}]}"#
+            .write(to: annotations, atomically: true, encoding: .utf8)
+        #expect(throws: DatasetError.malformedManifest(path: annotations.path, line: 1,
+                                                       reason: "annotations[0] refers to image 8, which images does not list")) {
+            try CaptionedImageManifest(contentsOf: annotations)
+        }
+    }
+
     @Test func syntheticShapesAreSeededCaptionedAndSplitByLayout() throws {
         let shapes = SyntheticShapes(canvasSize: 48, heldOutFraction: 0.25, seed: 1)
         #expect(shapes.trainLayouts.count + shapes.heldOutLayouts.count == 420)

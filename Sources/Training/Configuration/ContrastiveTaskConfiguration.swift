@@ -11,15 +11,20 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
             case csv
             /// A JSON-lines file, one object per line.
             case jsonl
+            /// A COCO captions JSON file (one pair per caption).
+            case coco
             /// `SyntheticShapes` drawn from `seed` (train layouts for training, held-out layouts for validation).
             case syntheticShapes = "synthetic_shapes"
         }
-        /// `csv`, `jsonl` or `synthetic_shapes` (default).
+        /// `csv`, `jsonl`, `coco` or `synthetic_shapes` (default).
         public var source: Source
         /// Training manifest (csv/jsonl).
         public var path: String?
-        /// Validation manifest (csv/jsonl; nil: no validation).
+        /// Validation manifest (csv/jsonl/coco; nil: no validation).
         public var validationPath: String?
+        /// Folder relative image paths are resolved against (default: each manifest's folder;
+        /// for COCO the `train2017/` style image folder).
+        public var imageRoot: String?
         /// Column or key of the image path. Default "image".
         public var imageKey: String
         /// Column or key of the caption. Default "caption".
@@ -34,12 +39,13 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
         public var shapesHeldOutFraction: Double
 
         public init(source: Source = .syntheticShapes, path: String? = nil, validationPath: String? = nil,
-                    imageKey: String = "image", captionKey: String = "caption", separator: String = ",",
+                    imageRoot: String? = nil, imageKey: String = "image", captionKey: String = "caption", separator: String = ",",
                     shapesCount: Int = 2000, shapesValidationCount: Int = 200, shapesCanvas: Int = 64,
                     shapesHeldOutFraction: Double = 0.2) {
             self.source = source
             self.path = path
             self.validationPath = validationPath
+            self.imageRoot = imageRoot
             self.imageKey = imageKey
             self.captionKey = captionKey
             self.separator = separator
@@ -50,7 +56,7 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case source, path, validationPath = "validation_path", imageKey = "image_key", captionKey = "caption_key"
+            case source, path, validationPath = "validation_path", imageRoot = "image_root", imageKey = "image_key", captionKey = "caption_key"
             case separator, shapesCount = "shapes_count", shapesValidationCount = "shapes_validation_count"
             case shapesCanvas = "shapes_canvas", shapesHeldOutFraction = "shapes_held_out_fraction"
         }
@@ -61,6 +67,7 @@ public struct ContrastiveTaskConfiguration: Codable, Sendable, Equatable {
             source = try container.decodeIfPresent(Source.self, forKey: .source) ?? defaults.source
             path = try container.decodeIfPresent(String.self, forKey: .path)
             validationPath = try container.decodeIfPresent(String.self, forKey: .validationPath)
+            imageRoot = try container.decodeIfPresent(String.self, forKey: .imageRoot)
             imageKey = try container.decodeIfPresent(String.self, forKey: .imageKey) ?? defaults.imageKey
             captionKey = try container.decodeIfPresent(String.self, forKey: .captionKey) ?? defaults.captionKey
             separator = try container.decodeIfPresent(String.self, forKey: .separator) ?? defaults.separator

@@ -42,17 +42,18 @@ public enum ContrastiveTraining {
             let validation = data.shapesValidationCount > 0 && !shapes.heldOutLayouts.isEmpty
                 ? shapes.examples(data.shapesValidationCount, split: .heldOut, seed: seed &+ 12) : []
             return (pairs(train), validation.isEmpty ? nil : pairs(validation))
-        case .csv, .jsonl:
+        case .csv, .jsonl, .coco:
             guard let path = data.path else {
                 throw TrainingError.invalidConfiguration("contrastive.data.source \(data.source.rawValue) needs a path")
             }
             guard let separator = data.separator.first, data.separator.count == 1 else {
                 throw TrainingError.invalidConfiguration("contrastive.data.separator must be one character")
             }
-            let format: CaptionedImageManifest.Format = data.source == .csv ? .csv : .jsonl
+            let format: CaptionedImageManifest.Format = data.source == .csv ? .csv : data.source == .jsonl ? .jsonl : .coco
             func read(_ path: String) throws -> Pairs {
                 let manifest = try CaptionedImageManifest(contentsOf: URL(fileURLWithPath: path), format: format,
-                                                          imageKey: data.imageKey, captionKey: data.captionKey, separator: separator)
+                                                          imageKey: data.imageKey, captionKey: data.captionKey, separator: separator,
+                                                          imageRoot: data.imageRoot.map { URL(fileURLWithPath: $0, isDirectory: true) })
                 let captions = manifest.entries.map(\.caption)
                 return Pairs(images: .files(manifest.entries.map(\.imagePath)), captions: captions, matchKeys: captions)
             }

@@ -11,36 +11,80 @@ public struct CaptionedImage: Sendable, Equatable, Codable {
 }
 
 /// A list of (image path, caption) pairs read from a CSV file (open_clip's `--csv-img-key`,
-/// `--csv-caption-key`, `--csv-separator`) or a JSON-lines file (one object per line). Relative
-/// image paths are resolved against the manifest's folder.
+/// `--csv-caption-key`, `--csv-separator`), a JSON-lines file (one object per line) or a COCO
+/// captions file (`captions_train2017.json`: `images` with `id` and `file_name`, `annotations`
+/// with `image_id` and `caption`; one pair per caption, so an image with five captions appears
+/// five times). Relative image paths are resolved against `imageRoot`, by default the
+/// manifest's folder.
 public struct CaptionedImageManifest: Sendable, Equatable {
     public enum Format: String, Codable, Sendable {
         case csv
         case jsonl
+        case coco
     }
 
     public var entries: [CaptionedImage]
 
     public init(entries: [CaptionedImage]) { self.entries = entries }
 
-    /// Reads a manifest; the format follows the extension (`.jsonl`/`.json` → JSON lines, else CSV)
-    /// unless given.
+    /// Reads a manifest; unless given, the format follows the extension (`.jsonl` → JSON lines,
+    /// `.json` → COCO when the file is one object with `annotations`, else JSON lines; anything
+    /// else CSV).
     public init(contentsOf url: URL, format: Format? = nil, imageKey: String = "image", captionKey: String = "caption",
-                separator: Character = ",") throws {
+                separator: Character = ",", imageRoot: URL? = nil) throws {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw DatasetError.unreadableFile(path: url.path, reason: error.localizedDescription)
         }
-        let resolved = format ?? (["jsonl", "json"].contains(url.pathExtension.lowercased()) ? .jsonl : .csv)
-        let folder = url.deletingLastPathComponent()
-        let raw = resolved == .csv
-            ? try Self.parseCSV(text, path: url.path, imageKey: imageKey, captionKey: captionKey, separator: separator)
-            : try Self.parseJSONLines(text, path: url.path, imageKey: imageKey, captionKey: captionKey)
+        let resolved = format ?? Self.detectFormat(url: url, text: text)
+        let folder = imageRoot ?? url.deletingLastPathComponent()
+        let raw: [CaptionedImage]
+        switch resolved {
+        case .csv: raw = try Self.parseCSV(text, path: url.path, imageKey: imageKey, captionKey: captionKey, separator: separator)
+        case .jsonl: raw = try Self.parseJSONLines(text, path: url.path, imageKey: imageKey, captionKey: captionKey)
+        case .coco: raw = try Self.parseCOCO(text, path: url.path)
+        }
         entries = raw.map { entry in
             let path = entry.imagePath.hasPrefix("/") ? entry.imagePath : folder.appendingPathComponent(entry.imagePath).path
             return CaptionedImage(imagePath: path, caption: entry.caption)
         }
         guard !entries.isEmpty else { throw DatasetError.emptyDataset(path: url.path, reason: "the manifest has no rows") }
+    }
+
+    static func detectFormat(url: URL, text: String) -> Format {
+        switch url.pathExtension.lowercased() {
+        case "jsonl": return .jsonl
+        case "json":
+            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+            return object?["annotations"] != nil ? .coco : .jsonl
+        default: return .csv
+        }
+    }
+
+    /// COCO captions: each annotation's caption with its image's `file_name`, in annotation order.
+    static func parseCOCO(_ text: String, path: String) throws -> [CaptionedImage] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw DatasetError.malformedManifest(path: path, line: 1, reason: "not a JSON object")
+        }
+        guard let images = object["images"] as? [[String: Any]], let annotations = object["annotations"] as? [[String: Any]] else {
+            throw DatasetError.malformedManifest(path: path, line: 1, reason: "a COCO captions file needs \"images\" and \"annotations\" arrays")
+        }
+        var fileNames: [Int: String] = [:]
+        for (index, image) in images.enumerated() {
+            guard let id = (image["id"] as? NSNumber)?.intValue, let name = image["file_name"] as? String else {
+                throw DatasetError.malformedManifest(path: path, line: 1, reason: "images[\(index)] needs an integer id and a file_name")
+            }
+            fileNames[id] = name
+        }
+        return try annotations.enumerated().map { index, annotation in
+            guard let id = (annotation["image_id"] as? NSNumber)?.intValue, let caption = annotation["caption"] as? String else {
+                throw DatasetError.malformedManifest(path: path, line: 1, reason: "annotations[\(index)] needs an integer image_id and a caption")
+            }
+            guard let name = fileNames[id] else {
+                throw DatasetError.malformedManifest(path: path, line: 1, reason: "annotations[\(index)] refers to image \(id), which images does not list")
+            }
+            return CaptionedImage(imagePath: name, caption: caption)
+        }
     }
 
     static func parseJSONLines(_ text: String, path: String, imageKey: String, captionKey: String) throws -> [CaptionedImage] {
