@@ -52,18 +52,24 @@ public struct ChineseCLIP: ParameterGroup {
         return model
     }
 
-    /// cn_clip's checkpoint names → this model's.
-    public static let weightMapping = StrictWeightLoader(
-        rules: [
-            KeyRule(#"^state_dict\."#, ""),
-            KeyRule(#"^module\."#, ""),
-        ],
-        ignoredNames: [
-            #"^(state_dict\.)?(module\.)?bert\.pooler\."#,
-            #"^(state_dict\.)?(module\.)?bert\.embeddings\.position_ids$"#,
-            #"(^|\.)attn_mask$"#,
-            #"^optimizer\."#,
-        ])
+    /// cn_clip's checkpoint names → this model's: its training prefixes stripped; the BERT
+    /// pooler cn_clip never uses, buffers and optimiser state left unused.
+    public static let weightMapping = StrictWeightLoader(rules: checkpointPrefixes, ignoredNames: unusedNames)
+
+    /// cn_clip's training checkpoints wrap the state dict (`state_dict.`) and keep
+    /// DataParallel's `module.` prefix.
+    static let checkpointPrefixes = [
+        KeyRule(#"^state_dict\."#, ""),
+        KeyRule(#"^module\."#, ""),
+    ]
+
+    static let unusedNames = [
+        #"^(state_dict\.)?(module\.)?bert\.pooler\."#,
+        #"^(state_dict\.)?(module\.)?bert\.embeddings\.position_ids$"#,
+        #"(^|\.)attn_mask$"#,
+        // Training checkpoints also carry the optimiser's moments.
+        #"^optimizer\."#,
+    ]
 
     /// True when `names` look like a cn_clip checkpoint (a `bert.` text tower beside `visual.`).
     public static func recognizes(_ names: some Sequence<String>) -> Bool {

@@ -66,16 +66,9 @@ public struct ChineseCLIPTextEncoder: ParameterGroup {
 
     /// cn_clip's checkpoint names → this tower's (see `load(contentsOf:configuration:)`).
     public static let weightMapping = StrictWeightLoader(
-        rules: [
-            KeyRule(#"^state_dict\."#, ""),
-            KeyRule(#"^module\."#, ""),
-        ],
-        ignoredNames: [
+        rules: ChineseCLIP.checkpointPrefixes,
+        ignoredNames: ChineseCLIP.unusedNames + [
             #"^(state_dict\.)?(module\.)?visual\."#,
             #"^(state_dict\.)?(module\.)?logit_scale$"#,
-            #"^(state_dict\.)?(module\.)?bert\.pooler\."#,
-            #"^(state_dict\.)?(module\.)?bert\.embeddings\.position_ids$"#,
-            // Training checkpoints also carry the optimiser's moments.
-            #"^optimizer\."#,
         ])
 }
