@@ -14,8 +14,8 @@ struct SearchCommand: ParsableCommand {
 
             Examples:
               clipkit search --db photos.db --text "a cat"
-              # the 20 photos most like beach.jpg
-              clipkit search --db photos.db --image ~/Pictures/beach.jpg -k 20
+              # the 20 photos most like beach.jpg (not counting beach.jpg itself)
+              clipkit search --db photos.db --image ~/Pictures/beach.jpg -k 20 --exclude-query
               # the indexed captions that describe dog.jpg best
               clipkit search --db coco.db --caption-of dog.jpg
               # for scripts
@@ -32,6 +32,9 @@ struct SearchCommand: ParsableCommand {
 
     @Option(help: "Find images similar to this image file (image→image).", completion: .file())
     var image: String?
+
+    @Flag(help: "With --image: leave the query file itself out of the results when it is indexed.")
+    var excludeQuery = false
 
     @Option(help: "Find the indexed captions that describe this image file best (image→text).", completion: .file())
     var captionOf: String?
@@ -54,6 +57,7 @@ struct SearchCommand: ParsableCommand {
             throw ValidationError("give exactly one query: --text \"…\", --image FILE or --caption-of FILE")
         }
         guard k >= 1 else { throw ValidationError("-k must be at least 1") }
+        guard !excludeQuery || image != nil else { throw ValidationError("--exclude-query goes with --image") }
     }
 
     var query: SearchQuery {
@@ -69,7 +73,11 @@ struct SearchCommand: ParsableCommand {
         let backend = backendOptions.backend(for: store, owner: query.direction.database)
         if case .approximate = backend { note("searching with the \(backend.summary) index beside the store (--exact for exact search)") }
         let search = try CollectionSearch(store: store, model: loaded, backend: backend)
-        let hits = try search.search(query, k: k)
+        let hits = if case let .image(url) = query {
+            try search.similarImages(to: url, k: k, excludingQuery: excludeQuery)
+        } else {
+            try search.search(query, k: k)
+        }
         var description = ["direction": query.direction.rawValue, "model": loaded.identity.name, "search": backend.summary]
         switch query {
         case let .text(text): description["text"] = text

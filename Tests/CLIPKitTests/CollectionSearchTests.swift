@@ -69,6 +69,10 @@ import Testing
         let similar = try search.search(.image(workspace.photos.appendingPathComponent("rocket.jpg")), k: 2)
         #expect(similar.first?.key == "rocket.jpg")
         #expect(abs((similar.first?.score ?? 0) - 1) < 1e-4)
+        // …unless it is left out: the next image moves up to rank 1.
+        let others = try search.similarImages(to: workspace.photos.appendingPathComponent("rocket.jpg"), k: 2, excludingQuery: true)
+        #expect(others.map(\.key) == [similar[1].key, try search.search(.image(workspace.photos.appendingPathComponent("rocket.jpg")), k: 3)[2].key])
+        #expect(others.map(\.rank) == [1, 2] && others[0].score == similar[1].score)
         // More results asked for than stored: all of them.
         #expect(try search.search(.text("a cat"), k: 100).count == Self.photos.count)
         // Image→text without captions says what to do.

@@ -27,6 +27,21 @@ public final class CollectionSearch: @unchecked Sendable {
         try search(embeddings: try embed(query), direction: query.direction, k: k)[0]
     }
 
+    /// The top `k` images like the image file at `url`, leaving out the indexed entry of that very
+    /// file (same standardised path), so "more like this" lists other images. Ranks start at 1.
+    public func similarImages(to url: URL, k: Int, excludingQuery: Bool) throws -> [SearchHit] {
+        guard excludingQuery else { return try search(.image(url), k: k) }
+        let queryPath = url.standardizedFileURL.path
+        let hits = try search(.image(url), k: k + 1).filter { hit in
+            hit.path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } != queryPath
+        }
+        return hits.prefix(k).enumerated().map { offset, hit in
+            var reranked = hit
+            reranked.rank = offset + 1
+            return reranked
+        }
+    }
+
     /// The query's embedding `[1, dimension]`.
     public func embed(_ query: SearchQuery) throws -> Tensor {
         switch query {
