@@ -24,6 +24,11 @@ public struct ImageFolderSource: DataSource {
         })
     }
 
+    /// The matching files, in the order of their sorted relative paths.
+    public func files() throws -> [URL] {
+        try Self.imageFiles(under: root, recursive: recursive, extensions: extensions).map { root.appendingPathComponent($0) }
+    }
+
     /// Relative paths of matching files under `root`, sorted.
     static func imageFiles(under root: URL, recursive: Bool, extensions: Set<String>) throws -> [String] {
         var isDirectory: ObjCBool = false

@@ -73,7 +73,7 @@ struct EmbedCommand: ParsableCommand {
         let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
         var lines: [String] = []
         for (number, raw) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            guard let line = String(validatingUTF8: Array(raw.filter { $0 != UInt8(ascii: "\r") }).map { CChar(bitPattern: $0) } + [0]) else {
+            guard let line = String(validating: raw.filter { $0 != UInt8(ascii: "\r") }, as: UTF8.self) else {
                 throw ValidationError("\(path) line \(number + 1) is not valid UTF-8")
             }
             if !line.trimmingCharacters(in: .whitespaces).isEmpty { lines.append(line) }

@@ -1,5 +1,7 @@
+import Checkpoint
 import Foundation
 import Retrieval
+import Tensor
 import TestSupport
 import Testing
 
@@ -140,5 +142,43 @@ import Testing
         #expect(refused.status == 1)
         #expect(refused.errors.contains("was built with clipkit-default"))
         #expect(refused.errors.contains("(clipkit search and retrieve load it when --model is left out)"))
+    }
+}
+
+/// `clipkit embed` end to end with the OpenCLIP fixture folder: a folder argument lists images as
+/// `clipkit index` does, unreadable files are skipped with their reason, rows match open_clip, and
+/// a text file with invalid UTF-8 is refused naming the line.
+@Suite struct EmbedCommandLineTests {
+    @Test func embedsAFolderAndRefusesInvalidText() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-embed-\(UUID().uuidString)", isDirectory: true)
+        let images = folder.appendingPathComponent("images", isDirectory: true)
+        try FileManager.default.createDirectory(at: images.appendingPathComponent("nested"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cat = try TestPaths.installedPackageFile("skimage/data/chelsea.png")
+        try FileManager.default.copyItem(at: cat, to: images.appendingPathComponent("nested/chelsea.png"))
+        try FileManager.default.copyItem(at: cat, to: images.appendingPathComponent(".hidden.png"))
+        try Data("not a png".utf8).write(to: images.appendingPathComponent("broken.png"))
+        let model = TestPaths.fixture("facade", "tiny_clip").path
+        let out = folder.appendingPathComponent("e.npy")
+
+        let run = try CommandLineTests().clipkit(["embed", "--model", model, "--images", images.path, "--out", out.path])
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.errors.contains("skipped \(images.appendingPathComponent("broken.png").path)"))
+        let keys = try String(contentsOf: folder.appendingPathComponent("e.keys.txt"), encoding: .utf8)
+        #expect(keys == images.appendingPathComponent("nested/chelsea.png").path + "\n")
+        let inputs = try ModelLoaderTests.inputs()
+        let reference = try ModelLoaderTests.reference("image_embeddings")
+        let row = inputs.photos.firstIndex(of: "chelsea.png")!
+        let width = reference.shape[1]
+        let expected = Tensor(shape: [1, width], scalars: Array(reference.scalars[(row * width)..<((row + 1) * width)]))
+        ModelLoaderTests.expectRowsMatch(try NPYFile.read(contentsOf: out), expected)
+
+        let texts = folder.appendingPathComponent("texts.txt")
+        try Data([0x61, 0x20, 0x63, 0x61, 0x74, 0x0A, 0x62, 0xFF, 0x64, 0x0A]).write(to: texts)
+        let refused = try CommandLineTests().clipkit(["embed", "--model", model, "--texts", texts.path,
+                                                      "--out", folder.appendingPathComponent("t.jsonl").path])
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("line 2 is not valid UTF-8"), "\(refused.errors)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("t.jsonl").path))
     }
 }

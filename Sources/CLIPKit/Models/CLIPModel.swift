@@ -39,17 +39,13 @@ public final class CLIPModel: ImageTextModel, @unchecked Sendable {
 
     public func embed(texts: [String]) throws -> Tensor {
         let text = network.configuration.text
-        var rows: [Tensor] = []
-        for start in stride(from: 0, to: texts.count, by: textBatchSize) {
-            let batch = try tokenizer.tokenize(Array(texts[start..<min(start + textBatchSize, texts.count)]),
-                                               contextLength: text.contextLength)
+        return try RowBatches.map(texts, size: textBatchSize, dimension: identity.dimension) { slice in
+            let batch = try tokenizer.tokenize(slice, contextLength: text.contextLength)
             if let largest = batch.tokens.max(), Int(largest) >= text.vocabularySize {
                 throw ModelLoadingError.vocabularyTooSmall(model: identity.name, vocabularySize: text.vocabularySize,
                                                            tokenID: Int(largest))
             }
-            rows.append(network.encodeText((0..<batch.count).map { batch.row($0).map(Int.init) }))
+            return network.encodeText((0..<batch.count).map { batch.row($0).map(Int.init) })
         }
-        if rows.isEmpty { return Tensor(zeros: [0, identity.dimension]) }
-        return rows.count == 1 ? rows[0] : Tensor.concatenate(rows, alongAxis: 0)
     }
 }

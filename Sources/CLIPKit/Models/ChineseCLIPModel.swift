@@ -55,11 +55,8 @@ public final class ChineseCLIPModel: ImageTextModel, @unchecked Sendable {
     }
 
     public func embed(texts: [String]) throws -> Tensor {
-        var rows: [Tensor] = []
-        for start in stride(from: 0, to: texts.count, by: textBatchSize) {
-            rows.append(try network.encodeText(Array(texts[start..<min(start + textBatchSize, texts.count)]), tokenizer: tokenizer))
-        }
-        if rows.isEmpty { return Tensor(zeros: [0, identity.dimension]) }
-        return (rows.count == 1 ? rows[0] : Tensor.concatenate(rows, alongAxis: 0)).l2NormalizedRows()
+        try RowBatches.map(texts, size: textBatchSize, dimension: identity.dimension) { slice in
+            try network.encodeText(slice, tokenizer: tokenizer)
+        }.l2NormalizedRows()
     }
 }

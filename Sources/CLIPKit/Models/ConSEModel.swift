@@ -78,13 +78,10 @@ public final class ConSEModel: ImageTextModel, @unchecked Sendable {
         try conse.textModel.embed(texts: texts, batchSize: textBatchSize)
     }
 
+    /// MiniLM embeddings in slices of 100, so the first-run label cache can show progress.
     static func embedWithProgress(_ texts: [String], textModel: SentenceTransformer, progress: ((Int, Int) -> Void)?) throws -> Tensor {
-        var parts: [Tensor] = []
-        let step = 100
-        for start in stride(from: 0, to: texts.count, by: step) {
-            parts.append(try textModel.embed(texts: Array(texts[start..<min(start + step, texts.count)])))
-            progress?(min(start + step, texts.count), texts.count)
+        try RowBatches.map(texts, size: 100, dimension: textModel.embeddingDimension, progress: progress) { slice in
+            try textModel.embed(texts: slice)
         }
-        return Tensor.concatenate(parts, alongAxis: 0)
     }
 }

@@ -47,9 +47,8 @@ extension ImageTextModel {
             if !ready.isEmpty { rows.append(try embed(images: Tensor.stackingImages(ready))) }
             progress?(start + batch.count, imageFiles.count)
         }
-        let embeddings = rows.isEmpty ? Tensor(zeros: [0, identity.dimension])
-            : rows.count == 1 ? rows[0] : Tensor.concatenate(rows, alongAxis: 0)
-        return ImageFileEmbeddings(embeddings: embeddings, embedded: embedded, unreadable: unreadable)
+        return ImageFileEmbeddings(embeddings: RowBatches.stacked(rows, dimension: identity.dimension), embedded: embedded,
+                                   unreadable: unreadable)
     }
 
     /// Cosine similarities `[images, texts]` of L2-normalised embeddings.

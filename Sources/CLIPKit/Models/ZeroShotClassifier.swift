@@ -33,13 +33,4 @@ public struct ZeroShotClassifier {
     public func probabilities(imageEmbeddings: Tensor) -> Tensor {
         (Tensor.matmul(imageEmbeddings, labelEmbeddings, transposeB: true) * logitScale).softmax()
     }
-
-    /// Index of the most probable label per row of `probabilities`.
-    public static func predictions(_ probabilities: Tensor) -> [Int] {
-        let (rows, columns) = (probabilities.shape[0], probabilities.shape[1])
-        return (0..<rows).map { row in
-            let values = UnsafeBufferPointer(start: probabilities.pointer + row * columns, count: columns)
-            return values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) } ?? 0
-        }
-    }
 }
