@@ -1,3 +1,4 @@
+import Models
 import Checkpoint
 import Foundation
 import Retrieval

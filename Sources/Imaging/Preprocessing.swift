@@ -94,8 +94,12 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     public static let openAIStd: [Float] = [0.26862954, 0.26130258, 0.27577711]
 
     /// OpenAI CLIP at 224 pixels: bicubic shortest-side resize, centre crop, OpenAI mean/std.
-    public static let openAICLIP = Preprocessing(
-        imageSize: 224, mean: openAIMean, std: openAIStd, interpolation: .bicubic, resizeMode: .shortest)
+    public static let openAICLIP = openAICLIP(imageSize: 224)
+
+    /// OpenAI CLIP's transform at `imageSize` pixels (336 for ViT-L/14@336px).
+    public static func openAICLIP(imageSize: Int) -> Preprocessing {
+        Preprocessing(imageSize: imageSize, mean: openAIMean, std: openAIStd, interpolation: .bicubic, resizeMode: .shortest)
+    }
 
     /// The competition paper's retrieval preprocessing: the 2:1 aspect rule, bicubic to 224 x 224,
     /// OpenAI CLIP's mean/std (which Chinese-CLIP also uses).

@@ -1,3 +1,4 @@
+import Models
 import Foundation
 import GRDB
 import Imaging
@@ -66,9 +67,10 @@ public final class EmbeddingStore: @unchecked Sendable {
                 return stored
             }
             let preprocessing = try model.preprocessing.map { String(decoding: try Self.jsonEncoder.encode($0), as: UTF8.self) }
+            let options = String(decoding: try Self.jsonEncoder.encode(model.options), as: UTF8.self)
             try database.execute(
-                sql: "INSERT INTO model (id, name, checkpoint_hash, dimension, preprocessing, created_at) VALUES (1, ?, ?, ?, ?, ?)",
-                arguments: [model.name, model.checkpointHash, model.dimension, preprocessing, Date().timeIntervalSince1970])
+                sql: "INSERT INTO model (id, name, checkpoint_hash, dimension, preprocessing, options, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                arguments: [model.name, model.checkpointHash, model.dimension, preprocessing, options, Date().timeIntervalSince1970])
             return model
         }
     }
@@ -88,11 +90,12 @@ public final class EmbeddingStore: @unchecked Sendable {
 
     static func storedModel(_ database: Database) throws -> ModelIdentity? {
         guard let row = try Row.fetchOne(
-            database, sql: "SELECT name, checkpoint_hash, dimension, preprocessing FROM model WHERE id = 1") else { return nil }
-        let preprocessingJSON: String? = row["preprocessing"]
+            database, sql: "SELECT name, checkpoint_hash, dimension, preprocessing, options FROM model WHERE id = 1") else { return nil }
+        let preprocessingJSON: String? = row["preprocessing"], optionsJSON: String? = row["options"]
         let preprocessing = try preprocessingJSON.map { try JSONDecoder().decode(Preprocessing.self, from: Data($0.utf8)) }
+        let options = try optionsJSON.map { try JSONDecoder().decode(ModelOptions.self, from: Data($0.utf8)) } ?? ModelOptions()
         return ModelIdentity(name: row["name"], checkpointHash: row["checkpoint_hash"], dimension: row["dimension"],
-                             preprocessing: preprocessing)
+                             preprocessing: preprocessing, options: options)
     }
 
     /// Generation counters (see `StoreSchema`).

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Models
 import Tensor
 
 /// Embeds a collection into an `EmbeddingStore`, incrementally and resumably.
@@ -17,10 +18,10 @@ import Tensor
 /// name a file that can be opened.
 public struct Indexer: Sendable {
     public let store: EmbeddingStore
-    public let model: any EmbeddingModel
+    public let model: ImageTextModel
     public var options: IndexingOptions
 
-    public init(store: EmbeddingStore, model: any EmbeddingModel, options: IndexingOptions = IndexingOptions()) {
+    public init(store: EmbeddingStore, model: ImageTextModel, options: IndexingOptions = IndexingOptions()) {
         self.store = store
         self.model = model
         self.options = options
@@ -166,15 +167,13 @@ public struct Indexer: Sendable {
         return output
     }
 
-    /// Row `row` as a stored vector (normalised when asked), or why it cannot be stored.
+    /// Row `row` as a stored vector (the model's unit-length rows), or why it cannot be stored.
     private func finished(_ embeddings: Tensor, row: Int) -> Result<[Float], IndexFailureReason> {
         let dimension = embeddings.shape[1]
         let vector = Array(UnsafeBufferPointer(start: embeddings.pointer + row * dimension, count: dimension))
         guard vector.allSatisfy(\.isFinite) else { return .failure(IndexFailureReason("the model produced NaN or infinite values")) }
-        guard options.normalizesEmbeddings else { return .success(vector) }
-        let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        guard norm > 0 else { return .failure(IndexFailureReason("the model produced an all-zero embedding")) }
-        return .success(vector.map { $0 / norm })
+        guard vector.contains(where: { $0 != 0 }) else { return .failure(IndexFailureReason("the model produced an all-zero embedding")) }
+        return .success(vector)
     }
 }
 

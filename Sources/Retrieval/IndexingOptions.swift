@@ -19,8 +19,6 @@ public struct IndexingOptions: Sendable {
     public var retriesFailures = false
     /// Embeds captions with the text tower (otherwise captions and links are stored without embeddings).
     public var embedsCaptions = true
-    /// Scales every embedding to unit length, so inner product equals cosine similarity.
-    public var normalizesEmbeddings = true
 
     public init() {}
 }

@@ -17,20 +17,18 @@ final class PreparedImageBatch: @unchecked Sendable {
     /// Starts preparing `items` at once.
     init(items: [SourceItem], preprocessing: Preprocessing, options: IndexingOptions) {
         self.items = items
-        outcomes = Array(repeating: .failed("not prepared"), count: items.count)
+        outcomes = []
         group.enter()
         DispatchQueue.global().async { [self] in
-            let threads = max(1, min(options.decodingThreads, items.count))
-            nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Outcome>.allocate(capacity: items.count)
-            _ = results.initialize(from: outcomes)
-            DispatchQueue.concurrentPerform(iterations: threads) { chunk in
-                for position in (items.count * chunk / threads)..<(items.count * (chunk + 1) / threads) {
-                    results[position] = Self.prepare(items[position], preprocessing: preprocessing, options: options)
+            outcomes = preprocessing.prepare(count: items.count, threads: options.decodingThreads) { position in
+                try Self.image(items[position], options: options)
+            }.enumerated().map { position, result in
+                switch result {
+                case let .success(tensor): .ready(tensor)
+                case let .failure(error as PreparationFailure): .failed(error.reason)
+                case let .failure(error): .failed("\(error)")
                 }
             }
-            outcomes = Array(results)
-            results.deinitialize()
-            results.deallocate()
             group.leave()
         }
     }
@@ -41,20 +39,20 @@ final class PreparedImageBatch: @unchecked Sendable {
         return outcomes
     }
 
-    static func prepare(_ item: SourceItem, preprocessing: Preprocessing, options: IndexingOptions) -> Outcome {
+    /// A refusal that is already a full sentence naming the item.
+    struct PreparationFailure: Error {
+        let reason: String
+    }
+
+    /// The decoded image of `item`, after the existence and size checks.
+    static func image(_ item: SourceItem, options: IndexingOptions) throws -> RGBImage {
         guard let state = item.fileState else {
-            return .failed("\(item.content.source): the file does not exist or cannot be examined")
+            throw PreparationFailure(reason: "\(item.content.source): the file does not exist or cannot be examined")
         }
         guard state.size <= options.maximumFileSize else {
-            return .failed("\(item.content.source): the file is \(state.size) bytes, over the limit of "
-                           + "\(options.maximumFileSize) bytes (IndexingOptions.maximumFileSize)")
+            throw PreparationFailure(reason: "\(item.content.source): the file is \(state.size) bytes, over the limit of "
+                                     + "\(options.maximumFileSize) bytes (IndexingOptions.maximumFileSize)")
         }
-        do {
-            let data = try item.content.load()
-            let image = try options.decoder.decode(data, source: item.content.source)
-            return .ready(preprocessing(image))
-        } catch {
-            return .failed("\(error)")
-        }
+        return try options.decoder.decode(try item.content.load(), source: item.content.source)
     }
 }

@@ -1,3 +1,4 @@
+import Models
 import Foundation
 
 /// A faiss index kept beside an `EmbeddingStore` and brought up to date with it.

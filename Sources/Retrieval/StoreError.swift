@@ -1,3 +1,5 @@
+import Models
+
 /// Why an `EmbeddingStore` refused an operation. Each message says what to do about it.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The store was built with another model; mixing embeddings of two models gives meaningless scores.

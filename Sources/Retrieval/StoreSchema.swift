@@ -2,7 +2,8 @@ import GRDB
 
 /// The tables of an `EmbeddingStore` (SQLite in WAL mode).
 ///
-/// - `model`: one row, the `ModelIdentity` the store was built with (preprocessing as JSON).
+/// - `model`: one row, the `ModelIdentity` the store was built with (preprocessing and options as
+///   JSON; `options` since v2).
 /// - `store_state`: one row of generation counters. Every write transaction takes the next
 ///   `generation`; `item_removal_generation` / `caption_removal_generation` record the last
 ///   transaction that deleted or replaced an embedding, so a derived index (faiss) built at
@@ -75,6 +76,16 @@ enum StoreSchema {
                     generation INTEGER NOT NULL
                 );
                 """)
+        }
+        migrator.registerMigration("v2: model options") { database in
+            try database.execute(sql: "ALTER TABLE model ADD COLUMN options TEXT")
+            // v1 spelled the default model's ConSE T into its name: clipkit-default(T=5).
+            let legacy = try Row.fetchOne(database, sql: "SELECT name FROM model WHERE id = 1")?["name"] as String?
+            if let legacy, legacy.hasPrefix("clipkit-default(T="), legacy.hasSuffix(")"),
+               let topCount = Int(legacy.dropFirst("clipkit-default(T=".count).dropLast()) {
+                try database.execute(sql: "UPDATE model SET name = 'clipkit-default', options = ? WHERE id = 1",
+                                     arguments: [#"{"top_count":\#(topCount)}"#])
+            }
         }
         return migrator
     }

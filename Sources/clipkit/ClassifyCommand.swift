@@ -26,10 +26,8 @@ struct ClassifyCommand: ParsableCommand {
     @Argument(help: "Image files or folders (JPEG, PNG, WebP).", completion: .file())
     var images: [String]
 
-    @Option(help: ArgumentHelp(
-        "Model: clipkit-default, a hub repository, a checkpoint path; efficientnet-lite0 for the ImageNet classifier. "
-            + "Default: clipkit-default with --labels, efficientnet-lite0 without.", valueName: "name-or-path"))
-    var model: String?
+    /// `--model efficientnet-lite0` (the default without --labels) is the ImageNet classifier.
+    @OptionGroup var modelOptions: ModelOptionGroup
 
     @Option(help: ArgumentHelp("Comma-separated labels for zero-shot classification, or \"imagenet\".", valueName: "labels"))
     var labels: String?
@@ -51,9 +49,6 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Images per forward pass.")
     var batchSize = 8
 
-    @Option(help: ArgumentHelp("gelu or quick-gelu for a bare CLIP state dict (see `clipkit embed --help`).", valueName: "activation"))
-    var activation: String?
-
     static let imageNetClassifier = "efficientnet-lite0"
 
     var isZeroShot: Bool { labels != nil || labelsFile != nil }
@@ -64,11 +59,11 @@ struct ClassifyCommand: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard labels == nil || labelsFile == nil else { throw ValidationError("give --labels or --labels-file, not both") }
         if !isZeroShot {
-            guard (model ?? Self.imageNetClassifier) == Self.imageNetClassifier else {
-                throw ValidationError("\(model!) is an image–text model: give the classes with --labels \"cat,dog\" (or --labels imagenet)")
+            guard (modelOptions.model ?? Self.imageNetClassifier) == Self.imageNetClassifier else {
+                throw ValidationError("\(modelOptions.model!) is an image–text model: give the classes with --labels \"cat,dog\" (or --labels imagenet)")
             }
             guard templates.isEmpty else { throw ValidationError("--template needs --labels") }
-        } else if model == Self.imageNetClassifier {
+        } else if modelOptions.model == Self.imageNetClassifier {
             throw ValidationError("\(Self.imageNetClassifier) only knows its 1000 ImageNet classes: drop --labels, or pick an image–text model")
         }
     }
@@ -79,9 +74,6 @@ struct ClassifyCommand: ParsableCommand {
     }
 
     func classifyZeroShot(_ files: [URL]) throws {
-        var modelOptions = ModelOptionGroup()
-        modelOptions.model = model ?? ConSEModel.name
-        modelOptions.activation = activation
         let loaded = try modelOptions.load()
         var names: [String], prompts = templates
         if labels == "imagenet" {
@@ -96,9 +88,7 @@ struct ClassifyCommand: ParsableCommand {
         guard !names.isEmpty else { throw ValidationError("no labels given") }
         if prompts.isEmpty { prompts = ["a photo of a {}."] }
         let classifier = try ZeroShotClassifier(model: loaded, labels: names, templates: prompts)
-        let bar = ProgressBar(label: "classifying", total: files.count)
-        let embedded = try loaded.embed(imageFiles: files, batchSize: batchSize) { done, _ in bar.update(done) }
-        bar.finish(files.count)
+        let embedded = try loaded.embed(imageFiles: files, batchSize: batchSize, progress: ProgressBar.callback(label: "classifying"))
         for failure in embedded.unreadable { FileHandle.standardError.write(Data("skipped \(failure)\n".utf8)) }
         let probabilities = classifier.probabilities(imageEmbeddings: embedded.embeddings)
         try report(paths: embedded.embedded.map(\.path), probabilities: probabilities, names: names)

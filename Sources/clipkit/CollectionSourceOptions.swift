@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIPKit
 import Foundation
 import Retrieval
 
@@ -37,6 +38,17 @@ struct CollectionSourceOptions: ParsableArguments {
         specification.imagesFile = images.map(Self.url)
         specification.captionTemplate = classCaption
         return specification
+    }
+
+    /// The collection at `location` listed (see `CollectionIndexing`), a missing column named
+    /// with the options that fix it.
+    func listing(_ location: String) throws -> CollectionIndexing {
+        let specification = specification(location: location)
+        var listing: CollectionIndexing!
+        try MissingColumn.naming("--image-column, --caption-column or --caption-id-column") {
+            listing = try CollectionIndexing(specification)
+        }
+        return listing
     }
 
     func validate() throws {

@@ -20,7 +20,7 @@ struct EmbedCommand: ParsableCommand {
               clipkit embed --images a.jpg b.png --out two.jsonl --model ViT-B-32.pt
             """)
 
-    @OptionGroup var model: ModelOptionGroup
+    @OptionGroup var modelOptions: ModelOptionGroup
 
     @Option(name: .customLong("images"), parsing: .upToNextOption,
             help: ArgumentHelp("Image files or folders (searched recursively for JPEG, PNG and WebP).", valueName: "path"))
@@ -43,7 +43,7 @@ struct EmbedCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try model.load()
+        let loaded = try modelOptions.load()
         let output = URL(fileURLWithPath: out)
         if let texts {
             let lines = try Self.readLines(texts)
@@ -55,9 +55,7 @@ struct EmbedCommand: ParsableCommand {
         }
         let files = try ImageFiles.collect(imagePaths)
         guard !files.isEmpty else { throw ValidationError("no JPEG, PNG or WebP files under \(imagePaths.joined(separator: ", "))") }
-        let bar = ProgressBar(label: "embedding images", total: files.count)
-        let result = try loaded.embed(imageFiles: files, batchSize: batchSize) { done, _ in bar.update(done) }
-        bar.finish(files.count)
+        let result = try loaded.embed(imageFiles: files, batchSize: batchSize, progress: ProgressBar.callback(label: "embedding images"))
         for failure in result.unreadable {
             FileHandle.standardError.write(Data("skipped \(failure)\n".utf8))
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CLIPKit
 import Evaluation
 import Foundation
+import Models
 import Retrieval
 
 struct EvalRetrievalCommand: ParsableCommand {
@@ -29,9 +30,7 @@ struct EvalRetrievalCommand: ParsableCommand {
     @Option(help: "The captioned dataset (a path in one of `clipkit index`'s layouts).", completion: .file())
     var dataset: String
 
-    @Option(help: ArgumentHelp("Model: clipkit-default, a checkpoint file or folder, or a pulled ORG/NAME. "
-                                 + "Default: the --db store's model, else clipkit-default.", valueName: "name|path"))
-    var model: String?
+    @OptionGroup var modelOptions: ModelOptionGroup
 
     @OptionGroup var sourceOptions: CollectionSourceOptions
 
@@ -53,8 +52,8 @@ struct EvalRetrievalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let specification = sourceOptions.specification(location: dataset)
-        let (format, catalog) = try IndexingRun.catalog(of: specification)
+        let indexing = try sourceOptions.listing(dataset)
+        let (specification, format, catalog) = (indexing.specification, indexing.format, indexing.catalog)
         guard !catalog.captions.isEmpty else {
             let hint = format == .folder ? "; for root/<class>/<image> folders add --format class-folders" : ""
             throw UncaptionedDataset(description: "\(specification.location.path) (\(format.rawValue)) has no captions; retrieval "
@@ -63,23 +62,15 @@ struct EvalRetrievalCommand: ParsableCommand {
         }
         note("\(specification.location.path) (\(format.rawValue)): \(catalog.items.count) images, \(catalog.captions.count) captions")
 
-        let temporary = db == nil ? FileManager.default.temporaryDirectory
-            .appendingPathComponent("clipkit-eval-\(UUID().uuidString).db") : nil
-        defer {
-            if let temporary {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary.path + suffix) }
-            }
-        }
-        let store = try EmbeddingStore(path: temporary ?? CollectionSourceOptions.url(db!))
-        let requested = try model ?? (store.model() == nil ? ConSEModel.name : nil)
-        let loaded = try ModelLoadingProgress.load(for: store, requested: requested)
+        let temporary = db == nil ? try TemporaryStore(prefix: "clipkit-eval") : nil
+        let store = try temporary?.store ?? EmbeddingStore(path: CollectionSourceOptions.url(db!))
+        let loaded = try modelOptions.load(for: store, emptyStore: .useDefaultModel)
         note("model: \(loaded.identity)")
         var options = IndexingOptions()
         options.batchSize = batchSize
         options.prunes = true  // the store must hold exactly this dataset
-        let report = try IndexingRun(specification: specification, store: store, model: loaded, options: options, quiet: quiet)
-            .run(catalog: catalog)
-        note(try IndexingRun.summary(report, catalog: catalog, store: store))
+        let report = try indexing.index(into: store, model: loaded, options: options, progress: quiet ? nil : IndexingProgressBars().show)
+        note(try indexing.summary(of: report, store: store))
 
         let metrics = try RetrievalEvaluation.evaluate(store: store)
         print("Retrieval on \(specification.location.lastPathComponent) with \(loaded.identity.name)")

@@ -20,8 +20,7 @@ struct EvalZeroShotCommand: ParsableCommand {
             Example: clipkit eval zeroshot --model clipkit-default --dataset fashion-mnist --limit 1000
             """)
 
-    @Option(help: "Model: clipkit-default, a checkpoint path or a pulled ORG/NAME.")
-    var model = "clipkit-default"
+    @OptionGroup var modelOptions: ModelOptionGroup
 
     @Option(help: "Data set: fashion-mnist.")
     var dataset = "fashion-mnist"
@@ -57,12 +56,7 @@ struct EvalZeroShotCommand: ParsableCommand {
     func run() throws {
         let images = try FashionMNIST.load(split: FashionMNIST.Split(rawValue: split)!, directory: URL(fileURLWithPath: data, isDirectory: true))
         let templateList = customTemplates.isEmpty ? try ZeroShotTemplates.templates(named: templates) : customTemplates
-        // clipkit-default embeds its label prompts on first use and caches them.
-        var loadBar: ProgressBar?
-        let loaded = try ModelLoader.load(model, progress: { done, total in
-            if loadBar == nil { loadBar = ProgressBar(label: "label prompts (once, then cached)", total: total) }
-            if done == total { loadBar?.finish(done) } else { loadBar?.update(done) }
-        })
+        let loaded = try modelOptions.load()
         let classifier = try ZeroShotClassifier(model: loaded, labels: FashionMNIST.promptNames, templates: templateList)
         let evaluation = ZeroShotEvaluation(model: loaded, classifier: classifier, batchSize: batchSize)
         let total = min(limit ?? images.count, images.count)

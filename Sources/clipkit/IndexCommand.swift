@@ -41,11 +41,8 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "The store file (created when missing).", completion: .file())
     var db: String
 
-    @Option(help: ArgumentHelp(
-        "Model: clipkit-default, a checkpoint file or folder, or a pulled ORG/NAME. Default: the store's model, "
-            + "or clipkit-default for a new store. A store refuses a model other than the one it was built with.",
-        valueName: "name|path"))
-    var model: String?
+    /// A store refuses a model other than the one it was built with.
+    @OptionGroup var modelOptions: ModelOptionGroup
 
     @OptionGroup var sourceOptions: CollectionSourceOptions
 
@@ -70,20 +67,18 @@ struct IndexCommand: ParsableCommand {
     }
 
     func run() throws {
-        let specification = sourceOptions.specification(location: source)
-        let (format, catalog) = try IndexingRun.catalog(of: specification)
-        note("\(specification.location.path) (\(format.rawValue)): \(catalog.items.count) images, \(catalog.captions.count) captions")
+        let indexing = try sourceOptions.listing(source)
+        note("\(indexing.specification.location.path) (\(indexing.format.rawValue)): \(indexing.catalog.items.count) images, "
+             + "\(indexing.catalog.captions.count) captions")
         let store = try EmbeddingStore(path: CollectionSourceOptions.url(db))
-        let requested = try model ?? (store.model() == nil ? ConSEModel.name : nil)
-        let loaded = try ModelLoadingProgress.load(for: store, requested: requested)
+        let loaded = try modelOptions.load(for: store, emptyStore: .useDefaultModel)
         note("model: \(loaded.identity); interrupting is safe, run again to resume")
         var options = IndexingOptions()
         options.batchSize = batchSize
         options.prunes = prune
         options.retriesFailures = retryFailures
-        let run = IndexingRun(specification: specification, store: store, model: loaded, options: options, quiet: quiet)
-        let report = try run.run(catalog: catalog)
-        print(try IndexingRun.summary(report, catalog: catalog, store: store))
+        let report = try indexing.index(into: store, model: loaded, options: options, progress: quiet ? nil : IndexingProgressBars().show)
+        print(try indexing.summary(of: report, store: store))
         if let ann { try Self.synchronizeApproximateIndexes(store: store, factory: ann) }
     }
 

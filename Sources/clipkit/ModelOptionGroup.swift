@@ -1,24 +1,35 @@
 import ArgumentParser
 import CLIPKit
 import Foundation
+import Models
 import NN
+import Retrieval
 
-/// `--model` and the loading choices every embedding command shares.
+/// `--model` and the loading choices every command that embeds shares.
 struct ModelOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Model: clipkit-default, a pulled hub repository (ORG/NAME), or a checkpoint file or folder.",
-        discussion: "Checkpoints: OpenAI .pt, OpenCLIP .bin/.pt/.safetensors, Hugging Face or OpenCLIP folders.",
+        "Model: clipkit-default, open_clip's ARCH/TAG (ViT-B-32/openai), a pulled hub repository (ORG/NAME, hf-hub:ORG/NAME), "
+            + "or a checkpoint file or folder. Default: a store's own model, else clipkit-default.",
+        discussion: "Checkpoints: OpenAI .pt, OpenCLIP .bin/.pt/.safetensors, Chinese-CLIP .pt, Hugging Face or OpenCLIP folders.",
         valueName: "name-or-path"))
-    var model = ConSEModel.name
+    var model: String?
 
     @Option(help: ArgumentHelp(
-        "Transformer activation of a bare CLIP state dict: gelu or quick-gelu (default: quick-gelu for OpenAI .pt, gelu otherwise).",
+        "Transformer activation of a bare CLIP state dict: gelu or quick-gelu (default: quick-gelu for OpenAI .pt and "
+            + "open_clip tags trained with it, gelu otherwise).",
         valueName: "activation"))
     var activation: String?
 
+    @Option(help: ArgumentHelp("Attention head width of a bare CLIP state dict (default 64).", valueName: "width"))
+    var headWidth: Int?
+
+    @Option(help: ArgumentHelp("clipkit-default: how many of an image's most probable ImageNet classes its embedding combines (ConSE's T).",
+                               valueName: "count"))
+    var defaultTopClasses = DefaultModel.topCount
+
     var options: ModelOptions {
         get throws {
-            var options = ModelOptions()
+            var options = ModelOptions(headWidth: headWidth, topCount: defaultTopClasses)
             switch activation {
             case nil: break
             case "gelu": options.activation = .gelu
@@ -29,15 +40,17 @@ struct ModelOptionGroup: ParsableArguments {
         }
     }
 
-    /// Loads the model, showing progress while `clipkit-default` builds its label cache.
-    func load() throws -> any ImageTextModel {
-        var bar: ProgressBar?, finished = 0
-        let model = try ModelLoader.load(self.model, options: try options) { done, total in
-            if bar == nil { bar = ProgressBar(label: "label embeddings (first run only)", total: total) }
-            bar?.update(done)
-            finished = done
-        }
-        bar?.finish(finished)
-        return model
+    /// The model named by `--model`, or `fallback` when none is given.
+    func load(orElse fallback: String = DefaultModel.name) throws -> ImageTextModel {
+        try ModelRegistry.load(model ?? fallback, options: try options, progress: ProgressBar.callback(label: Self.labelCacheLabel))
     }
+
+    /// The model to use with `store` (see `StoreModelSelection`).
+    func load(for store: EmbeddingStore, emptyStore: StoreModelSelection.EmptyStore) throws -> ImageTextModel {
+        try StoreModelSelection.model(for: store, requested: model, options: try options, emptyStore: emptyStore,
+                                      progress: ProgressBar.callback(label: Self.labelCacheLabel))
+    }
+
+    /// `clipkit-default` embeds its ImageNet class prompts on first use and caches them.
+    static let labelCacheLabel = "embedding ImageNet class prompts (once, then cached)"
 }

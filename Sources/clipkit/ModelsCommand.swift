@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLIPKit
 import Foundation
+import Models
 
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,7 +27,9 @@ struct ModelsCommand: ParsableCommand {
         var repository: String
 
         func run() throws {
-            let reference = try HubRepository(parsing: repository)
+            guard let reference = try ModelReference(parsing: repository).repository else {
+                throw ValidationError("\(repository) is not a hub repository: give ORG/NAME[@REVISION] or open_clip's ARCH/TAG")
+            }
             let client = HubClient()
             var bars: [String: ProgressBar] = [:]
             var sizes: [String: Int] = [:]

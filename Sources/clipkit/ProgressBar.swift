@@ -1,4 +1,5 @@
 import Foundation
+import Retrieval
 
 /// A one-line progress display on standard error: bar, count or bytes, rate and ETA. Redraws at
 /// most ten times a second on a terminal; when standard error is not a terminal (CI, logs) it
@@ -45,6 +46,17 @@ final class ProgressBar {
         FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
 
+    /// A `(done, total)` callback that draws a bar labelled `label` from its first call on and
+    /// finishes it when `done` reaches `total`.
+    static func callback(label: String) -> (Int, Int) -> Void {
+        var bar: ProgressBar?
+        return { done, total in
+            let current = bar ?? ProgressBar(label: label, total: total)
+            bar = current
+            if done >= total { current.finish(done) } else { current.update(done) }
+        }
+    }
+
     func finish(_ done: Int) {
         update(done, force: true)
         if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
@@ -62,5 +74,25 @@ final class ProgressBar {
         let whole = Int(seconds.rounded())
         return whole >= 3600 ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60)
             : String(format: "%d:%02d", whole / 60, whole % 60)
+    }
+}
+
+/// Prints a line to standard error (progress and notes, keeping standard output for results),
+/// after what standard output holds so far, so the two stay in order on a terminal.
+func note(_ text: String) {
+    fflush(stdout)
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// One progress bar per indexing phase (images, then captions), fed by the indexer's reports.
+final class IndexingProgressBars {
+    private var bars: [IndexingProgress.Phase: ProgressBar] = [:]
+
+    func show(_ progress: IndexingProgress) {
+        let bar = bars[progress.phase] ?? ProgressBar(
+            label: progress.phase == .images ? "embedding images" : "embedding captions", total: progress.total,
+            start: Date(timeIntervalSinceNow: -Double(progress.completed) / max(progress.itemsPerSecond, 1e-9)))
+        bars[progress.phase] = bar
+        if progress.completed >= progress.total { bar.finish(progress.completed) } else { bar.update(progress.completed) }
     }
 }

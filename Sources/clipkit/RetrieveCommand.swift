@@ -58,9 +58,8 @@ struct RetrieveCommand: ParsableCommand {
     @Option(help: "Queries per model call.")
     var batchSize = 64
 
-    @Option(help: ArgumentHelp("The model, when the one the store records cannot be loaded by its name. It must be the same model.",
-                               valueName: "name|path"))
-    var model: String?
+    /// `--model` is only needed when the store's model cannot be loaded by the name it records.
+    @OptionGroup var modelOptions: ModelOptionGroup
 
     @OptionGroup var backendOptions: SearchBackendOptions
 
@@ -76,16 +75,12 @@ struct RetrieveCommand: ParsableCommand {
                                    valueColumn: direction == .textToImage ? textColumn : imageColumn)
         }
         let store = try EmbeddingStore.openExisting(at: CollectionSourceOptions.url(db))
-        let loaded = try ModelLoadingProgress.load(for: store, requested: model)
+        let loaded = try modelOptions.load(for: store, emptyStore: .refuse)
         let search = try CollectionSearch(store: store, model: loaded,
                                           backend: backendOptions.backend(for: store, owner: direction.database))
-        var bar: ProgressBar?
         let start = Date()
-        let result = try search.retrieve(table, direction: direction, k: k, batchSize: batchSize) { done, total in
-            let current = bar ?? ProgressBar(label: "embedding queries", total: total, start: start)
-            bar = current
-            if done >= total { current.finish(done) } else { current.update(done) }
-        }
+        let result = try search.retrieve(table, direction: direction, k: k, batchSize: batchSize,
+                                         progress: ProgressBar.callback(label: "embedding queries"))
         for failure in result.unreadable { note("skipped query image \(failure)") }
         if let out {
             let url = CollectionSourceOptions.url(out)

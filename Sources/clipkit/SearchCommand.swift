@@ -45,9 +45,8 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Output: table, json or csv.")
     var format: SearchOutputFormat = .table
 
-    @Option(help: ArgumentHelp("The model, when the one the store records cannot be loaded by its name "
-                                 + "(e.g. a checkpoint that moved). It must be the same model.", valueName: "name|path"))
-    var model: String?
+    /// `--model` is only needed when the store's model cannot be loaded by the name it records.
+    @OptionGroup var modelOptions: ModelOptionGroup
 
     @OptionGroup var backendOptions: SearchBackendOptions
 
@@ -68,7 +67,7 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let store = try EmbeddingStore.openExisting(at: CollectionSourceOptions.url(db))
-        let loaded = try ModelLoadingProgress.load(for: store, requested: model)
+        let loaded = try modelOptions.load(for: store, emptyStore: .refuse)
         let query = query
         let backend = backendOptions.backend(for: store, owner: query.direction.database)
         if case .approximate = backend { note("searching with the \(backend.summary) index beside the store (--exact for exact search)") }

@@ -1,4 +1,5 @@
 @testable import CLIPKit
+@testable import Models
 import Checkpoint
 import Foundation
 import Tensor
@@ -24,16 +25,18 @@ import Testing
         let folder = try tinyConfigurationFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = Self.fixtures.appendingPathComponent("tiny.pt")
-        let model = try ChineseCLIPModel.load(tensors: try CheckpointFormat.loadTensors(contentsOf: url), url: url,
-                                              configurationDirectory: folder)
-        #expect(model.configurationNames == ("tiny.vision", "tiny.text"))
+        let tensors = try CheckpointFormat.loadTensors(contentsOf: url)
+        let model = try ModelRegistry.chineseCLIP(tensors: tensors, name: url.path, fingerprint: try CheckpointFingerprint.of([url]),
+                                                  source: url, configurationDirectory: folder)
+        let match = try ChineseCLIPConfigurationMatch.find(shapes: tensors.mapValues(\.shape), in: folder, source: url.path)
+        #expect(match.names == ("tiny.vision", "tiny.text"))
         #expect(model.identity.preprocessing?.resizeMode == .squash && model.identity.dimension == 24)
         let reference = try SafetensorsFile(contentsOf: Self.fixtures.appendingPathComponent("tiny.reference.safetensors"))
         struct Texts: Decodable { let texts: [String] }
         let texts = try JSONDecoder().decode(Texts.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("texts.json"))).texts
-        ModelLoaderTests.expectRowsMatch(try model.embed(images: try reference.tensor(named: "images")),
+        ModelRegistryTests.expectRowsMatch(try model.embed(images: try reference.tensor(named: "images")),
                                          try reference.tensor(named: "image_features").l2NormalizedRows())
-        ModelLoaderTests.expectRowsMatch(try model.embed(texts: texts), try reference.tensor(named: "text_features").l2NormalizedRows())
+        ModelRegistryTests.expectRowsMatch(try model.embed(texts: texts), try reference.tensor(named: "text_features").l2NormalizedRows())
     }
 
     /// Shapes of a released checkpoint, built from the installed config files' numbers.

@@ -1,3 +1,4 @@
+import Models
 import CLIPKit
 import Evaluation
 import Foundation
@@ -11,7 +12,7 @@ import Testing
 @Suite(.serialized) struct CollectionSearchTests {
     static let photos = ["astronaut.png", "camera.png", "chelsea.png", "coffee.png", "horse.png", "moon.png",
                          "motorcycle_left.png", "rocket.jpg"]
-    static let loaded = Result { try ModelLoader.load(ConSEModel.name) }
+    static let loaded = Result { try ModelRegistry.load(DefaultModel.name) }
 
     /// A temporary folder holding copies of the photos under `photos/`, removed afterwards.
     final class Workspace {
@@ -37,7 +38,7 @@ import Testing
         }
     }
 
-    func model() throws -> any ImageTextModel { try Self.loaded.get() }
+    func model() throws -> ImageTextModel { try Self.loaded.get() }
 
     /// Cosine similarity of a text and a stored image, computed directly from the embeddings.
     func similarity(_ text: String, _ key: String, in store: EmbeddingStore) throws -> Float {
@@ -95,35 +96,35 @@ import Testing
         let model = try model()
         let store = try EmbeddingStore(path: workspace.storeURL)
         #expect(throws: StoreError.noModelRecorded(storePath: workspace.storeURL.path)) {
-            try ModelLoader.load(for: store, requested: nil)
+            try StoreModelSelection.model(for: store, requested: nil)
         }
         _ = try Indexer(store: store, model: model).index(ImageFolderSource(root: workspace.photos))
 
-        let reloaded = try ModelLoader.load(for: store, requested: nil)
+        let reloaded = try StoreModelSelection.model(for: store, requested: nil)
         #expect(reloaded.identity == model.identity)
 
-        // ConSE with another top-T is another model: refused by name, by the store's own check.
-        let otherTopCount = try ModelLoader.load(ConSEModel.name, options: ModelOptions(topCount: 5))
-        #expect(otherTopCount.identity.name == "clipkit-default(T=5)")
+        // ConSE with another top-T is another model: refused by its recorded options, by the store's own check.
+        let otherTopCount = try ModelRegistry.load(DefaultModel.name, options: ModelOptions(topCount: 5))
+        #expect(otherTopCount.identity.name == "clipkit-default" && otherTopCount.identity.options.topCount == 5)
         do {
-            _ = try ModelLoader.load(for: store, requested: ConSEModel.name, options: ModelOptions(topCount: 5))
+            _ = try StoreModelSelection.model(for: store, requested: DefaultModel.name, options: ModelOptions(topCount: 5))
             Issue.record("a store built with clipkit-default accepted clipkit-default(T=5)")
         } catch let StoreError.modelMismatch(path, stored, requested, difference) {
             #expect(path == workspace.storeURL.path && stored == model.identity && requested == otherTopCount.identity)
-            #expect(difference == "model name clipkit-default vs clipkit-default(T=5)")
+            #expect(difference == "ConSE top classes (T) 10 vs 5")
         }
         #expect(throws: StoreError.self) { try CollectionSearch(store: store, model: otherTopCount) }
 
-        // A store built with T=5 reloads it from the recorded name.
+        // A store built with T=5 reloads it from the recorded name and options.
         let otherStore = try EmbeddingStore(path: workspace.url.appendingPathComponent("t5.db"))
         try otherStore.begin(model: otherTopCount.identity)
-        #expect(try ModelLoader.load(for: otherStore, requested: nil).identity == otherTopCount.identity)
+        #expect(try StoreModelSelection.model(for: otherStore, requested: nil).identity == otherTopCount.identity)
 
         // A recorded model that cannot be loaded any more names the way out.
         let lost = try EmbeddingStore(path: workspace.url.appendingPathComponent("lost.db"))
         try lost.begin(model: ModelIdentity(name: workspace.url.appendingPathComponent("moved.safetensors").path,
                                             checkpointHash: "00", dimension: 512, preprocessing: nil))
-        let error = #expect(throws: RecordedModelError.self) { try ModelLoader.load(for: lost, requested: nil) }
+        let error = #expect(throws: RecordedModelError.self) { try StoreModelSelection.model(for: lost, requested: nil) }
         #expect(error.map { "\($0)".contains("Pass --model with the same weights") } == true)
     }
 

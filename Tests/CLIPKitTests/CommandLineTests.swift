@@ -1,3 +1,4 @@
+import Models
 import Checkpoint
 import Foundation
 import Retrieval
@@ -166,12 +167,12 @@ import Testing
         #expect(run.errors.contains("skipped \(images.appendingPathComponent("broken.png").path)"))
         let keys = try String(contentsOf: folder.appendingPathComponent("e.keys.txt"), encoding: .utf8)
         #expect(keys == images.appendingPathComponent("nested/chelsea.png").path + "\n")
-        let inputs = try ModelLoaderTests.inputs()
-        let reference = try ModelLoaderTests.reference("image_embeddings")
+        let inputs = try ModelRegistryTests.inputs()
+        let reference = try ModelRegistryTests.reference("image_embeddings")
         let row = inputs.photos.firstIndex(of: "chelsea.png")!
         let width = reference.shape[1]
         let expected = Tensor(shape: [1, width], scalars: Array(reference.scalars[(row * width)..<((row + 1) * width)]))
-        ModelLoaderTests.expectRowsMatch(try NPYFile.read(contentsOf: out), expected)
+        ModelRegistryTests.expectRowsMatch(try NPYFile.read(contentsOf: out), expected)
 
         let texts = folder.appendingPathComponent("texts.txt")
         try Data([0x61, 0x20, 0x63, 0x61, 0x74, 0x0A, 0x62, 0xFF, 0x64, 0x0A]).write(to: texts)

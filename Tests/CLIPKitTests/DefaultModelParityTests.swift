@@ -1,3 +1,4 @@
+import Models
 import CLIPKit
 import Checkpoint
 import Foundation
@@ -5,7 +6,7 @@ import Tensor
 import TestSupport
 import Testing
 
-/// `clipkit-default` as `ModelLoader` builds it from the installed packages against ConSE computed
+/// `clipkit-default` as `ModelRegistry` builds it from the installed packages against ConSE computed
 /// in PyTorch (`scripts/fixtures/conse.py`: efficientnet_lite_pytorch + sentence-transformers,
 /// T = 10, "a photo of a {}."): every image and text embedding within cosine 0.9999 of the
 /// reference, the same three best photos for every query, the same label embeddings.
@@ -36,7 +37,7 @@ import Testing
         try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: TestPaths.fixture("conse", "conse_reference.json")))
     }
     static let reference = Result { try SafetensorsFile(contentsOf: TestPaths.fixture("conse", "conse_reference.safetensors")) }
-    static let model = Result { try ModelLoader.load("clipkit-default") }
+    static let model = Result { try ModelRegistry.load("clipkit-default") }
 
     static func photoURLs(_ manifest: Manifest) throws -> [URL] {
         try manifest.photos.map { try TestPaths.installedPackageFile("skimage/data/\($0)") }
@@ -56,17 +57,17 @@ import Testing
 
     @Test func loadsTheConfiguredConSEModel() throws {
         let (manifest, model) = (try Self.manifest.get(), try Self.model.get())
-        let conse = try #require(model as? ConSEModel)
-        #expect(conse.identity.name == "clipkit-default")
-        #expect(conse.identity.dimension == 384)
-        #expect(conse.conse.topCount == manifest.top_count)
-        #expect(ConSEModel.defaultTemplate == manifest.template)
-        #expect(conse.conse.labelEmbeddings.shape == [1000, 384])
+        let conse = try #require(model.imageEncoder as? ConSEImageEncoder)
+        #expect(model.identity.name == "clipkit-default")
+        #expect(model.identity.dimension == 384)
+        #expect(conse.topCount == manifest.top_count)
+        #expect(DefaultModel.labelTemplate == manifest.template)
+        #expect(conse.labelEmbeddings.shape == [1000, 384])
     }
 
     @Test func labelEmbeddingsMatchSentenceTransformers() throws {
         let (manifest, model) = (try Self.manifest.get(), try Self.model.get())
-        let labels = try #require(model as? ConSEModel).conse.labelEmbeddings
+        let labels = try #require(model.imageEncoder as? ConSEImageEncoder).labelEmbeddings
         let expected = try Self.reference.get().tensor(named: "labels.sample_embeddings")
         let actual = Tensor.concatenate(manifest.label_sample.classes.map { labels[$0].reshaped([1, 384]) }, alongAxis: 0)
         for (row, prompt) in manifest.label_sample.prompts.enumerated() {
@@ -120,10 +121,11 @@ import Testing
     @Test func secondLoadReadsTheLabelCache() throws {
         _ = try Self.model.get()  // the first load computed or read the 1000 label embeddings
         var computed = 0
-        let again = try ConSEModel.installed(progress: { _, _ in computed += 1 })
+        let again = try DefaultModel.installed(progress: { _, _ in computed += 1 })
         #expect(computed == 0, "the second load embedded the labels again instead of reading the cache")
-        let first = try #require(try Self.model.get() as? ConSEModel)
-        #expect(again.conse.labelEmbeddings.maxAbsoluteDifference(first.conse.labelEmbeddings) == 0)
+        let first = try Self.model.get()
+        let labels = { (model: ImageTextModel) in (model.imageEncoder as? ConSEImageEncoder)?.labelEmbeddings }
+        #expect(try #require(labels(again)).maxAbsoluteDifference(try #require(labels(first))) == 0)
         #expect(again.identity == first.identity)
     }
 }

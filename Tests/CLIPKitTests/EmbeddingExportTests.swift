@@ -1,3 +1,4 @@
+import Models
 import CLIPKit
 import Checkpoint
 import Foundation

@@ -1,3 +1,4 @@
+import Models
 import CLIPKit
 import Foundation
 import Tensor

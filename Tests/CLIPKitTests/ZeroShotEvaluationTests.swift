@@ -1,3 +1,4 @@
+import Models
 import CLIPKit
 import Evaluation
 import Foundation

@@ -19,7 +19,7 @@ import Tokenizers
     @Test func textFeaturesMatchCNCLIP() throws {
         let configuration = try Self.configuration()
         #expect(configuration.embedDimension == 24 && configuration.hiddenSize == 16 && configuration.vocabularySize == 21_128)
-        let tower = try ChineseCLIPTextEncoder.load(contentsOf: BERTFixtures.url("chinese_clip", "tiny_text.pt"),
+        let tower = try ChineseCLIPTextTower.load(contentsOf: BERTFixtures.url("chinese_clip", "tiny_text.pt"),
                                                     configuration: configuration)
         let reference = try BERTFixtures.reference("chinese_clip", "tiny_text.reference.safetensors")
         let tokens = reference["tokens"]!
@@ -45,10 +45,10 @@ import Tokenizers
         let names = Set(checkpoint.names)
         #expect(names.contains("state_dict.module.bert.encoder.layer.1.attention.self.query.weight"))
         #expect(names.contains("state_dict.module.text_projection"))
-        let tower = try ChineseCLIPTextEncoder(try Self.configuration())
+        let tower = try ChineseCLIPTextTower(try Self.configuration())
         let modelNames = Set(tower.namedParameters.map(\.name))
         let mapped = try Set(names.filter { !$0.hasSuffix("logit_scale") }
-            .map { try KeyRule.apply(ChineseCLIPTextEncoder.weightMapping.rules, to: $0) })
+            .map { try KeyRule.apply(ChineseCLIPTextTower.weightMapping.rules, to: $0) })
         #expect(mapped == modelNames)
         #expect(tower.bert.pooler == nil)
         #expect(tower.textProjection.value.shape == [16, 24])
@@ -61,16 +61,16 @@ import Tokenizers
         tensors["state_dict.module.visual.transformer.resblocks.0.attn.in_proj_weight"] = Tensor(zeros: [192, 64])
         tensors["state_dict.module.bert.pooler.dense.weight"] = Tensor(zeros: [16, 16])
         tensors["optimizer.state.0.exp_avg"] = Tensor(zeros: [3])
-        let tower = try ChineseCLIPTextEncoder(configuration)
-        try ChineseCLIPTextEncoder.weightMapping.load(tensors, into: tower, source: "full.pt")
+        let tower = try ChineseCLIPTextTower(configuration)
+        try ChineseCLIPTextTower.weightMapping.load(tensors, into: tower, source: "full.pt")
         // Without the prefixes (a plain state_dict), too.
         let plain = Dictionary(uniqueKeysWithValues: tensors.compactMap { name, value -> (String, Tensor)? in
             name.hasPrefix("state_dict.module.") ? (String(name.dropFirst("state_dict.module.".count)), value) : nil
         })
-        try ChineseCLIPTextEncoder.weightMapping.load(plain, into: try ChineseCLIPTextEncoder(configuration), source: "plain")
+        try ChineseCLIPTextTower.weightMapping.load(plain, into: try ChineseCLIPTextTower(configuration), source: "plain")
         tensors["state_dict.module.bert.encoder.layer.0.attention.self.key.weight"] = nil
         #expect(throws: WeightLoadingError.self) {
-            try ChineseCLIPTextEncoder.weightMapping.load(tensors, into: tower, source: "broken.pt")
+            try ChineseCLIPTextTower.weightMapping.load(tensors, into: tower, source: "broken.pt")
         }
     }
 

@@ -17,7 +17,7 @@ do {
     let store = try EmbeddingStore(path: URL(fileURLWithPath: arguments[1]))
     var options = IndexingOptions()
     options.batchSize = batchSize
-    let indexer = Indexer(store: store, model: FixedVectorModelDouble(delayPerCall: delay), options: options)
+    let indexer = Indexer(store: store, model: .fixedVectorDouble(delayPerCall: delay), options: options)
     let report = try indexer.index(ImageFolderSource(root: URL(fileURLWithPath: arguments[2]))) { progress in
         print("committed \(progress.completed)")
     }

@@ -119,7 +119,7 @@ import Testing
         ])
 
         let store = try EmbeddingStore(path: folder.file("store.sqlite"))
-        let report = try Indexer(store: store, model: FixedVectorModelDouble()).index(source)
+        let report = try Indexer(store: store, model: .fixedVectorDouble()).index(source)
         #expect(report.embeddedItems == 2 && report.embeddedCaptions == 2 && report.failures.isEmpty)
         let links = try store.groundTruth(images: store.embeddings(), captions: store.embeddings(of: .captions))
         #expect(links.imagesOfCaption == [[0], [0, 1]])

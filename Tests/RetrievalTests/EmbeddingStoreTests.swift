@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Tensor
+import Models
 import Retrieval
 import Testing
 

@@ -1,12 +1,13 @@
 import Foundation
 import Imaging
+import Models
 import Retrieval
 import RetrievalTestSupport
 import Tensor
 import Testing
 
 @Suite struct IndexerTests {
-    let model = FixedVectorModelDouble()
+    let model = ImageTextModel.fixedVectorDouble()
 
     /// `count` distinct PNGs named img00.png… in `folder/relative`.
     func writeImages(_ count: Int, in folder: TemporaryFolder, under relative: String = "images") throws {
@@ -122,7 +123,7 @@ import Testing
         #expect(first.embeddedCaptions == 2)
         let captions = try store.embeddings(of: .captions)
         #expect(captions.keys == ["c1", "c2"])
-        #expect(SyntheticVectors.row(captions.vectors, 0) == SyntheticVectors.unit(try model.embed(texts: ["a red square"]).scalars))
+        #expect(SyntheticVectors.row(captions.vectors, 0) == (try model.embed(texts: ["a red square"]).scalars))  // the model's unit rows, stored as they are
         #expect(try store.groundTruth(images: store.embeddings(), captions: captions).imagesOfCaption == [[0], [0, 1]])
 
         var edited = catalog
@@ -136,26 +137,13 @@ import Testing
         try writeImages(1, in: folder)
         let store = try EmbeddingStore(path: folder.file("store.sqlite"))
         _ = try Indexer(store: store, model: model).index(ImageFolderSource(root: folder.file("images")))
-        let other = FixedVectorModelDouble(checkpointHash: "fine-tuned")
+        let other = ImageTextModel.fixedVectorDouble(checkpointHash: "fine-tuned")
         #expect(throws: StoreError.self) { try Indexer(store: store, model: other).index(ImageFolderSource(root: folder.file("images"))) }
 
-        let liar = MisreportingModelDouble()
+        let liar = ImageTextModel.fixedVectorDouble(name: "misreporting-test-double", reportedDimension: 8)
         let otherStore = try EmbeddingStore(path: folder.file("other.sqlite"))
         #expect(throws: IndexingError.unexpectedModelOutput(model: "misreporting-test-double", expected: [1, 8], actual: [1, 16])) {
             try Indexer(store: otherStore, model: liar).index(ImageFolderSource(root: folder.file("images")))
         }
     }
-}
-
-/// TEST DOUBLE whose identity claims dimension 8 while it returns 16 values per input.
-struct MisreportingModelDouble: EmbeddingModel {
-    let inner = FixedVectorModelDouble()
-    var identity: ModelIdentity {
-        var identity = inner.identity
-        identity.name = "misreporting-test-double"
-        identity.dimension = 8
-        return identity
-    }
-    func embed(images: Tensor) throws -> Tensor { try inner.embed(images: images) }
-    func embed(texts: [String]) throws -> Tensor { try inner.embed(texts: texts) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Retrieval
 import RetrievalTestSupport
 import Testing
@@ -57,7 +58,7 @@ import Testing
             try TestPNGWriter.write(to: folder.file(path), red: UInt8(index), green: UInt8(3 * index % 256), variant: index)
         }
         let storeURL = folder.file("store.sqlite")
-        let model = FixedVectorModelDouble()
+        let model = ImageTextModel.fixedVectorDouble()
 
         // First run: killed after at least two committed batches.
         let first = try runHelper(store: storeURL, folder: folder.file("images"), batchSize: batchSize, delay: 0.1, killAfter: 8)

@@ -91,7 +91,7 @@ import Testing
         let folder = try TemporaryFolder()
         for index in 0..<3 { try writePNG(folder, "images/i\(index).png", red: UInt8(40 * index), variant: index) }
         let store = try EmbeddingStore(path: folder.file("store.sqlite"))
-        let indexer = Indexer(store: store, model: FixedVectorModelDouble())
+        let indexer = Indexer(store: store, model: .fixedVectorDouble())
         let source = ImageFolderSource(root: folder.file("images"))
         let first = try indexer.index(source)
         #expect(first.embeddedItems == 3 && first.replacedItems == 0)
@@ -111,7 +111,7 @@ import Testing
         let folder = try TemporaryFolder()
         for index in 0..<4 { try writePNG(folder, "images/i\(index).png", red: UInt8(60 * index), variant: index) }
         let store = try EmbeddingStore(path: folder.file("store.sqlite"))
-        _ = try Indexer(store: store, model: FixedVectorModelDouble()).index(ImageFolderSource(root: folder.file("images")))
+        _ = try Indexer(store: store, model: .fixedVectorDouble()).index(ImageFolderSource(root: folder.file("images")))
         #expect(StoreApproximateIndex.builtFactories(for: store).isEmpty)
         _ = try StoreApproximateIndex.synchronize(store: store, factory: "HNSW32")
         _ = try StoreApproximateIndex.synchronize(store: store, factory: "Flat")

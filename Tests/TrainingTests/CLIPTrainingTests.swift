@@ -38,7 +38,7 @@ import Tokenizers
         let run = try ContrastiveTraining.fromScratch(configuration: Self.configuration(steps: 150),
                                                       tokenizer: try Self.tokenizer.get(), outputDirectory: nil)
         run.trainer.write = { _ in }
-        let before = try #require(run.evaluate())
+        let before = try #require(try run.evaluate())
         let summary = try run.trainer.train()
         let after = summary.validation
         // 100 held-out images of 42 held-out layouts: chance R@1 is about 1/40.
@@ -79,7 +79,7 @@ import Tokenizers
         // The text encoder cuts padding after the batch's longest caption without changing features.
         let encoder = CLIPTextEncoder(clip.textTower, tokenizer: try Self.tokenizer.get())
         let captions = ["a red circle left of a blue square", "a green triangle above a yellow circle"]
-        let cut = encoder.features(captions, mode: .inference).value
+        let cut = try encoder.embed(captions, batchSize: 8)
         let full = clip.encodeText(try Self.tokenizer.get().tokenize(captions, contextLength: 16).rowsOfInts, normalize: false)
         #expect(cut.shape == full.shape)
         for (a, b) in zip(cut.scalars, full.scalars) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b))) }
@@ -100,11 +100,11 @@ import Tokenizers
         configuration.contrastive.model = url.path
         configuration.contrastive.locking = .lockedImage
         configuration.contrastive.modelHeadWidth = 32
-        let (clip, preprocessing) = try ContrastiveTraining.loadCLIP(path: url.path, activation: .gelu,
-                                                                     headWidth: configuration.contrastive.modelHeadWidth)
-        #expect(clip.configuration == original.clip!.configuration && preprocessing.imageSize == 32)
-        let run = try ContrastiveTraining.fineTuning(clip, tokenizer: tokenizer, preprocessing: preprocessing,
-                                                     configuration: configuration, outputDirectory: nil)
+        configuration.contrastive.modelActivation = .gelu
+        // Resolved through the model registry, as `clipkit train` does.
+        let run = try ContrastiveTraining.prepare(configuration: configuration, outputDirectory: nil).run
+        let clip = try #require(run.clip)
+        #expect(clip.configuration == original.clip!.configuration && run.base?.identity.preprocessing?.imageSize == 32)
         run.trainer.write = { _ in }
         let visual = clip.namedParameters.filter { $0.name.hasPrefix("visual.") }.map(\.parameter.value.scalars)
         let text = clip.parameterDictionary["text_projection"]!.value.scalars
@@ -122,9 +122,9 @@ import Tokenizers
         let fixtures = TestPaths.fixtures.appendingPathComponent("clip_models")
         let clip = try CLIP.load(contentsOf: fixtures.appendingPathComponent("resnet_gelu.safetensors"), activation: .gelu, headWidth: 8)
         let reference = try SafetensorsFile(contentsOf: fixtures.appendingPathComponent("resnet_gelu.reference.safetensors"))
-        let tower = CLIPImageEncoder(clip.imageTower)
-        #expect(tower.outputProjections.isEmpty && tower.featureWidth == 24)
-        let features = tower.features(Variable(try reference.tensor(named: "images")), mode: .training)
+        let tower = clip.imageTower
+        #expect(tower.projectionPaths.isEmpty && tower.embeddingWidth == 24)
+        let features = tower(Variable(try reference.tensor(named: "images")))
         let expected = try reference.tensor(named: "image_features")
         let difference = features.value.maxAbsoluteDifference(expected) / expected.abs().max()
         #expect(difference <= 1e-4, "max|Δ|/max|ref| = \(difference)")
@@ -140,11 +140,11 @@ import Tokenizers
     /// CLIP tokenizer's ids, which fine-tuning refuses up front instead of failing mid-step.
     @Test func huggingFaceFolderLoadsAndSmallVocabularyIsRefused() throws {
         let folder = TestPaths.fixtures.appendingPathComponent("clip_models/hf_clip")
-        let (clip, preprocessing) = try ContrastiveTraining.loadCLIP(path: folder.path, activation: .quickGELU)
-        #expect(clip.configuration.text.pooling == .firstOccurrence(of: 3) && preprocessing.imageSize == 32)
+        let model = try ModelRegistry.load(folder.path)
+        let clip = try #require(model.weights as? CLIP)
+        #expect(clip.configuration.text.pooling == .firstOccurrence(of: 3) && model.identity.preprocessing?.imageSize == 32)
         #expect(throws: TrainingError.self) {
-            try ContrastiveTraining.fineTuning(clip, tokenizer: try Self.tokenizer.get(), preprocessing: preprocessing,
-                                               configuration: Self.configuration(steps: 1), outputDirectory: nil)
+            try ContrastiveTraining.fineTuning(model, configuration: Self.configuration(steps: 1), outputDirectory: nil)
         }
     }
 }

@@ -1,25 +1,27 @@
 import Autograd
 import Foundation
 import Imaging
+import Models
 import NN
 import Optim
 import Tensor
 import Testing
 @testable import Training
 
-/// A flattening image tower: `[B, 3, 12, 12]` → Linear → ReLU.
-struct ToyImageTower: ImageTower {
+/// A flattening image encoder: `[B, 3, 12, 12]` → Linear → ReLU.
+struct ToyImageTower: ImageEncoder {
     let layer: Linear
     init(generator: inout SeededGenerator) { layer = Linear(inFeatures: 3 * 12 * 12, outFeatures: 48, generator: &generator) }
-    var featureWidth: Int { 48 }
+    var embeddingWidth: Int { 48 }
+    var inputSize: Int? { 12 }
     var namedParameters: [(name: String, parameter: Parameter)] { nested("layer", layer) }
-    func features(_ images: Variable, mode: ForwardMode) -> Variable {
-        layer(images.reshaped([images.shape[0], -1])).relu()
+    func encode(_ images: Variable, includingTokenStates: Bool) -> ImageEncoding {
+        ImageEncoding(pooled: layer(images.reshaped([images.shape[0], -1])).relu())
     }
 }
 
-/// A text tower summing embeddings of (word, position) pairs over a fixed vocabulary.
-struct ToyTextTower: TextTower {
+/// A text encoder summing embeddings of (word, position) pairs over a fixed vocabulary.
+struct ToyTextTower: TextEncoder {
     static let vocabulary = ["a", "red", "green", "blue", "yellow", "purple", "circle", "square", "triangle",
                              "left", "right", "of", "above", "below"]
     static let positions = 10
@@ -29,18 +31,20 @@ struct ToyTextTower: TextTower {
         table.weight.value = Tensor.randomNormal([Self.vocabulary.count * Self.positions, 48], standardDeviation: 0.1,
                                                  generator: &generator)
     }
-    var featureWidth: Int { 48 }
+    var embeddingWidth: Int { 48 }
     var namedParameters: [(name: String, parameter: Parameter)] { nested("table", table) }
-    func features(_ texts: [String], mode: ForwardMode) -> Variable {
-        var rows: [Int] = []
-        for text in texts {
+    func tokenize(_ texts: [String]) throws -> TokenizedTexts {
+        let rows = texts.map { text in
             let words = text.split(separator: " ").map(String.init)
-            for position in 0..<Self.positions {
-                let word = position < words.count ? Self.vocabulary.firstIndex(of: words[position]) ?? 0 : 0
-                rows.append(word * Self.positions + position)
+            return (0..<Self.positions).map { position in
+                position < words.count ? Self.vocabulary.firstIndex(of: words[position]) ?? 0 : 0
             }
         }
-        return table(rows).reshaped([texts.count, Self.positions, 48]).sum(alongAxis: 1)
+        return TokenizedTexts(ids: rows, lengths: rows.map(\.count))
+    }
+    func encode(_ tokens: TokenizedTexts, includingTokenStates: Bool) -> TextEncoding {
+        let rows = tokens.ids.flatMap { words in words.enumerated().map { $0.element * Self.positions + $0.offset } }
+        return TextEncoding(pooled: table(rows).reshaped([tokens.count, Self.positions, 48]).sum(alongAxis: 1), tokens: tokens)
     }
 }
 
@@ -58,7 +62,7 @@ struct ToyTextTower: TextTower {
         configuration.contrastive.data = .init(source: .syntheticShapes, shapesCount: 640, shapesValidationCount: 64,
                                                shapesCanvas: 48, shapesHeldOutFraction: 0.1)
         var generator = SeededGenerator(seed: 8)
-        let model = ContrastiveModel(imageTower: ToyImageTower(generator: &generator), textTower: ToyTextTower(generator: &generator),
+        let model = ContrastiveModel(imageEncoder: ToyImageTower(generator: &generator), textEncoder: ToyTextTower(generator: &generator),
                                      embeddingWidth: 32, locking: locking, generator: &generator)
         let trainer = try ContrastiveTraining.makeTrainer(configuration: configuration, model: model,
                                                           preprocessing: Self.preprocessing, outputDirectory: nil)
@@ -78,12 +82,12 @@ struct ToyTextTower: TextTower {
 
     @Test func lockedImageTowerStaysFixed() throws {
         let (model, trainer) = try Self.setUp(locking: .lockedImage, steps: 5)
-        let imageWeights = model.imageTower.namedParameters.map { $0.parameter.value.scalars }
-        let textWeights = model.textTower.namedParameters.map { $0.parameter.value.scalars }
-        #expect(!model.trainableParameters.contains { parameter in model.imageTower.namedParameters.contains { $0.parameter === parameter } })
+        let imageWeights = model.imageEncoder.namedParameters.map { $0.parameter.value.scalars }
+        let textWeights = model.textEncoder.namedParameters.map { $0.parameter.value.scalars }
+        #expect(!model.trainableParameters.contains { parameter in model.imageEncoder.namedParameters.contains { $0.parameter === parameter } })
         try trainer.train()
-        #expect(model.imageTower.namedParameters.map { $0.parameter.value.scalars } == imageWeights)
-        #expect(model.textTower.namedParameters.map { $0.parameter.value.scalars } != textWeights)
+        #expect(model.imageEncoder.namedParameters.map { $0.parameter.value.scalars } == imageWeights)
+        #expect(model.textEncoder.namedParameters.map { $0.parameter.value.scalars } != textWeights)
         #expect(model.imageProjection!.weight.value.scalars != [])
     }
 

@@ -66,8 +66,8 @@ import TestSupport
         let tokenRows = try reference.tensor(named: "tokens")
         let tokenIDs = (0..<tokenRows.shape[0]).map { row in (0..<tokenRows.shape[1]).map { Int(tokenRows[indices: row, $0]) } }
 
-        // The training path: the Training adapter of the image tower, the text tower on token ids.
-        let imageFeatures = CLIPImageEncoder(clip.imageTower).features(Variable(images), mode: .training)
+        // The training path: the image tower as an image encoder on the tape, the text tower on token ids.
+        let imageFeatures = clip.imageTower(Variable(images))
         let textFeatures = clip.textFeatures(tokenIDs)
         let loss = Losses.clip(imageEmbeddings: imageFeatures, textEmbeddings: textFeatures, logScale: clip.logitScale.variable)
         loss.backward()

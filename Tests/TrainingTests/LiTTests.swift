@@ -25,15 +25,15 @@ import TestSupport
         configuration.contrastive.batchSize = 32
         configuration.contrastive.data = .init(source: .syntheticShapes, shapesCount: 256, shapesValidationCount: 64,
                                                shapesCanvas: 96, shapesHeldOutFraction: 0.2)
-        let image = EfficientNetImageEncoder(efficientNet)
+        let image = efficientNet
         let weights = image.namedParameters.map { $0.parameter.value.scalars }
-        let run = try ContrastiveTraining.withTowers(imageTower: image, textTower: SentenceTextEncoder(miniLM),
+        let run = try ContrastiveTraining.withTowers(imageEncoder: image, textEncoder: miniLM,
                                                      preprocessing: .efficientNetLite(imageSize: 96), configuration: configuration,
                                                      outputDirectory: nil)
         run.trainer.write = { _ in }
-        #expect(image.featureWidth == 1280 && !run.trainer.source.preparesImages)  // features computed once
-        #expect(run.model.imageTowerIsFrozen && run.model.textTower.namedParameters.allSatisfy { $0.parameter.isTrainable })
-        let before = try #require(run.evaluate())
+        #expect(image.embeddingWidth == 1280 && !run.trainer.source.preparesImages)  // features computed once
+        #expect(run.model.imageTowerIsFrozen && run.model.textEncoder.namedParameters.allSatisfy { $0.parameter.isTrainable })
+        let before = try #require(try run.evaluate())
         let after = try run.trainer.train().validation
         #expect(after["validation_loss"]! < before["validation_loss"]! - 0.3, "loss \(before["validation_loss"]!) → \(after["validation_loss"]!)")
         #expect(after["t2i_r5"]! > before["t2i_r5"]! + 0.1, "t2i R@5 \(before["t2i_r5"]!) → \(after["t2i_r5"]!)")

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -89,12 +90,14 @@ import Testing
     }
 
     @Test func contrastiveTasksRejectMissingModelsAndData() throws {
+        var missingModel = TrainingConfiguration(task: .contrastive)
+        missingModel.contrastive.model = "/nonexistent/ViT-B-32"
         do {
-            _ = try ContrastiveTraining.loadCLIP(path: "/nonexistent/ViT-B-32", activation: .quickGELU)
+            _ = try ContrastiveTraining.prepare(configuration: missingModel, outputDirectory: nil)
             Issue.record("a missing checkpoint must fail")
-        } catch let error as TrainingError {
-            guard case .invalidConfiguration(let reason) = error else { Issue.record("\(error)"); return }
-            #expect(reason.contains("/nonexistent/ViT-B-32") && reason.contains("names are resolved by the clipkit command"))
+        } catch let error as ModelLoadingError {
+            guard case .unknownModel(let name, let known) = error else { Issue.record("\(error)"); return }
+            #expect(name == "/nonexistent/ViT-B-32" && known.contains("clipkit-default"))
         }
         var configuration = ContrastiveTaskConfiguration()
         configuration.data = .init(source: .csv, path: "/nonexistent/pairs.csv")

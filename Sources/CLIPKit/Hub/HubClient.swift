@@ -1,4 +1,6 @@
+import Checkpoint
 import Foundation
+import Models
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -21,15 +23,8 @@ public struct HubClient: Sendable {
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         let endpointText = environment["HF_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://huggingface.co"
         self.endpoint = endpoint ?? URL(string: endpointText.hasSuffix("/") ? String(endpointText.dropLast()) : endpointText)!
-        self.cacheDirectory = cacheDirectory ?? Self.defaultCacheDirectory(environment: environment)
+        self.cacheDirectory = cacheDirectory ?? InstalledFiles.hubCache(environment: environment)
         self.token = token ?? environment["HF_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    /// `$CLIPKIT_HOME/models`, with `CLIPKIT_HOME` defaulting to `~/.cache/clipkit`.
-    public static func defaultCacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let home = environment["CLIPKIT_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/clipkit", isDirectory: true)
-        return home.appendingPathComponent("models", isDirectory: true)
     }
 
     private var headers: [String: String] {
@@ -134,65 +129,14 @@ public struct HubClient: Sendable {
         try manager.moveItem(at: partial, to: destination)
     }
 
-    /// Models already in the cache, one entry per snapshot.
-    public func localModels() -> [LocalModel] {
-        let manager = FileManager.default
-        guard let repositories = try? manager.contentsOfDirectory(atPath: cacheDirectory.path) else { return [] }
-        return repositories.sorted().flatMap { folder -> [LocalModel] in
-            let snapshots = cacheDirectory.appendingPathComponent("\(folder)/snapshots", isDirectory: true)
-            let commits = (try? manager.contentsOfDirectory(atPath: snapshots.path)) ?? []
-            let identifier = folder.replacingOccurrences(of: "--", with: "/")
-            return commits.sorted().map {
-                LocalModel(repository: identifier, commit: $0, directory: snapshots.appendingPathComponent($0, isDirectory: true))
-            }
-        }
-    }
+    /// The cache this client downloads into.
+    public var cache: HubCache { HubCache(directory: cacheDirectory) }
 
-    /// The local snapshot `repository`'s revision points to (the commit recorded by the last
-    /// `pull` of that revision), or, when the revision was never pulled by name, the most recently
-    /// written snapshot of the repository.
-    public func localSnapshot(of repository: HubRepository) -> LocalModel? {
-        let snapshots = localModels().filter { $0.repository == repository.identifier }
-        let folder = cacheDirectory.appendingPathComponent(repository.cacheFolderName, isDirectory: true)
-        let reference = folder.appendingPathComponent("refs/" + repository.revision.replacingOccurrences(of: "/", with: "%2F"))
-        if let commit = try? String(contentsOf: reference, encoding: .utf8), let match = snapshots.first(where: { $0.commit == commit }) {
-            return match
-        }
-        if let exact = snapshots.first(where: { $0.commit == repository.revision }) { return exact }
-        func modified(_ model: LocalModel) -> Date {
-            ((try? FileManager.default.attributesOfItem(atPath: model.directory.path))?[.modificationDate] as? Date) ?? .distantPast
-        }
-        return snapshots.max { modified($0) < modified($1) }
-    }
+    /// Models already in the cache, one entry per snapshot.
+    public func localModels() -> [LocalModel] { cache.localModels() }
 
     /// Rejects absolute paths and `..` so a hostile listing cannot write outside the cache.
     static func isSafeRelativePath(_ path: String) -> Bool {
         !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/").contains("..") && !path.contains("\\")
-    }
-}
-
-/// A downloaded snapshot of a repository.
-public struct LocalModel: Hashable, Sendable {
-    public let repository: String
-    public let commit: String
-    public let directory: URL
-
-    /// Files in the snapshot (relative paths), excluding partial downloads.
-    public var files: [String] {
-        let enumerator = FileManager.default.enumerator(atPath: directory.path)
-        var result: [String] = []
-        while let path = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDirectory)
-            if exists && !isDirectory.boolValue && !path.hasSuffix(".incomplete") { result.append(path) }
-        }
-        return result.sorted()
-    }
-
-    /// Total bytes of the snapshot's files.
-    public var byteCount: Int {
-        files.reduce(0) { total, path in
-            total + ((try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(path).path)[.size] as? Int) ?? 0)
-        }
     }
 }

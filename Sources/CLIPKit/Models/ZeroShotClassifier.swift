@@ -1,3 +1,4 @@
+import Models
 import Tensor
 
 /// Zero-shot classification as in CLIP (Radford et al. 2021, §3.1.4): each label becomes the
@@ -13,7 +14,7 @@ public struct ZeroShotClassifier {
     /// The placeholder a template marks the label's position with.
     public static let placeholder = "{}"
 
-    public init(model: any ImageTextModel, labels: [String], templates: [String] = ["{}"]) throws {
+    public init(model: ImageTextModel, labels: [String], templates: [String] = ["{}"]) throws {
         guard !labels.isEmpty else { throw ModelLoadingError.invalidOption("zero-shot classification needs at least one label") }
         guard !templates.isEmpty else { throw ModelLoadingError.invalidOption("zero-shot classification needs at least one template") }
         for template in templates where !template.contains(Self.placeholder) {

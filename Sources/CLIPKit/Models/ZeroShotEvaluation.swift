@@ -1,3 +1,4 @@
+import Models
 import Evaluation
 import Foundation
 import Imaging
@@ -8,14 +9,14 @@ import Training
 /// each image goes through the model's own preprocessing and image tower, and is classified by
 /// `ZeroShotClassifier` (softmax(logitScale · cos) over the class prompts).
 public struct ZeroShotEvaluation {
-    public let model: any ImageTextModel
+    public let model: ImageTextModel
     public let classifier: ZeroShotClassifier
     /// Images per forward pass.
     public var batchSize: Int
     /// The k of the top-k accuracies.
     public var ks: [Int]
 
-    public init(model: any ImageTextModel, classifier: ZeroShotClassifier, batchSize: Int = 32, ks: [Int] = [1, 5]) {
+    public init(model: ImageTextModel, classifier: ZeroShotClassifier, batchSize: Int = 32, ks: [Int] = [1, 5]) {
         precondition(batchSize > 0, "batch size must be positive")
         self.model = model
         self.classifier = classifier

@@ -4,7 +4,7 @@ import Models
 /// Named sets of zero-shot prompt templates (`{}` marks the class name) for `ZeroShotClassifier`.
 public enum ZeroShotTemplates {
     /// The single prompt ConSE's label embeddings use ("a photo of a {}.").
-    public static let photo = [ConSEModel.defaultTemplate]
+    public static let photo = [DefaultModel.labelTemplate]
     /// A small ensemble for product photos of garments, after CLIP's prompt ensembling (Radford et
     /// al. 2021, §3.1.4): the plain prompt, the photo's look (black and white, low resolution) and
     /// the domain ("a type of clothing").

@@ -1,3 +1,4 @@
+import Models
 import Foundation
 import Retrieval
 import Tensor
@@ -7,16 +8,16 @@ import Tensor
 ///
 /// ```swift
 /// let store = try EmbeddingStore.openExisting(at: url)
-/// let model = try ModelLoader.load(for: store, requested: nil)   // the store's own model
+/// let model = try ModelRegistry.load(for: store, requested: nil)   // the store's own model
 /// let hits = try CollectionSearch(store: store, model: model).search(.text("a cat"), k: 5)
 /// ```
 public final class CollectionSearch: @unchecked Sendable {
     public let store: EmbeddingStore
-    public let model: any ImageTextModel
+    public let model: ImageTextModel
     public let retriever: Retriever
 
     /// Refuses a model other than the store's (`StoreError.modelMismatch`).
-    public init(store: EmbeddingStore, model: any ImageTextModel, backend: SearchBackend = .exact) throws {
+    public init(store: EmbeddingStore, model: ImageTextModel, backend: SearchBackend = .exact) throws {
         self.store = store
         self.model = model
         retriever = try Retriever(store: store, model: model.identity, backend: backend)

@@ -38,6 +38,13 @@ public struct BERTInput: Sendable, Equatable {
                   attentionMask: batch.attentionMask.map(Int.init), tokenTypeIDs: batch.tokenTypeIDs.map(Int.init))
     }
 
+    /// A text encoder's batch: the attention mask is 1 on each row's first `lengths[row]` tokens.
+    public init(_ tokens: TokenizedTexts) {
+        let length = tokens.length
+        let mask = tokens.lengths.flatMap { count in Array(repeating: 1, count: count) + Array(repeating: 0, count: length - count) }
+        self.init(batch: tokens.count, length: length, tokenIDs: tokens.ids.flatMap { $0 }, attentionMask: mask)
+    }
+
     /// Real tokens of row `index` (the attention mask's sum).
     public func tokenCount(ofRow index: Int) -> Int {
         attentionMask[(index * length)..<((index + 1) * length)].reduce(0) { $0 + ($1 != 0 ? 1 : 0) }

@@ -22,7 +22,7 @@ public struct CLIPModelEntry: Codable, Sendable, Equatable {
     public static let openAIViTL14 = Self(name: "ViT-L-14", configuration: .vitL14, preprocessing: .openAICLIP)
     /// OpenAI's ViT-L/14 fine-tuned at 336 px (preprocessing at 336 px).
     public static let openAIViTL14At336 = Self(name: "ViT-L-14-336", configuration: .vitL14At336,
-                                              preprocessing: openAICLIP(imageSize: 336))
+                                              preprocessing: .openAICLIP(imageSize: 336))
     /// OpenAI's RN50.
     public static let openAIRN50 = Self(name: "RN50", configuration: .rn50, preprocessing: .openAICLIP)
 
@@ -38,9 +38,4 @@ public struct CLIPModelEntry: Codable, Sendable, Equatable {
         return all.first { canonical($0.name) == canonical(name) }
     }
 
-    private static func openAICLIP(imageSize: Int) -> Preprocessing {
-        var preprocessing = Preprocessing.openAICLIP
-        preprocessing.imageSize = imageSize
-        return preprocessing
-    }
 }

@@ -7,11 +7,11 @@ import Tokenizers
 
 /// Chinese-CLIP (Yang et al., "Chinese CLIP: Contrastive Vision-Language Pretraining in
 /// Chinese", 2022) as cn_clip builds it: OpenCLIP's ViT image tower under `visual.` (QuickGELU),
-/// a RoBERTa-wwm text tower with `[CLS]` pooling and a projection (`ChineseCLIPTextEncoder`), and
+/// a RoBERTa-wwm text tower with `[CLS]` pooling and a projection (`ChineseCLIPTextTower`), and
 /// `logit_scale`.
 public struct ChineseCLIP: ParameterGroup {
     public let visual: VisionTransformer
-    public let text: ChineseCLIPTextEncoder
+    public let text: ChineseCLIPTextTower
     public let logitScale: Parameter
 
     public init(vision: ChineseCLIPVisionConfiguration, text: ChineseCLIPTextConfiguration) throws {
@@ -20,7 +20,7 @@ public struct ChineseCLIP: ParameterGroup {
                 path: "embed_dim", reason: "image tower \(vision.embedDimension) vs text tower \(text.embedDimension)")
         }
         visual = VisionTransformer(try vision.visionTransformer())
-        self.text = try ChineseCLIPTextEncoder(text)
+        self.text = try ChineseCLIPTextTower(text)
         logitScale = Parameter(Tensor(scalar: Foundation.log(1 / 0.07)))
     }
 

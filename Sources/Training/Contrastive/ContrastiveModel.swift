@@ -1,96 +1,99 @@
 import Autograd
 import Foundation
+import Models
 import NN
 import Tensor
 
-/// A two-tower model trained with CLIP's symmetric InfoNCE (Radford et al. 2021): an image tower
-/// and a text tower (any `ImageTower` / `TextTower`), optional linear projections into a shared
-/// width, and a learnable log logit scale s. For a batch of N matching pairs,
+/// A two-tower model trained with CLIP's symmetric InfoNCE (Radford et al. 2021): an image encoder
+/// and a text encoder (any `ImageEncoder` / `TextEncoder`), optional linear projections into a
+/// shared width, and a learnable log logit scale s. For a batch of N matching pairs,
 /// loss = ½·(CE(e^s·I·Tᵀ, diag) + CE(e^s·T·Iᵀ, diag)) over L2-normalised embeddings, with e^s
 /// clamped to ≤ 100 after each step. Keys `visual.*`, `text.*`, `image_projection.weight`,
 /// `text_projection.weight`, `logit_scale`.
-public struct ContrastiveModel: ParameterGroup {
-    public let imageTower: any ImageTower
-    public let textTower: any TextTower
-    public let imageProjection: Linear?
-    public let textProjection: Linear?
-    public let logScale: Parameter
+public struct ContrastiveModel: Module {
     public let locking: TowerLocking
+    @Key("visual") public var imageEncoder: any ImageEncoder
+    @Key("text") public var textEncoder: any TextEncoder
+    @Key("image_projection") public var imageProjection: Linear?
+    @Key("text_projection") public var textProjection: Linear?
+    @Key("logit_scale") public var logScale: Parameter
 
     /// Projections (bias-free, PyTorch-default initialisation) are added when `embeddingWidth` is
-    /// given; without it both towers must already produce the same width. `logScale`, when given,
+    /// given; without it both encoders must already produce the same width. `logScale`, when given,
     /// is used as it is (a pretrained CLIP's `logit_scale`, so fine-tuning starts from its value
-    /// and the CLIP sees the trained one); otherwise a new scalar starts at `initialLogScale`.
-    /// Under `projectionsOnly` locking the towers' own `outputProjections` stay trainable.
-    public init(imageTower: any ImageTower, textTower: any TextTower, embeddingWidth: Int?,
+    /// and the model sees the trained one); otherwise a new scalar starts at `initialLogScale`.
+    /// Under `projectionsOnly` locking the encoders' own `projectionPaths` stay trainable.
+    public init(imageEncoder: any ImageEncoder, textEncoder: any TextEncoder, embeddingWidth: Int?,
                 locking: TowerLocking = TowerLocking(), initialLogScale: Float = Losses.initialLogScale,
                 learnsScale: Bool = true, logScale: Parameter? = nil, generator: inout SeededGenerator) {
-        self.imageTower = imageTower
-        self.textTower = textTower
+        self.locking = locking
+        self.imageEncoder = imageEncoder
+        self.textEncoder = textEncoder
         if let embeddingWidth {
-            imageProjection = Linear(inFeatures: imageTower.featureWidth, outFeatures: embeddingWidth, bias: false, generator: &generator)
-            textProjection = Linear(inFeatures: textTower.featureWidth, outFeatures: embeddingWidth, bias: false, generator: &generator)
+            imageProjection = Linear(inFeatures: imageEncoder.embeddingWidth, outFeatures: embeddingWidth, bias: false, generator: &generator)
+            textProjection = Linear(inFeatures: textEncoder.embeddingWidth, outFeatures: embeddingWidth, bias: false, generator: &generator)
         } else {
-            precondition(imageTower.featureWidth == textTower.featureWidth,
-                         "towers of widths \(imageTower.featureWidth) and \(textTower.featureWidth) need projections")
+            precondition(imageEncoder.embeddingWidth == textEncoder.embeddingWidth,
+                         "encoders of widths \(imageEncoder.embeddingWidth) and \(textEncoder.embeddingWidth) need projections")
             imageProjection = nil
             textProjection = nil
         }
-        if let logScale {
-            logScale.isTrainable = learnsScale
-            self.logScale = logScale
-        } else {
-            self.logScale = Parameter(Tensor(scalar: initialLogScale), isTrainable: learnsScale)
-        }
-        self.locking = locking
-        if locking.locksImageTower { imageTower.namedParameters.forEach { $0.parameter.isTrainable = false } }
-        if locking.locksTextTower { textTower.namedParameters.forEach { $0.parameter.isTrainable = false } }
+        let scale = logScale ?? Parameter(Tensor(scalar: initialLogScale))
+        scale.isTrainable = learnsScale
+        self.logScale = scale
+        if locking.locksImageTower { imageEncoder.namedParameters.forEach { $0.parameter.isTrainable = false } }
+        if locking.locksTextTower { textEncoder.namedParameters.forEach { $0.parameter.isTrainable = false } }
         if locking.projectionsOnly {
-            (imageTower.outputProjections + textTower.outputProjections).forEach { $0.isTrainable = true }
+            for (encoder, paths) in [(imageEncoder as any Module, imageEncoder.projectionPaths), (textEncoder, textEncoder.projectionPaths)] {
+                for (name, parameter) in encoder.namedParameters where paths.contains(where: { name == $0 || name.hasPrefix($0 + ".") }) {
+                    parameter.isTrainable = true
+                }
+            }
         }
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("visual", imageTower) + nested("text", textTower) + nested("image_projection", imageProjection)
-            + nested("text_projection", textProjection) + [("logit_scale", logScale)]
+    public var namedParameters: [(name: String, parameter: Parameter)] { reflectedParameters }
+
+    /// Whether the image encoder has no trainable parameter (its features can be computed once).
+    public var imageTowerIsFrozen: Bool { !imageEncoder.namedParameters.contains { $0.parameter.isTrainable } }
+
+    /// Image embeddings `[B, width]` (not normalised) on the tape. A locked encoder records no
+    /// tape (its weights are frozen), so only trainable projections are differentiated.
+    public func encodeImages(_ images: Tensor) -> Variable {
+        projectImageFeatures(imageEncoder(Variable(images)))
     }
 
-    /// Whether the image tower has no trainable parameter (its features can be computed once).
-    public var imageTowerIsFrozen: Bool { !imageTower.namedParameters.contains { $0.parameter.isTrainable } }
-
-    /// Image embeddings `[B, width]` (not normalised). A locked tower runs in inference mode;
-    /// its frozen weights record no tape, so only trainable projections are differentiated.
-    public func encodeImages(_ images: Tensor, mode: ForwardMode) -> Variable {
-        if mode == .inference {
-            return Variable(GradientMode.withoutGradients { projectImageFeatures(imageTower.features(Variable(images), mode: .inference)).value })
-        }
-        return projectImageFeatures(imageTower.features(Variable(images), mode: locking.locksImageTower ? .inference : mode))
+    /// Image embeddings `[B, width]` without a tape.
+    public func embedImages(_ images: Tensor) -> Tensor {
+        GradientMode.withoutGradients { projectImageFeatures(Variable(imageEncoder.embed(images))).value }
     }
 
-    /// The projection (if any) of image-tower features `[B, featureWidth]`.
+    /// The projection (if any) of image-encoder features `[B, featureWidth]`.
     public func projectImageFeatures(_ features: Variable) -> Variable {
         imageProjection.map { $0(features) } ?? features
     }
 
-    /// Text embeddings `[B, width]` (not normalised).
-    public func encodeTexts(_ texts: [String], mode: ForwardMode) -> Variable {
-        if mode == .inference {
-            return Variable(GradientMode.withoutGradients { projectTextFeatures(textTower.features(texts, mode: .inference)).value })
-        }
-        return projectTextFeatures(textTower.features(texts, mode: locking.locksTextTower ? .inference : mode))
+    /// Text embeddings `[B, width]` (not normalised) on the tape.
+    public func encodeTexts(_ texts: [String]) throws -> Variable {
+        projectTextFeatures(try textEncoder(texts))
     }
 
-    /// The projection (if any) of text-tower features `[B, featureWidth]`.
+    /// Text embeddings `[B, width]` without a tape.
+    public func embedTexts(_ texts: [String]) throws -> Tensor {
+        let features = try textEncoder.embed(texts, batchSize: 64)
+        return GradientMode.withoutGradients { projectTextFeatures(Variable(features)).value }
+    }
+
+    /// The projection (if any) of text-encoder features `[B, featureWidth]`.
     public func projectTextFeatures(_ features: Variable) -> Variable {
         textProjection.map { $0(features) } ?? features
     }
 
     /// The symmetric InfoNCE loss of one batch. `imageFeatures` `[B, featureWidth]` replace the
-    /// image tower's forward when given (a frozen tower's features computed once).
-    public func loss(_ batch: CaptionedBatch, imageFeatures: Tensor? = nil) -> Variable {
-        let images = imageFeatures.map { projectImageFeatures(Variable($0)) } ?? encodeImages(batch.images, mode: .training)
-        return Losses.clip(imageEmbeddings: images, textEmbeddings: encodeTexts(batch.captions, mode: .training),
-                           logScale: logScale.variable)
+    /// image encoder's forward when given (a frozen encoder's features computed once).
+    public func loss(_ batch: CaptionedBatch, imageFeatures: Tensor? = nil) throws -> Variable {
+        let images = imageFeatures.map { projectImageFeatures(Variable($0)) } ?? encodeImages(batch.images)
+        return Losses.clip(imageEmbeddings: images, textEmbeddings: try encodeTexts(batch.captions), logScale: logScale.variable)
     }
 
     /// Keeps e^s ≤ 100 (call after each optimiser step).

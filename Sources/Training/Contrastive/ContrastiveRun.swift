@@ -5,20 +5,25 @@ import NN
 import Tensor
 
 /// A contrastive run ready to train: the two-tower model, its trainer and, when the towers are
-/// a CLIP's, that CLIP (whose weights the training updates in place).
+/// those of a loaded model fine-tuned as it is, that model (whose weights the training updates
+/// in place).
 public struct ContrastiveRun {
     public let model: ContrastiveModel
     public let trainer: Trainer<CaptionedBatchSource>
-    public let clip: CLIP?
+    public let base: ImageTextModel?
+
+    /// The fine-tuned CLIP, when the base model is one.
+    public var clip: CLIP? { base?.weights as? CLIP }
 
     /// Recall on the validation pairs (nil without validation data).
-    public func evaluate() -> [String: Double]? { trainer.validation?.run() }
+    public func evaluate() throws -> [String: Double]? { try trainer.validation?.run() }
 
-    /// Writes the trained weights as safetensors. A CLIP is written under OpenCLIP's names
-    /// (`visual.…`, `token_embedding.weight`, …, `logit_scale`), so `CLIP.load(contentsOf:)`
-    /// reads it back; other towers under `ContrastiveModel`'s names.
+    /// Writes the trained weights as safetensors. A fine-tuned model is written in its own
+    /// checkpoint layout (a CLIP under OpenCLIP's names `visual.…`, `token_embedding.weight`, …,
+    /// `logit_scale`, so `CLIP.load(contentsOf:)` reads it back); towers joined by new projections
+    /// under `ContrastiveModel`'s names.
     public func saveModel(to url: URL) throws {
-        let parameters = clip?.namedParameters ?? model.namedParameters
+        let parameters = base?.weights.namedParameters ?? model.namedParameters
         var tensors: [String: Tensor] = [:]
         for (name, parameter) in parameters { tensors[name] = parameter.value }
         try SafetensorsFile.write(tensors, metadata: ["clipkit.configuration": trainer.configurationJSON ?? "{}"], to: url)

@@ -8,15 +8,15 @@ import Tensor
 import Tokenizers
 
 /// The `contrastive` and `clip_from_scratch` tasks: symmetric InfoNCE over an image tower and a
-/// text tower (any `ImageTower` / `TextTower`).
+/// text encoder (any `ImageEncoder` / `TextEncoder`).
 ///
-/// `makeTrainer` builds the data (CSV, JSON lines or synthetic shapes), the optimiser over the
-/// model's trainable parameters, the schedule, the loss with the logit-scale clamp after each
-/// step and a recall validation. The entry points build the model first:
-/// `fromScratch` (a random-init CLIP of `contrastive.architecture`), `fineTuning` (an
-/// already-loaded CLIP, e.g. from `loadCLIP(path:activation:)` or the CLIPKit facade) and
-/// `withTowers` (any pair of towers with projections, e.g. EfficientNet-Lite0 + MiniLM for LiT).
-/// Resolving model *names* to files is the facade's job, not this target's.
+/// `prepare` resolves the configured model through `ModelRegistry` and builds the run;
+/// `makeTrainer` builds the data (CSV, JSON lines, COCO or synthetic shapes), the optimiser over
+/// the model's trainable parameters, the schedule, the loss with the logit-scale clamp after each
+/// step and a recall validation. The entry points below `prepare` take a model already built:
+/// `fromScratch` (a random-init CLIP of `contrastive.architecture`), `fineTuning` (a loaded
+/// `ImageTextModel`) and `withTowers` (any pair of encoders with new projections, e.g.
+/// EfficientNet-Lite0 + MiniLM for LiT).
 public enum ContrastiveTraining {
     /// Image–caption pairs with the keys that decide which caption is correct for which image.
     public struct Pairs {
@@ -61,21 +61,54 @@ public enum ContrastiveTraining {
         }
     }
 
-    /// A CLIP from a checkpoint path: a Hugging Face folder (`config.json` + weights), or an
-    /// OpenCLIP state dict (`.bin`, `.pth`, `.safetensors`) or OpenAI TorchScript `.pt` whose
-    /// configuration is read off the tensor shapes, with `activation` in the transformer MLPs and
-    /// heads of `headWidth`. Returns the model and OpenAI's preprocessing at its image size.
-    public static func loadCLIP(path: String, activation: Activation, headWidth: Int = 64) throws -> (CLIP, Preprocessing) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw TrainingError.invalidConfiguration(
-                "contrastive.model \(path) is not a file or folder (model names are resolved by the clipkit command, not here)")
+    /// The run `configuration` describes, with every model resolved through `ModelRegistry`:
+    ///
+    /// - `clip_from_scratch`: a random-init CLIP of `contrastive.architecture`;
+    /// - `contrastive` with `contrastive.model` `clipkit-default` (or `default`): the default
+    ///   model's towers (EfficientNet-Lite0 pooled features, all-MiniLM-L6-v2) joined by new
+    ///   projections, LiT-style; the default model itself, as shipped, gives the zero-shot
+    ///   baseline on the validation pairs;
+    /// - `contrastive` with any other reference: that model fine-tuned with its own projections
+    ///   and logit scale (a checkpoint read by shape uses `model_activation` and `model_head_width`).
+    public static func prepare(configuration: TrainingConfiguration, outputDirectory: URL?) throws
+        -> (run: ContrastiveRun, zeroShot: [String: Double]?) {
+        let task = configuration.contrastive
+        if configuration.task == .clipFromScratch {
+            let tokenizer = try task.tokenizer.map { try CLIPTokenizer(mergesFile: URL(fileURLWithPath: $0)) }
+                ?? ModelRegistry.clipTokenizer()
+            return (try fromScratch(configuration: configuration, tokenizer: tokenizer, outputDirectory: outputDirectory), nil)
         }
-        let url = URL(fileURLWithPath: path)
-        let model = isDirectory.boolValue ? try CLIP.loadHuggingFace(directory: url) : try CLIP.load(contentsOf: url, activation: activation, headWidth: headWidth)
-        var preprocessing = Preprocessing.openAICLIP
-        preprocessing.imageSize = model.configuration.vision.imageSize
-        return (model, preprocessing)
+        guard let name = task.model else {
+            throw TrainingError.invalidConfiguration("task contrastive needs contrastive.model: \"clipkit-default\", a model name or a checkpoint path")
+        }
+        let reference = try ModelRegistry.resolve(name)
+        if reference == .defaultModel {
+            let towers = try DefaultModel.installedTowers()
+            let shipped = try ModelRegistry.load(DefaultModel.name)
+            let zeroShot = try validationRecall(of: shipped, configuration: configuration)
+            let run = try withTowers(imageEncoder: towers.image, textEncoder: towers.text, preprocessing: towers.preprocessing,
+                                     configuration: configuration, outputDirectory: outputDirectory)
+            return (run, zeroShot)
+        }
+        var options = ModelOptions(headWidth: task.modelHeadWidth)
+        if case .file = reference { options.activation = task.modelActivation }
+        let model = try ModelRegistry.load(name, options: options)
+        return (try fineTuning(model, configuration: configuration, outputDirectory: outputDirectory), nil)
+    }
+
+    /// Recall of an `ImageTextModel` as it is on the configured validation pairs (nil without
+    /// validation data), computed as training validation computes it.
+    public static func validationRecall(of model: ImageTextModel, configuration: TrainingConfiguration) throws -> [String: Double]? {
+        guard let validation = try loadData(configuration.contrastive, seed: configuration.seed).validation,
+              let preprocessing = configuration.contrastive.preprocessing ?? model.identity.preprocessing else { return nil }
+        var source = CaptionedBatchSource(images: validation.images, captions: validation.captions, batchSize: 1,
+                                          preprocessing: preprocessing, seed: 0)
+        let count = validation.captions.count
+        let images = try RowBatches.map(Array(0..<count), size: 32, dimension: model.identity.dimension) { indices in
+            try model.embed(images: Tensor.stackingImages(indices.map { source.imageTensor($0, augmented: false) }))
+        }
+        return ContrastiveEvaluation.recall(images: images, texts: try model.embed(texts: validation.captions),
+                                            captions: validation.matchKeys, ks: [1, 5]).metrics
     }
 
     /// Task `clip_from_scratch`: a CLIP of `contrastive.architecture`, random-initialised from
@@ -87,61 +120,60 @@ public enum ContrastiveTraining {
         let clip = CLIP(clipConfiguration)
         var generator = SeededGenerator(seed: configuration.seed ^ 0xC11F)
         try CLIPInitialization.initialize(clip, logScale: configuration.contrastive.initialLogScale, generator: &generator)
-        var preprocessing = Preprocessing.openAICLIP
-        preprocessing.imageSize = clipConfiguration.vision.imageSize
+        var preprocessing = Preprocessing.openAICLIP(imageSize: clipConfiguration.vision.imageSize)
         preprocessing.resizeMode = .squash
         preprocessing.interpolation = .bilinear
-        return try fineTuning(clip, tokenizer: tokenizer, preprocessing: preprocessing, configuration: configuration,
-                              outputDirectory: outputDirectory)
+        let model = try ModelRegistry.clip(clip, preprocessing: preprocessing, name: "clip_from_scratch", fingerprint: "",
+                                           tokenizer: tokenizer)
+        return try fineTuning(model, configuration: configuration, outputDirectory: outputDirectory)
     }
 
-    /// Task `contrastive` on an already-loaded CLIP (its own projections and logit scale;
-    /// `contrastive.locking` freezes towers as in LiT). `initial_log_scale` is ignored: the
+    /// Task `contrastive` on a loaded model with its own projections and logit scale
+    /// (`contrastive.locking` freezes towers as in LiT). `initial_log_scale` is ignored: the
     /// model's `logit_scale` is where training starts.
-    public static func fineTuning(_ clip: CLIP, tokenizer: CLIPTokenizer, preprocessing: Preprocessing,
-                                  configuration: TrainingConfiguration, outputDirectory: URL?) throws -> ContrastiveRun {
+    public static func fineTuning(_ base: ImageTextModel, configuration: TrainingConfiguration,
+                                  outputDirectory: URL?) throws -> ContrastiveRun {
         var generator = SeededGenerator(seed: configuration.seed)
         let task = configuration.contrastive
         guard task.embeddingWidth == nil else {
-            throw TrainingError.invalidConfiguration("contrastive.embedding_width is for towers without projections; a CLIP has its own")
+            throw TrainingError.invalidConfiguration("contrastive.embedding_width is for towers without projections; \(base.identity.name) has its own")
         }
-        guard clip.configuration.text.vocabularySize >= tokenizer.vocabularySize else {
-            throw TrainingError.invalidConfiguration(
-                "the CLIP's text tower has \(clip.configuration.text.vocabularySize) token embeddings, fewer than the tokenizer's \(tokenizer.vocabularySize) ids")
+        guard let preprocessing = base.identity.preprocessing else {
+            throw TrainingError.invalidConfiguration("\(base.identity.name) has no image preprocessing")
         }
-        let model = ContrastiveModel(imageTower: CLIPImageEncoder(clip.imageTower),
-                                     textTower: CLIPTextEncoder(clip.textTower, tokenizer: tokenizer), embeddingWidth: nil,
-                                     locking: task.locking, learnsScale: task.learnsScale, logScale: clip.logitScale,
+        do {
+            try base.textEncoder.checkVocabulary()
+        } catch {
+            throw TrainingError.invalidConfiguration("\(base.identity.name) cannot be fine-tuned with its tokenizer: \(error)")
+        }
+        let model = ContrastiveModel(imageEncoder: base.imageEncoder, textEncoder: base.textEncoder, embeddingWidth: nil,
+                                     locking: task.locking, learnsScale: task.learnsScale, logScale: base.logScale,
                                      generator: &generator)
         let trainer = try makeTrainer(configuration: configuration, model: model, preprocessing: preprocessing,
                                       outputDirectory: outputDirectory)
-        return ContrastiveRun(model: model, trainer: trainer, clip: clip)
+        return ContrastiveRun(model: model, trainer: trainer, base: base)
     }
 
-    /// Task `contrastive` over any two towers joined by new projections of
+    /// Task `contrastive` over any two encoders joined by new projections of
     /// `contrastive.embedding_width` (default 256), e.g. the default model's EfficientNet-Lite0
     /// (locked) and all-MiniLM-L6-v2.
-    public static func withTowers(imageTower: any ImageTower, textTower: any TextTower, preprocessing: Preprocessing,
+    public static func withTowers(imageEncoder: any ImageEncoder, textEncoder: any TextEncoder, preprocessing: Preprocessing,
                                   configuration: TrainingConfiguration, outputDirectory: URL?) throws -> ContrastiveRun {
         var generator = SeededGenerator(seed: configuration.seed)
         let task = configuration.contrastive
-        let model = ContrastiveModel(imageTower: imageTower, textTower: textTower, embeddingWidth: task.embeddingWidth ?? 256,
+        let model = ContrastiveModel(imageEncoder: imageEncoder, textEncoder: textEncoder, embeddingWidth: task.embeddingWidth ?? 256,
                                      locking: task.locking, initialLogScale: task.initialLogScale, learnsScale: task.learnsScale,
                                      generator: &generator)
         let trainer = try makeTrainer(configuration: configuration, model: model, preprocessing: preprocessing,
                                       outputDirectory: outputDirectory)
-        return ContrastiveRun(model: model, trainer: trainer, clip: nil)
+        return ContrastiveRun(model: model, trainer: trainer, base: nil)
     }
 
-    /// Image-tower features `[N, featureWidth]` of `count` images, in chunks, without a tape.
+    /// Image-encoder features `[N, featureWidth]` of `count` images, in chunks, without a tape.
     static func frozenFeatures(_ model: ContrastiveModel, count: Int, image: (Int) -> Tensor) -> Tensor {
-        let chunk = 32
-        var rows: [Tensor] = []
-        for start in stride(from: 0, to: count, by: chunk) {
-            let images = Tensor.stackingImages((start..<min(start + chunk, count)).map(image))
-            rows.append(GradientMode.withoutGradients { model.imageTower.features(Variable(images), mode: .inference).value })
+        RowBatches.map(Array(0..<count), size: 32, dimension: model.imageEncoder.embeddingWidth) { indices in
+            model.imageEncoder.embed(Tensor.stackingImages(indices.map(image)))
         }
-        return Tensor.concatenate(rows, alongAxis: 0)
     }
 
     /// A trainer for `model` on the configured data. `preprocessing` is the image tower's unless
@@ -178,8 +210,8 @@ public enum ContrastiveTraining {
                                 lossNames: ["validation_loss"]) {
                 let imageEmbeddings = frozenImageFeatures.map { features in
                     GradientMode.withoutGradients { model.projectImageFeatures(Variable(features)).value }
-                } ?? model.encodeImages(images!, mode: .inference).value
-                let textEmbeddings = model.encodeTexts(captions, mode: .inference).value
+                } ?? model.embedImages(images!)
+                let textEmbeddings = try model.embedTexts(captions)
                 var metrics = ContrastiveEvaluation.recall(images: imageEmbeddings, texts: textEmbeddings, captions: keys,
                                                            ks: [1, 5]).metrics
                 metrics["validation_loss"] = Double(Losses.clip(imageEmbeddings: .init(imageEmbeddings), textEmbeddings: .init(textEmbeddings),
@@ -190,7 +222,7 @@ public enum ContrastiveTraining {
         let trainer = Trainer(model: model, optimizer: optimizer, schedule: schedule, source: source,
                               options: loop.trainerOptions, outputDirectory: outputDirectory, seed: configuration.seed,
                               validation: checks) { batch, _ in
-            model.loss(batch, imageFeatures: cachedTrainFeatures.map { Tensor.gather(rowsOf: $0, indices: batch.indices) })
+            try model.loss(batch, imageFeatures: cachedTrainFeatures.map { Tensor.gather(rowsOf: $0, indices: batch.indices) })
         }
         trainer.afterStep = { model.clampLogitScale() }
         trainer.plotTitle = "Contrastive training (symmetric InfoNCE)"

@@ -1,0 +1,49 @@
+import NN
+
+/// Choices that shape a model's embeddings but cannot be read off its checkpoint. They are part
+/// of `ModelIdentity`, so a store reloads its model with exactly these choices.
+public struct ModelOptions: Codable, Sendable, Equatable {
+    /// The transformer MLP activation of a bare CLIP state dict. nil: QuickGELU for OpenAI's
+    /// TorchScript `.pt`, for open_clip pretrained tags trained with it and for folders whose
+    /// configuration says so, GELU otherwise (open_clip's own default for state dicts).
+    public var activation: Activation?
+    /// Attention head width of a bare CLIP state dict, whose head count its shapes do not tell.
+    /// nil: 64, the width of every OpenAI and most OpenCLIP models.
+    public var headWidth: Int?
+    /// ConSE's T for `clipkit-default`: how many of the most probable ImageNet classes an image's
+    /// embedding combines.
+    public var topCount: Int
+    /// ConSE's label prompt for `clipkit-default` (`{}` marks the class name).
+    public var labelTemplate: String
+
+    public init(activation: Activation? = nil, headWidth: Int? = nil, topCount: Int = DefaultModel.topCount,
+                labelTemplate: String = DefaultModel.labelTemplate) {
+        self.activation = activation
+        self.headWidth = headWidth
+        self.topCount = topCount
+        self.labelTemplate = labelTemplate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case activation, headWidth = "head_width", topCount = "top_count", labelTemplate = "label_template"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ModelOptions()
+        activation = try container.decodeIfPresent(Activation.self, forKey: .activation)
+        headWidth = try container.decodeIfPresent(Int.self, forKey: .headWidth)
+        topCount = try container.decodeIfPresent(Int.self, forKey: .topCount) ?? defaults.topCount
+        labelTemplate = try container.decodeIfPresent(String.self, forKey: .labelTemplate) ?? defaults.labelTemplate
+    }
+
+    /// The first option in which `other` differs, in words (nil when none does).
+    public func difference(from other: ModelOptions) -> String? {
+        func name(_ activation: Activation?) -> String { activation?.rawValue ?? "automatic" }
+        if activation != other.activation { return "activation \(name(activation)) vs \(name(other.activation))" }
+        if headWidth != other.headWidth { return "head width \(headWidth ?? 64) vs \(other.headWidth ?? 64)" }
+        if topCount != other.topCount { return "ConSE top classes (T) \(topCount) vs \(other.topCount)" }
+        if labelTemplate != other.labelTemplate { return "label template \"\(labelTemplate)\" vs \"\(other.labelTemplate)\"" }
+        return nil
+    }
+}

@@ -1,0 +1,148 @@
+import Models
+import CLIPKit
+import Checkpoint
+import Foundation
+import Tensor
+import TestSupport
+import Testing
+
+/// The facade end to end against open_clip: a small OpenCLIP hub folder with CLIP's full BPE
+/// vocabulary (Tests/Fixtures/facade, made by `scripts/make_fixtures.py facade`), real
+/// scikit-image photos through preprocessing, and the reference embeddings.
+@Suite struct ModelRegistryTests {
+    struct Inputs: Decodable { let photos: [String]; let texts: [String] }
+
+    static let folder = TestPaths.fixture("facade", "tiny_clip")
+    static func inputs() throws -> Inputs {
+        try JSONDecoder().decode(Inputs.self, from: Data(contentsOf: TestPaths.fixture("facade", "tiny_clip.inputs.json")))
+    }
+    static func reference(_ name: String) throws -> Tensor {
+        try SafetensorsFile(contentsOf: TestPaths.fixture("facade", "tiny_clip.reference.safetensors")).tensor(named: name)
+    }
+
+    /// Per row: cosine ≥ 0.99999 and max |Δ| ≤ 1e-4 · max |reference|.
+    static func expectRowsMatch(_ actual: Tensor, _ expected: Tensor) {
+        #expect(actual.shape == expected.shape)
+        guard actual.shape == expected.shape else { return }
+        let width = expected.shape[1]
+        for row in 0..<expected.shape[0] {
+            let a = Array(actual.scalars[(row * width)..<((row + 1) * width)])
+            let b = Array(expected.scalars[(row * width)..<((row + 1) * width)])
+            let dot: Double = zip(a, b).map { Double($0) * Double($1) }.reduce(0, +)
+            let normA: Double = a.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
+            let normB: Double = b.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
+            let cosine = dot / (normA * normB)
+            let largest = b.map { abs($0) }.max() ?? 0
+            let difference = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+            #expect(cosine >= 0.99999, "row \(row): cosine \(cosine)")
+            #expect(difference <= 1e-4 * largest, "row \(row): max |Δ| \(difference) vs max |ref| \(largest)")
+        }
+    }
+
+    @Test func openCLIPFolderMatchesOpenCLIPOnPhotosAndTexts() throws {
+        let inputs = try Self.inputs()
+        let model = try ModelRegistry.load(Self.folder.path)
+        #expect(model.identity.dimension == 16)
+        #expect(model.identity.preprocessing?.imageSize == 224)
+        #expect(model.identity.name == Self.folder.standardizedFileURL.path)
+        let photos = try inputs.photos.map { try TestPaths.installedPackageFile("skimage/data/\($0)") }
+        let images = try model.embed(imageFiles: photos, batchSize: 3)
+        #expect(images.embedded == photos && images.unreadable.isEmpty)
+        Self.expectRowsMatch(images.embeddings, try Self.reference("image_embeddings"))
+        Self.expectRowsMatch(try model.embed(texts: inputs.texts), try Self.reference("text_embeddings"))
+        // The stored logit scale is ln(1/0.07) rounded to float16, as in the file.
+        let referenceScale = Foundation.exp(try Self.reference("logit_scale").scalars[0])
+        #expect(abs(model.logitScale - referenceScale) <= 1e-5 * referenceScale)
+    }
+
+    @Test func unreadableFilesAreReportedAndTheRestKept() throws {
+        let model = try ModelRegistry.load(Self.folder.path)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-facade-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let corrupt = directory.appendingPathComponent("broken.png")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0]).write(to: corrupt)
+        let missing = directory.appendingPathComponent("missing.jpg")
+        let cat = try TestPaths.installedPackageFile("skimage/data/chelsea.png")
+        let result = try model.embed(imageFiles: [corrupt, cat, missing])
+        #expect(result.embedded == [cat])
+        #expect(result.unreadable.map(\.path) == [corrupt.path, missing.path])
+        let alone = try model.embed(imageFiles: [cat])
+        #expect(result.embeddings.scalars == alone.embeddings.scalars)
+    }
+
+    @Test func emptyInputsGiveEmptyMatrices() throws {
+        let model = try ModelRegistry.load(Self.folder.path)
+        #expect(try model.embed(texts: []).shape == [0, 16])
+        #expect(try model.embed(imageFiles: []).embeddings.shape == [0, 16])
+    }
+
+    @Test func wrongImageSizeIsAnError() throws {
+        let model = try ModelRegistry.load(Self.folder.path)
+        #expect(throws: ModelLoadingError.self) { try model.embed(images: Tensor(zeros: [1, 3, 32, 32])) }
+    }
+
+    @Test func unknownNamesListKnownModels() throws {
+        let hub = HubClient(cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-empty-\(UUID().uuidString)"))
+        #expect(throws: ModelLoadingError.unknownModel("no-such-model", known: ["clipkit-default"])) {
+            try ModelRegistry.load("no-such-model", hub: hub.cache)
+        }
+        #expect(throws: ModelLoadingError.notDownloaded("openai/clip-vit-base-patch32")) {
+            try ModelRegistry.load("openai/clip-vit-base-patch32", hub: hub.cache)
+        }
+        let message = String(describing: ModelLoadingError.unknownModel("x", known: ["clipkit-default"]))
+        #expect(message.contains("clipkit-default") && message.contains("clipkit models pull"))
+    }
+
+    @Test func aFolderWithoutAModelIsRefusedWithTheExpectedLayout() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-notamodel-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(throws: ModelLoadingError.unrecognizedDirectory(directory.path)) { try ModelRegistry.load(directory.path) }
+    }
+
+    @Test func pulledHubRepositoryLoadsByName() throws {
+        let files = ["open_clip_config.json", "open_clip_model.safetensors"]
+        let bodies = try files.map { try Data(contentsOf: Self.folder.appendingPathComponent($0)) }
+        let listing: [String: Any] = [
+            "sha": "c0ffee42",
+            "siblings": zip(files, bodies).map { ["rfilename": $0.0, "size": $0.1.count] },
+        ]
+        var routes: [String: LoopbackHTTPServer.Response] = [
+            "/api/models/acme/tiny-clip/revision/main?blobs=true": .init(body: try JSONSerialization.data(withJSONObject: listing)),
+        ]
+        for (file, body) in zip(files, bodies) { routes["/acme/tiny-clip/resolve/c0ffee42/\(file)"] = .init(body: body) }
+        let server = try LoopbackHTTPServer(routes: routes)
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-hubload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let hub = HubClient(cacheDirectory: cache, environment: ["HF_ENDPOINT": server.baseURL.absoluteString])
+        try hub.pull(try HubRepository(parsing: "acme/tiny-clip"))
+        let model = try ModelRegistry.load("acme/tiny-clip", hub: hub.cache)
+        #expect(model.identity.name == "acme/tiny-clip")
+        #expect(ModelRegistry.knownModels(hub: hub.cache) == ["clipkit-default", "acme/tiny-clip"])
+        let inputs = try Self.inputs()
+        Self.expectRowsMatch(try model.embed(texts: inputs.texts), try Self.reference("text_embeddings"))
+    }
+
+    @Test func zeroShotProbabilitiesAreSoftmaxOfScaledCosines() throws {
+        let model = try ModelRegistry.load(Self.folder.path)
+        let labels = ["cat", "cup of coffee", "rocket"], templates = ["a photo of a {}.", "a drawing of a {}."]
+        let classifier = try ZeroShotClassifier(model: model, labels: labels, templates: templates)
+        let cat = try model.embed(imageFiles: [try TestPaths.installedPackageFile("skimage/data/chelsea.png")]).embeddings
+        let probabilities = classifier.probabilities(imageEmbeddings: cat).scalars
+        // Independent computation: mean of the normalised prompt embeddings, renormalised.
+        let image = cat.scalars
+        var logits: [Double] = []
+        for label in labels {
+            let prompts = try model.embed(texts: templates.map { $0.replacingOccurrences(of: "{}", with: label) })
+            let mean = (0..<16).map { column in (0..<templates.count).map { Double(prompts.scalars[$0 * 16 + column]) }.reduce(0, +) / 2 }
+            let norm = mean.map { $0 * $0 }.reduce(0, +).squareRoot()
+            logits.append(Double(model.logitScale) * zip(mean, image).map { $0 / norm * Double($1) }.reduce(0, +))
+        }
+        let largest = logits.max()!
+        let expected = logits.map { exp($0 - largest) }.map { $0 / logits.map { exp($0 - largest) }.reduce(0, +) }
+        for (actual, wanted) in zip(probabilities, expected) { #expect(abs(Double(actual) - wanted) < 1e-5) }
+        #expect(throws: ModelLoadingError.self) { try ZeroShotClassifier(model: model, labels: ["cat"], templates: ["no placeholder"]) }
+        #expect(throws: ModelLoadingError.self) { try ZeroShotClassifier(model: model, labels: [], templates: ["{}"]) }
+    }
+}
