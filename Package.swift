@@ -3,13 +3,23 @@ import PackageDescription
 
 import Foundation
 
-/// On x86-64 Linux the numeric targets are compiled for AVX2 + FMA (Haswell and newer, every
-/// current x86 server), which doubles the width of our vectorised loops. Set CLIPKIT_PORTABLE=1
-/// when building for older CPUs.
+/// Numeric targets are compiled for the CPU of the machine that builds them (`-target-cpu native`:
+/// AVX-512 on Zen 4 and Ice Lake or newer, AVX2 + FMA on Haswell and Zen 2/3), which widens every
+/// vectorised loop. The widest instruction set found in /proc/cpuinfo is also passed as a
+/// compilation condition (`CLIPKIT_ISA_AVX512`, `CLIPKIT_ISA_AVX2`) so `clipkit version` and the
+/// benchmarks can say what the binary uses. `CLIPKIT_PORTABLE=1` builds for baseline x86-64 (any
+/// 64-bit x86 CPU), for binaries that move to other machines.
 var numericSettings: [SwiftSetting] = []
 #if arch(x86_64) && os(Linux)
 if ProcessInfo.processInfo.environment["CLIPKIT_PORTABLE"] != "1" {
-    numericSettings.append(.unsafeFlags(["-target-cpu", "haswell"]))
+    numericSettings.append(.unsafeFlags(["-target-cpu", "native"]))
+    let cpuFlags = Set(((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "")
+        .split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
+    if cpuFlags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl"]) {
+        numericSettings.append(.define("CLIPKIT_ISA_AVX512"))
+    } else if cpuFlags.isSuperset(of: ["avx2", "fma"]) {
+        numericSettings.append(.define("CLIPKIT_ISA_AVX2"))
+    }
 }
 #endif
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensor
 
 @main
 struct ClipkitBench: ParsableCommand {
@@ -26,4 +27,10 @@ struct BenchmarkOptions: ParsableArguments {
 
     @Option(help: "Minimum seconds spent timing each measurement.")
     var minimumSeconds: Double = 1.0
+
+    /// Sets the thread count for CLIPKit's loops and BLAS, and prints what the build runs on.
+    func applyThreads() {
+        ThreadPolicy.threadCount = threads
+        print(InstructionSet.summary)
+    }
 }

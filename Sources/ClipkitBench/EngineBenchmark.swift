@@ -15,7 +15,7 @@ struct EngineBenchmark: ParsableCommand {
     var matrixSize: Int = 2048
 
     func run() throws {
-        ThreadPolicy.threadCount = options.threads
+        options.applyThreads()
         var generator = SeededGenerator(seed: 0)
         let seconds = options.minimumSeconds
         var results: [String: Double] = [:]

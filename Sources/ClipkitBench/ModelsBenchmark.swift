@@ -27,7 +27,7 @@ struct ModelsBenchmark: ParsableCommand {
         guard let activation = Activation(rawValue: activation), [.gelu, .quickGELU].contains(activation) else {
             throw ValidationError("--activation must be gelu or quick_gelu")
         }
-        ThreadPolicy.threadCount = options.threads
+        options.applyThreads()
         var generator = SeededGenerator(seed: 0)
         let model = CLIP(CLIPConfiguration.vitB32.with(activation: activation))
         Self.randomize(model, generator: &generator)

@@ -40,7 +40,7 @@ struct SearchBenchmark: ParsableCommand {
     var noHNSW = false
 
     func run() throws {
-        ThreadPolicy.threadCount = options.threads
+        options.applyThreads()
         let hnswVectors = min(hnswCount, count)
         let efValues = efSearch.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
 

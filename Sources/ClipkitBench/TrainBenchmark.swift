@@ -32,7 +32,7 @@ struct TrainBenchmark: ParsableCommand {
                                            activation: .gelu))
 
     func run() throws {
-        ThreadPolicy.threadCount = options.threads
+        options.applyThreads()
         let seconds = options.minimumSeconds
         let tinyTime = Self.stepSeconds(Self.tiny, batch: tinyBatch, contextLength: 16, minimumSeconds: seconds)
         let vitTime = Self.stepSeconds(CLIPConfiguration.vitB32.with(activation: .gelu), batch: vitBatch, contextLength: 77,

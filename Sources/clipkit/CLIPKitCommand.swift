@@ -22,10 +22,12 @@ enum CLIPKitVersion {
 
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "version", abstract: "Print CLIPKit's version and the engine's thread settings.")
+        commandName: "version", abstract: "Print CLIPKit's version, the engine's thread settings and the instruction set it was built for.")
 
     func run() {
         print("clipkit \(CLIPKitVersion.string)")
         print("threads: \(ThreadPolicy.threadCount) (set CLIPKIT_NUM_THREADS to change; BLAS uses the same count)")
+        print("instruction set: \(InstructionSet.compiled) (build with CLIPKIT_PORTABLE=1 for any x86-64 CPU)")
+        if let processor = InstructionSet.processor { print("processor: \(processor)") }
     }
 }

@@ -101,6 +101,32 @@ import Testing
         #expect(throws: ModelLoadingError.unrecognizedDirectory(directory.path)) { try ModelRegistry.load(directory.path) }
     }
 
+    /// open_clip's `ARCH/TAG` spelling reads the tag's hub repository (here served by a loopback
+    /// hub under the name of OpenAI's ViT-B/32 weights) with the tag's activation, recorded in the
+    /// identity because the folder's own configuration says GELU.
+    @Test func openCLIPTagLoadsItsPulledRepository() throws {
+        let repository = "timm/vit_base_patch32_clip_224.openai"
+        let files = ["open_clip_config.json", "open_clip_model.safetensors"]
+        let bodies = try files.map { try Data(contentsOf: Self.folder.appendingPathComponent($0)) }
+        let listing: [String: Any] = ["sha": "0penai", "siblings": zip(files, bodies).map { ["rfilename": $0.0, "size": $0.1.count] }]
+        var routes: [String: LoopbackHTTPServer.Response] = [
+            "/api/models/\(repository)/revision/main?blobs=true": .init(body: try JSONSerialization.data(withJSONObject: listing)),
+        ]
+        for (file, body) in zip(files, bodies) { routes["/\(repository)/resolve/0penai/\(file)"] = .init(body: body) }
+        let server = try LoopbackHTTPServer(routes: routes)
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-tag-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let hub = HubClient(cacheDirectory: cache, environment: ["HF_ENDPOINT": server.baseURL.absoluteString])
+        #expect(throws: ModelLoadingError.notDownloaded(repository)) { try ModelRegistry.load("ViT-B-32/openai", hub: hub.cache) }
+        try hub.pull(try #require(try ModelReference(parsing: "ViT-B-32::openai").repository))
+        let model = try ModelRegistry.load("ViT-B-32/openai", hub: hub.cache)
+        #expect(model.identity.name == "ViT-B-32/openai" && model.identity.options.activation == .quickGELU)
+        let clip = try #require(model.weights as? CLIP)
+        #expect(clip.configuration.text.activation == .quickGELU)
+        // Reloading by the recorded name and options gives the same identity.
+        #expect(try ModelRegistry.load(model.identity.name, options: model.identity.options, hub: hub.cache).identity == model.identity)
+    }
+
     @Test func pulledHubRepositoryLoadsByName() throws {
         let files = ["open_clip_config.json", "open_clip_model.safetensors"]
         let bodies = try files.map { try Data(contentsOf: Self.folder.appendingPathComponent($0)) }

@@ -100,4 +100,45 @@ import TestSupport
         print("gradient parity tiny BERT: loss \(loss.value.item) vs \(expectedLoss), worst relative error \(worst)")
         #expect(worst > 0 && worst < 1e-5, "worst relative error \(worst)")
     }
+
+    /// Contrastive fine-tuning of the competition paper's architecture: one InfoNCE step of the
+    /// tiny Chinese-CLIP (ViT + RoBERTa towers, `Tests/Fixtures/chinese_clip/tiny.pt`) through
+    /// `ContrastiveModel`, captions tokenised by CLIPKit's WordPiece tokenizer, against cn_clip's
+    /// float64 step: the same tokens, the same loss, every gradient within the suite's tolerance.
+    @Test func tinyChineseCLIPContrastiveStepMatchesCNCLIP() throws {
+        let fixtures = TestPaths.fixtures.appendingPathComponent("chinese_clip", isDirectory: true)
+        let configurations = FileManager.default.temporaryDirectory.appendingPathComponent("cn-step-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: configurations, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: configurations) }
+        for name in ["tiny.vision.json", "tiny.text.json"] {
+            try FileManager.default.copyItem(at: fixtures.appendingPathComponent(name), to: configurations.appendingPathComponent(name))
+        }
+        let checkpoint = fixtures.appendingPathComponent("tiny.pt")
+        let model = try ModelRegistry.chineseCLIP(tensors: try CheckpointFormat.loadTensors(contentsOf: checkpoint), name: "tiny",
+                                                  fingerprint: "", source: checkpoint, configurationDirectory: configurations)
+        let reference = try SafetensorsFile(contentsOf: Self.url("tiny_chinese_clip.step.safetensors"))
+        struct Captions: Decodable { let captions: [String] }
+        let captions = try JSONDecoder().decode(Captions.self, from: Data(contentsOf: Self.url("tiny_chinese_clip.captions.json"))).captions
+
+        // CLIPKit's tokens are cn_clip's, cut after the longest caption.
+        let tokens = try model.textEncoder.tokenize(captions)
+        let expectedTokens = try reference.tensor(named: "tokens")
+        for (row, ids) in tokens.ids.enumerated() {
+            let expected = (0..<expectedTokens.shape[1]).map { Int(expectedTokens[indices: row, $0]) }
+            #expect(ids == Array(expected.prefix(ids.count)) && expected.dropFirst(ids.count).allSatisfy { $0 == 0 }, "caption \(row)")
+        }
+
+        var generator = SeededGenerator(seed: 1)
+        let contrastive = ContrastiveModel(imageEncoder: model.imageEncoder, textEncoder: model.textEncoder, embeddingWidth: nil,
+                                           logScale: model.logScale, generator: &generator)
+        let batch = CaptionedBatch(images: try reference.tensor(named: "images"), captions: captions, indices: Array(captions.indices))
+        let loss = try contrastive.loss(batch)
+        loss.backward()
+
+        let expectedLoss = try reference.tensor(named: "loss").scalars[0]
+        #expect(abs(loss.value.item - expectedLoss) <= 1e-5 * abs(expectedLoss), "loss \(loss.value.item) vs \(expectedLoss)")
+        let worst = try Self.compareGradients(model.weights, reference: reference)
+        print("gradient parity tiny Chinese-CLIP: loss \(loss.value.item) vs \(expectedLoss), worst relative error \(worst)")
+        #expect(worst > 0 && worst < Self.tolerance, "worst relative error \(worst)")
+    }
 }
