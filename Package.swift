@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Optim", dependencies: ["Tensor", "NN"], swiftSettings: numericSettings),
         .target(name: "Checkpoint", dependencies: ["Tensor", "NN", "CCodecs"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CCodecs"], swiftSettings: numericSettings),
-        .target(name: "Tokenizers", dependencies: ["CCodecs"]),
+        .target(name: "Tokenizers", dependencies: ["Checkpoint"]),
         .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging", "Tokenizers"],
                 swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["Tensor"], swiftSettings: numericSettings),
