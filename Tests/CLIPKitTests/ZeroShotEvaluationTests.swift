@@ -1,4 +1,5 @@
 import CLIPKit
+import Datasets
 import Evaluation
 import Foundation
 import Tensor
