@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Datasets", "Models",
                                                 "Training", "Retrieval", "Evaluation"]),
         .target(name: "Training", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Datasets", "Models",
-                                                 "CCodecs"],
+                                                 "Evaluation", "CCodecs"],
                 swiftSettings: numericSettings),
 
         // Command-line tools.

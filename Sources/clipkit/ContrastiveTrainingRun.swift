@@ -73,11 +73,11 @@ extension TrainCommand {
             let stored = try trainer.resume(from: URL(fileURLWithPath: resume))
             warnIfDifferent(stored: stored, current: configuration)
         }
-        let before = trainer.step == 0 ? run.evaluate() : nil
+        let before = trainer.step == 0 ? try run.evaluate() : nil
         if let before { print("before training: " + Self.describe(before)) }
         try trainer.train(stopStep: runOptions.stopAtStep)
         try run.saveModel(to: output.appendingPathComponent("model.safetensors"))
-        let after = run.evaluate()
+        let after = try run.evaluate()
         if let after { print("after \(trainer.step) steps: " + Self.describe(after)) }
         let report = ContrastiveRun.Report(zeroShot: zeroShot, before: before, after: after, steps: trainer.step,
                                            wallSeconds: Date().timeIntervalSince(start),

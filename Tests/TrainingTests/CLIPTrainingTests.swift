@@ -38,7 +38,7 @@ import Tokenizers
         let run = try ContrastiveTraining.fromScratch(configuration: Self.configuration(steps: 150),
                                                       tokenizer: try Self.tokenizer.get(), outputDirectory: nil)
         run.trainer.write = { _ in }
-        let before = try #require(run.evaluate())
+        let before = try #require(try run.evaluate())
         let summary = try run.trainer.train()
         let after = summary.validation
         // 100 held-out images of 42 held-out layouts: chance R@1 is about 1/40.

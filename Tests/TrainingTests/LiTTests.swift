@@ -33,7 +33,7 @@ import TestSupport
         run.trainer.write = { _ in }
         #expect(image.featureWidth == 1280 && !run.trainer.source.preparesImages)  // features computed once
         #expect(run.model.imageTowerIsFrozen && run.model.textTower.namedParameters.allSatisfy { $0.parameter.isTrainable })
-        let before = try #require(run.evaluate())
+        let before = try #require(try run.evaluate())
         let after = try run.trainer.train().validation
         #expect(after["validation_loss"]! < before["validation_loss"]! - 0.3, "loss \(before["validation_loss"]!) → \(after["validation_loss"]!)")
         #expect(after["t2i_r5"]! > before["t2i_r5"]! + 0.1, "t2i R@5 \(before["t2i_r5"]!) → \(after["t2i_r5"]!)")

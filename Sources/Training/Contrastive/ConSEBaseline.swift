@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Imaging
 import Models
@@ -11,7 +12,7 @@ import Tensor
 public enum ConSEBaseline {
     public static func recall(configuration: TrainingConfiguration, classifier: EfficientNet, textModel: SentenceTransformer,
                               classNames: [String], topCount: Int = 10,
-                              preprocessing: Preprocessing) throws -> ContrastiveEvaluation.Recall? {
+                              preprocessing: Preprocessing) throws -> RetrievalEvaluationReport? {
         guard let validation = try ContrastiveTraining.loadData(configuration.contrastive, seed: configuration.seed).validation else {
             return nil
         }
@@ -26,7 +27,7 @@ public enum ConSEBaseline {
                 probabilities: classifier.classProbabilities(images), labelEmbeddings: labelEmbeddings, topCount: topCount))
         }
         let texts = try textModel.embed(texts: validation.captions)
-        return ContrastiveEvaluation.recall(images: Tensor.concatenate(rows, alongAxis: 0), texts: texts,
-                                            captions: validation.matchKeys, ks: [1, 5])
+        return try RetrievalEvaluation.evaluate(pairedImages: Tensor.concatenate(rows, alongAxis: 0), texts: texts,
+                                                matchKeys: validation.matchKeys, ks: [1, 5])
     }
 }

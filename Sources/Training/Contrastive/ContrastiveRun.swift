@@ -12,7 +12,7 @@ public struct ContrastiveRun {
     public let clip: CLIP?
 
     /// Recall on the validation pairs (nil without validation data).
-    public func evaluate() -> [String: Double]? { trainer.validation?.run() }
+    public func evaluate() throws -> [String: Double]? { try trainer.validation?.run() }
 
     /// Writes the trained weights as safetensors. A CLIP is written under OpenCLIP's names
     /// (`visual.…`, `token_embedding.weight`, …, `logit_scale`), so `CLIP.load(contentsOf:)`

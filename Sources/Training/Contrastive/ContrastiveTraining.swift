@@ -1,4 +1,5 @@
 import Autograd
+import Evaluation
 import Foundation
 import Imaging
 import Models
@@ -180,8 +181,8 @@ public enum ContrastiveTraining {
                     GradientMode.withoutGradients { model.projectImageFeatures(Variable(features)).value }
                 } ?? model.encodeImages(images!, mode: .inference).value
                 let textEmbeddings = model.encodeTexts(captions, mode: .inference).value
-                var metrics = ContrastiveEvaluation.recall(images: imageEmbeddings, texts: textEmbeddings, captions: keys,
-                                                           ks: [1, 5]).metrics
+                var metrics = try RetrievalEvaluation.evaluate(pairedImages: imageEmbeddings, texts: textEmbeddings, matchKeys: keys,
+                                                               ks: [1, 5]).metrics
                 metrics["validation_loss"] = Double(Losses.clip(imageEmbeddings: .init(imageEmbeddings), textEmbeddings: .init(textEmbeddings),
                                                                 logScale: .init(model.logScale.value)).value.item)
                 return metrics

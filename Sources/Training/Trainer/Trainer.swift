@@ -13,10 +13,10 @@ public struct Validation {
     /// Names drawn in the score panel (nil: every metric that is not a loss).
     public var scoreNames: [String]?
     /// Computes the metrics (in inference mode; it must not touch training state).
-    public var run: () -> [String: Double]
+    public var run: () throws -> [String: Double]
 
     public init(metricNames: [String], lossNames: [String] = [], scoreNames: [String]? = nil,
-                run: @escaping () -> [String: Double]) {
+                run: @escaping () throws -> [String: Double]) {
         self.metricNames = metricNames
         self.lossNames = lossNames
         self.scoreNames = scoreNames
@@ -128,7 +128,7 @@ public final class Trainer<Source: BatchSource> {
             if endsEpoch {
                 epoch += 1
                 if options.validatesEachEpoch, let validation {
-                    lastValidation = validate(validation, learningRate: learningRate,
+                    lastValidation = try validate(validation, learningRate: learningRate,
                                               elapsed: elapsedBefore + Date().timeIntervalSince(start))
                     progress.note("epoch \(epoch): " + Self.describe(lastValidation, order: validation.metricNames))
                 }
@@ -141,7 +141,7 @@ public final class Trainer<Source: BatchSource> {
         let elapsed = elapsedBefore + Date().timeIntervalSince(start)
         // Validate at the end unless the last step just did.
         if let validation, lastValidation.isEmpty || step % max(source.batchesPerEpoch, 1) != 0 {
-            lastValidation = validate(validation, learningRate: learningRate, elapsed: elapsed)
+            lastValidation = try validate(validation, learningRate: learningRate, elapsed: elapsed)
         }
         elapsedBefore = elapsed
         var checkpoint: URL?
@@ -157,8 +157,8 @@ public final class Trainer<Source: BatchSource> {
         return summary
     }
 
-    private func validate(_ validation: Validation, learningRate: Float, elapsed: Double) -> [String: Double] {
-        let metrics = validation.run()
+    private func validate(_ validation: Validation, learningRate: Float, elapsed: Double) throws -> [String: Double] {
+        let metrics = try validation.run()
         history.records.append(MetricsRecord(step: step, epoch: epoch, learningRate: learningRate, trainingLoss: nil,
                                              validation: metrics, elapsedSeconds: elapsed))
         return metrics
