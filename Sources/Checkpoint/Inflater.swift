@@ -1,26 +1,40 @@
 import CCodecs
 
-/// zlib's raw deflate decoder and CRC-32, as zip entries need them.
-enum Inflater {
-    /// Inflates raw deflate data (no zlib or gzip wrapper) that must produce exactly `expectedCount` bytes.
-    /// Returns nil with a reason when the stream is corrupt or its length differs.
-    static func inflate(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> String? {
+/// zlib's inflate (deflate, RFC 1951) in the two wrappings CLIPKit reads, and CRC-32:
+/// - raw deflate of the entries of zip archives (PyTorch checkpoints), into a buffer of the
+///   declared size;
+/// - gzip files (RFC 1952: the CLIP BPE vocabulary, Fashion-MNIST's idx files), with zlib's
+///   `windowBits = 16 + 15` so zlib parses each member's header and checks its CRC-32 and length
+///   trailer; concatenated members are inflated one after another and zero padding after the last
+///   member is tolerated, as `gunzip` does.
+///
+/// Failures carry a reason; the caller wraps it in its own error type with the file's name.
+public enum Inflater {
+    /// Why inflating failed.
+    public struct Failure: Error, Equatable, Sendable {
+        public let reason: String
+        public init(_ reason: String) { self.reason = reason }
+    }
+
+    /// zlib counts in 32-bit units: input and output are handed over in chunks of at most this.
+    static let chunkLimit = Int(UInt32.max / 2)
+
+    /// Inflates raw deflate data (no zlib or gzip wrapper) that must produce exactly `destination.count` bytes.
+    static func inflate(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws(Failure) {
         var stream = z_stream()
         let windowBits: Int32 = -15  // raw deflate
         guard inflateInit2_(&stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            return "zlib could not start inflating"
+            throw Failure("zlib could not start inflating")
         }
         defer { inflateEnd(&stream) }
         let spare = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
         defer { spare.deallocate() }
 
-        // zlib counts in 32-bit units: feed both sides in chunks.
-        let chunk = Int(UInt32.max / 2)
         var consumed = 0
         var produced = 0
         while true {
-            let inputCount = min(chunk, source.count - consumed)
-            let outputCount = min(chunk, destination.count - produced)
+            let inputCount = min(chunkLimit, source.count - consumed)
+            let outputCount = min(chunkLimit, destination.count - produced)
             stream.next_in = inputCount > 0
                 ? UnsafeMutablePointer(mutating: source.baseAddress!.advanced(by: consumed).assumingMemoryBound(to: UInt8.self))
                 : nil
@@ -40,21 +54,85 @@ enum Inflater {
             if outputCount > 0 {
                 produced += usedOutput
             } else if usedOutput > 0 {
-                return "deflate stream is longer than its declared size of \(destination.count) bytes"
+                throw Failure("deflate stream is longer than its declared size of \(destination.count) bytes")
             }
             switch status {
             case Z_STREAM_END:
-                return produced == destination.count
-                    ? nil : "deflate stream ends after \(produced) of \(destination.count) declared bytes"
-            case Z_OK:
-                if usedInput == 0 && usedOutput == 0 { return "deflate stream is truncated" }
-            case Z_BUF_ERROR:
-                if usedInput == 0 && usedOutput == 0 { return "deflate stream is truncated" }
+                guard produced == destination.count else {
+                    throw Failure("deflate stream ends after \(produced) of \(destination.count) declared bytes")
+                }
+                return
+            case Z_OK, Z_BUF_ERROR:
+                if usedInput == 0 && usedOutput == 0 { throw Failure("deflate stream is truncated") }
             default:
-                let message = stream.msg.map { String(cString: $0) } ?? "status \(status)"
-                return "deflate stream is corrupt (\(message))"
+                throw Failure("deflate stream is corrupt (\(message(of: stream, status: status)))")
             }
         }
+    }
+
+    /// Whether `bytes` start with the gzip magic `1f 8b`.
+    public static func isGzip<Bytes: Collection>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
+        var iterator = bytes.makeIterator()
+        return iterator.next() == 0x1F && iterator.next() == 0x8B
+    }
+
+    /// The inflated contents of gzip data: every member in turn.
+    public static func gunzip(_ bytes: [UInt8]) throws(Failure) -> [UInt8] {
+        do {
+            return try bytes.withUnsafeBytes { input in try gunzip(input) }
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure("\(error)")
+        }
+    }
+
+    /// The inflated contents of gzip data: every member in turn.
+    public static func gunzip(_ input: UnsafeRawBufferPointer) throws(Failure) -> [UInt8] {
+        guard isGzip(input) else { throw Failure("the data does not start with the gzip magic 1f 8b") }
+        var output: [UInt8] = []
+        output.reserveCapacity(input.count * 4)
+        var chunk = [UInt8](repeating: 0, count: 1 << 18)
+        var offset = 0  // the first byte zlib has not consumed
+        var member = 0
+        while offset < input.count {
+            member += 1
+            var stream = z_stream()
+            guard inflateInit2_(&stream, 16 + 15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+                throw Failure("zlib could not start inflating")
+            }
+            defer { inflateEnd(&stream) }
+            var fed = offset  // the first byte not yet handed to zlib
+            var status: Int32
+            repeat {
+                if stream.avail_in == 0 && fed < input.count {
+                    let count = min(chunkLimit, input.count - fed)
+                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.advanced(by: fed).assumingMemoryBound(to: UInt8.self))
+                    stream.avail_in = UInt32(count)
+                    fed += count
+                }
+                status = chunk.withUnsafeMutableBufferPointer { buffer in
+                    stream.next_out = buffer.baseAddress
+                    stream.avail_out = UInt32(buffer.count)
+                    return CCodecs.inflate(&stream, Z_NO_FLUSH)
+                }
+                output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+                if status == Z_BUF_ERROR {
+                    // No progress with a fresh output chunk: the input ran out.
+                    throw Failure("gzip member \(member) ends before its trailer (the data is truncated)")
+                }
+                guard status == Z_OK || status == Z_STREAM_END else {
+                    throw Failure("gzip member \(member) is corrupt (\(message(of: stream, status: status)))")
+                }
+            } while status != Z_STREAM_END
+            offset = fed - Int(stream.avail_in)
+            if UnsafeRawBufferPointer(rebasing: input[offset...]).allSatisfy({ $0 == 0 }) { break }
+        }
+        return output
+    }
+
+    private static func message(of stream: z_stream, status: Int32) -> String {
+        stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
     }
 
     /// CRC-32 (zip's checksum) of `bytes`.

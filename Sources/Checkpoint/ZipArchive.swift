@@ -210,8 +210,10 @@ final class ZipArchive: @unchecked Sendable {
                 throw corrupt("declared size \(entry.uncompressedSize) is impossible for \(entry.compressedSize) deflated bytes")
             }
             let output = HeapBytes(count: entry.uncompressedSize)
-            if let problem = Inflater.inflate(stored.bytes, into: UnsafeMutableRawBufferPointer(start: output.pointer, count: output.count)) {
-                throw corrupt(problem)
+            do throws(Inflater.Failure) {
+                try Inflater.inflate(stored.bytes, into: UnsafeMutableRawBufferPointer(start: output.pointer, count: output.count))
+            } catch {
+                throw corrupt(error.reason)
             }
             result = output.region
         case let .other(code):

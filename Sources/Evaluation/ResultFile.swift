@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// One query's ranked results, as a result file holds them.
@@ -54,19 +55,22 @@ public enum ResultFile {
         try Data(render(results, depth: depth).utf8).write(to: url, options: .atomic)
     }
 
-    /// Reads a result file back, grouping rows by query in file order.
+    /// Reads a result file back (`DelimitedText` quoting), grouping rows by query in file order.
     public static func read(from url: URL) throws -> [RankedResults] {
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let records: [DelimitedText.Record]
+        do { records = try DelimitedText(delimiter: UInt8(ascii: ",")).records(contentsOf: url) } catch let error as DatasetError {
+            guard case let .malformed(_, line, reason) = error else { throw error }
+            throw EvaluationError.malformedResultFile(path: url.path, line: line, reason: reason)
+        }
+        guard records.first?.fields.joined(separator: ",") == header else {
+            throw EvaluationError.malformedResultFile(path: url.path, line: 1, reason: "the header is not \(header)")
+        }
         var results: [RankedResults] = [], position: [String: Int] = [:]
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if number == 0 {
-                guard line == header else { throw EvaluationError.malformedResultFile(path: url.path, line: 1, reason: "the header is not \(header)") }
-                continue
-            }
-            let fields = splitFields(String(line))
+        for record in records.dropFirst() {
+            let fields = record.fields
             guard fields.count == 4, let rank = Int(fields[1]), let score = Float(fields[3]) else {
-                throw EvaluationError.malformedResultFile(path: url.path, line: number + 1, reason: "cannot read \"\(line)\"")
+                throw EvaluationError.malformedResultFile(path: url.path, line: record.line,
+                                                          reason: "cannot read \"\(fields.joined(separator: ","))\"")
             }
             let slot: Int
             if let existing = position[fields[0]] { slot = existing } else {
@@ -75,7 +79,7 @@ public enum ResultFile {
                 results.append(RankedResults(queryID: fields[0], entries: []))
             }
             guard rank == results[slot].entries.count + 1 else {
-                throw EvaluationError.malformedResultFile(path: url.path, line: number + 1,
+                throw EvaluationError.malformedResultFile(path: url.path, line: record.line,
                                                           reason: "rank \(rank) of query \(fields[0]) is out of order")
             }
             results[slot].entries.append(.init(resultID: fields[2], score: score))
@@ -86,24 +90,5 @@ public enum ResultFile {
     static func quoted(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    static func splitFields(_ line: String) -> [String] {
-        var fields: [String] = [], field = "", inQuotes = false
-        var characters = Array(line)[...]
-        while let character = characters.popFirst() {
-            if inQuotes {
-                if character == "\"" {
-                    if characters.first == "\"" { field.append("\""); characters.removeFirst() } else { inQuotes = false }
-                } else { field.append(character) }
-            } else if character == "\"" && field.isEmpty {
-                inQuotes = true
-            } else if character == "," {
-                fields.append(field)
-                field = ""
-            } else { field.append(character) }
-        }
-        fields.append(field)
-        return fields
     }
 }

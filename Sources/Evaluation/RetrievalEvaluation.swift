@@ -40,6 +40,26 @@ public enum RetrievalEvaluation {
                                          recall: try RecallAtK.recall(ranks: imageRanks, ks: ks)))
     }
 
+    /// Recall@K of paired embeddings, the competition paper's validation metric: row i of `images`
+    /// `[N, D]` and of `texts` `[N, D]` are a pair; rows are L2-normalised (cosine scores
+    /// Î·T̂ᵀ), and a text is relevant to an image (and the image to the text) when their
+    /// `matchKeys` are equal, so a caption repeated for several images counts for each.
+    public static func evaluate(pairedImages images: Tensor, texts: Tensor, matchKeys: [String], ks: [Int] = RecallAtK.standardKs,
+                                scoreBudget: Int = 16 * 1024 * 1024) throws -> RetrievalEvaluationReport {
+        guard images.rank == 2, texts.rank == 2, images.shape == texts.shape else {
+            throw EvaluationError.shapeMismatch(detail: "paired images \(images.shape) and texts \(texts.shape) must both be [pairs, D]")
+        }
+        let count = images.shape[0]
+        guard matchKeys.count == count else { throw EvaluationError.groundTruthCount(queries: count, entries: matchKeys.count) }
+        let unitImages = images.l2NormalizedRows(), unitTexts = texts.l2NormalizedRows()  // [N, D] each
+        let relevance = Relevance.matching(queries: matchKeys, database: matchKeys)
+        let imageRanks = try FirstRelevantRank.ranks(queries: unitImages, database: unitTexts, relevance: relevance, scoreBudget: scoreBudget)
+        let textRanks = try FirstRelevantRank.ranks(queries: unitTexts, database: unitImages, relevance: relevance, scoreBudget: scoreBudget)
+        return RetrievalEvaluationReport(
+            textToImage: DirectionRecall(queries: count, candidates: count, recall: try RecallAtK.recall(ranks: textRanks, ks: ks)),
+            imageToText: DirectionRecall(queries: count, candidates: count, recall: try RecallAtK.recall(ranks: imageRanks, ks: ks)))
+    }
+
     /// The rows `indices` of `matrix` (the matrix itself when they are all of its rows in order).
     static func rows(_ indices: [Int], of matrix: Tensor) -> Tensor {
         if indices.count == matrix.shape[0] { return matrix }

@@ -57,6 +57,14 @@ public struct RetrievalEvaluationReport: Codable, Sendable, Equatable {
         meanRecall = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
     }
 
+    /// The recalls named as training logs name them: `i2t_r1`, `t2i_r5`, …
+    public var metrics: [String: Double] {
+        var result: [String: Double] = [:]
+        for (k, value) in imageToText.recall { result["i2t_r\(k)"] = value }
+        for (k, value) in textToImage.recall { result["t2i_r\(k)"] = value }
+        return result
+    }
+
     enum CodingKeys: String, CodingKey {
         case textToImage = "text_to_image"
         case imageToText = "image_to_text"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Decodes JPEG, PNG and WebP files to `RGBImage`, matching Pillow's
+/// Decodes JPEG, PNG, WebP and PGM files to `RGBImage`, matching Pillow's
 /// `ImageOps.exif_transpose(Image.open(path)).convert("RGB")`.
 ///
 /// - The format comes from the leading magic bytes (`ImageFormat.detect`), never the extension.
@@ -11,6 +11,7 @@ import Foundation
 /// - PNG goes through libpng; alpha and tRNS are dropped, not composited, as Pillow's
 ///   `convert("RGB")` does (`png_rgb_reader.h` lists each conversion).
 /// - WebP goes through libwebp; alpha is dropped.
+/// - PGM (P5 raw, P2 plain) is read by `PGMDecoder`, scaled to 8 bits as Pillow scales it.
 /// - Before any pixel buffer is allocated the header's dimensions are checked against
 ///   `maximumPixelCount` (Pillow's `Image.MAX_IMAGE_PIXELS` guard against decompression bombs; Pillow
 ///   only warns between 1x and 2x its limit, this decoder throws above 1x).
@@ -82,6 +83,8 @@ public struct ImageDecoder: Sendable {
             return try PNGDecoder.decode(bytes, source: source, guardrail: guardrail)
         case .webp:
             return try WebPDecoder.decode(bytes, source: source, guardrail: guardrail)
+        case .pgm:
+            return try PGMDecoder.decode(bytes, source: source, guardrail: guardrail)
         case .gif, .tiff, .bmp:
             throw ImageError.unsupportedFormat(path: source, detail: "\(format.name) files are not decoded")
         }
@@ -89,7 +92,7 @@ public struct ImageDecoder: Sendable {
 }
 
 extension RGBImage {
-    /// Decodes the JPEG, PNG or WebP file at `url` with a default `ImageDecoder`.
+    /// Decodes the JPEG, PNG, WebP or PGM file at `url` with a default `ImageDecoder`.
     public init(contentsOf url: URL) throws {
         self = try ImageDecoder().decode(contentsOf: url)
     }

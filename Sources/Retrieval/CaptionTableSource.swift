@@ -1,8 +1,9 @@
+import Datasets
 import Foundation
 
-/// A CSV or TSV table of `image,caption` rows (quoted fields allowed), one row per caption; an
-/// image named on several rows is one item with several captions. Column names come from the
-/// header row. Image paths are relative to `imageRoot` (default: the table's folder).
+/// A caption table (`CaptionTable`: CSV or TSV, RFC 4180 quoting, one row per caption) as a
+/// source; an image named on several rows is one item with several captions. Image paths are
+/// relative to `imageRoot` (default: the table's folder).
 public struct CaptionTableSource: DataSource {
     public var file: URL
     public var imageColumn: String
@@ -30,44 +31,24 @@ public struct CaptionTableSource: DataSource {
     }
 
     public func catalog() throws -> SourceCatalog {
-        let bytes: [UInt8]
-        do { bytes = [UInt8](try Data(contentsOf: file)) } catch {
-            throw DataSourceError.unreadable(path: file.path, reason: error.localizedDescription)
-        }
-        let separator = delimiter ?? (["tsv", "tab"].contains(file.pathExtension.lowercased()) ? "\t" : ",")
-        guard let separatorByte = separator.asciiValue else {
-            throw DataSourceError.malformed(path: file.path, line: 1, reason: "the delimiter must be one ASCII character")
-        }
-        let records = try DelimitedTextParser(delimiter: separatorByte).records(in: bytes, path: file.path)
-        guard let header = records.first?.fields else { return SourceCatalog(items: []) }
-        func column(_ name: String) throws -> Int {
-            guard let index = header.firstIndex(of: name) else {
-                throw DataSourceError.missingColumn(path: file.path, column: name, available: header)
+        var separator: UInt8?
+        if let delimiter {
+            guard let ascii = delimiter.asciiValue, delimiter != "\"", !delimiter.isNewline else {
+                throw DatasetError.malformed(path: file.path, line: 1, reason: "the delimiter must be one ASCII character")
             }
-            return index
+            separator = ascii
         }
-        let imageIndex = try column(imageColumn), captionIndex = try column(captionColumn)
-        let idIndex = try captionIDColumn.map(column), languageIndex = try languageColumn.map(column)
+        let table = try CaptionTable(contentsOf: file, imageColumn: imageColumn, captionColumn: captionColumn,
+                                     captionIDColumn: captionIDColumn, languageColumn: languageColumn, delimiter: separator)
         let root = imageRoot ?? file.deletingLastPathComponent()
-
         var items: [SourceItem] = [], itemKeys = Set<String>(), captions: [SourceCaption] = []
-        for (row, record) in records.dropFirst().enumerated() {
-            guard record.fields.count == header.count else {
-                throw DataSourceError.malformed(path: file.path, line: record.line,
-                                                reason: "\(record.fields.count) fields but the header has \(header.count)")
+        for (row, entry) in table.rows.enumerated() {
+            if itemKeys.insert(entry.image).inserted {
+                let url = entry.image.hasPrefix("/") ? URL(fileURLWithPath: entry.image) : root.appendingPathComponent(entry.image)
+                items.append(SourceItem(key: entry.image, content: .file(url), fileState: try? FileState(fileAt: url)))
             }
-            let image = record.fields[imageIndex]
-            guard !image.isEmpty else {
-                throw DataSourceError.malformed(path: file.path, line: record.line, reason: "the \(imageColumn) field is empty")
-            }
-            if itemKeys.insert(image).inserted {
-                let url = image.hasPrefix("/") ? URL(fileURLWithPath: image) : root.appendingPathComponent(image)
-                items.append(SourceItem(key: image, content: .file(url), fileState: try? FileState(fileAt: url)))
-            }
-            captions.append(SourceCaption(key: idIndex.map { record.fields[$0] } ?? String(row + 1),
-                                          text: record.fields[captionIndex],
-                                          language: languageIndex.map { record.fields[$0] } ?? language,
-                                          itemKeys: [image]))
+            captions.append(SourceCaption(key: entry.captionID ?? String(row + 1), text: entry.caption,
+                                          language: entry.language ?? language, itemKeys: [entry.image]))
         }
         return SourceCatalog(items: items, captions: Self.mergingRepeatedKeys(captions))
     }

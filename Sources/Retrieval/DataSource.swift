@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// Where an item's encoded bytes are.
@@ -23,25 +24,10 @@ public enum ItemContent: Sendable, Equatable {
         switch self {
         case let .file(url):
             do { return try Data(contentsOf: url) } catch {
-                throw DataSourceError.unreadable(path: url.path, reason: error.localizedDescription)
+                throw DatasetError.unreadable(path: url.path, reason: error.localizedDescription)
             }
         case let .base64Region(file, offset, length):
-            guard let handle = FileHandle(forReadingAtPath: file.path) else {
-                throw DataSourceError.unreadable(path: file.path, reason: "cannot open the file")
-            }
-            defer { try? handle.close() }
-            let text: Data
-            do {
-                try handle.seek(toOffset: UInt64(offset))
-                text = try handle.read(upToCount: length) ?? Data()
-            } catch {
-                throw DataSourceError.unreadable(path: file.path, reason: error.localizedDescription)
-            }
-            guard text.count == length, let decoded = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
-                throw DataSourceError.malformed(path: file.path, line: 0,
-                                                reason: "the image at byte \(offset) is not valid base64 (\(length) characters)")
-            }
-            return decoded
+            return try ChineseCLIPImages.imageData(file: file, offset: offset, length: length)
         case let .bytes(data):
             return data
         }

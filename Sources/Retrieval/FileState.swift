@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// The size and modification time of a file; the incremental indexer re-embeds a file only when
@@ -17,7 +18,7 @@ public struct FileState: Codable, Sendable, Equatable, Hashable {
     public init(fileAt url: URL) throws {
         var status = stat()
         guard stat(url.path, &status) == 0 else {
-            throw DataSourceError.unreadable(path: url.path, reason: String(cString: strerror(errno)))
+            throw DatasetError.unreadable(path: url.path, reason: String(cString: strerror(errno)))
         }
         #if canImport(Darwin)
         let time = status.st_mtimespec

@@ -1,6 +1,7 @@
+import Datasets
 import Foundation
 
-/// A CSV or TSV file of queries for batch retrieval: a header row naming an id column
+/// A CSV or TSV file (`DelimitedTable`) of queries for batch retrieval: a header row naming an id column
 /// (`query_id`) and a value column (`text` for text→image, `image` for image queries), then one
 /// query per row:
 ///
@@ -24,33 +25,16 @@ public struct QueryTable: Sendable {
     /// Reads `file`; tab-separated when it ends in `.tsv` or `.tab`, comma-separated otherwise.
     public init(contentsOf file: URL, idColumn: String = "query_id", valueColumn: String) throws {
         self.file = file
-        let bytes: [UInt8]
-        do { bytes = [UInt8](try Data(contentsOf: file)) } catch {
-            throw DataSourceError.unreadable(path: file.path, reason: error.localizedDescription)
-        }
-        let delimiter = ["tsv", "tab"].contains(file.pathExtension.lowercased()) ? UInt8(ascii: "\t") : UInt8(ascii: ",")
-        let records = try DelimitedTextParser(delimiter: delimiter).records(in: bytes, path: file.path)
-        guard let header = records.first?.fields else {
-            throw DataSourceError.malformed(path: file.path, line: 1, reason: "the file is empty; expected a header \(idColumn),\(valueColumn)")
-        }
-        guard let idIndex = header.firstIndex(of: idColumn) else {
-            throw DataSourceError.missingColumn(path: file.path, column: idColumn, available: header)
-        }
-        guard let valueIndex = header.firstIndex(of: valueColumn) else {
-            throw DataSourceError.missingColumn(path: file.path, column: valueColumn, available: header)
-        }
+        let table = try DelimitedTable(contentsOf: file, expectedColumns: [idColumn, valueColumn])
+        let idIndex = try table.column(idColumn), valueIndex = try table.column(valueColumn)
         var seen = Set<String>(), queries: [Query] = []
-        for record in records.dropFirst() {
-            guard record.fields.count == header.count else {
-                throw DataSourceError.malformed(path: file.path, line: record.line,
-                                                reason: "\(record.fields.count) fields but the header has \(header.count)")
-            }
+        for record in table.rows {
             let id = record.fields[idIndex], value = record.fields[valueIndex]
             guard !id.isEmpty, !value.isEmpty else {
-                throw DataSourceError.malformed(path: file.path, line: record.line, reason: "the \(id.isEmpty ? idColumn : valueColumn) field is empty")
+                throw DatasetError.malformed(path: file.path, line: record.line, reason: "the \(id.isEmpty ? idColumn : valueColumn) field is empty")
             }
             guard seen.insert(id).inserted else {
-                throw DataSourceError.malformed(path: file.path, line: record.line, reason: "query id \(id) appears twice")
+                throw DatasetError.malformed(path: file.path, line: record.line, reason: "query id \(id) appears twice")
             }
             queries.append(Query(id: id, value: value))
         }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// The collection layouts `clipkit index` and `clipkit eval retrieval` read, and how a path is
@@ -25,11 +26,11 @@ public enum SourceFormat: String, CaseIterable, Sendable {
     /// The format a path obviously has: a folder holding a Chinese-CLIP pair is `chinese-clip`,
     /// any other folder `folder` (give `class-folders` explicitly: a photo library sorted into
     /// folders looks the same); files go by extension (`.csv`, `.tsv`/`.tab`, `.json` → COCO,
-    /// `.jsonl` → Chinese-CLIP). Throws `DataSourceError.unknownFormat` otherwise.
+    /// `.jsonl` → Chinese-CLIP). Throws `DatasetError.unknownFormat` otherwise.
     public static func detect(_ location: URL) throws -> SourceFormat {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: location.path, isDirectory: &isDirectory) else {
-            throw DataSourceError.unreadable(path: location.path, reason: "no such file or folder")
+            throw DatasetError.unreadable(path: location.path, reason: "no such file or folder")
         }
         if isDirectory.boolValue {
             return try chineseCLIPSplits(in: location).isEmpty ? .folder : .chineseCLIP
@@ -40,7 +41,7 @@ public enum SourceFormat: String, CaseIterable, Sendable {
         case "json": return .coco
         case "jsonl": return .chineseCLIP
         default:
-            throw DataSourceError.unknownFormat(
+            throw DatasetError.unknownFormat(
                 path: location.path,
                 reason: "a .\(location.pathExtension) file is none of the layouts CLIPKit reads; "
                     + "expected a folder of images, a .csv/.tsv caption table, a COCO captions .json or Chinese-CLIP's "
@@ -52,7 +53,7 @@ public enum SourceFormat: String, CaseIterable, Sendable {
     public static func chineseCLIPSplits(in folder: URL) throws -> [String] {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
-            throw DataSourceError.unreadable(path: folder.path, reason: error.localizedDescription)
+            throw DatasetError.unreadable(path: folder.path, reason: error.localizedDescription)
         }
         let files = Set(names)
         return names.filter { $0.hasSuffix(chineseCLIPTextsSuffix) }

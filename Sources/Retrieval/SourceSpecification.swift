@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// A collection named on a command line: a path, an optional layout and the layout's options,
@@ -22,6 +23,8 @@ public struct SourceSpecification: Sendable {
     public var imagesFile: URL?
     /// Class folders: each class's caption, `{}` standing for the class name.
     public var captionTemplate = "a photo of a {}."
+    /// Class folders: a file naming the classes (`ClassNamesFile`); nil: the folder names.
+    public var classNamesFile: URL?
 
     public init(location: URL, format: SourceFormat? = nil) {
         self.location = location
@@ -38,13 +41,13 @@ public struct SourceSpecification: Sendable {
         let format = try resolvedFormat()
         let isFolder = Self.isFolder(location)
         if [.folder, .classFolders].contains(format) && !isFolder {
-            throw DataSourceError.unknownFormat(path: location.path, reason: "--format \(format.rawValue) needs a folder")
+            throw DatasetError.unknownFormat(path: location.path, reason: "--format \(format.rawValue) needs a folder")
         }
         switch format {
         case .folder:
             return ImageFolderSource(root: location)
         case .classFolders:
-            return ClassFolderSource(root: location, captionTemplate: captionTemplate)
+            return ClassFolderSource(root: location, captionTemplate: captionTemplate, classNamesFile: classNamesFile)
         case .csv, .tsv:
             return CaptionTableSource(file: location, imageColumn: imageColumn, captionColumn: captionColumn,
                                       captionIDColumn: captionIDColumn, delimiter: format == .tsv ? "\t" : ",",
@@ -64,7 +67,7 @@ public struct SourceSpecification: Sendable {
             guard splits.count == 1 else {
                 let found = splits.isEmpty ? "no <split>_texts.jsonl with its <split>_imgs.tsv"
                     : "several splits (\(splits.joined(separator: ", ")))"
-                throw DataSourceError.unknownFormat(path: location.path,
+                throw DatasetError.unknownFormat(path: location.path,
                                                     reason: "found \(found); give the texts file, e.g. \(location.path)/valid_texts.jsonl")
             }
             texts = location.appendingPathComponent(splits[0] + SourceFormat.chineseCLIPTextsSuffix)
@@ -72,13 +75,13 @@ public struct SourceSpecification: Sendable {
         if let imagesFile { return (texts, imagesFile) }
         let name = texts.lastPathComponent
         guard name.hasSuffix(SourceFormat.chineseCLIPTextsSuffix) else {
-            throw DataSourceError.unknownFormat(path: texts.path,
+            throw DatasetError.unknownFormat(path: texts.path,
                                                 reason: "cannot tell where its images are; name the image TSV with --images FILE")
         }
         let images = texts.deletingLastPathComponent()
             .appendingPathComponent(name.dropLast(SourceFormat.chineseCLIPTextsSuffix.count) + SourceFormat.chineseCLIPImagesSuffix)
         guard FileManager.default.fileExists(atPath: images.path) else {
-            throw DataSourceError.unreadable(path: images.path, reason: "the image TSV beside \(name) is missing; name it with --images FILE")
+            throw DatasetError.unreadable(path: images.path, reason: "the image TSV beside \(name) is missing; name it with --images FILE")
         }
         return (texts, images)
     }

@@ -1,3 +1,4 @@
+import Checkpoint
 import Foundation
 
 /// OpenAI CLIP's byte-level BPE tokenizer (Radford et al. 2021, "Learning Transferable Visual
@@ -46,7 +47,12 @@ public final class CLIPTokenizer: @unchecked Sendable {
         } catch {
             throw TokenizerError.unreadableFile(path: mergesFile.path, reason: error.localizedDescription)
         }
-        let bytes = GzipDecompression.isGzip(data) ? try GzipDecompression.decompress(data) : data
+        var bytes = [UInt8](data)
+        if Inflater.isGzip(bytes) {
+            do throws(Inflater.Failure) { bytes = try Inflater.gunzip(bytes) } catch {
+                throw TokenizerError.corruptGzip(reason: error.reason)
+            }
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw TokenizerError.notUTF8(path: mergesFile.path)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLIPKit
+import Datasets
 import Foundation
 import Retrieval
 
@@ -66,9 +67,9 @@ extension SourceFormat: ExpressibleByArgument {}
 struct MissingColumn: Error, CustomStringConvertible {
     let description: String
 
-    /// Rethrows `DataSourceError.missingColumn` from `body` with `options` named.
+    /// Rethrows `DatasetError.missingColumn` from `body` with `options` named.
     static func naming(_ options: String, _ body: () throws -> Void) throws {
-        do { try body() } catch let error as DataSourceError {
+        do { try body() } catch let error as DatasetError {
             guard case let .missingColumn(path, column, available) = error else { throw error }
             throw MissingColumn(description: "\(path) has no column \"\(column)\" (its header has: "
                                 + "\(available.joined(separator: ", "))); name the right one with \(options)")

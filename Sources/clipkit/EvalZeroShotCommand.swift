@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLIPKit
+import Datasets
 import Evaluation
 import Foundation
 import Training

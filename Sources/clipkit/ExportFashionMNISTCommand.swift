@@ -1,6 +1,6 @@
 import ArgumentParser
+import Datasets
 import Foundation
-import Training
 
 /// `clipkit export fashion-mnist`: the idx files as PNGs in class folders.
 struct ExportFashionMNISTCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import Models
 import CLIPKit
+import Datasets
 import Evaluation
 import Foundation
 import Tensor

@@ -51,6 +51,89 @@ import Testing
         #expect(report.textToImage.recall == expected)
     }
 
+    @Test func recallTreatsRepeatedCaptionsAsCorrect() throws {
+        let images = Tensor(shape: [3, 2], scalars: [1, 0, 0, 1, 1, 0])
+        let texts = Tensor(shape: [3, 2], scalars: [1, 0, 0, 1, 0.8, 0.6])
+        // Image 2 equals image 0, so its best text is text 0: correct only when captions 0 and 2 agree.
+        let repeated = try RetrievalEvaluation.evaluate(pairedImages: images, texts: texts, matchKeys: ["x", "y", "x"], ks: [1, 2])
+        #expect(repeated.imageToText.recall == [1: 1, 2: 1] && repeated.textToImage.recall == [1: 1, 2: 1])
+        let unique = try RetrievalEvaluation.evaluate(pairedImages: images, texts: texts, matchKeys: ["x", "y", "z"], ks: [1, 2])
+        #expect(unique.imageToText.recall == [1: 2.0 / 3.0, 2: 1])
+        // Text 2 ranks images 0 and 2 (0.8 each; lower index first), then image 1.
+        #expect(unique.textToImage.recall == [1: 2.0 / 3.0, 2: 1])
+        #expect(unique.metrics == ["i2t_r1": 2.0 / 3.0, "i2t_r2": 1, "t2i_r1": 2.0 / 3.0, "t2i_r2": 1])
+    }
+
+    /// The rank of a stable descending argsort (ties: lower index first) of `row`, at the first
+    /// index `isRelevant` accepts.
+    static func bruteForceRank(_ row: [Float], isRelevant: (Int) -> Bool) -> Int {
+        let order = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
+        return order.firstIndex(where: isRelevant)!
+    }
+
+    /// Small integer vectors: exact scores with many ties, and match keys from a small set.
+    @Test func ranksMatchABruteForceArgsortOnRandomDataWithTies() throws {
+        var generator = SeededGenerator(seed: 21)
+        func integers(_ count: Int) -> [Float] { (0..<count).map { _ in Float(Int(generator.next() % 3) - 1) } }
+        let (imageCount, textCount, width) = (40, 90, 3)
+        let images = Tensor(shape: [imageCount, width], scalars: integers(imageCount * width))
+        let texts = Tensor(shape: [textCount, width], scalars: integers(textCount * width))
+        let imageKeys = (0..<imageCount).map { _ in Int(generator.next() % 6) }
+        var textKeys = (0..<textCount).map { _ in Int(generator.next() % 6) }
+        for key in 0..<6 where !imageKeys.contains(key) { textKeys = textKeys.map { $0 == key ? imageKeys[0] : $0 } }
+        let textToImage = Tensor.matmul(texts, images, transposeB: true)  // [texts, images]
+        let imageToText = Tensor.matmul(images, texts, transposeB: true)  // [images, texts]
+        func row(_ matrix: Tensor, _ index: Int) -> [Float] {
+            let width = matrix.shape[1]
+            return Array(matrix.scalars[index * width..<(index + 1) * width])
+        }
+        var tiedRows = 0
+        for text in 0..<textCount where Set(row(textToImage, text)).count < imageCount { tiedRows += 1 }
+        #expect(tiedRows == textCount, "every row has ties")
+
+        // Match keys, full matrix and chunked, both directions.
+        let keyed = Relevance.matchingKeys(queries: textKeys, database: imageKeys)
+        let expected = (0..<textCount).map { text in Self.bruteForceRank(row(textToImage, text)) { imageKeys[$0] == textKeys[text] } }
+        #expect(try FirstRelevantRank.ranks(scores: textToImage, relevance: keyed) == expected)
+        #expect(try FirstRelevantRank.ranks(queries: texts, database: images, relevance: keyed, scoreBudget: 7 * imageCount) == expected)
+        let reverse = Relevance.matchingKeys(queries: imageKeys, database: textKeys)
+        let expectedReverse = (0..<imageCount).map { image in
+            Self.bruteForceRank(row(imageToText, image)) { textKeys[$0] == imageKeys[image] }
+        }
+        #expect(try FirstRelevantRank.ranks(queries: images, database: texts, relevance: reverse, scoreBudget: 5 * textCount) == expectedReverse)
+
+        // Ground-truth links give the same ranks as the keys they spell out.
+        let links = textKeys.map { key in imageKeys.indices.filter { imageKeys[$0] == key } }
+        #expect(try FirstRelevantRank.ranks(queries: texts, database: images, relevant: links, scoreBudget: 11) == expected)
+
+        // Recall@K from the brute-force ranks, through the report of paired embeddings.
+        let pairs = Tensor(shape: [imageCount, width], scalars: Array(texts.scalars[0..<(imageCount * width)]))
+        let keys = imageKeys.map(String.init)
+        let report = try RetrievalEvaluation.evaluate(pairedImages: images, texts: pairs, matchKeys: keys, ks: [1, 3, 10], scoreBudget: 64)
+        let unitImages = images.l2NormalizedRows(), unitTexts = pairs.l2NormalizedRows()
+        let pairedImageToText = Tensor.matmul(unitImages, unitTexts, transposeB: true)  // [N, N]
+        let pairedTextToImage = Tensor.matmul(unitTexts, unitImages, transposeB: true)  // [N, N]
+        let i2t = (0..<imageCount).map { query in Self.bruteForceRank(row(pairedImageToText, query)) { keys[$0] == keys[query] } }
+        let t2i = (0..<imageCount).map { query in Self.bruteForceRank(row(pairedTextToImage, query)) { keys[$0] == keys[query] } }
+        #expect(report.imageToText.recall == (try RecallAtK.recall(ranks: i2t, ks: [1, 3, 10])))
+        #expect(report.textToImage.recall == (try RecallAtK.recall(ranks: t2i, ks: [1, 3, 10])))
+    }
+
+    @Test func matchKeysMustGiveEveryQueryARelevantRow() throws {
+        #expect(throws: EvaluationError.queryWithoutRelevantItems(query: 1)) {
+            try FirstRelevantRank.ranks(scores: scores, relevance: .matchingKeys(queries: [0, 5, 1, 2], database: [0, 1, 2]))
+        }
+        #expect(throws: EvaluationError.groundTruthCount(queries: 4, entries: 2)) {
+            try FirstRelevantRank.ranks(scores: scores, relevance: .matchingKeys(queries: [0, 1], database: [0, 1, 2]))
+        }
+        #expect(throws: EvaluationError.shapeMismatch(detail: "2 database keys for 3 database rows")) {
+            try FirstRelevantRank.ranks(scores: scores, relevance: .matchingKeys(queries: [0, 1, 1, 0], database: [0, 1]))
+        }
+        #expect(throws: EvaluationError.groundTruthCount(queries: 2, entries: 3)) {
+            try RetrievalEvaluation.evaluate(pairedImages: Tensor(zeros: [2, 4]), texts: Tensor(zeros: [2, 4]), matchKeys: ["a", "b", "c"])
+        }
+    }
+
     @Test func unlinkedQueriesAreAnErrorOrDropped() throws {
         var generator = SeededGenerator(seed: 8)
         let images = Tensor.randomNormal([5, 4], generator: &generator)

@@ -4,6 +4,7 @@ import Retrieval
 import RetrievalTestSupport
 import Tensor
 import Testing
+import TestSupport
 
 @Suite(.serialized) struct ApproximateIndexTests {
     static let dimension = 32

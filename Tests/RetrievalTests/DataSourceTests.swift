@@ -1,7 +1,9 @@
+import Datasets
 import Foundation
 import Retrieval
 import RetrievalTestSupport
 import Testing
+import TestSupport
 
 @Suite struct DataSourceTests {
     @Test func imageFolderListsImagesRecursivelyInSortedOrder() throws {
@@ -14,7 +16,7 @@ import Testing
         #expect(catalog.items[0].fileState?.size == 1)
         #expect(catalog.items[0].content == .file(folder.file("a.JPG")))
         #expect(try ImageFolderSource(root: folder.url, recursive: false).catalog().items.map(\.key) == ["a.JPG", "b.png"])
-        #expect(throws: DataSourceError.self) { try ImageFolderSource(root: folder.file("missing")).catalog() }
+        #expect(throws: DatasetError.self) { try ImageFolderSource(root: folder.file("missing")).catalog() }
     }
 
     @Test func classFoldersLabelImagesAndLinkOneCaptionPerClass() throws {
@@ -62,14 +64,14 @@ import Testing
         #expect(catalog.captions.map(\.text) == ["first, with comma", "second", "third"])
         #expect(catalog.itemKeysByCaption["3"] == ["b.jpg"])
 
-        let missing = #expect(throws: DataSourceError.self) { try CaptionTableSource(file: tsv, captionColumn: "text").catalog() }
+        let missing = #expect(throws: DatasetError.self) { try CaptionTableSource(file: tsv, captionColumn: "text").catalog() }
         #expect(missing == .missingColumn(path: tsv.path, column: "text", available: ["image", "caption"]))
         let ragged = try folder.write("image,caption\na.jpg\n", to: "ragged.csv")
-        #expect(throws: DataSourceError.malformed(path: ragged.path, line: 2, reason: "1 fields but the header has 2")) {
+        #expect(throws: DatasetError.malformed(path: ragged.path, line: 2, reason: "1 fields but the header has 2")) {
             try CaptionTableSource(file: ragged).catalog()
         }
         let unclosed = try folder.write("image,caption\na.jpg,\"never closed\n", to: "unclosed.csv")
-        #expect(throws: DataSourceError.self) { try CaptionTableSource(file: unclosed).catalog() }
+        #expect(throws: DatasetError.self) { try CaptionTableSource(file: unclosed).catalog() }
     }
 
     @Test func cocoCaptionsJSON() throws {
@@ -91,11 +93,11 @@ import Testing
         #expect(catalog.captionKeysByItem["000009.jpg"] == ["1", "2"])
 
         let bad = try folder.write(#"{"images": [], "annotations": [{"id": 1, "image_id": 7, "caption": "x"}]}"#, to: "bad.json")
-        #expect(throws: DataSourceError.unknownItem(path: bad.path, captionKey: "1", itemKey: "image id 7")) {
+        #expect(throws: DatasetError.unknownReference(path: bad.path, record: "annotations[0]", reference: "image 7")) {
             try COCOCaptionsSource(annotationsFile: bad, imageRoot: folder.url).catalog()
         }
         let notCOCO = try folder.write(#"{"data": []}"#, to: "other.json")
-        let error = #expect(throws: DataSourceError.self) { try COCOCaptionsSource(annotationsFile: notCOCO, imageRoot: folder.url).catalog() }
+        let error = #expect(throws: DatasetError.self) { try COCOCaptionsSource(annotationsFile: notCOCO, imageRoot: folder.url).catalog() }
         #expect(error?.description.contains("images") == true)
     }
 
@@ -125,10 +127,10 @@ import Testing
         #expect(links.imagesOfCaption == [[0], [0, 1]])
 
         let broken = try folder.write("1001 no tab here\n", to: "broken.tsv")
-        #expect(throws: DataSourceError.malformed(path: broken.path, line: 1, reason: "expected image_id<TAB>base64, found no tab")) {
+        #expect(throws: DatasetError.malformed(path: broken.path, line: 1, reason: "expected image_id<TAB>base64, found no tab")) {
             try ChineseCLIPSource(textsFile: jsonl, imagesFile: broken).catalog()
         }
         let badJSON = try folder.write("{\"text\": \"no id\"}\n", to: "bad.jsonl")
-        #expect(throws: DataSourceError.self) { try ChineseCLIPSource(textsFile: badJSON, imagesFile: tsv).catalog() }
+        #expect(throws: DatasetError.self) { try ChineseCLIPSource(textsFile: badJSON, imagesFile: tsv).catalog() }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Imaging
-import Tensor
 import Models
 import Retrieval
+import Tensor
 import Testing
+import TestSupport
 
 @Suite struct EmbeddingStoreTests {
     let identity = ModelIdentity(name: "store-test", checkpointHash: "abc123", dimension: 4, preprocessing: .openAICLIP)

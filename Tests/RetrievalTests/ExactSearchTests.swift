@@ -4,6 +4,7 @@ import Retrieval
 import RetrievalTestSupport
 import Tensor
 import Testing
+import TestSupport
 
 @Suite struct ExactSearchTests {
     /// Brute force: every score, then a full stable sort by descending score.

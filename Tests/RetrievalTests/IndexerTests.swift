@@ -5,6 +5,7 @@ import Retrieval
 import RetrievalTestSupport
 import Tensor
 import Testing
+import TestSupport
 
 @Suite struct IndexerTests {
     let model = ImageTextModel.fixedVectorDouble()

@@ -3,6 +3,7 @@ import Models
 import Retrieval
 import RetrievalTestSupport
 import Testing
+import TestSupport
 
 /// Kills an indexing process with SIGKILL mid-run and checks that the store keeps every committed
 /// batch, holds no duplicates, and that a second run completes the collection exactly once.

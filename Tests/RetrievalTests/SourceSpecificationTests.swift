@@ -1,7 +1,9 @@
+import Datasets
 import Foundation
 import Retrieval
 import RetrievalTestSupport
 import Testing
+import TestSupport
 
 /// Layout detection from a path, the sources a specification builds, and query tables.
 @Suite struct SourceSpecificationTests {
@@ -26,9 +28,9 @@ import Testing
         #expect(try SourceFormat.detect(folder.file("captions_val2017.json")) == .coco)
         #expect(try SourceFormat.detect(folder.file("valid_texts.jsonl")) == .chineseCLIP)
 
-        let unknown = #expect(throws: DataSourceError.self) { try SourceFormat.detect(folder.file("notes.txt")) }
+        let unknown = #expect(throws: DatasetError.self) { try SourceFormat.detect(folder.file("notes.txt")) }
         #expect(unknown.map { "\($0)".contains("--format folder|class-folders|csv|tsv|coco|chinese-clip") } == true)
-        let missing = #expect(throws: DataSourceError.self) { try SourceFormat.detect(folder.file("absent")) }
+        let missing = #expect(throws: DatasetError.self) { try SourceFormat.detect(folder.file("absent")) }
         #expect(missing == .unreadable(path: folder.file("absent").path, reason: "no such file or folder"))
     }
 
@@ -61,11 +63,11 @@ import Testing
         #expect(try chinese.catalog().captions.map(\.itemKeys) == [["5"]])
         try folder.write("", to: "cn/test_texts.jsonl")
         try folder.write("", to: "cn/test_imgs.tsv")
-        let ambiguous = #expect(throws: DataSourceError.self) { try SourceSpecification(location: folder.file("cn")).makeSource() }
+        let ambiguous = #expect(throws: DatasetError.self) { try SourceSpecification(location: folder.file("cn")).makeSource() }
         #expect(ambiguous.map { "\($0)".contains("several splits (test, valid)") } == true)
 
         // A folder layout needs a folder.
-        #expect(throws: DataSourceError.self) {
+        #expect(throws: DatasetError.self) {
             try SourceSpecification(location: folder.file("table.tsv"), format: .classFolders).makeSource()
         }
     }
@@ -80,10 +82,10 @@ import Testing
         #expect(images.imageURL(of: images.queries[0]).path == folder.file("x/cat.png").path)
         #expect(images.imageURL(of: images.queries[1]).path == "/abs/dog.png")
 
-        let missing = #expect(throws: DataSourceError.self) { try QueryTable(contentsOf: file, valueColumn: "caption") }
+        let missing = #expect(throws: DatasetError.self) { try QueryTable(contentsOf: file, valueColumn: "caption") }
         #expect(missing == .missingColumn(path: file.path, column: "caption", available: ["query_id", "text", "image"]))
         let repeated = try folder.write("query_id,text\nq1,a\nq1,b\n", to: "repeated.csv")
-        let duplicate = #expect(throws: DataSourceError.self) { try QueryTable(contentsOf: repeated, valueColumn: "text") }
+        let duplicate = #expect(throws: DatasetError.self) { try QueryTable(contentsOf: repeated, valueColumn: "text") }
         #expect(duplicate == .malformed(path: repeated.path, line: 3, reason: "query id q1 appears twice"))
     }
 

@@ -68,17 +68,21 @@ private func text(_ scalars: [Unicode.Scalar]) -> String { String(String.Unicode
         #expect(characters[0xAD] == "\u{143}")
         #expect(ByteLevelAlphabet.decode(ByteLevelAlphabet.encode(Array(0...255))) == Array(0...255))
     }
+}
 
-    @Test func gzipDecompression() throws {
-        // `printf 'hello gzip\n' | gzip -n | xxd -i`
-        let member: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xCB, 0x48, 0xCD, 0xC9, 0xC9,
+@Suite struct GzippedMergesTests {
+    @Test func aDamagedGzipMergesFileIsATokenizerError() throws {
+        // `printf 'hello gzip\n' | gzip -n | xxd -i`, its CRC-32 damaged.
+        var member: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xCB, 0x48, 0xCD, 0xC9, 0xC9,
                                0x57, 0x48, 0xAF, 0xCA, 0x2C, 0xE0, 0x02, 0x00, 0x39, 0x7C, 0x63, 0x56, 0x0B, 0x00, 0x00, 0x00]
-        #expect(GzipDecompression.isGzip(Data(member)))
-        #expect(try GzipDecompression.decompress(Data(member)) == Data("hello gzip\n".utf8))
-        #expect(try GzipDecompression.decompress(Data(member + member)) == Data("hello gzip\nhello gzip\n".utf8))
-        #expect(throws: TokenizerError.self) { try GzipDecompression.decompress(Data(member.prefix(20))) }
-        var corrupted = member
-        corrupted[25] ^= 0xFF   // CRC-32
-        #expect(throws: TokenizerError.self) { try GzipDecompression.decompress(Data(corrupted)) }
+        member[25] ^= 0xFF
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("merges-\(UUID().uuidString).txt.gz")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(member).write(to: url)
+        #expect(throws: TokenizerError.corruptGzip(reason: "gzip member 1 is corrupt (incorrect data check)")) {
+            try CLIPTokenizer(mergesFile: url)
+        }
+        try Data(member.prefix(20)).write(to: url)
+        #expect(throws: TokenizerError.self) { try CLIPTokenizer(mergesFile: url) }
     }
 }

@@ -1,61 +1,9 @@
+import Datasets
 import Foundation
 import Imaging
 import Tensor
 import Testing
 @testable import Training
-
-@Suite struct IDXAndFashionMNISTTests {
-    @Test func parsesAndSerialisesIDX() throws {
-        let file = IDXFile(dimensions: [2, 3], bytes: [1, 2, 3, 4, 5, 6])
-        let bytes = file.serialized()
-        #expect(Array(bytes.prefix(4)) == [0, 0, 8, 2])
-        #expect(try IDXFile(parsing: bytes, path: "x") == file)
-    }
-
-    @Test func rejectsBadIDXWithClearErrors() {
-        #expect(throws: DatasetError.badIDXMagic(path: "a", found: [0x50, 0x4B, 3, 4])) {
-            try IDXFile(parsing: [0x50, 0x4B, 3, 4, 0, 0], path: "a")
-        }
-        #expect(throws: DatasetError.unsupportedIDXElementType(path: "b", code: 0x0D)) {
-            try IDXFile(parsing: [0, 0, 0x0D, 1, 0, 0, 0, 1, 0, 0, 0, 0], path: "b")
-        }
-        #expect(throws: DatasetError.idxSizeMismatch(path: "c", dimensions: [2, 2], expectedBytes: 4, actualBytes: 3)) {
-            try IDXFile(parsing: [0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 2, 9, 9, 9], path: "c")
-        }
-        let labels = IDXFile(dimensions: [3], bytes: [0, 1, 2])
-        let images = IDXFile(dimensions: [2, 2, 2], bytes: [UInt8](repeating: 0, count: 8))
-        #expect(throws: DatasetError.countMismatch(images: 2, labels: 3)) { try FashionMNIST.load(images: images, labels: labels) }
-        #expect(throws: DatasetError.labelOutOfRange(path: "labels", label: 12, classes: 10)) {
-            try FashionMNIST.load(images: images, labels: IDXFile(dimensions: [2], bytes: [1, 12]))
-        }
-    }
-
-    @Test func readsTheInstalledFashionMNISTTestSplit() throws {
-        let test = try TrainingTestData.fashionTest.get()
-        #expect(test.count == 10_000 && test.height == 28 && test.width == 28 && test.channels == 1)
-        #expect(test.indicesByClass().map(\.count) == [Int](repeating: 1000, count: 10))
-        // The first test image is an ankle boot (class 9), as in every Fashion-MNIST loader.
-        #expect(test.labels.prefix(5) == [9, 2, 1, 1, 6])
-        #expect(test.pixels.count == 10_000 * 784)
-    }
-
-    @Test func truncatedGzipFailsLoudly() throws {
-        let url = FashionMNIST.defaultDirectory.appendingPathComponent("t10k-labels-idx1-ubyte.gz")
-        let bytes = [UInt8](try Data(contentsOf: url))
-        #expect(throws: DatasetError.self) { try GzipReader.inflate(Array(bytes.prefix(bytes.count / 2)), path: url.path) }
-        var corrupted = bytes
-        corrupted[corrupted.count - 6] ^= 0xFF  // the CRC-32 trailer
-        #expect(throws: DatasetError.self) { try GzipReader.inflate(corrupted, path: url.path) }
-    }
-
-    @Test func batchesNormaliseAndFlip() {
-        let set = LabeledImageSet(channels: 1, height: 1, width: 3, pixels: [0, 51, 255, 255, 0, 0], labels: [0, 1],
-                                  classNames: ["a", "b"])
-        let batch = set.batch([1, 0], normalization: .unit(channels: 1), flipped: [true, false])
-        #expect(batch.shape == [2, 1, 1, 3])
-        #expect(batch.scalars == [0, 0, 1, 0, 0.2, 1])
-    }
-}
 
 @Suite struct OrderAndSamplingTests {
     @Test func shuffledBatchesArePermutationsPerEpochAndResumable() {
@@ -105,8 +53,8 @@ import Testing
         let jsonl = folder.appendingPathComponent("pairs.jsonl")
         try "{\"image\": \"x.png\", \"caption\": \"one\"}\n\n{\"image\": \"y.png\", \"caption\": 3}\n"
             .write(to: jsonl, atomically: true, encoding: .utf8)
-        #expect(throws: DatasetError.malformedManifest(path: jsonl.path, line: 3,
-                                                       reason: "needs string fields \"image\" and \"caption\"")) {
+        #expect(throws: DatasetError.malformed(path: jsonl.path, line: 3,
+                                               reason: "needs string fields \"image\" and \"caption\"")) {
             try CaptionedImageManifest(contentsOf: jsonl)
         }
     }
@@ -128,8 +76,7 @@ import Testing
         ])
         try #"{"images": [{"id": 7, "file_name": "a.jpg"}], "annotations": [{"image_id": 8, "caption": "x"}]}"#
             .write(to: annotations, atomically: true, encoding: .utf8)
-        #expect(throws: DatasetError.malformedManifest(path: annotations.path, line: 1,
-                                                       reason: "annotations[0] refers to image 8, which images does not list")) {
+        #expect(throws: DatasetError.unknownReference(path: annotations.path, record: "annotations[0]", reference: "image 8")) {
             try CaptionedImageManifest(contentsOf: annotations)
         }
     }

@@ -1,3 +1,4 @@
+import Datasets
 import Imaging
 
 /// The `triplet` section: the fashion notebook's Siamese triplet network.

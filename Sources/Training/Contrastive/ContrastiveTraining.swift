@@ -1,4 +1,5 @@
 import Autograd
+import Evaluation
 import Foundation
 import Imaging
 import Models
@@ -107,8 +108,8 @@ public enum ContrastiveTraining {
         let images = try RowBatches.map(Array(0..<count), size: 32, dimension: model.identity.dimension) { indices in
             try model.embed(images: Tensor.stackingImages(indices.map { source.imageTensor($0, augmented: false) }))
         }
-        return ContrastiveEvaluation.recall(images: images, texts: try model.embed(texts: validation.captions),
-                                            captions: validation.matchKeys, ks: [1, 5]).metrics
+        return try RetrievalEvaluation.evaluate(pairedImages: images, texts: try model.embed(texts: validation.captions),
+                                                matchKeys: validation.matchKeys, ks: [1, 5]).metrics
     }
 
     /// Task `clip_from_scratch`: a CLIP of `contrastive.architecture`, random-initialised from
@@ -212,8 +213,8 @@ public enum ContrastiveTraining {
                     GradientMode.withoutGradients { model.projectImageFeatures(Variable(features)).value }
                 } ?? model.embedImages(images!)
                 let textEmbeddings = try model.embedTexts(captions)
-                var metrics = ContrastiveEvaluation.recall(images: imageEmbeddings, texts: textEmbeddings, captions: keys,
-                                                           ks: [1, 5]).metrics
+                var metrics = try RetrievalEvaluation.evaluate(pairedImages: imageEmbeddings, texts: textEmbeddings, matchKeys: keys,
+                                                               ks: [1, 5]).metrics
                 metrics["validation_loss"] = Double(Losses.clip(imageEmbeddings: .init(imageEmbeddings), textEmbeddings: .init(textEmbeddings),
                                                                 logScale: .init(model.logScale.value)).value.item)
                 return metrics

@@ -1,4 +1,5 @@
 import CCodecs
+import Datasets
 import Foundation
 import Imaging
 import Tensor
@@ -180,6 +181,6 @@ public struct SyntheticShapes: Sendable {
             png_image_write_to_file(&description, url.path, 0, bytes.baseAddress, Int32(image.width * 3), nil)
         }
         png_image_free(&description)
-        guard status != 0 else { throw DatasetError.unreadableFile(path: url.path, reason: "libpng could not write the image") }
+        guard status != 0 else { throw DatasetError.unreadable(path: url.path, reason: "libpng could not write the image") }
     }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import Tensor
 
 /// One training batch for the triplet network.

@@ -1,5 +1,6 @@
 import Autograd
 import Checkpoint
+import Datasets
 import Foundation
 import NN
 import Optim
@@ -131,8 +132,8 @@ public final class TripletTraining {
             guard let trainFolder = data.trainFolder, let testFolder = data.testFolder else {
                 throw TrainingError.invalidConfiguration("triplet.data.source image_folder needs train_folder and test_folder")
             }
-            let train = try ImageFolderDataset(root: URL(fileURLWithPath: trainFolder, isDirectory: true))
-            let test = try ImageFolderDataset(root: URL(fileURLWithPath: testFolder, isDirectory: true))
+            let train = try ClassFolders(root: URL(fileURLWithPath: trainFolder, isDirectory: true))
+            let test = try ClassFolders(root: URL(fileURLWithPath: testFolder, isDirectory: true))
             guard train.classNames == test.classNames else {
                 throw TrainingError.invalidConfiguration("train and test folders have different classes")
             }

@@ -2,9 +2,9 @@ import Foundation
 import Imaging
 
 /// Writes a `LabeledImageSet` as PNG files in class folders, `DIR/<class>/<index>.png`, the
-/// layout `ClassFolderSource` and `ImageFolderDataset` read back. Index is the image's position
-/// in the set, zero-padded so names sort in data order; a class name's "/" (as in Fashion-MNIST's
-/// "T-shirt/top") becomes "-" in its folder name.
+/// layout `ClassFolders` reads back. Index is the image's position in the set, zero-padded so
+/// names sort in data order; a class name's "/" (as in Fashion-MNIST's "T-shirt/top") becomes
+/// "-" in its folder name.
 public struct ClassFolderExport: Sendable {
     public let directory: URL
 

@@ -1,9 +1,9 @@
+import Datasets
 import Foundation
 import Imaging
 import Testing
-import Training
 
-/// Class-folder PNG export, read back by `ImageFolderDataset` and our decoder.
+/// Class-folder PNG export, read back by `ClassFolders` and our decoder.
 @Suite struct ClassFolderExportTests {
     func withDirectory(_ body: (URL) throws -> Void) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-export-\(UUID().uuidString)")
@@ -20,7 +20,7 @@ import Training
             #expect(reported == [500, 600])
             #expect(files[0].lastPathComponent == "00000.png")
             #expect(files[0].deletingLastPathComponent().lastPathComponent == "Ankle boot")  // test image 0 is an ankle boot
-            let folders = try ImageFolderDataset(root: directory)
+            let folders = try ClassFolders(root: directory)
             #expect(folders.classNames == FashionMNIST.classNames.map(ClassFolderExport.folderName(ofClass:)).sorted())
             #expect(folders.classNames.contains("T-shirt-top"))
             // Every file decodes to the idx bytes, replicated to RGB, in its class's folder.

@@ -42,7 +42,7 @@ public enum FashionMNIST {
             throw DatasetError.unexpectedShape(path: labelsPath, expected: "labels [count]", found: labels.dimensions)
         }
         guard images.dimensions[0] == labels.dimensions[0] else {
-            throw DatasetError.countMismatch(images: images.dimensions[0], labels: labels.dimensions[0])
+            throw DatasetError.countMismatch(imagesPath: imagesPath, images: images.dimensions[0], labelsPath: labelsPath, labels: labels.dimensions[0])
         }
         let classLabels = labels.bytes.map(Int.init)
         if let bad = classLabels.first(where: { $0 >= classNames.count }) {
@@ -58,7 +58,7 @@ public enum FashionMNIST {
             let url = directory.appendingPathComponent(candidate)
             if FileManager.default.fileExists(atPath: url.path) { return url }
         }
-        throw DatasetError.unreadableFile(path: directory.appendingPathComponent(name + ".gz").path,
+        throw DatasetError.unreadable(path: directory.appendingPathComponent(name + ".gz").path,
                                           reason: "missing; install Debian's dataset-fashion-mnist (scripts/setup.sh) or pass the folder holding the idx files")
     }
 }

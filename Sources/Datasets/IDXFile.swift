@@ -18,7 +18,7 @@ public struct IDXFile: Sendable, Equatable {
 
     /// Reads and validates an idx file (gzipped or not).
     public init(contentsOf url: URL) throws {
-        try self.init(parsing: try GzipReader.contents(of: url), path: url.path)
+        try self.init(parsing: try DatasetFile.bytesInflatingGzip(of: url), path: url.path)
     }
 
     /// Parses idx bytes; `path` names the source in errors.

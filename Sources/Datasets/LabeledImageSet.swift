@@ -1,7 +1,9 @@
+import Foundation
+import Imaging
 import Tensor
 
 /// A labelled image set held in memory as 8-bit samples, planar `[count, channels, height, width]`,
-/// with class indices and class names: Fashion-MNIST, or an image folder decoded once.
+/// with class indices and class names: Fashion-MNIST, or class or person folders decoded once.
 public struct LabeledImageSet: Sendable {
     public let channels: Int
     public let height: Int
@@ -23,6 +25,33 @@ public struct LabeledImageSet: Sendable {
         self.pixels = pixels
         self.labels = labels
         self.classNames = classNames
+    }
+
+    /// Decodes `files` once, each squashed to `size`×`size` with `filter` and, when `channels` is 1,
+    /// made grey with ITU-R 601-2 luma in Pillow's integer arithmetic (`convert("L")`:
+    /// (19595·R + 38470·G + 7471·B + 2¹⁵) >> 16).
+    public init(decoding files: [URL], labels: [Int], classNames: [String], size: Int, channels: Int,
+                filter: ResamplingFilter = .bilinear, decoder: ImageDecoder = ImageDecoder()) throws {
+        precondition(channels == 1 || channels == 3, "images have 1 or 3 channels")
+        precondition(files.count == labels.count, "\(files.count) files for \(labels.count) labels")
+        let plane = size * size
+        var pixels = [UInt8](repeating: 0, count: files.count * channels * plane)
+        for (index, file) in files.enumerated() {
+            let image = try decoder.decode(contentsOf: file).resized(width: size, height: size, filter: filter)
+            let base = index * channels * plane
+            for position in 0..<plane {
+                let red = Int(image.pixels[position * 3]), green = Int(image.pixels[position * 3 + 1]),
+                    blue = Int(image.pixels[position * 3 + 2])
+                if channels == 1 {
+                    pixels[base + position] = UInt8((red * 19595 + green * 38470 + blue * 7471 + 0x8000) >> 16)
+                } else {
+                    pixels[base + position] = UInt8(red)
+                    pixels[base + plane + position] = UInt8(green)
+                    pixels[base + 2 * plane + position] = UInt8(blue)
+                }
+            }
+        }
+        self.init(channels: channels, height: size, width: size, pixels: pixels, labels: labels, classNames: classNames)
     }
 
     /// Number of images.
@@ -83,33 +112,5 @@ public struct LabeledImageSet: Sendable {
                 }
             }
         }
-    }
-}
-
-/// Per-channel normalisation of 8-bit samples: (sample/255 − mean[c]) / std[c].
-public struct PixelNormalization: Codable, Sendable, Equatable {
-    public var mean: [Float]
-    public var std: [Float]
-
-    public init(mean: [Float], std: [Float]) {
-        precondition(mean.count == std.count && std.allSatisfy { $0 != 0 }, "need one non-zero std per mean")
-        self.mean = mean
-        self.std = std
-    }
-
-    /// Fashion-MNIST's training-set mean and standard deviation of sample/255.
-    public static let fashionMNIST = PixelNormalization(mean: [0.2860], std: [0.3530])
-    /// sample/255 unchanged, for any channel count.
-    public static func unit(channels: Int) -> PixelNormalization {
-        PixelNormalization(mean: [Float](repeating: 0, count: channels), std: [Float](repeating: 1, count: channels))
-    }
-
-    /// 256 values per channel.
-    func lookupTable() -> [Float] {
-        var table = [Float](repeating: 0, count: mean.count * 256)
-        for channel in mean.indices {
-            for value in 0..<256 { table[channel * 256 + value] = (Float(value) / 255 - mean[channel]) / std[channel] }
-        }
-        return table
     }
 }
