@@ -11,49 +11,50 @@
 ///   union, `min(start) ..< max(end)`;
 /// - a removed scalar is covered by nothing.
 ///
-/// A token then covers the union of its scalars' sources. Tracking is optional: the ids-only
-/// paths build the same scalars with `sources == nil`, and `append` skips the bookkeeping.
-struct AlignedText {
+/// A token then covers the union of its scalars' sources. Whether sources are recorded is the
+/// type parameter: each step is written once and compiled for both modes, and with
+/// `SourcesIgnored` (the ids-only paths) `source(at:)` is the constant nil and `append` is a plain
+/// array append.
+struct AlignedText<Tracking: SourceTracking> {
     private(set) var scalars: [Unicode.Scalar]
-    /// Per scalar, its range in the original input; nil when sources are not tracked.
-    private(set) var sources: [Range<Int>]?
+    /// Per scalar, its range in the original input; empty under `SourcesIgnored`.
+    private(set) var sources: [Range<Int>]
 
     /// Original text: scalar `i` comes from `offset + i`.
-    init(_ scalars: [Unicode.Scalar], sourceOffset offset: Int = 0, tracksSources: Bool) {
+    init(_ scalars: [Unicode.Scalar], sourceOffset offset: Int = 0) {
         self.scalars = scalars
-        sources = tracksSources ? scalars.indices.map { (offset + $0)..<(offset + $0 + 1) } : nil
+        sources = Tracking.isEnabled ? scalars.indices.map { (offset + $0)..<(offset + $0 + 1) } : []
     }
 
-    private init(scalars: [Unicode.Scalar], sources: [Range<Int>]?) {
+    private init(scalars: [Unicode.Scalar], sources: [Range<Int>]) {
         self.scalars = scalars
         self.sources = sources
     }
 
-    var tracksSources: Bool { sources != nil }
     var count: Int { scalars.count }
 
-    /// An empty text that tracks sources when this one does, for a step's output.
-    func emptyOutput(reservingCapacity capacity: Int) -> AlignedText {
-        var output = AlignedText(scalars: [], sources: tracksSources ? [] : nil)
+    /// An empty text for a step's output.
+    static func emptyOutput(reservingCapacity capacity: Int) -> AlignedText {
+        var output = AlignedText(scalars: [], sources: [])
         output.scalars.reserveCapacity(capacity)
-        output.sources?.reserveCapacity(capacity)
+        if Tracking.isEnabled { output.sources.reserveCapacity(capacity) }
         return output
     }
 
     /// Scalars `range` with their sources, as a text of its own.
     subscript(range: Range<Int>) -> AlignedText {
-        AlignedText(scalars: Array(scalars[range]), sources: sources.map { Array($0[range]) })
+        AlignedText(scalars: Array(scalars[range]), sources: Tracking.isEnabled ? Array(sources[range]) : [])
     }
 
     /// The source of scalar `index`; nil when not tracked.
     @inline(__always)
     func source(at index: Int) -> Range<Int>? {
-        sources?[index]
+        Tracking.isEnabled ? sources[index] : nil
     }
 
     /// The union of the sources of scalars `range` (not empty); nil when not tracked.
     func source(of range: Range<Int>) -> Range<Int>? {
-        guard let sources else { return nil }
+        guard Tracking.isEnabled else { return nil }
         var lower = sources[range.lowerBound].lowerBound, upper = sources[range.lowerBound].upperBound
         for index in range.dropFirst() {
             lower = min(lower, sources[index].lowerBound)
@@ -67,20 +68,26 @@ struct AlignedText {
     @inline(__always)
     mutating func append(_ scalar: Unicode.Scalar, source: Range<Int>?) {
         scalars.append(scalar)
-        if let source { sources!.append(source) }
+        if Tracking.isEnabled { sources.append(source!) }
     }
 
     /// Appends scalars that all come from `source`.
     mutating func append<Scalars: Collection>(contentsOf newScalars: Scalars, source: Range<Int>?)
     where Scalars.Element == Unicode.Scalar {
         scalars.append(contentsOf: newScalars)
-        if let source { sources!.append(contentsOf: repeatElement(source, count: newScalars.count)) }
+        if Tracking.isEnabled { sources.append(contentsOf: repeatElement(source!, count: newScalars.count)) }
+    }
+
+    /// Appends scalar `index` of `other` with its own source.
+    @inline(__always)
+    mutating func append(scalarAt index: Int, of other: AlignedText) {
+        append(other.scalars[index], source: other.source(at: index))
     }
 
     /// Appends scalars `range` of `other` with their own sources.
     mutating func append(_ other: AlignedText, range: Range<Int>) {
         scalars.append(contentsOf: other.scalars[range])
-        if sources != nil { sources!.append(contentsOf: other.sources![range]) }
+        if Tracking.isEnabled { sources.append(contentsOf: other.sources[range]) }
     }
 
     /// Appends all of `other`.
@@ -91,10 +98,26 @@ struct AlignedText {
     /// The text without the scalars `shouldRemove` picks.
     func removingAll(where shouldRemove: (Unicode.Scalar) -> Bool) -> AlignedText {
         guard scalars.contains(where: shouldRemove) else { return self }
-        var output = emptyOutput(reservingCapacity: count)
+        var output = AlignedText.emptyOutput(reservingCapacity: count)
         for index in scalars.indices where !shouldRemove(scalars[index]) {
-            output.append(scalars[index], source: source(at: index))
+            output.append(scalarAt: index, of: self)
         }
         return output
     }
+}
+
+/// Whether an `AlignedText` records sources. A type rather than a flag, so that every
+/// normalisation step is specialised for each mode and the ids-only mode pays nothing per scalar.
+protocol SourceTracking {
+    static var isEnabled: Bool { get }
+}
+
+/// Sources are recorded (the span APIs).
+enum SourcesTracked: SourceTracking {
+    static var isEnabled: Bool { true }
+}
+
+/// Sources are not recorded (the ids-only APIs).
+enum SourcesIgnored: SourceTracking {
+    static var isEnabled: Bool { false }
 }

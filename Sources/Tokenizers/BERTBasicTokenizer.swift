@@ -16,8 +16,8 @@ struct BERTBasicTokenizer: Sendable {
 
     /// The words of a text that holds no special token: the normalized text and each word's
     /// range in it, in order.
-    func words(_ text: AlignedText) -> (normalized: AlignedText, words: [Range<Int>]) {
-        var cleaned = text.emptyOutput(reservingCapacity: text.count + 8)
+    func words<Tracking>(_ text: AlignedText<Tracking>) -> (normalized: AlignedText<Tracking>, words: [Range<Int>]) {
+        var cleaned = AlignedText<Tracking>.emptyOutput(reservingCapacity: text.count + 8)
         for (index, scalar) in text.scalars.enumerated() {
             if scalar.value == 0 || scalar.value == 0xFFFD || rules.isRemovedControl(scalar) { continue }
             let source = text.source(at: index)
@@ -54,7 +54,7 @@ struct BERTBasicTokenizer: Sendable {
             if rules == .huggingFacePython { cleaned = UnicodeNormalization.composed(cleaned) }
             // Each whitespace-separated token is normalized on its own (lower-casing looks at the
             // token for final sigma); the results are laid end to end in one text.
-            var normalized = cleaned.emptyOutput(reservingCapacity: cleaned.count)
+            var normalized = AlignedText<Tracking>.emptyOutput(reservingCapacity: cleaned.count)
             var words: [Range<Int>] = []
             for token in PythonStringRules.splitOnWhitespace(cleaned.scalars[...]) {
                 var word = cleaned[token.indices]
@@ -85,20 +85,20 @@ struct BERTBasicTokenizer: Sendable {
     }
 
     /// NFD, then every nonspacing mark (Mn) removed.
-    func strippingAccents(_ text: AlignedText) -> AlignedText {
+    func strippingAccents<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
         if text.scalars.allSatisfy({ $0.value < 0xC0 }) { return text }   // nothing below À decomposes
         return UnicodeNormalization.decomposed(text).removingAll(where: rules.isNonspacingMark)
     }
 
     /// `strippingAccents` of plain scalars.
     func strippingAccents(_ text: ArraySlice<Unicode.Scalar>) -> [Unicode.Scalar] {
-        strippingAccents(AlignedText(Array(text), tracksSources: false)).scalars
+        strippingAccents(AlignedText<SourcesIgnored>(Array(text))).scalars
     }
 
     /// Every character's full lowercase mapping, without context (Rust's `char::to_lowercase`);
     /// every scalar of a mapping covers the scalar it maps.
-    static func lowercasedPerCharacter(_ text: AlignedText) -> AlignedText {
-        var output = text.emptyOutput(reservingCapacity: text.count)
+    static func lowercasedPerCharacter<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: text.count)
         for (index, scalar) in text.scalars.enumerated() {
             if scalar.isASCII {
                 output.append(scalar.value >= 0x41 && scalar.value <= 0x5A ? Unicode.Scalar(scalar.value + 0x20)! : scalar, source: text.source(at: index))

@@ -9,10 +9,10 @@
 /// scalar knows the scalars of the input it came from (see `AlignedText`).
 enum CLIPTextCleaning {
     static func clean(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        clean(AlignedText(text, tracksSources: false)).scalars
+        clean(AlignedText<SourcesIgnored>(text)).scalars
     }
 
-    static func clean(_ text: AlignedText) -> AlignedText {
+    static func clean<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
         var cleaned = TextRepair.fixText(text)
         cleaned = HTMLCharacterReferences.unescape(HTMLCharacterReferences.unescape(cleaned))
         cleaned = PythonStringRules.collapsingWhitespace(cleaned)

@@ -133,14 +133,14 @@ public final class CLIPTokenizer: @unchecked Sendable {
     }
 
     func encodeAsInt32(_ text: String) -> [Int32] {
-        encode(text, tracksSources: false).ids
+        encode(text, SourcesIgnored.self).ids
     }
 
-    /// Ids of `text` (open_clip's `encode`), and when `tracksSources`, each token's source range
-    /// and each piece's tokens.
-    func encode(_ text: String, tracksSources: Bool) -> TrackedTokens {
-        let cleaned = CLIPTextCleaning.clean(AlignedText(Array(text.unicodeScalars), tracksSources: tracksSources))
-        var tokens = TrackedTokens(tracksSources: tracksSources, capacity: cleaned.count / 3 + 1)
+    /// Ids of `text` (open_clip's `encode`), and when `Tracking` records sources, each token's
+    /// source range and each piece's tokens.
+    func encode<Tracking: SourceTracking>(_ text: String, _ tracking: Tracking.Type) -> TrackedTokens {
+        let cleaned = CLIPTextCleaning.clean(AlignedText<Tracking>(Array(text.unicodeScalars)))
+        var tokens = TrackedTokens(tracksSources: Tracking.isEnabled, capacity: cleaned.count / 3 + 1)
         var bytes: [UInt8] = []
         CLIPPreTokenizer.forEachPiece(in: cleaned.scalars) { range in
             bytes.removeAll(keepingCapacity: true)
@@ -160,7 +160,7 @@ public final class CLIPTokenizer: @unchecked Sendable {
                 tokens.ids.append(contentsOf: word)
                 isSpecial = false
             }
-            if tracksSources {
+            if Tracking.isEnabled {
                 recordSources(ofPiece: range, in: cleaned, firstToken: firstToken, isSpecial: isSpecial, into: &tokens)
             }
         }
@@ -169,7 +169,7 @@ public final class CLIPTokenizer: @unchecked Sendable {
 
     /// Each token of a piece covers the scalars its bytes belong to: a token's bytes are its
     /// vocabulary string's bytes, less the four of `</w>` on the piece's last token.
-    private func recordSources(ofPiece piece: Range<Int>, in cleaned: AlignedText, firstToken: Int, isSpecial: Bool,
+    private func recordSources<Tracking>(ofPiece piece: Range<Int>, in cleaned: AlignedText<Tracking>, firstToken: Int, isSpecial: Bool,
                                into tokens: inout TrackedTokens) {
         var scalarOfByte: [Int] = []
         for index in piece {
@@ -216,7 +216,7 @@ public final class CLIPTokenizer: @unchecked Sendable {
     /// `<end_of_text>`; shorter rows are padded with 0.
     public func tokenize(_ texts: [String], contextLength: Int = CLIPTokenizer.defaultContextLength) throws -> CLIPTokenBatch {
         guard contextLength >= 2 else { throw TokenizerError.lengthTooSmall(contextLength, minimum: 2) }
-        return batch(of: texts.map { encodeAsInt32($0) }, contextLength: contextLength)
+        return batch(count: texts.count, contextLength: contextLength) { encodeAsInt32(texts[$0]) }
     }
 
     /// `tokenize` (the same ids), together with where each row's tokens and words came from in
@@ -226,9 +226,9 @@ public final class CLIPTokenizer: @unchecked Sendable {
     public func tokenizeWithSpans(_ texts: [String], contextLength: Int = CLIPTokenizer.defaultContextLength) throws
         -> (batch: CLIPTokenBatch, spans: [TokenSpans]) {
         guard contextLength >= 2 else { throw TokenizerError.lengthTooSmall(contextLength, minimum: 2) }
-        let encoded = texts.map { encode($0, tracksSources: true) }
+        let encoded = texts.map { encode($0, SourcesTracked.self) }
         let spans = encoded.map { $0.spans(rowLength: contextLength, keptCount: min($0.ids.count, contextLength - 2)) }
-        return (batch(of: encoded.map(\.ids), contextLength: contextLength), spans)
+        return (batch(count: texts.count, contextLength: contextLength) { encoded[$0].ids }, spans)
     }
 
     /// `tokenizeWithSpans` for one text: the row of ids, `contextLength` long, and its spans.
@@ -238,15 +238,16 @@ public final class CLIPTokenizer: @unchecked Sendable {
         return (batch.tokens, spans[0])
     }
 
-    /// The rows of `tokenize` from each text's ids: the text ids cut to `contextLength − 2`
-    /// (open_clip cuts `[SOT] + ids + [EOT]` to `contextLength` and overwrites the last id with
-    /// `<end_of_text>`, which keeps the same ids), then zeros.
-    private func batch(of encodedTexts: [[Int32]], contextLength: Int) -> CLIPTokenBatch {
-        var tokens = [Int32](repeating: 0, count: encodedTexts.count * contextLength)
+    /// The rows of `tokenize` from each text's ids (`idsOfRow(row)`): the text ids cut to
+    /// `contextLength − 2` (open_clip cuts `[SOT] + ids + [EOT]` to `contextLength` and overwrites
+    /// the last id with `<end_of_text>`, which keeps the same ids), then zeros.
+    private func batch(count: Int, contextLength: Int, idsOfRow: (Int) -> [Int32]) -> CLIPTokenBatch {
+        var tokens = [Int32](repeating: 0, count: count * contextLength)
         var endOfTextPositions: [Int] = []
-        endOfTextPositions.reserveCapacity(encodedTexts.count)
+        endOfTextPositions.reserveCapacity(count)
         let endOfText = Int32(endOfTextID)
-        for (row, ids) in encodedTexts.enumerated() {
+        for row in 0..<count {
+            let ids = idsOfRow(row)
             let base = row * contextLength
             tokens[base] = Int32(startOfTextID)
             let kept = min(ids.count, contextLength - 2)
@@ -255,7 +256,7 @@ public final class CLIPTokenizer: @unchecked Sendable {
             let rowTokens = tokens[base..<(base + contextLength)]
             endOfTextPositions.append(rowTokens.firstIndex(of: endOfText)! - base)
         }
-        return CLIPTokenBatch(count: encodedTexts.count, contextLength: contextLength, tokens: tokens, endOfTextPositions: endOfTextPositions)
+        return CLIPTokenBatch(count: count, contextLength: contextLength, tokens: tokens, endOfTextPositions: endOfTextPositions)
     }
 
     /// `tokenize` for one text: the row of ids, `contextLength` long.

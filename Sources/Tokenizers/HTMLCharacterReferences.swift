@@ -39,16 +39,16 @@ enum HTMLCharacterReferences {
 
     /// Python's `html.unescape`.
     static func unescape(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        unescape(AlignedText(text, tracksSources: false)).scalars
+        unescape(AlignedText<SourcesIgnored>(text)).scalars
     }
 
     /// Python's `html.unescape` with sources: a decoded reference covers the whole reference,
     /// and the characters a reference keeps as they were (all of an unknown one, the rest after
     /// a legacy name prefix as in `&notit;` → `¬it;`) keep their own.
-    static func unescape(_ text: AlignedText) -> AlignedText {
+    static func unescape<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
         let scalars = text.scalars
         guard scalars.contains("&") else { return text }
-        var output = text.emptyOutput(reservingCapacity: scalars.count)
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         var index = 0
         while index < scalars.count {
             if scalars[index] == "&", let reference = reference(in: scalars, at: index) {
@@ -59,7 +59,7 @@ enum HTMLCharacterReferences {
                 output.append(text, range: keptStart..<reference.end)
                 index = reference.end
             } else {
-                output.append(text, range: index..<(index + 1))
+                output.append(scalarAt: index, of: text)
                 index += 1
             }
         }
@@ -68,18 +68,18 @@ enum HTMLCharacterReferences {
 
     /// ftfy's `unescape_html`.
     static func unescapeStrict(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        unescapeStrict(AlignedText(text, tracksSources: false)).scalars
+        unescapeStrict(AlignedText<SourcesIgnored>(text)).scalars
     }
 
     /// ftfy's `unescape_html` with sources: a decoded reference covers the whole reference.
-    static func unescapeStrict(_ text: AlignedText) -> AlignedText {
+    static func unescapeStrict<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
         let scalars = text.scalars
         guard scalars.contains("&") else { return text }
-        var output = text.emptyOutput(reservingCapacity: scalars.count)
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         var index = 0
         while index < scalars.count {
             guard scalars[index] == "&", let end = strictReferenceEnd(in: scalars, at: index) else {
-                output.append(text, range: index..<(index + 1))
+                output.append(scalarAt: index, of: text)
                 index += 1
                 continue
             }

@@ -24,12 +24,12 @@ enum PythonStringRules {
 
     /// `" ".join(text.split())`: whitespace runs become one space, ends are trimmed.
     static func collapsingWhitespace(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        collapsingWhitespace(AlignedText(scalars, tracksSources: false)).scalars
+        collapsingWhitespace(AlignedText<SourcesIgnored>(scalars)).scalars
     }
 
     /// `" ".join(text.split())` with sources: each space covers the run it replaces.
-    static func collapsingWhitespace(_ text: AlignedText) -> AlignedText {
-        var output = text.emptyOutput(reservingCapacity: text.count)
+    static func collapsingWhitespace<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: text.count)
         var runStart: Int? = nil
         for (index, scalar) in text.scalars.enumerated() {
             if isWhitespace(scalar) {
@@ -37,7 +37,7 @@ enum PythonStringRules {
             } else {
                 if let start = runStart { output.append(" ", source: text.source(of: start..<index)) }
                 runStart = nil
-                output.append(text, range: index..<(index + 1))
+                output.append(scalar, source: text.source(at: index))
             }
         }
         return output
@@ -63,13 +63,13 @@ enum PythonStringRules {
     /// when it ends a word: preceded by a cased letter and not followed by one, skipping
     /// case-ignorable characters on both sides (the Final_Sigma condition of Unicode §3.13).
     static func lowercased(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        lowercased(AlignedText(scalars, tracksSources: false)).scalars
+        lowercased(AlignedText<SourcesIgnored>(scalars)).scalars
     }
 
     /// `str.lower()` with sources: every scalar of a mapping covers the scalar it maps.
-    static func lowercased(_ text: AlignedText) -> AlignedText {
+    static func lowercased<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
         let scalars = text.scalars
-        var output = text.emptyOutput(reservingCapacity: scalars.count)
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         for index in scalars.indices {
             let scalar = scalars[index]
             if scalar.isASCII {

@@ -26,13 +26,13 @@ enum TextRepair {
     static let maximumSegmentLength = 1_000_000
 
     static func fixText(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        fixText(AlignedText(text, tracksSources: false)).scalars
+        fixText(AlignedText<SourcesIgnored>(text)).scalars
     }
 
     /// `fix_text` with sources (see `AlignedText`).
-    static func fixText(_ text: AlignedText) -> AlignedText {
+    static func fixText<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
         let scalars = text.scalars
-        var output = text.emptyOutput(reservingCapacity: scalars.count)
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         var decodesHTML = true
         var start = 0
         while start < scalars.count {
@@ -50,7 +50,7 @@ enum TextRepair {
         return output
     }
 
-    static func fixSegment(_ segment: AlignedText, decodesHTML: Bool) -> AlignedText {
+    static func fixSegment<Tracking>(_ segment: AlignedText<Tracking>, decodesHTML: Bool) -> AlignedText<Tracking> {
         if isUnaffected(segment.scalars) { return segment }
         var text = segment
         while true {
@@ -75,8 +75,8 @@ enum TextRepair {
 
     /// The four one-character-at-a-time fixes, composed: C1 controls, Latin ligatures,
     /// character width, curly quotes. Each output scalar covers its input scalar.
-    private static func translatedCharacters(_ text: AlignedText) -> AlignedText {
-        var output = text.emptyOutput(reservingCapacity: text.count)
+    private static func translatedCharacters<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: text.count)
         for (index, original) in text.scalars.enumerated() {
             let source = text.source(at: index)
             if original.isASCII {
@@ -129,10 +129,10 @@ enum TextRepair {
     }()
 
     /// CR LF becomes one line feed covering both.
-    private static func unifiedLineBreaks(_ text: AlignedText) -> AlignedText {
+    private static func unifiedLineBreaks<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
         let scalars = text.scalars
         guard scalars.contains(where: { $0 == "\r" || $0 == "\u{2028}" || $0 == "\u{2029}" || $0 == "\u{85}" }) else { return text }
-        var output = text.emptyOutput(reservingCapacity: scalars.count)
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         var index = 0
         while index < scalars.count {
             switch scalars[index] {
@@ -143,7 +143,7 @@ enum TextRepair {
             case "\u{2028}", "\u{2029}", "\u{85}":
                 output.append("\n", source: text.source(at: index))
             default:
-                output.append(text, range: index..<(index + 1))
+                output.append(scalarAt: index, of: text)
             }
             index += 1
         }
@@ -152,10 +152,10 @@ enum TextRepair {
 
     /// Removes `ESC [ (decimal digit | ;)* ASCII-letter`; "decimal digit" is any Nd character,
     /// as `\d` means in a Python 3 regular expression.
-    private static func removingTerminalEscapes(_ text: AlignedText) -> AlignedText {
+    private static func removingTerminalEscapes<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
         let scalars = text.scalars
         guard scalars.contains("\u{1B}") else { return text }
-        var output = text.emptyOutput(reservingCapacity: scalars.count)
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         var index = 0
         while index < scalars.count {
             if scalars[index] == "\u{1B}", index + 1 < scalars.count, scalars[index + 1] == "[" {
@@ -166,7 +166,7 @@ enum TextRepair {
                     continue
                 }
             }
-            output.append(text, range: index..<(index + 1))
+            output.append(scalarAt: index, of: text)
             index += 1
         }
         return output

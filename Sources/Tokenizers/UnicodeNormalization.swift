@@ -18,9 +18,9 @@ enum UnicodeNormalization {
     /// a smaller starter is always safe). NFC of the whole equals the concatenated NFC of the
     /// segments; a segment NFC leaves as it is keeps its scalars' sources, and every scalar of a
     /// segment it changes covers the whole segment.
-    static func composed(_ text: AlignedText) -> AlignedText {
+    static func composed<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
         if text.scalars.allSatisfy({ $0.value < 0x300 }) { return text }
-        guard text.tracksSources else { return AlignedText(composed(text.scalars), tracksSources: false) }
+        guard Tracking.isEnabled else { return AlignedText(composed(text.scalars)) }
         let scalars = text.scalars
         var segments: [Range<Int>] = []
         for index in scalars.indices {
@@ -33,7 +33,7 @@ enum UnicodeNormalization {
                 segments.append(index..<(index + 1))
             }
         }
-        var output = text.emptyOutput(reservingCapacity: scalars.count)
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         for segment in segments {
             let piece = scalars[segment]
             let normalized = piece.count == 1 && piece.first!.value < 0x300 ? Array(piece) : composed(Array(piece))
@@ -61,9 +61,9 @@ enum UnicodeNormalization {
     /// NFD with sources: every scalar decomposed on its own (each part covers the scalar's
     /// source), then each run of scalars with a non-zero canonical combining class stably sorted
     /// by class (the canonical ordering algorithm), which is NFD of the whole text.
-    static func decomposed(_ text: AlignedText) -> AlignedText {
+    static func decomposed<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
         if text.scalars.allSatisfy({ $0.value < 0xC0 }) { return text }
-        guard text.tracksSources else { return AlignedText(decomposed(text.scalars), tracksSources: false) }
+        guard Tracking.isEnabled else { return AlignedText(decomposed(text.scalars)) }
         var parts: [(scalar: Unicode.Scalar, source: Range<Int>)] = []
         parts.reserveCapacity(text.count)
         for index in text.scalars.indices {
@@ -86,7 +86,7 @@ enum UnicodeNormalization {
             parts.replaceSubrange(start..<end, with: run.map(\.element))
             start = end
         }
-        var output = text.emptyOutput(reservingCapacity: parts.count)
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: parts.count)
         for part in parts { output.append(part.scalar, source: part.source) }
         return output
     }

@@ -81,7 +81,7 @@ public final class WordPieceTokenizer: @unchecked Sendable {
     public func encodeForModelWithSpans(_ text: String, maximumLength: Int? = nil) throws -> (encoding: WordPieceEncoding, spans: TokenSpans) {
         let length = maximumLength ?? configuration.maximumLength
         guard length >= 2 else { throw TokenizerError.lengthTooSmall(length, minimum: 2) }
-        let tokens = encode(text, tracksSources: true)
+        let tokens = encode(text, SourcesTracked.self)
         let kept = min(tokens.ids.count, length - 2)
         return (encoding(of: tokens.ids, maximumLength: length), tokens.spans(rowLength: kept + 2, keptCount: kept))
     }
@@ -105,7 +105,7 @@ public final class WordPieceTokenizer: @unchecked Sendable {
         -> (batch: WordPieceBatch, spans: [TokenSpans]) {
         let limit = maximumLength ?? configuration.maximumLength
         guard limit >= 2 else { throw TokenizerError.lengthTooSmall(limit, minimum: 2) }
-        let encoded = texts.map { encode($0, tracksSources: true) }
+        let encoded = texts.map { encode($0, SourcesTracked.self) }
         let batch = batch(of: encoded.map(\.ids), maximumLength: limit, padding: padding ?? configuration.padding)
         return (batch, encoded.map { $0.spans(rowLength: batch.length, keptCount: min($0.ids.count, limit - 2)) })
     }
@@ -157,22 +157,22 @@ public final class WordPieceTokenizer: @unchecked Sendable {
     // MARK: - Implementation
 
     func encodeAsInt32(_ text: String) -> [Int32] {
-        encode(text, tracksSources: false).ids
+        encode(text, SourcesIgnored.self).ids
     }
 
-    /// Ids of `text` (no `[CLS]`/`[SEP]`, no truncation), and when `tracksSources`, each token's
-    /// source range and each word's tokens.
-    func encode(_ text: String, tracksSources: Bool) -> TrackedTokens {
+    /// Ids of `text` (no `[CLS]`/`[SEP]`, no truncation), and when `Tracking` records sources,
+    /// each token's source range and each word's tokens.
+    func encode<Tracking: SourceTracking>(_ text: String, _ tracking: Tracking.Type) -> TrackedTokens {
         let scalars = Array(text.unicodeScalars)
-        var tokens = TrackedTokens(tracksSources: tracksSources, capacity: scalars.count / 3 + 1)
+        var tokens = TrackedTokens(tracksSources: Tracking.isEnabled, capacity: scalars.count / 3 + 1)
         var segmentStart = 0
         var index = 0
         // Special-token spellings are cut out first (leftmost, longest); the rest is text.
         while index < scalars.count && !specialTokens.isEmpty {
             if specialTokenStarts.contains(scalars[index]), let special = specialToken(in: scalars, at: index) {
-                appendWords(of: scalars, in: segmentStart..<index, to: &tokens)
+                appendWords(of: scalars, in: segmentStart..<index, to: &tokens, tracking)
                 tokens.ids.append(Int32(special.id))
-                if tracksSources {
+                if Tracking.isEnabled {
                     tokens.recordTokenSource(index..<(index + special.length))
                     tokens.recordWord(from: tokens.ids.count - 1)
                 }
@@ -182,7 +182,7 @@ public final class WordPieceTokenizer: @unchecked Sendable {
                 index += 1
             }
         }
-        appendWords(of: scalars, in: segmentStart..<scalars.count, to: &tokens)
+        appendWords(of: scalars, in: segmentStart..<scalars.count, to: &tokens, tracking)
         return tokens
     }
 
@@ -195,14 +195,15 @@ public final class WordPieceTokenizer: @unchecked Sendable {
         return nil
     }
 
-    private func appendWords(of scalars: [Unicode.Scalar], in range: Range<Int>, to tokens: inout TrackedTokens) {
+    private func appendWords<Tracking: SourceTracking>(of scalars: [Unicode.Scalar], in range: Range<Int>, to tokens: inout TrackedTokens,
+                                                       _ tracking: Tracking.Type) {
         guard !range.isEmpty else { return }
-        let text = AlignedText(Array(scalars[range]), sourceOffset: range.lowerBound, tracksSources: tokens.tracksSources)
+        let text = AlignedText<Tracking>(Array(scalars[range]), sourceOffset: range.lowerBound)
         let (normalized, words) = basicTokenizer.words(text)
         var key: [UInt8] = []
         for wordRange in words {
             let word = normalized.scalars[wordRange]
-            if tokens.tracksSources {
+            if Tracking.isEnabled {
                 // Piece boundaries are not cached; pieces are matched again.
                 let firstToken = tokens.ids.count
                 var start = wordRange.lowerBound
