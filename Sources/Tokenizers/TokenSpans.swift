@@ -1,6 +1,11 @@
 /// Where every token of one model row came from in the original text, and the words the row's
-/// tokens form: the information Hugging Face fast tokenizers return as `offset_mapping`,
-/// `word_to_chars` and `word_to_tokens`, for CLIP's BPE and BERT's WordPiece alike.
+/// tokens form: what Hugging Face fast tokenizers return as `offset_mapping`, `word_to_chars`
+/// and `word_to_tokens` (Wolf et al. 2020, "Transformers: State-of-the-Art Natural Language
+/// Processing"), for CLIP's BPE and BERT's WordPiece alike:
+///
+///     characterRanges[t] = min start ..< max end over the sources of the scalars token t was cut from
+///     words[w].characters = min start ..< max end over characterRanges[t], t ∈ words[w].tokens
+///     tokenRange(coveringCharacters: c) = first ..< last + 1 of the t with characterRanges[t] ∩ c ≠ ∅
 ///
 /// Positions count Unicode scalars of the text as given, before any cleaning (Python code points,
 /// the unit of Hugging Face offsets and of spaCy or link-grammar character offsets). Every
@@ -9,9 +14,10 @@
 /// includes a composed accent covers the scalars it was composed from; removed characters
 /// (controls, stripped accents, collapsed whitespace) belong to no token.
 ///
-/// A caller holding a character span, for instance the relation "in front of" at scalars
-/// 6..<17 found by a parser, gets the row positions to pool over with
-/// `tokenRange(coveringCharacters:)`.
+/// SA-CLIP (Li, Shao, Rajapaksha and Crespi, "SA-CLIP: Language Guided Image Spatial and
+/// Action Feature Learning", §2.2.1) mean-pools the text encoder's states over the tokens of a
+/// caption's subject, relation and object; with a parser's character span, for instance
+/// "in front of" at scalars 6..<17, `tokenRange(coveringCharacters:)` gives those row positions.
 public struct TokenSpans: Equatable, Sendable {
     /// Per position of the row (padding included), the scalars of the original text its token
     /// was made from; the empty range `0..<0` for the tokens the tokenizer adds (start, end,

@@ -40,37 +40,41 @@ import Tokenizers
         #expect(corpus.filter { $0.clip.ids.count == 77 }.count >= 5, "the corpus should hold texts CLIP truncates")
     }
 
-    @Test func miniLMMatchesHuggingFaceOffsets() throws {
-        let tokenizer = try InstalledTokenizers.miniLM.get()
+    /// `encodeBatchWithSpans` on the corpus against `expected`, after checking it gives the
+    /// ids-only batch; the rows that differ.
+    private func wordPieceProblems(_ tokenizer: WordPieceTokenizer, _ name: String,
+                                   _ expected: (TokenSpanEntry) -> TokenSpanEntry.Row) throws -> (batch: WordPieceBatch, problems: [String]) {
         let corpus = TokenSpanEntry.corpus
         let (batch, spans) = try tokenizer.encodeBatchWithSpans(corpus.map(\.text))
         #expect(batch == (try tokenizer.encodeBatch(corpus.map(\.text))), "the ids-only path gives the same batch")
         var problems: [String] = []
         for (row, entry) in corpus.enumerated() {
-            problems += compare("minilm", entry, entry.minilm, ids: batch.row(row).map(Int.init), spans: spans[row], padding: tokenizer.paddingID)
-            let (encoding, single) = try tokenizer.encodeForModelWithSpans(entry.text)
-            problems += compare("minilm single", entry, entry.minilm, ids: encoding.inputIDs, spans: single, padding: tokenizer.paddingID)
+            problems += compare(name, entry, expected(entry), ids: batch.row(row).map(Int.init), spans: spans[row], padding: tokenizer.paddingID)
+        }
+        return (batch, problems)
+    }
+
+    @Test func miniLMMatchesHuggingFaceOffsets() throws {
+        let tokenizer = try InstalledTokenizers.miniLM.get()
+        var (_, problems) = try wordPieceProblems(tokenizer, "minilm") { $0.minilm }
+        for entry in TokenSpanEntry.corpus {
+            let (encoding, spans) = try tokenizer.encodeForModelWithSpans(entry.text)
+            problems += compare("minilm single", entry, entry.minilm, ids: encoding.inputIDs, spans: spans, padding: tokenizer.paddingID)
         }
         #expect(problems.isEmpty, "\(problems.count) rows differ:\n\(problems.prefix(10).joined(separator: "\n"))")
-        #expect(corpus.filter { $0.minilm.ids.count == 256 }.count >= 3, "the corpus should hold texts MiniLM truncates")
+        #expect(TokenSpanEntry.corpus.filter { $0.minilm.ids.count == 256 }.count >= 3, "the corpus should hold texts MiniLM truncates")
     }
 
     @Test func chineseCLIPMatchesReferenceOffsets() throws {
-        let tokenizer = try InstalledTokenizers.chineseCLIP.get()
-        let corpus = TokenSpanEntry.corpus
-        let (batch, spans) = try tokenizer.encodeBatchWithSpans(corpus.map(\.text))
-        #expect(batch == (try tokenizer.encodeBatch(corpus.map(\.text))), "the ids-only path gives the same batch")
+        let (batch, problems) = try wordPieceProblems(try InstalledTokenizers.chineseCLIP.get(), "cn") { $0.cn }
         #expect(batch.length == 52)
-        var problems: [String] = []
-        for (row, entry) in corpus.enumerated() {
-            problems += compare("cn", entry, entry.cn, ids: batch.row(row).map(Int.init), spans: spans[row], padding: tokenizer.paddingID)
-        }
         #expect(problems.isEmpty, "\(problems.count) rows differ:\n\(problems.prefix(10).joined(separator: "\n"))")
-        let fromHuggingFace = corpus.filter { $0.cn.source == "hf" }.count
-        #expect(fromHuggingFace > corpus.count * 9 / 10, "most Chinese-CLIP rows are Hugging Face's own offsets")
+        let corpus = TokenSpanEntry.corpus
+        #expect(corpus.filter { $0.cn.source == "hf" }.count > corpus.count * 9 / 10, "most Chinese-CLIP rows are Hugging Face's own offsets")
+        #expect(corpus.filter { $0.cn.ids.count == 52 }.count >= 5, "the corpus should hold texts Chinese-CLIP truncates")
     }
 
-    /// On the 5,000-string id corpus (no offset reference there): the span paths give the ids of
+    /// On the 7,218-string id corpus (no offset reference there): the span paths give the ids of
     /// the ids-only paths, and the spans are consistent: every text token has a non-empty range
     /// inside the text, added tokens and padding have none, and the words' token ranges are in
     /// order, disjoint and cover every text token.
