@@ -139,24 +139,57 @@ public final class CLIPTokenizer: @unchecked Sendable {
     }
 
     func encodeAsInt32(_ text: String) -> [Int32] {
-        let cleaned = CLIPTextCleaning.clean(Array(text.unicodeScalars))
-        var ids: [Int32] = []
-        ids.reserveCapacity(cleaned.count / 3 + 1)
+        encode(text, SourcesIgnored.self).ids
+    }
+
+    /// Ids of `text` (open_clip's `encode`), and when `Tracking` records sources, each token's
+    /// source range and each piece's tokens.
+    func encode<Tracking: SourceTracking>(_ text: String, _ tracking: Tracking.Type) -> TrackedTokens {
+        let cleaned = CLIPTextCleaning.clean(AlignedText<Tracking>(Array(text.unicodeScalars)))
+        var tokens = TrackedTokens(tracksSources: Tracking.isEnabled, capacity: cleaned.count / 3 + 1)
         var bytes: [UInt8] = []
-        CLIPPreTokenizer.forEachPiece(in: cleaned) { range in
+        CLIPPreTokenizer.forEachPiece(in: cleaned.scalars) { range in
             bytes.removeAll(keepingCapacity: true)
-            for scalar in cleaned[range] { UTF8.encode(scalar) { bytes.append($0) } }
-            if bytes == startOfTextBytes { ids.append(Int32(startOfTextID)); return }
-            if bytes == endOfTextBytes { ids.append(Int32(endOfTextID)); return }
-            if let cached = cache.value(for: bytes) {
-                ids.append(contentsOf: cached)
-                return
+            for scalar in cleaned.scalars[range] { UTF8.encode(scalar) { bytes.append($0) } }
+            let firstToken = tokens.ids.count
+            var isSpecial = true
+            if bytes == startOfTextBytes {
+                tokens.ids.append(Int32(startOfTextID))
+            } else if bytes == endOfTextBytes {
+                tokens.ids.append(Int32(endOfTextID))
+            } else if let cached = cache.value(for: bytes) {
+                tokens.ids.append(contentsOf: cached)
+                isSpecial = false
+            } else {
+                let word = bytePairEncoding.encode(bytes)
+                cache.store(word, for: bytes)
+                tokens.ids.append(contentsOf: word)
+                isSpecial = false
             }
-            let word = bytePairEncoding.encode(bytes)
-            cache.store(word, for: bytes)
-            ids.append(contentsOf: word)
+            if Tracking.isEnabled {
+                recordSources(ofPiece: range, in: cleaned, firstToken: firstToken, isSpecial: isSpecial, into: &tokens)
+            }
         }
-        return ids
+        return tokens
+    }
+
+    /// Each token of a piece covers the scalars its bytes belong to: a token's bytes are its
+    /// vocabulary string's bytes, less the four of `</w>` on the piece's last token.
+    private func recordSources<Tracking>(ofPiece piece: Range<Int>, in cleaned: AlignedText<Tracking>, firstToken: Int, isSpecial: Bool,
+                               into tokens: inout TrackedTokens) {
+        var scalarOfByte: [Int] = []
+        for index in piece {
+            scalarOfByte.append(contentsOf: repeatElement(index, count: UTF8.width(cleaned.scalars[index])))
+        }
+        var byte = 0
+        for position in firstToken..<tokens.ids.count {
+            var length = tokenBytes[Int(tokens.ids[position])].count
+            if !isSpecial && position == tokens.ids.count - 1 { length -= 4 }
+            tokens.recordTokenSource(cleaned.source(of: scalarOfByte[byte]..<(scalarOfByte[byte + length - 1] + 1))!)
+            byte += length
+        }
+        precondition(byte == scalarOfByte.count, "the tokens of a piece spell its bytes")
+        tokens.recordWord(from: firstToken)
     }
 
     /// Text of token ids as open_clip's `decode` gives it: the bytes of all tokens, read as UTF-8
@@ -189,26 +222,47 @@ public final class CLIPTokenizer: @unchecked Sendable {
     /// `<end_of_text>`; shorter rows are padded with 0.
     public func tokenize(_ texts: [String], contextLength: Int = CLIPTokenizer.defaultContextLength) throws -> CLIPTokenBatch {
         guard contextLength >= 2 else { throw TokenizerError.lengthTooSmall(contextLength, minimum: 2) }
-        var tokens = [Int32](repeating: 0, count: texts.count * contextLength)
+        return batch(count: texts.count, contextLength: contextLength) { encodeAsInt32(texts[$0]) }
+    }
+
+    /// `tokenize` (the same ids), together with where each row's tokens and words came from in
+    /// its text: `spans[row].characterRanges[position]` is the source of the token at
+    /// `batch.row(row)[position]`, counted in Unicode scalars of the text as given (before
+    /// cleaning). The words are the pre-tokenizer's pieces.
+    public func tokenizeWithSpans(_ texts: [String], contextLength: Int = CLIPTokenizer.defaultContextLength) throws
+        -> (batch: CLIPTokenBatch, spans: [TokenSpans]) {
+        guard contextLength >= 2 else { throw TokenizerError.lengthTooSmall(contextLength, minimum: 2) }
+        let encoded = texts.map { encode($0, SourcesTracked.self) }
+        let spans = encoded.map { $0.spans(rowLength: contextLength, keptCount: min($0.ids.count, contextLength - 2)) }
+        return (batch(count: texts.count, contextLength: contextLength) { encoded[$0].ids }, spans)
+    }
+
+    /// `tokenizeWithSpans` for one text: the row of ids, `contextLength` long, and its spans.
+    public func tokenizeWithSpans(_ text: String, contextLength: Int = CLIPTokenizer.defaultContextLength) throws
+        -> (ids: [Int32], spans: TokenSpans) {
+        let (batch, spans) = try tokenizeWithSpans([text], contextLength: contextLength)
+        return (batch.tokens, spans[0])
+    }
+
+    /// The rows of `tokenize` from each text's ids (`idsOfRow(row)`): the text ids cut to
+    /// `contextLength − 2` (open_clip cuts `[SOT] + ids + [EOT]` to `contextLength` and overwrites
+    /// the last id with `<end_of_text>`, which keeps the same ids), then zeros.
+    private func batch(count: Int, contextLength: Int, idsOfRow: (Int) -> [Int32]) -> CLIPTokenBatch {
+        var tokens = [Int32](repeating: 0, count: count * contextLength)
         var endOfTextPositions: [Int] = []
-        endOfTextPositions.reserveCapacity(texts.count)
+        endOfTextPositions.reserveCapacity(count)
         let endOfText = Int32(endOfTextID)
-        for (row, text) in texts.enumerated() {
-            let ids = encodeAsInt32(text)
+        for row in 0..<count {
+            let ids = idsOfRow(row)
             let base = row * contextLength
             tokens[base] = Int32(startOfTextID)
             let kept = min(ids.count, contextLength - 2)
             for index in 0..<kept { tokens[base + 1 + index] = ids[index] }
-            if ids.count > contextLength - 2 {
-                // open_clip cuts [SOT] + ids + [EOT] to contextLength and overwrites the last id.
-                tokens[base + contextLength - 2 + 1] = endOfText
-            } else {
-                tokens[base + 1 + kept] = endOfText
-            }
+            tokens[base + 1 + kept] = endOfText
             let rowTokens = tokens[base..<(base + contextLength)]
             endOfTextPositions.append(rowTokens.firstIndex(of: endOfText)! - base)
         }
-        return CLIPTokenBatch(count: texts.count, contextLength: contextLength, tokens: tokens, endOfTextPositions: endOfTextPositions)
+        return CLIPTokenBatch(count: count, contextLength: contextLength, tokens: tokens, endOfTextPositions: endOfTextPositions)
     }
 
     /// `tokenize` for one text: the row of ids, `contextLength` long.

@@ -39,17 +39,27 @@ enum HTMLCharacterReferences {
 
     /// Python's `html.unescape`.
     static func unescape(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard text.contains("&") else { return text }
-        var output: [Unicode.Scalar] = []
-        output.reserveCapacity(text.count)
+        unescape(AlignedText<SourcesIgnored>(text)).scalars
+    }
+
+    /// Python's `html.unescape` with sources: a decoded reference covers the whole reference,
+    /// and the characters a reference keeps as they were (all of an unknown one, the rest after
+    /// a legacy name prefix as in `&notit;` → `¬it;`) keep their own.
+    static func unescape<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
+        let scalars = text.scalars
+        guard scalars.contains("&") else { return text }
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         var index = 0
-        while index < text.count {
-            let scalar = text[index]
-            if scalar == "&", let (replacement, end) = reference(in: text, at: index) {
-                output.append(contentsOf: replacement)
-                index = end
+        while index < scalars.count {
+            if scalars[index] == "&", let reference = reference(in: scalars, at: index) {
+                let keptStart = reference.end - reference.keptCount
+                if keptStart > index {
+                    output.append(contentsOf: reference.decoded.dropLast(reference.keptCount), source: text.source(of: index..<keptStart))
+                }
+                output.append(text, range: keptStart..<reference.end)
+                index = reference.end
             } else {
-                output.append(scalar)
+                output.append(scalarAt: index, of: text)
                 index += 1
             }
         }
@@ -58,24 +68,33 @@ enum HTMLCharacterReferences {
 
     /// ftfy's `unescape_html`.
     static func unescapeStrict(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard text.contains("&") else { return text }
-        var output: [Unicode.Scalar] = []
-        output.reserveCapacity(text.count)
+        unescapeStrict(AlignedText<SourcesIgnored>(text)).scalars
+    }
+
+    /// ftfy's `unescape_html` with sources: a decoded reference covers the whole reference.
+    static func unescapeStrict<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
+        let scalars = text.scalars
+        guard scalars.contains("&") else { return text }
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         var index = 0
-        while index < text.count {
-            guard text[index] == "&", let end = strictReferenceEnd(in: text, at: index) else {
-                output.append(text[index])
+        while index < scalars.count {
+            guard scalars[index] == "&", let end = strictReferenceEnd(in: scalars, at: index) else {
+                output.append(scalarAt: index, of: text)
                 index += 1
                 continue
             }
-            let match = Array(text[index..<end])
+            let match = Array(scalars[index..<end])
+            var decoded: [Unicode.Scalar]? = nil
             if let value = strictEntities[String(String.UnicodeScalarView(match))] {
-                output.append(contentsOf: value)
+                decoded = value
             } else if match[1] == "#" {
-                let decoded = unescape(match)
-                output.append(contentsOf: decoded.contains(";") ? match : decoded)
+                let unescaped = unescape(match)
+                if !unescaped.contains(";") { decoded = unescaped }
+            }
+            if let decoded {
+                output.append(contentsOf: decoded, source: text.source(of: index..<end))
             } else {
-                output.append(contentsOf: match)
+                output.append(text, range: index..<end)
             }
             index = end
         }
@@ -92,9 +111,10 @@ enum HTMLCharacterReferences {
         return index + 1
     }
 
-    /// The decoded text and end index of the reference starting with the `&` at `start`, or nil
-    /// when no reference pattern matches there (the `&` is then kept as it is).
-    private static func reference(in text: [Unicode.Scalar], at start: Int) -> ([Unicode.Scalar], Int)? {
+    /// The reference starting with the `&` at `start`: its decoded text, its end index, and how
+    /// many of its last scalars the decoded text ends with unchanged (they are copied, not
+    /// decoded); nil when no reference pattern matches there (the `&` is then kept as it is).
+    private static func reference(in text: [Unicode.Scalar], at start: Int) -> (decoded: [Unicode.Scalar], end: Int, keptCount: Int)? {
         var index = start + 1
         guard index < text.count else { return nil }
         if text[index] == "#" {
@@ -113,24 +133,24 @@ enum HTMLCharacterReferences {
             }
             guard index > digitsStart else { return nil }
             if index < text.count && text[index] == ";" { index += 1 }
-            return (numericReference(number), index)
+            return (numericReference(number), index, 0)
         }
         // A name: 1–32 characters other than tab, line feed, form feed, space, `<`, `&`, `#`, `;`.
         while index < text.count && index - (start + 1) < 32 && !endsName(text[index]) { index += 1 }
         guard index > start + 1 else { return nil }
         if index < text.count && text[index] == ";" { index += 1 }
         let name = text[(start + 1)..<index]
-        if let value = named[String(String.UnicodeScalarView(name))] { return (value, index) }
+        if let value = named[String(String.UnicodeScalarView(name))] { return (value, index, 0) }
         // The longest prefix (at least two characters) that is a name.
         var length = name.count - 1
         while length > 1 {
             let prefix = name.prefix(length)
             if let value = named[String(String.UnicodeScalarView(prefix))] {
-                return (value + name.dropFirst(length), index)
+                return (value + name.dropFirst(length), index, name.count - length)
             }
             length -= 1
         }
-        return (Array(text[start..<index]), index)
+        return (Array(text[start..<index]), index, index - start)
     }
 
     private static func numericReference(_ number: UInt32) -> [Unicode.Scalar] {

@@ -24,16 +24,20 @@ enum PythonStringRules {
 
     /// `" ".join(text.split())`: whitespace runs become one space, ends are trimmed.
     static func collapsingWhitespace(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        var output: [Unicode.Scalar] = []
-        output.reserveCapacity(scalars.count)
-        var pendingSpace = false
-        for scalar in scalars {
+        collapsingWhitespace(AlignedText<SourcesIgnored>(scalars)).scalars
+    }
+
+    /// `" ".join(text.split())` with sources: each space covers the run it replaces.
+    static func collapsingWhitespace<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: text.count)
+        var runStart: Int? = nil
+        for (index, scalar) in text.scalars.enumerated() {
             if isWhitespace(scalar) {
-                pendingSpace = !output.isEmpty
+                if runStart == nil && output.count > 0 { runStart = index }
             } else {
-                if pendingSpace { output.append(" ") }
-                pendingSpace = false
-                output.append(scalar)
+                if let start = runStart { output.append(" ", source: text.source(of: start..<index)) }
+                runStart = nil
+                output.append(scalar, source: text.source(at: index))
             }
         }
         return output
@@ -58,21 +62,25 @@ enum PythonStringRules {
     /// entries included, so `İ` becomes `i̇`), except that capital sigma becomes final sigma `ς`
     /// when it ends a word: preceded by a cased letter and not followed by one, skipping
     /// case-ignorable characters on both sides (the Final_Sigma condition of Unicode §3.13).
-    static func lowercased<Scalars: RandomAccessCollection>(_ scalars: Scalars) -> [Unicode.Scalar]
-    where Scalars.Element == Unicode.Scalar, Scalars.Index == Int {
-        var output: [Unicode.Scalar] = []
-        output.reserveCapacity(scalars.count)
+    static func lowercased(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        lowercased(AlignedText<SourcesIgnored>(scalars)).scalars
+    }
+
+    /// `str.lower()` with sources: every scalar of a mapping covers the scalar it maps.
+    static func lowercased<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
+        let scalars = text.scalars
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         for index in scalars.indices {
             let scalar = scalars[index]
             if scalar.isASCII {
                 let value = scalar.value
-                output.append(value >= 0x41 && value <= 0x5A ? Unicode.Scalar(value + 0x20)! : scalar)
+                output.append(value >= 0x41 && value <= 0x5A ? Unicode.Scalar(value + 0x20)! : scalar, source: text.source(at: index))
             } else if scalar.value == 0x3A3 {
-                output.append(isFinalSigma(scalars, at: index) ? "\u{3C2}" : "\u{3C3}")
+                output.append(isFinalSigma(scalars, at: index) ? "\u{3C2}" : "\u{3C3}", source: text.source(at: index))
             } else if scalar.properties.changesWhenLowercased {
-                output.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+                output.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars, source: text.source(at: index))
             } else {
-                output.append(scalar)
+                output.append(scalar, source: text.source(at: index))
             }
         }
         return output

@@ -26,34 +26,42 @@ enum TextRepair {
     static let maximumSegmentLength = 1_000_000
 
     static func fixText(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        var output: [Unicode.Scalar] = []
-        output.reserveCapacity(text.count)
+        fixText(AlignedText<SourcesIgnored>(text)).scalars
+    }
+
+    /// `fix_text` with sources (see `AlignedText`).
+    static func fixText<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
+        let scalars = text.scalars
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         var decodesHTML = true
         var start = 0
-        while start < text.count {
+        while start < scalars.count {
             var end = start
-            while end < text.count && text[end] != "\n" { end += 1 }
-            end = min(end < text.count ? end + 1 : end, start + maximumSegmentLength)
-            let segment = Array(text[start..<end])
-            if decodesHTML && segment.contains("<") { decodesHTML = false }
-            output.append(contentsOf: fixSegment(segment, decodesHTML: decodesHTML))
+            while end < scalars.count && scalars[end] != "\n" { end += 1 }
+            end = min(end < scalars.count ? end + 1 : end, start + maximumSegmentLength)
+            if start == 0 && end == scalars.count {
+                return fixSegment(text, decodesHTML: !scalars.contains("<"))
+            }
+            let segment = text[start..<end]
+            if decodesHTML && segment.scalars.contains("<") { decodesHTML = false }
+            output.append(fixSegment(segment, decodesHTML: decodesHTML))
             start = end
         }
         return output
     }
 
-    static func fixSegment(_ segment: [Unicode.Scalar], decodesHTML: Bool) -> [Unicode.Scalar] {
-        if isUnaffected(segment) { return segment }
+    static func fixSegment<Tracking>(_ segment: AlignedText<Tracking>, decodesHTML: Bool) -> AlignedText<Tracking> {
+        if isUnaffected(segment.scalars) { return segment }
         var text = segment
         while true {
-            let original = text
+            let original = text.scalars
             if decodesHTML { text = HTMLCharacterReferences.unescapeStrict(text) }
             text = translatedCharacters(text)
             text = unifiedLineBreaks(text)
             text = removingTerminalEscapes(text)
-            text.removeAll(where: isRemovedControl)
+            text = text.removingAll(where: isRemovedControl)
             text = UnicodeNormalization.composed(text)
-            if text == original { return text }
+            if text.scalars == original { return text }
         }
     }
 
@@ -66,24 +74,24 @@ enum TextRepair {
     }
 
     /// The four one-character-at-a-time fixes, composed: C1 controls, Latin ligatures,
-    /// character width, curly quotes.
-    private static func translatedCharacters(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        var output: [Unicode.Scalar] = []
-        output.reserveCapacity(text.count)
-        for original in text {
+    /// character width, curly quotes. Each output scalar covers its input scalar.
+    private static func translatedCharacters<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: text.count)
+        for (index, original) in text.scalars.enumerated() {
+            let source = text.source(at: index)
             if original.isASCII {
-                output.append(original)
+                output.append(original, source: source)
                 continue
             }
             var scalar = original
             if scalar.value <= 0x9F { scalar = WindowsCodePage1252.character(forByte: UInt8(scalar.value)) }
             // The outputs of one step never feed an earlier step's table, so one lookup each is exact.
             if (0x132...0xFB06).contains(scalar.value), let letters = latinLigatures[scalar.value] {
-                for letter in letters.unicodeScalars { output.append(straightenedQuote(letter)) }
+                for letter in letters.unicodeScalars { output.append(straightenedQuote(letter), source: source) }
             } else if scalar.value == 0x3000 || (0xFF01...0xFFEF).contains(scalar.value), let standard = widthMap[scalar.value] {
-                for character in standard { output.append(straightenedQuote(character)) }
+                for character in standard { output.append(straightenedQuote(character), source: source) }
             } else {
-                output.append(straightenedQuote(scalar))
+                output.append(straightenedQuote(scalar), source: source)
             }
         }
         return output
@@ -120,20 +128,22 @@ enum TextRepair {
         return map
     }()
 
-    private static func unifiedLineBreaks(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard text.contains(where: { $0 == "\r" || $0 == "\u{2028}" || $0 == "\u{2029}" || $0 == "\u{85}" }) else { return text }
-        var output: [Unicode.Scalar] = []
-        output.reserveCapacity(text.count)
+    /// CR LF becomes one line feed covering both.
+    private static func unifiedLineBreaks<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
+        let scalars = text.scalars
+        guard scalars.contains(where: { $0 == "\r" || $0 == "\u{2028}" || $0 == "\u{2029}" || $0 == "\u{85}" }) else { return text }
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         var index = 0
-        while index < text.count {
-            switch text[index] {
+        while index < scalars.count {
+            switch scalars[index] {
             case "\r":
-                output.append("\n")
-                if index + 1 < text.count && text[index + 1] == "\n" { index += 1 }
+                let length = index + 1 < scalars.count && scalars[index + 1] == "\n" ? 2 : 1
+                output.append("\n", source: text.source(of: index..<(index + length)))
+                index += length - 1
             case "\u{2028}", "\u{2029}", "\u{85}":
-                output.append("\n")
+                output.append("\n", source: text.source(at: index))
             default:
-                output.append(text[index])
+                output.append(scalarAt: index, of: text)
             }
             index += 1
         }
@@ -142,21 +152,21 @@ enum TextRepair {
 
     /// Removes `ESC [ (decimal digit | ;)* ASCII-letter`; "decimal digit" is any Nd character,
     /// as `\d` means in a Python 3 regular expression.
-    private static func removingTerminalEscapes(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard text.contains("\u{1B}") else { return text }
-        var output: [Unicode.Scalar] = []
-        output.reserveCapacity(text.count)
+    private static func removingTerminalEscapes<Tracking>(_ text: AlignedText<Tracking>) -> AlignedText<Tracking> {
+        let scalars = text.scalars
+        guard scalars.contains("\u{1B}") else { return text }
+        var output = AlignedText<Tracking>.emptyOutput(reservingCapacity: scalars.count)
         var index = 0
-        while index < text.count {
-            if text[index] == "\u{1B}", index + 1 < text.count, text[index + 1] == "[" {
+        while index < scalars.count {
+            if scalars[index] == "\u{1B}", index + 1 < scalars.count, scalars[index + 1] == "[" {
                 var end = index + 2
-                while end < text.count && (text[end] == ";" || text[end].properties.generalCategory == .decimalNumber) { end += 1 }
-                if end < text.count, text[end].isASCII, text[end].properties.isAlphabetic {
+                while end < scalars.count && (scalars[end] == ";" || scalars[end].properties.generalCategory == .decimalNumber) { end += 1 }
+                if end < scalars.count, scalars[end].isASCII, scalars[end].properties.isAlphabetic {
                     index = end + 1
                     continue
                 }
             }
-            output.append(text[index])
+            output.append(scalarAt: index, of: text)
             index += 1
         }
         return output

@@ -71,8 +71,24 @@ public final class WordPieceTokenizer: @unchecked Sendable {
     public func encodeForModel(_ text: String, maximumLength: Int? = nil) throws -> WordPieceEncoding {
         let length = maximumLength ?? configuration.maximumLength
         guard length >= 2 else { throw TokenizerError.lengthTooSmall(length, minimum: 2) }
-        let ids = [classID] + encode(text).prefix(length - 2) + [separatorID]
-        return WordPieceEncoding(inputIDs: ids, attentionMask: Array(repeating: 1, count: ids.count), tokenTypeIDs: Array(repeating: 0, count: ids.count))
+        return encoding(of: encodeAsInt32(text), maximumLength: length)
+    }
+
+    /// `encodeForModel` (the same ids), together with where each token and word came from in the
+    /// text: `spans.characterRanges[position]` is the source of `inputIDs[position]`, counted in
+    /// Unicode scalars of the text as given (before cleaning, lower-casing, accent stripping).
+    /// The words are the basic tokenizer's words and the special-token spellings kept whole.
+    public func encodeForModelWithSpans(_ text: String, maximumLength: Int? = nil) throws -> (encoding: WordPieceEncoding, spans: TokenSpans) {
+        let length = maximumLength ?? configuration.maximumLength
+        guard length >= 2 else { throw TokenizerError.lengthTooSmall(length, minimum: 2) }
+        let tokens = encode(text, SourcesTracked.self)
+        let kept = min(tokens.ids.count, length - 2)
+        return (encoding(of: tokens.ids, maximumLength: length), tokens.spans(rowLength: kept + 2, keptCount: kept))
+    }
+
+    private func encoding(of ids: [Int32], maximumLength: Int) -> WordPieceEncoding {
+        let row = [classID] + ids.prefix(maximumLength - 2).map(Int.init) + [separatorID]
+        return WordPieceEncoding(inputIDs: row, attentionMask: Array(repeating: 1, count: row.count), tokenTypeIDs: Array(repeating: 0, count: row.count))
     }
 
     /// `encodeForModel` for each text, padded (default: the configuration's padding) with the
@@ -80,12 +96,27 @@ public final class WordPieceTokenizer: @unchecked Sendable {
     public func encodeBatch(_ texts: [String], maximumLength: Int? = nil, padding: WordPiecePadding? = nil) throws -> WordPieceBatch {
         let limit = maximumLength ?? configuration.maximumLength
         guard limit >= 2 else { throw TokenizerError.lengthTooSmall(limit, minimum: 2) }
-        let rows = texts.map { text -> [Int32] in
-            [Int32(classID)] + encodeAsInt32(text).prefix(limit - 2) + [Int32(separatorID)]
+        return batch(of: texts.map { encodeAsInt32($0) }, maximumLength: limit, padding: padding ?? configuration.padding)
+    }
+
+    /// `encodeBatch` (the same ids), together with where each row's tokens and words came from in
+    /// its text; padding positions have empty ranges.
+    public func encodeBatchWithSpans(_ texts: [String], maximumLength: Int? = nil, padding: WordPiecePadding? = nil) throws
+        -> (batch: WordPieceBatch, spans: [TokenSpans]) {
+        let limit = maximumLength ?? configuration.maximumLength
+        guard limit >= 2 else { throw TokenizerError.lengthTooSmall(limit, minimum: 2) }
+        let encoded = texts.map { encode($0, SourcesTracked.self) }
+        let batch = batch(of: encoded.map(\.ids), maximumLength: limit, padding: padding ?? configuration.padding)
+        return (batch, encoded.map { $0.spans(rowLength: batch.length, keptCount: min($0.ids.count, limit - 2)) })
+    }
+
+    private func batch(of encodedTexts: [[Int32]], maximumLength limit: Int, padding: WordPiecePadding) -> WordPieceBatch {
+        let rows = encodedTexts.map { ids -> [Int32] in
+            [Int32(classID)] + ids.prefix(limit - 2) + [Int32(separatorID)]
         }
-        let length = (padding ?? configuration.padding) == .maximumLength ? limit : (rows.map(\.count).max() ?? 2)
-        var inputIDs = [Int32](repeating: Int32(paddingID), count: texts.count * length)
-        var attentionMask = [Int32](repeating: 0, count: texts.count * length)
+        let length = padding == .maximumLength ? limit : (rows.map(\.count).max() ?? 2)
+        var inputIDs = [Int32](repeating: Int32(paddingID), count: rows.count * length)
+        var attentionMask = [Int32](repeating: 0, count: rows.count * length)
         for (index, row) in rows.enumerated() {
             for (column, id) in row.enumerated() {
                 inputIDs[index * length + column] = id
@@ -93,8 +124,8 @@ public final class WordPieceTokenizer: @unchecked Sendable {
             }
         }
         return WordPieceBatch(
-            count: texts.count, length: length, inputIDs: inputIDs, attentionMask: attentionMask,
-            tokenTypeIDs: [Int32](repeating: 0, count: texts.count * length), tokenCounts: rows.map(\.count))
+            count: rows.count, length: length, inputIDs: inputIDs, attentionMask: attentionMask,
+            tokenTypeIDs: [Int32](repeating: 0, count: rows.count * length), tokenCounts: rows.map(\.count))
     }
 
     /// Text of ids: pieces joined by spaces, `##` continuations glued to the previous piece, and
@@ -126,23 +157,33 @@ public final class WordPieceTokenizer: @unchecked Sendable {
     // MARK: - Implementation
 
     func encodeAsInt32(_ text: String) -> [Int32] {
+        encode(text, SourcesIgnored.self).ids
+    }
+
+    /// Ids of `text` (no `[CLS]`/`[SEP]`, no truncation), and when `Tracking` records sources,
+    /// each token's source range and each word's tokens.
+    func encode<Tracking: SourceTracking>(_ text: String, _ tracking: Tracking.Type) -> TrackedTokens {
         let scalars = Array(text.unicodeScalars)
-        var ids: [Int32] = []
+        var tokens = TrackedTokens(tracksSources: Tracking.isEnabled, capacity: scalars.count / 3 + 1)
         var segmentStart = 0
         var index = 0
         // Special-token spellings are cut out first (leftmost, longest); the rest is text.
         while index < scalars.count && !specialTokens.isEmpty {
             if specialTokenStarts.contains(scalars[index]), let special = specialToken(in: scalars, at: index) {
-                appendWords(of: scalars[segmentStart..<index], to: &ids)
-                ids.append(Int32(special.id))
+                appendWords(of: scalars, in: segmentStart..<index, to: &tokens, tracking)
+                tokens.ids.append(Int32(special.id))
+                if Tracking.isEnabled {
+                    tokens.recordTokenSource(index..<(index + special.length))
+                    tokens.recordWord(from: tokens.ids.count - 1)
+                }
                 index += special.length
                 segmentStart = index
             } else {
                 index += 1
             }
         }
-        appendWords(of: scalars[segmentStart..<scalars.count], to: &ids)
-        return ids
+        appendWords(of: scalars, in: segmentStart..<scalars.count, to: &tokens, tracking)
+        return tokens
     }
 
     private func specialToken(in scalars: [Unicode.Scalar], at start: Int) -> (id: Int, length: Int)? {
@@ -154,26 +195,45 @@ public final class WordPieceTokenizer: @unchecked Sendable {
         return nil
     }
 
-    private func appendWords(of text: ArraySlice<Unicode.Scalar>, to ids: inout [Int32]) {
-        guard !text.isEmpty else { return }
+    private func appendWords<Tracking: SourceTracking>(of scalars: [Unicode.Scalar], in range: Range<Int>, to tokens: inout TrackedTokens,
+                                                       _ tracking: Tracking.Type) {
+        guard !range.isEmpty else { return }
+        let text = AlignedText<Tracking>(Array(scalars[range]), sourceOffset: range.lowerBound)
+        let (normalized, words) = basicTokenizer.words(text)
         var key: [UInt8] = []
-        for word in basicTokenizer.words(Array(text)) {
+        for wordRange in words {
+            let word = normalized.scalars[wordRange]
+            if Tracking.isEnabled {
+                // Piece boundaries are not cached; pieces are matched again.
+                let firstToken = tokens.ids.count
+                var start = wordRange.lowerBound
+                for piece in wordPieces(word) {
+                    tokens.ids.append(piece.id)
+                    tokens.recordTokenSource(normalized.source(of: start..<(wordRange.lowerBound + piece.end))!)
+                    start = wordRange.lowerBound + piece.end
+                }
+                tokens.recordWord(from: firstToken)
+                continue
+            }
             key.removeAll(keepingCapacity: true)
             for scalar in word { UTF8.encode(scalar) { key.append($0) } }
             if let cached = cache.value(for: key) {
-                ids.append(contentsOf: cached)
+                tokens.ids.append(contentsOf: cached)
                 continue
             }
-            let pieces = wordPieces(Array(word))
+            let pieces = wordPieces(word).map(\.id)
             cache.store(pieces, for: key)
-            ids.append(contentsOf: pieces)
+            tokens.ids.append(contentsOf: pieces)
         }
     }
 
-    /// Greedy longest-match-first WordPiece of one word.
-    func wordPieces(_ word: [Unicode.Scalar]) -> [Int32] {
-        if word.count > configuration.maximumCharactersPerWord { return [Int32(unknownID)] }
-        var pieces: [Int32] = []
+    /// Greedy longest-match-first WordPiece of one word: each piece's id and the offset in the
+    /// word where it ends; a word too long or with an unmatched part is one `[UNK]` for all of it.
+    func wordPieces(_ word: ArraySlice<Unicode.Scalar>) -> [(id: Int32, end: Int)] {
+        let unknown = [(Int32(unknownID), word.count)]
+        if word.count > configuration.maximumCharactersPerWord { return unknown }
+        let word = Array(word)
+        var pieces: [(id: Int32, end: Int)] = []
         var start = 0
         while start < word.count {
             var end = min(word.count, start + vocabulary.longestTokenLength)
@@ -187,8 +247,8 @@ public final class WordPieceTokenizer: @unchecked Sendable {
                 }
                 end -= 1
             }
-            guard let id = found else { return [Int32(unknownID)] }
-            pieces.append(Int32(id))
+            guard let id = found else { return unknown }
+            pieces.append((Int32(id), end))
             start = end
         }
         return pieces
