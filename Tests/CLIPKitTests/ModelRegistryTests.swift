@@ -5,6 +5,7 @@ import Foundation
 import Tensor
 import TestSupport
 import Testing
+import Tokenizers
 
 /// The facade end to end against open_clip: a small OpenCLIP hub folder with CLIP's full BPE
 /// vocabulary (Tests/Fixtures/facade, made by `scripts/make_fixtures.py facade`), real
@@ -53,6 +54,27 @@ import Testing
         // The stored logit scale is ln(1/0.07) rounded to float16, as in the file.
         let referenceScale = Foundation.exp(try Self.reference("logit_scale").scalars[0])
         #expect(abs(model.logitScale - referenceScale) <= 1e-5 * referenceScale)
+    }
+
+    /// A phrase found in a caption maps to the tokens that encode it: the spans of "to the left of"
+    /// cover its four BPE tokens, whose states (on the tape) mean-pool into one phrase vector, as
+    /// relation-aware CLIP pools its subject, relation and object.
+    @Test func captionSpansSelectTheTokenStatesOfAPhrase() throws {
+        let model = try ModelRegistry.load(Self.folder.path)
+        let caption = "A dog to the LEFT of a cat"
+        let tokens = try model.textEncoder.tokenize([caption], includingSpans: true)
+        let spans = try #require(tokens.spans?.first)
+        let phrase = TokenSpans.scalarRange(of: try #require(caption.range(of: "to the LEFT of")), in: caption)
+        let rows = try #require(spans.tokenRange(coveringCharacters: phrase))
+        #expect(rows == 3..<7 && spans.words.count == 8)
+        let encoding = model.textEncoder.encode(tokens, includingTokenStates: true)
+        let states = try #require(encoding.tokenStates)  // [1, length, 16]
+        #expect(states.shape == [1, tokens.length, 16] && tokens.length == 10)
+        let pooled = states.narrowed(alongAxis: 1, start: rows.lowerBound, length: rows.count).mean(alongAxis: 1)  // [1, 16]
+        #expect(pooled.shape == [1, 16] && pooled.value.scalars.allSatisfy(\.isFinite))
+        // The pooled caption embedding is the same with or without token states.
+        let embedded = try model.embed(texts: [caption])
+        #expect(encoding.pooled.value.l2NormalizedRows().maxAbsoluteDifference(embedded) <= 1e-6)
     }
 
     @Test func unreadableFilesAreReportedAndTheRestKept() throws {

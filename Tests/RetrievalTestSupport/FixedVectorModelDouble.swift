@@ -60,7 +60,7 @@ struct HashedTextEncoder: TextEncoder {
     let delayPerCall: Double
     var namedParameters: [(name: String, parameter: Parameter)] { [] }
 
-    func tokenize(_ texts: [String]) throws -> TokenizedTexts {
+    func tokenize(_ texts: [String], includingSpans: Bool) throws -> TokenizedTexts {
         let rows = texts.map { Array($0.utf8).map(Int.init) }
         let length = rows.map(\.count).max() ?? 0
         return TokenizedTexts(ids: rows.map { $0 + Array(repeating: 0, count: length - $0.count) }, lengths: rows.map(\.count))

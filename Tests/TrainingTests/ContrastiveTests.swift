@@ -33,7 +33,7 @@ struct ToyTextTower: TextEncoder {
     }
     var embeddingWidth: Int { 48 }
     var namedParameters: [(name: String, parameter: Parameter)] { nested("table", table) }
-    func tokenize(_ texts: [String]) throws -> TokenizedTexts {
+    func tokenize(_ texts: [String], includingSpans: Bool) throws -> TokenizedTexts {
         let rows = texts.map { text in
             let words = text.split(separator: " ").map(String.init)
             return (0..<Self.positions).map { position in

@@ -25,15 +25,17 @@ public struct CLIPTextEncoder: TextEncoder {
 
     /// Token rows cut to the longest text; a token id beyond the model's vocabulary (a test-size
     /// checkpoint) throws `ModelLoadingError.vocabularyTooSmall`.
-    public func tokenize(_ texts: [String]) throws -> TokenizedTexts {
+    public func tokenize(_ texts: [String], includingSpans: Bool) throws -> TokenizedTexts {
         let configuration = transformer.configuration
-        let batch = try tokenizer.tokenize(texts, contextLength: configuration.contextLength)
+        let (batch, spans) = includingSpans
+            ? try tokenizer.tokenizeWithSpans(texts, contextLength: configuration.contextLength)
+            : (try tokenizer.tokenize(texts, contextLength: configuration.contextLength), nil)
         if let largest = batch.tokens.max(), Int(largest) >= configuration.vocabularySize {
             throw ModelLoadingError.vocabularyTooSmall(vocabularySize: configuration.vocabularySize, tokenID: Int(largest))
         }
         let length = (batch.endOfTextPositions.max() ?? 0) + 1
         return TokenizedTexts(ids: (0..<texts.count).map { batch.row($0).prefix(length).map(Int.init) },
-                              lengths: batch.endOfTextPositions.map { $0 + 1 })
+                              lengths: batch.endOfTextPositions.map { $0 + 1 }, spans: spans)
     }
 
     public func checkVocabulary() throws {

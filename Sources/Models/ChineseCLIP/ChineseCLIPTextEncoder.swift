@@ -24,9 +24,10 @@ public struct ChineseCLIPTextEncoder: TextEncoder {
     public var projectionPaths: [String] { ["text_projection"] }
 
     /// `[CLS] pieces… [SEP]` per text as `cn_clip.clip.tokenize` makes them (context 52).
-    public func tokenize(_ texts: [String]) throws -> TokenizedTexts {
-        let batch = try tokenizer.encodeBatch(texts, padding: .longest)
-        return TokenizedTexts(ids: (0..<batch.count).map { batch.row($0).map(Int.init) }, lengths: batch.tokenCounts)
+    public func tokenize(_ texts: [String], includingSpans: Bool) throws -> TokenizedTexts {
+        let (batch, spans) = includingSpans ? try tokenizer.encodeBatchWithSpans(texts, padding: .longest)
+            : (try tokenizer.encodeBatch(texts, padding: .longest), nil)
+        return TokenizedTexts(ids: (0..<batch.count).map { batch.row($0).map(Int.init) }, lengths: batch.tokenCounts, spans: spans)
     }
 
     /// The projected `[CLS]` state as the pooled embedding; BERT's last hidden states as token states.

@@ -16,9 +16,10 @@ public protocol TextEncoder: Module {
     /// trainable when only projections are trained. Default: none.
     var projectionPaths: [String] { get }
     /// Token ids of `texts`, one row each, padded to the batch's longest, as the model's reference
-    /// implementation tokenises them. Throws when a text cannot be encoded (for example a token id
-    /// beyond a test-size vocabulary).
-    func tokenize(_ texts: [String]) throws -> TokenizedTexts
+    /// implementation tokenises them, with every token's and word's source characters when
+    /// `includingSpans`. Throws when a text cannot be encoded (for example a token id beyond a
+    /// test-size vocabulary).
+    func tokenize(_ texts: [String], includingSpans: Bool) throws -> TokenizedTexts
     /// Pooled embeddings `[batch, embeddingWidth]` (not L2-normalised) and, when
     /// `includingTokenStates`, the state of every token; differentiable.
     func encode(_ tokens: TokenizedTexts, includingTokenStates: Bool) -> TextEncoding
@@ -36,6 +37,9 @@ extension TextEncoder {
     public var projectionPaths: [String] { [] }
 
     public func checkVocabulary() throws {}
+
+    /// Token ids of `texts` without spans.
+    public func tokenize(_ texts: [String]) throws -> TokenizedTexts { try tokenize(texts, includingSpans: false) }
 
     public func embed(_ texts: [String], batchSize: Int) throws -> Tensor {
         try RowBatches.map(texts, size: batchSize, dimension: embeddingWidth) { slice in

@@ -5,16 +5,15 @@ import Tensor
 extension SentenceTransformer: TextEncoder {
     public var embeddingWidth: Int { embeddingDimension }
 
-    /// `[CLS] pieces… [SEP]` per text (lower-cased first when the model asks for it), cut to
-    /// `maximumSequenceLength`, padded with `[PAD]` to the batch's longest.
-    public func tokenize(_ texts: [String]) throws -> TokenizedTexts {
-        let rows = try texts.map { text in
-            try tokenizer.encodeForModel(configuration.lowercasesInput ? text.lowercased() : text,
-                                         maximumLength: maximumSequenceLength).inputIDs
-        }
-        let length = rows.map(\.count).max() ?? 0
-        return TokenizedTexts(ids: rows.map { $0 + Array(repeating: tokenizer.paddingID, count: length - $0.count) },
-                              lengths: rows.map(\.count))
+    /// `[CLS] pieces… [SEP]` per text (lower-cased first when the model asks for it; spans then
+    /// count the lower-cased text's characters), cut to `maximumSequenceLength`, padded with
+    /// `[PAD]` to the batch's longest.
+    public func tokenize(_ texts: [String], includingSpans: Bool) throws -> TokenizedTexts {
+        let prepared = configuration.lowercasesInput ? texts.map { $0.lowercased() } : texts
+        let (batch, spans) = includingSpans
+            ? try tokenizer.encodeBatchWithSpans(prepared, maximumLength: maximumSequenceLength, padding: .longest)
+            : (try tokenizer.encodeBatch(prepared, maximumLength: maximumSequenceLength, padding: .longest), nil)
+        return TokenizedTexts(ids: (0..<batch.count).map { batch.row($0).map(Int.init) }, lengths: batch.tokenCounts, spans: spans)
     }
 
     /// The pipeline's pooling (and normalisation, when the model ends in one) as the pooled
