@@ -25,6 +25,8 @@ struct EvalRetrievalCommand: ParsableCommand {
                 --model ~/models/clip --out metrics.json
               # Chinese-CLIP layout, embeddings kept for the next run
               clipkit eval retrieval --dataset data/valid_texts.jsonl --db valid.db
+              # CLIP_benchmark's result layout, to merge with its tables
+              clipkit eval retrieval --dataset captions.csv --benchmark-json flickr.json
             """)
 
     @Option(help: "The captioned dataset (a path in one of `clipkit index`'s layouts).", completion: .file())
@@ -40,6 +42,10 @@ struct EvalRetrievalCommand: ParsableCommand {
 
     @Option(help: "Also write the metrics as JSON to this file.", completion: .file())
     var out: String?
+
+    @Option(help: ArgumentHelp("Also write the result in CLIP_benchmark's JSON layout (image_retrieval_recall@K, "
+                                 + "text_retrieval_recall@K) to this file.", valueName: "file"), completion: .file())
+    var benchmarkJSON: String?
 
     @Option(help: "Images per model call.")
     var batchSize = 32
@@ -75,6 +81,13 @@ struct EvalRetrievalCommand: ParsableCommand {
         let metrics = try RetrievalEvaluation.evaluate(store: store)
         print("Retrieval on \(specification.location.lastPathComponent) with \(loaded.identity.name)")
         print(Self.table(metrics))
+        if let benchmarkJSON {
+            let names = loaded.identity.benchmarkNames
+            let url = CollectionSourceOptions.url(benchmarkJSON)
+            try CLIPBenchmarkResult(retrieval: metrics, dataset: specification.location.deletingPathExtension().lastPathComponent,
+                                    model: names.model, pretrained: names.pretrained).jsonData().write(to: url, options: .atomic)
+            note("CLIP_benchmark result → \(url.path)")
+        }
         if let out {
             let url = CollectionSourceOptions.url(out)
             try Self.json(metrics, dataset: specification.location.path, format: format, model: loaded.identity).write(to: url, options: .atomic)

@@ -183,3 +183,38 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("t.jsonl").path))
     }
 }
+
+/// The evaluation commands' CLIP_benchmark output.
+@Suite struct EvaluationCommandLineTests {
+    /// `eval zeroshot` on class folders written by `export fashion-mnist`, with CLIP_benchmark's
+    /// result layout; `eval retrieval` writes its own CLIP_benchmark layout.
+    @Test func zeroShotOnClassFoldersWritesCLIPBenchmarkJSON() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-cli-zeroshot-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let images = folder.appendingPathComponent("fashion")
+        let export = try CommandLineTests().clipkit(["export", "fashion-mnist", "--out", images.path, "--limit", "30"])
+        #expect(export.status == 0, "\(export.errors)")
+        let benchmark = folder.appendingPathComponent("zeroshot.json")
+        let run = try CommandLineTests().clipkit(["eval", "zeroshot", "--dataset", images.path, "--templates", "photo", "--batch-size", "16",
+                               "--benchmark-json", benchmark.path])
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("clipkit-default on \(images.path): 30 images"), "\(run.output)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: benchmark)) as? [String: Any])
+        #expect(object["dataset"] as? String == "fashion" && object["model"] as? String == "clipkit-default")
+        #expect(object["pretrained"] as? String == "clipkit-default" && object["task"] as? String == "zeroshot_classification")
+        let metrics = try #require(object["metrics"] as? [String: Double])
+        #expect(Set(metrics.keys) == ["acc1", "acc5", "mean_per_class_recall"] && metrics.values.allSatisfy { (0...1).contains($0) })
+
+        let captions = folder.appendingPathComponent("captions.csv")
+        let photos = try TestPaths.installedPackageFile("skimage/data")
+        try Data("image,caption\n\(photos.path)/chelsea.png,a cat\n\(photos.path)/coffee.png,a cup of coffee\n".utf8).write(to: captions)
+        let retrieval = folder.appendingPathComponent("retrieval.json")
+        let evaluated = try CommandLineTests().clipkit(["eval", "retrieval", "--dataset", captions.path, "--benchmark-json", retrieval.path, "--quiet"])
+        #expect(evaluated.status == 0, "\(evaluated.errors)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: retrieval)) as? [String: Any])
+        #expect(result["task"] as? String == "zeroshot_retrieval" && result["dataset"] as? String == "captions")
+        let recalls = try #require(result["metrics"] as? [String: Double])
+        #expect(Set(recalls.keys) == Set([1, 5, 10].flatMap { ["image_retrieval_recall@\($0)", "text_retrieval_recall@\($0)"] }))
+        #expect(recalls["image_retrieval_recall@5"] == 1 && recalls["text_retrieval_recall@5"] == 1)
+    }
+}

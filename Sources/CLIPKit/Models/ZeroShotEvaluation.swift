@@ -4,11 +4,11 @@ import Evaluation
 import Foundation
 import Imaging
 import Tensor
-import Training
 
-/// Zero-shot accuracy of an image–text model on a labelled in-memory image set (Fashion-MNIST):
-/// each image goes through the model's own preprocessing and image tower, and is classified by
-/// `ZeroShotClassifier` (softmax(logitScale · cos) over the class prompts).
+/// Zero-shot accuracy of an image–text model on any labelled image set (Fashion-MNIST in memory,
+/// class folders on disk such as CIFAR-10 or ImageNet-val): each image goes through the model's
+/// own preprocessing and image tower, and is classified by `ZeroShotClassifier`
+/// (softmax(logitScale · cos) over the class prompts; Radford et al. 2021, §3.1.4).
 public struct ZeroShotEvaluation {
     public let model: ImageTextModel
     public let classifier: ZeroShotClassifier
@@ -25,9 +25,16 @@ public struct ZeroShotEvaluation {
         self.ks = ks
     }
 
-    /// Accuracy over `images` (the first `limit` when given); `progress(done, total)` after each batch.
-    /// The set's class order must be the classifier's label order.
-    public func run(on images: LabeledImageSet, limit: Int? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> ClassificationAccuracy {
+    /// What a run gives: the accuracy over the images that could be read, and those that could not.
+    public struct Result: Sendable {
+        public var accuracy: ClassificationAccuracy
+        public var unreadable: [UnreadableImage]
+    }
+
+    /// Accuracy over `images` (the first `limit` when given); `progress(done, total)` after each
+    /// batch. The set's class order must be the classifier's label order. An image that cannot be
+    /// read is reported in `unreadable` and left out of the accuracy.
+    public func run(on images: any LabeledImageSource, limit: Int? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> Result {
         guard images.classNames.count == classifier.labels.count else {
             throw ModelLoadingError.invalidOption("the data set has \(images.classNames.count) classes but \(classifier.labels.count) labels were given")
         }
@@ -35,25 +42,26 @@ public struct ZeroShotEvaluation {
             throw ModelLoadingError.invalidOption("\(model.identity.name) has no image tower")
         }
         var accuracy = try ClassificationAccuracy(classCount: classifier.labels.count, ks: ks.filter { $0 <= classifier.labels.count })
+        var unreadable: [UnreadableImage] = []
         let total = min(limit ?? images.count, images.count)
         for start in stride(from: 0, to: total, by: batchSize) {
             let indices = Array(start..<min(start + batchSize, total))
-            let batch = Self.prepare(indices, of: images, preprocessing: preprocessing)  // [batch, 3, size, size]
-            let embeddings = try model.embed(images: batch)                              // [batch, dimension]
-            try accuracy.add(scores: classifier.probabilities(imageEmbeddings: embeddings), labels: indices.map { images.labels[$0] })
+            var ready: [Tensor] = [], labels: [Int] = []
+            for (index, prepared) in zip(indices, preprocessing.prepare(count: indices.count) { try images.image(at: indices[$0]) }) {
+                switch prepared {
+                case let .success(tensor):
+                    ready.append(tensor)
+                    labels.append(images.label(at: index))
+                case let .failure(error):
+                    unreadable.append(UnreadableImage(path: images.source(of: index), reason: String(describing: error)))
+                }
+            }
+            if !ready.isEmpty {
+                let embeddings = try model.embed(images: Tensor.stackingImages(ready))  // [batch, dimension]
+                try accuracy.add(scores: classifier.probabilities(imageEmbeddings: embeddings), labels: labels)
+            }
             progress?(indices.last! + 1, total)
         }
-        return accuracy
-    }
-
-    /// Preprocessed images stacked `[indices.count, 3, size, size]`, prepared on all cores.
-    static func prepare(_ indices: [Int], of images: LabeledImageSet, preprocessing: Preprocessing) -> Tensor {
-        let tensors = UnsafeMutableBufferPointer<Tensor?>.allocate(capacity: indices.count)
-        tensors.initialize(repeating: nil)
-        defer { tensors.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: indices.count) { position in
-            tensors[position] = preprocessing(images.rgbImage(at: indices[position]))
-        }
-        return Tensor.stackingImages(tensors.map { $0! })
+        return Result(accuracy: accuracy, unreadable: unreadable)
     }
 }

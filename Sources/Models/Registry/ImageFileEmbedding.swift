@@ -7,6 +7,11 @@ public struct UnreadableImage: Sendable, Equatable, CustomStringConvertible {
     public let path: String
     public let reason: String
     public var description: String { "\(path): \(reason)" }
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 }
 
 /// The embeddings of the readable files among a list, in list order.
