@@ -59,7 +59,7 @@ public final class Retriever: @unchecked Sendable {
         let rows = matrix.rowsByKey()
         let queryRows = try keys.map { key in
             guard let row = rows[key] else {
-                throw StoreError.unreadableStore(path: store.url.path, reason: "no embedded item has the key \(key)")
+                throw SearchError.unknownItem(key: key, storePath: store.url.path)
             }
             return row
         }

@@ -14,6 +14,8 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonFiniteVector(name: String, row: Int)
     /// A zero vector cannot be normalised for cosine similarity.
     case zeroVector(name: String, row: Int)
+    /// A query named a stored item that the store does not hold (or holds without an embedding).
+    case unknownItem(key: String, storePath: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,8 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidNeighborCount(k, count):
             return k <= 0 ? "k must be positive, got \(k)"
                 : "asked for the top \(k) of \(count) vectors; pass k ≤ \(count)"
+        case let .unknownItem(key, path):
+            return "\(path) holds no embedded item with the key \(key); index it first (`clipkit index`)"
         case .zeroDimension:
             return "the vectors have dimension 0; embeddings need at least one value"
         case let .notAMatrix(name, shape):

@@ -121,7 +121,7 @@ struct ClassifyCommand: ParsableCommand {
             let best = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }.prefix(top)
             if json {
                 let labels = best.map { ["label": names[$0], "class": $0, "probability": Double(scores[$0])] as [String: Any] }
-                let data = try JSONSerialization.data(withJSONObject: ["image": path, "top": labels], options: [.sortedKeys])
+                let data = try JSONSerialization.data(withJSONObject: ["image": path, "top": labels], options: [.sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 let text = best.map { String(format: "%@ %.3f", names[$0], scores[$0]) }.joined(separator: ", ")

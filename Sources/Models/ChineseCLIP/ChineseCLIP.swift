@@ -16,8 +16,8 @@ public struct ChineseCLIP: ParameterGroup {
 
     public init(vision: ChineseCLIPVisionConfiguration, text: ChineseCLIPTextConfiguration) throws {
         guard vision.embedDimension == text.embedDimension else {
-            throw BERTLoadingError.invalidConfiguration(
-                path: "embed_dim", reason: "image tower \(vision.embedDimension) vs text tower \(text.embedDimension)")
+            throw CLIPLoadingError.unsupportedConfiguration(
+                source: "cn_clip configs", reason: "embed_dim of the image tower \(vision.embedDimension) differs from the text tower's \(text.embedDimension)")
         }
         visual = VisionTransformer(try vision.visionTransformer())
         self.text = try ChineseCLIPTextTower(text)
