@@ -132,3 +132,19 @@ import Testing
         try check("roi_align_lists", inputs: ["features"]) { layer($0["features"]!, boxes: boxes) }
     }
 }
+
+/// Inputs the new layers reject stop the process with a message naming the problem.
+@Suite struct LayerInputErrorTests {
+    @Test func roiAlignRejectsARegionOutsideTheBatch() async {
+        await #expect(processExitsWith: .failure) {
+            let features = Variable(Tensor(zeros: [1, 2, 4, 4]))
+            _ = ROIAlign(outputSize: (2, 2))(features, regions: Tensor(shape: [1, 5], scalars: [1, 0, 0, 2, 2]))
+        }
+    }
+
+    @Test func groupNormRejectsChannelsThatDoNotDivide() async {
+        await #expect(processExitsWith: .failure) {
+            _ = Variable(Tensor(zeros: [1, 6, 2])).groupNorm(groups: 4, weight: nil, bias: nil)
+        }
+    }
+}
