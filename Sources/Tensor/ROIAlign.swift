@@ -69,42 +69,68 @@ struct ROIAxisSamples {
     }
 }
 
+/// The bilinear taps of one region: for bin b, `offsets[i]` into the region's image plane and
+/// `weights[i]` for i in `binStarts[b]..<binStarts[b + 1]`; a bin's value is Σ weight·value / divisor.
+struct ROITaps {
+    var image: Int
+    var offsets: [Int32] = []
+    var weights: [Float] = []
+    var binStarts: [Int] = [0]
+    var divisor: Float
+
+    /// Expands a region's row and column samples into the four taps of every sample point that
+    /// lies on the grid (torchvision's w₁…w₄ = hy·hx, hy·lx, ly·hx, ly·lx).
+    init(image: Int, rows: ROIAxisSamples, columns: ROIAxisSamples, bins: (height: Int, width: Int), width: Int) {
+        self.image = image
+        divisor = Float(Swift.max(rows.samplesPerBin * columns.samplesPerBin, 1))
+        for binRow in 0..<bins.height {
+            for binColumn in 0..<bins.width {
+                for rowSample in 0..<rows.samplesPerBin {
+                    let y = binRow * rows.samplesPerBin + rowSample
+                    guard rows.inside[y] else { continue }
+                    for columnSample in 0..<columns.samplesPerBin {
+                        let x = binColumn * columns.samplesPerBin + columnSample
+                        guard columns.inside[x] else { continue }
+                        for (row, rowWeight) in [(rows.low[y], rows.lowWeight[y]), (rows.high[y], rows.highWeight[y])] {
+                            for (column, columnWeight) in [(columns.low[x], columns.lowWeight[x]), (columns.high[x], columns.highWeight[x])] {
+                                offsets.append(Int32(row * width + column))
+                                weights.append(rowWeight * columnWeight)
+                            }
+                        }
+                    }
+                }
+                binStarts.append(offsets.count)
+            }
+        }
+    }
+}
+
 extension Tensor {
     /// ROI-align of `features` `[batch, channels, height, width]` over `regions` `[K, 5]` rows
     /// (batch index, x₁, y₁, x₂, y₂) in input coordinates: `[K, channels, outputHeight, outputWidth]`,
     /// each bin the mean of bilinear samples (torchvision `ops.roi_align`).
     public static func roiAlign(_ features: Tensor, regions: Tensor, geometry: ROIAlignGeometry) -> Tensor {
-        let plans = roiSamplingPlans(featureShape: features.shape, regions: regions, geometry: geometry)
-        let (channels, height, width) = (features.shape[1], features.shape[2], features.shape[3])
-        let (outputHeight, outputWidth) = (geometry.outputHeight, geometry.outputWidth)
+        let taps = roiTaps(featureShape: features.shape, regions: regions, geometry: geometry)
+        let (channels, planeSize) = (features.shape[1], features.shape[2] * features.shape[3])
+        let bins = geometry.outputHeight * geometry.outputWidth
         let source = features.pointer
-        return Tensor(shape: [plans.count, channels, outputHeight, outputWidth]) { output in
+        return Tensor(shape: [taps.count, channels, geometry.outputHeight, geometry.outputWidth]) { output in
             let destination = output.baseAddress!
-            let work = plans.first.map { 4 * outputHeight * outputWidth * $0.rows.samplesPerBin * $0.columns.samplesPerBin } ?? 1
-            ThreadPolicy.parallelFor(plans.count * channels, workPerItem: work) { range in
+            let work = Swift.max(taps.map(\.offsets.count).max() ?? 0, bins) * 2
+            ThreadPolicy.parallelFor(taps.count * channels, workPerItem: work) { range in
                 for outputPlane in range {
-                    let plan = plans[outputPlane / channels], channel = outputPlane % channels
-                    let plane = source + (plan.image * channels + channel) * height * width
-                    let result = destination + outputPlane * outputHeight * outputWidth
-                    let (rows, columns) = (plan.rows, plan.columns)
-                    for binRow in 0..<outputHeight {
-                        for binColumn in 0..<outputWidth {
-                            var total: Float = 0
-                            for rowSample in 0..<rows.samplesPerBin {
-                                let y = binRow * rows.samplesPerBin + rowSample
-                                if !rows.inside[y] { continue }
-                                let top = plane + rows.low[y] * width, bottom = plane + rows.high[y] * width
-                                let topWeight = rows.lowWeight[y], bottomWeight = rows.highWeight[y]
-                                for columnSample in 0..<columns.samplesPerBin {
-                                    let x = binColumn * columns.samplesPerBin + columnSample
-                                    if !columns.inside[x] { continue }
-                                    let left = columns.low[x], right = columns.high[x]
-                                    let leftWeight = columns.lowWeight[x], rightWeight = columns.highWeight[x]
-                                    total += topWeight * leftWeight * top[left] + topWeight * rightWeight * top[right]
-                                        + bottomWeight * leftWeight * bottom[left] + bottomWeight * rightWeight * bottom[right]
+                    let region = taps[outputPlane / channels], channel = outputPlane % channels
+                    let plane = source + (region.image * channels + channel) * planeSize
+                    let result = destination + outputPlane * bins
+                    region.offsets.withUnsafeBufferPointer { offsets in
+                        region.weights.withUnsafeBufferPointer { weights in
+                            region.binStarts.withUnsafeBufferPointer { starts in
+                                for bin in 0..<bins {
+                                    var total: Float = 0
+                                    for tap in starts[bin]..<starts[bin + 1] { total += weights[tap] * plane[Int(offsets[tap])] }
+                                    result[bin] = total / region.divisor
                                 }
                             }
-                            result[binRow * outputWidth + binColumn] = total / plan.divisor
                         }
                     }
                 }
@@ -116,40 +142,28 @@ extension Tensor {
     /// the grid samples it averaged, with the same weights (boxes get no gradient, as in torchvision).
     public static func roiAlignBackward(outputGradient: Tensor, regions: Tensor, featureShape: [Int],
                                         geometry: ROIAlignGeometry) -> Tensor {
-        let plans = roiSamplingPlans(featureShape: featureShape, regions: regions, geometry: geometry)
-        let (batch, channels, height, width) = (featureShape[0], featureShape[1], featureShape[2], featureShape[3])
-        let (outputHeight, outputWidth) = (geometry.outputHeight, geometry.outputWidth)
-        precondition(outputGradient.shape == [plans.count, channels, outputHeight, outputWidth],
-                     "ROI-align gradient \(outputGradient.shape) does not fit \(plans.count) regions of \(featureShape)")
+        let taps = roiTaps(featureShape: featureShape, regions: regions, geometry: geometry)
+        let (channels, planeSize) = (featureShape[1], featureShape[2] * featureShape[3])
+        let bins = geometry.outputHeight * geometry.outputWidth
+        precondition(outputGradient.shape == [taps.count, channels, geometry.outputHeight, geometry.outputWidth],
+                     "ROI-align gradient \(outputGradient.shape) does not fit \(taps.count) regions of \(featureShape)")
         let gradient = outputGradient.pointer
         var result = Tensor(zeros: featureShape)
         result.withUnsafeMutableBufferPointer { buffer in
             let destination = buffer.baseAddress!
             // One channel per task: a channel's planes are written by no other task.
-            let work = batch * height * width + plans.count * outputHeight * outputWidth * 16
+            let work = taps.reduce(0) { $0 + $1.offsets.count } * 2 + featureShape[0] * planeSize
             ThreadPolicy.parallelFor(channels, workPerItem: work) { range in
                 for channel in range {
-                    for (region, plan) in plans.enumerated() {
-                        let plane = destination + (plan.image * channels + channel) * height * width
-                        let incoming = gradient + (region * channels + channel) * outputHeight * outputWidth
-                        let (rows, columns) = (plan.rows, plan.columns)
-                        for binRow in 0..<outputHeight {
-                            for binColumn in 0..<outputWidth {
-                                let share = incoming[binRow * outputWidth + binColumn] / plan.divisor
-                                for rowSample in 0..<rows.samplesPerBin {
-                                    let y = binRow * rows.samplesPerBin + rowSample
-                                    if !rows.inside[y] { continue }
-                                    let top = plane + rows.low[y] * width, bottom = plane + rows.high[y] * width
-                                    let topShare = rows.lowWeight[y] * share, bottomShare = rows.highWeight[y] * share
-                                    for columnSample in 0..<columns.samplesPerBin {
-                                        let x = binColumn * columns.samplesPerBin + columnSample
-                                        if !columns.inside[x] { continue }
-                                        let left = columns.low[x], right = columns.high[x]
-                                        let leftWeight = columns.lowWeight[x], rightWeight = columns.highWeight[x]
-                                        top[left] += topShare * leftWeight
-                                        top[right] += topShare * rightWeight
-                                        bottom[left] += bottomShare * leftWeight
-                                        bottom[right] += bottomShare * rightWeight
+                    for (index, region) in taps.enumerated() {
+                        let plane = destination + (region.image * channels + channel) * planeSize
+                        let incoming = gradient + (index * channels + channel) * bins
+                        region.offsets.withUnsafeBufferPointer { offsets in
+                            region.weights.withUnsafeBufferPointer { weights in
+                                region.binStarts.withUnsafeBufferPointer { starts in
+                                    for bin in 0..<bins {
+                                        let share = incoming[bin] / region.divisor
+                                        for tap in starts[bin]..<starts[bin + 1] { plane[Int(offsets[tap])] += weights[tap] * share }
                                     }
                                 }
                             }
@@ -173,9 +187,8 @@ extension Tensor {
         return Tensor(shape: [scalars.count / 5, 5], scalars: scalars)
     }
 
-    /// Each region's image and sampling points.
-    private static func roiSamplingPlans(featureShape: [Int], regions: Tensor, geometry g: ROIAlignGeometry)
-        -> [(image: Int, rows: ROIAxisSamples, columns: ROIAxisSamples, divisor: Float)] {
+    /// Each region's image and bilinear taps.
+    private static func roiTaps(featureShape: [Int], regions: Tensor, geometry g: ROIAlignGeometry) -> [ROITaps] {
         precondition(featureShape.count == 4, "ROI-align needs [batch, channels, height, width] features, got \(featureShape)")
         precondition(regions.rank == 2 && regions.shape[1] == 5, "ROI-align regions must be [K, 5] (batch index, x1, y1, x2, y2), got \(regions.shape)")
         let (batch, height, width) = (featureShape[0], featureShape[2], featureShape[3])
@@ -191,7 +204,7 @@ extension Tensor {
                                          bins: g.outputWidth, size: width, samplingRatio: g.samplingRatio, aligned: g.aligned)
             let rows = ROIAxisSamples(start: row[2] * g.spatialScale - offset, end: row[4] * g.spatialScale - offset,
                                       bins: g.outputHeight, size: height, samplingRatio: g.samplingRatio, aligned: g.aligned)
-            return (image, rows, columns, Float(Swift.max(rows.samplesPerBin * columns.samplesPerBin, 1)))
+            return ROITaps(image: image, rows: rows, columns: columns, bins: (g.outputHeight, g.outputWidth), width: width)
         }
     }
 }

@@ -99,6 +99,10 @@ extension Tensor {
                     for outputRow in 0..<outputHeight {
                         let line = gradient + (plane * outputHeight + outputRow) * outputWidth
                         let top = inputPlane + rows.low[outputRow] * width, bottom = inputPlane + rows.high[outputRow] * width
+                        if mode == .nearest {
+                            for column in 0..<outputWidth { top[columns.low[column]] += line[column] }
+                            continue
+                        }
                         let topWeight = rows.lowWeight[outputRow], bottomWeight = rows.highWeight[outputRow]
                         for column in 0..<outputWidth {
                             let g = line[column]
