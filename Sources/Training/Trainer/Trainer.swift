@@ -37,8 +37,8 @@ public struct TrainingSummary: Sendable {
 /// A generic training loop (the shape of nanoGPT's and open_clip's loops): for each step, take
 /// the next batch (or `gradientAccumulation` micro-batches), and for each training stage in turn
 /// set its scheduled learning rate, forward each micro-batch to a scalar loss, back-propagate it
-/// (scaled by 1/N), clip the gradients and step the stage's optimiser; then update the moving
-/// average of weights, if any. It logs the loss, validates after each epoch and checkpoints every
+/// (scaled by 1/N), clip the gradients and step the stage's optimiser; then run `afterStep` and
+/// update the moving average of weights, if any. It logs the loss, validates after each epoch and checkpoints every
 /// N steps and at the end. Outputs go to `outputDirectory`: `metrics.csv`, `metrics.svg` and
 /// `checkpoints/step-<step>.safetensors`.
 ///
@@ -139,8 +139,8 @@ public final class Trainer<Source: BatchSource> {
                 stageLossSums[index] += stageLoss
                 value += stageLoss
             }
-            movingAverage?.update()
             afterStep?()
+            movingAverage?.update()
             step += 1
             lossSum += value
             lossCount += 1
