@@ -33,21 +33,24 @@ import Testing
         #expect(decoded == first)
     }
 
-    /// A large draw (split across threads) equals its definition element by element: word i mod 4
-    /// of Philox(block ⌊i/4⌋, draw) under the seed, so no thread count can change it.
-    @Test func largeDrawsFollowTheDefinition() {
-        let seed: UInt64 = 0x1234_5678_9ABC_DEF0, count = 257 * 301
-        var generator = CounterBasedGenerator(seed: seed, counter: 5)
-        let uniform = generator.nextUniform([257, 301]).scalars
+    /// Draws of every size, from one element to a large one split across threads and SIMD lanes,
+    /// equal their definition element by element: word i mod 4 of Philox(block ⌊i/4⌋, draw)
+    /// under the seed, so no thread count or vector width can change them.
+    @Test func drawsFollowTheDefinition() {
+        let seed: UInt64 = 0x1234_5678_9ABC_DEF0
         let key = SIMD2<UInt32>(UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
-        var mismatches = 0
-        for block in 0..<((count + 3) / 4) {
-            let words = CounterBasedGenerator.philox(counter: SIMD4(UInt32(block), 0, 5, 0), key: key)
-            for lane in 0..<min(4, count - 4 * block) where uniform[4 * block + lane] != Float(words[lane] >> 8) * 0x1p-24 {
-                mismatches += 1
+        for count in [1, 3, 4, 5, 31, 32, 33, 63, 65, 100, 257 * 301] {
+            var generator = CounterBasedGenerator(seed: seed, counter: 5)
+            let uniform = generator.nextUniform([count]).scalars
+            var mismatches = 0
+            for block in 0..<((count + 3) / 4) {
+                let words = CounterBasedGenerator.philox(counter: SIMD4(UInt32(block), 0, 5, 0), key: key)
+                for lane in 0..<min(4, count - 4 * block) where uniform[4 * block + lane] != Float(words[lane] >> 8) * 0x1p-24 {
+                    mismatches += 1
+                }
             }
+            #expect(mismatches == 0, "\(count) elements")
         }
-        #expect(mismatches == 0)
     }
 
     /// The kept fraction of 10⁶ elements is within 5 standard deviations of 1 − p.
