@@ -38,9 +38,9 @@ public struct TrainingSummary: Sendable {
 /// the next batch (or `gradientAccumulation` micro-batches), and for each training stage in turn
 /// set its scheduled learning rate, forward each micro-batch to a scalar loss, back-propagate it
 /// (scaled by 1/N), clip the gradients and step the stage's optimiser; then run `afterStep` and
-/// update the moving average of weights, if any. It logs the loss, validates after each epoch and checkpoints every
-/// N steps and at the end. Outputs go to `outputDirectory`: `metrics.csv`, `metrics.svg` and
-/// `checkpoints/step-<step>.safetensors`.
+/// update the moving average of weights, if any. It logs the loss, validates after each epoch
+/// and checkpoints every N steps and at the end. Outputs go to `outputDirectory`: `metrics.csv`,
+/// `metrics.svg` and `checkpoints/step-<step>.safetensors`.
 ///
 /// One stage is the usual single-loss training; several stages step several optimisers in turn
 /// (a GAN's discriminator, then its generator; see `TrainingStage`). Each optimiser may hold
