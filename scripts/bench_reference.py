@@ -2,6 +2,7 @@
 """Reference timings for clipkit-bench; prints one JSON object on its last line.
 
 Usage: bench_reference.py engine --threads 2 [--matrix-size 2048] [--minimum-seconds 1]   (PyTorch)
+       bench_reference.py layers --threads 2 [--minimum-seconds 1]   (PyTorch, torchvision)
        bench_reference.py models --threads 2 [--image-batch 32] [--text-batch 64] [--activation gelu]   (OpenCLIP)
        bench_reference.py search --threads 2 --database FILE --queries FILE --count N --dimension D
                                  [--batch-size 100] [--hnsw-count N] [--ef-search 16,64,256]   (faiss-cpu)
@@ -62,6 +63,45 @@ def engine(args):
     inputs = torch.randn(32, 50, width)
     results["block_ms"] = best_seconds(lambda: block(inputs), seconds) * 1e3
     results["torch_version_major"] = int(torch.__version__.split(".")[0])
+    return results
+
+
+def layers(args):
+    """Forward + backward milliseconds of the layers `clipkit-bench layers` times, same shapes."""
+    import torch
+    import torch.nn.functional as F
+    from torchvision.ops import roi_align
+
+    seconds = args.minimum_seconds
+
+    def time(inputs, forward):
+        seed = torch.ones_like(forward(*inputs))
+
+        def step():
+            leaves = [x.detach().requires_grad_(True) for x in inputs]
+            forward(*leaves).backward(seed)
+
+        return best_seconds(step, seconds) * 1e3
+
+    feature_map = torch.randn(8, 256, 32, 32)
+    gamma, beta = torch.randn(256), torch.randn(256)
+    results = {"group_norm_ms": time([feature_map, gamma, beta], lambda x, w, b: F.group_norm(x, 32, w, b))}
+    results["leaky_relu_ms"] = time([feature_map], lambda x: F.leaky_relu(x, 0.2))
+    results["dropout_ms"] = time([feature_map], lambda x: F.dropout(x, 0.1, training=True))
+    small_map = torch.randn(8, 128, 32, 32)
+    results["nearest_2x_ms"] = time([small_map], lambda x: F.interpolate(x, scale_factor=2, mode="nearest"))
+    results["bilinear_2x_ms"] = time([small_map], lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False))
+    grid = torch.randn(4, 768, 14, 14)
+    boxes = []
+    for image in range(4):
+        for box in range(16):
+            x, y = (box * 37 + image * 11) % 160, (box * 53 + image * 7) % 160
+            boxes.append([image, x, y, x + 32 + (box * 17) % 64, y + 32 + (box * 29) % 64])
+    regions = torch.tensor(boxes, dtype=torch.float32)
+    results["roi_align_ms"] = time([grid], lambda x: roi_align(x, regions, (7, 7), 1 / 16, 2, True))
+    cell = torch.nn.LSTMCell(512, 512)
+    state = [torch.randn(64, 512) * 0.05 for _ in range(3)]
+    results["lstm_cell_ms"] = time(state, lambda x, h, c: torch.cat(cell(x, (h, c)), dim=1))
     return results
 
 
@@ -188,7 +228,7 @@ def train(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("benchmark", choices=["engine", "models", "search", "train"])
+    parser.add_argument("benchmark", choices=["engine", "layers", "models", "search", "train"])
     parser.add_argument("--tiny-batch", type=int, default=64)
     parser.add_argument("--vit-batch", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
@@ -212,11 +252,11 @@ def main():
         with torch.inference_mode():
             results = {"engine": engine, "models": models}[args.benchmark](args)
         results["torch_version_major"] = int(torch.__version__.split(".")[0])
-    elif args.benchmark == "train":
+    elif args.benchmark in ("train", "layers"):
         import torch
 
         torch.set_num_threads(args.threads)
-        results = train(args)
+        results = {"train": train, "layers": layers}[args.benchmark](args)
         results["torch_version_major"] = int(torch.__version__.split(".")[0])
     else:
         results = search(args)

@@ -20,6 +20,14 @@ extension Variable {
     public func relu() -> Variable { elementwise("relu", value.relu()) { x, _ in x > 0 ? 1 : 0 } }
     public func relu6() -> Variable { elementwise("relu6", value.relu6()) { x, _ in x > 0 && x < 6 ? 1 : 0 } }
 
+    /// Leaky ReLU (see `Tensor.leakyReLU`); ∂x = ∂y for x > 0, else a·∂y.
+    public func leakyReLU(negativeSlope: Float) -> Variable {
+        let input = value
+        return Variable(input.leakyReLU(negativeSlope: negativeSlope), operation: "leakyReLU", inputs: [self]) { gradient in
+            [Tensor.leakyReLUBackward(input: input, outputGradient: gradient, negativeSlope: negativeSlope)]
+        }
+    }
+
     /// d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x))).
     public func silu() -> Variable {
         elementwise("silu", value.silu()) { x, _ in

@@ -34,6 +34,24 @@ enum VectorReductions {
         return total
     }
 
+    /// (Σ gᵢ, Σ gᵢ·(xᵢ − c)): a gradient's sum and its projection on centred inputs.
+    @inlinable @inline(__always)
+    static func sumAndCenteredProduct(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int,
+                                      from center: Float) -> (sum: Float, product: Float) {
+        var sums = SIMD16<Float>(), products = SIMD16<Float>()
+        let centerVector = SIMD16<Float>(repeating: center)
+        var index = 0
+        while index + 16 <= count {
+            let gradient = load(g, index)
+            sums += gradient
+            products += gradient * (load(x, index) - centerVector)
+            index += 16
+        }
+        var sum = sums.sum(), product = products.sum()
+        while index < count { sum += g[index]; product += g[index] * (x[index] - center); index += 1 }
+        return (sum, product)
+    }
+
     /// max xᵢ (−∞ for an empty run).
     @inlinable @inline(__always)
     static func maximum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {

@@ -2,6 +2,8 @@
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case notATrainingCheckpoint(path: String)
     case optimizerMismatch(path: String, stored: String, configured: String)
+    case stageMismatch(path: String, stored: [String], configured: [String])
+    case movingAverageMismatch(path: String, stored: Bool)
     case unexpectedTensor(path: String, name: String)
     case optimizerParameterNotInModel
     case checkpointNotFound(path: String)
@@ -14,6 +16,11 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .notATrainingCheckpoint(path): "\(path) is not a CLIPKit training checkpoint (no training state in its metadata)"
         case let .optimizerMismatch(path, stored, configured):
             "\(path) holds \(stored) optimiser state but the run is configured with \(configured)"
+        case let .stageMismatch(path, stored, configured):
+            "\(path) holds training stages [\(stored.joined(separator: ", "))] but the run has [\(configured.joined(separator: ", "))]"
+        case let .movingAverageMismatch(path, stored):
+            stored ? "\(path) holds a moving average of weights but the run keeps none"
+                : "\(path) holds no moving average of weights but the run keeps one"
         case let .unexpectedTensor(path, name): "\(path): tensor \(name) belongs to no model parameter or optimiser slot"
         case .optimizerParameterNotInModel: "the optimiser updates a parameter that is not part of the model"
         case let .checkpointNotFound(path): "no training checkpoint at \(path)"

@@ -1,5 +1,6 @@
 import Autograd
 import Tensor
+import Testing
 
 /// Finite-difference gradient checking of a function of several tensors.
 ///
@@ -47,6 +48,14 @@ enum GradientCheck {
             }
             let scale = max(analyticNorm.squareRoot(), numericNorm.squareRoot(), 1e-12)
             return difference.squareRoot() / scale
+        }
+    }
+
+    /// Expects the relative error of every input's gradient to be at most `tolerance`.
+    static func expectGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Double = 1e-3,
+                                sourceLocation: SourceLocation = #_sourceLocation, _ function: ([Variable]) -> Variable) {
+        for (index, error) in relativeErrors(inputs, epsilon: epsilon, function).enumerated() {
+            #expect(error <= tolerance, "input \(index): relative error \(error)", sourceLocation: sourceLocation)
         }
     }
 

@@ -69,6 +69,27 @@ import Testing
         }
     }
 
+    @Test func meanSquaredError() throws {
+        try check("mse_mean", inputs: ["prediction", "target"]) {
+            Losses.meanSquaredError(prediction: $0["prediction"]!, target: $0["target"]!)
+        }
+        try check("mse_sum", inputs: ["prediction", "target"]) {
+            Losses.meanSquaredError(prediction: $0["prediction"]!, target: $0["target"]!, reduction: .sum)
+        }
+    }
+
+    /// The closed form against `torch.distributions.kl_divergence(Normal(μ, σ), Normal(0, 1))`.
+    @Test func gaussianKLToStandardNormal() throws {
+        for (name, reduction) in [("kl_mean", LossReduction.mean), ("kl_sum", .sum), ("kl_batch_mean", .batchMean)] {
+            try check(name, inputs: ["mean", "log_variance"]) {
+                Losses.gaussianKLToStandardNormal(mean: $0["mean"]!, logVariance: $0["log_variance"]!, reduction: reduction)
+            }
+        }
+        // N(0, 1) is at divergence 0 from itself.
+        let zero = Variable(Tensor(zeros: [2, 3]))
+        #expect(Losses.gaussianKLToStandardNormal(mean: zero, logVariance: zero, reduction: .sum).value.item == 0)
+    }
+
     @Test func logitScaleClamp() {
         let scale = Parameter(Tensor(shape: [1], scalars: [7]))
         Losses.clampLogitScale(scale)

@@ -108,6 +108,6 @@ import TestSupport
         let imageToImage = try retriever.similarImages(toKeys: ["x.png"], k: 2)
         #expect(imageToImage[0].map(\.key) == ["z.png", "y.png"])
         #expect(imageToImage[0][0].score == 0.8)
-        #expect(throws: StoreError.self) { try retriever.similarImages(toKeys: ["missing.png"], k: 1) }
+        #expect(throws: SearchError.unknownItem(key: "missing.png", storePath: store.url.path)) { try retriever.similarImages(toKeys: ["missing.png"], k: 1) }
     }
 }

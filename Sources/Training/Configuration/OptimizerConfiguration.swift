@@ -56,15 +56,20 @@ public struct OptimizerConfiguration: Codable, Sendable, Equatable {
 
     /// The optimiser over `parameters`.
     public func makeOptimizer(parameters: [Parameter]) -> any CheckpointableOptimizer {
+        makeOptimizer(groups: [OptimizationGroup(parameters: parameters)])
+    }
+
+    /// The optimiser over parameter groups, each with its own learning-rate scale and weight decay.
+    public func makeOptimizer(groups: [OptimizationGroup]) -> any CheckpointableOptimizer {
         switch kind {
         case .adam:
-            Adam(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+            Adam(groups: groups, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
                  weightDecay: weightDecay, weightDecayMode: .l2)
         case .adamW:
-            Adam.adamW(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+            Adam.adamW(groups: groups, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
                        weightDecay: weightDecay)
         case .sgd:
-            SGD(parameters: parameters, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+            SGD(groups: groups, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
         }
     }
 }

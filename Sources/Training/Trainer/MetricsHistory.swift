@@ -12,15 +12,18 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
     public var validation: [String: Double]
     /// Seconds of training so far (across resumed runs).
     public var elapsedSeconds: Double
+    /// With several training stages: each stage's mean loss (the training loss is their sum).
+    public var stageLosses: [String: Double]?
 
     public init(step: Int, epoch: Int, learningRate: Float, trainingLoss: Double?, validation: [String: Double] = [:],
-                elapsedSeconds: Double) {
+                elapsedSeconds: Double, stageLosses: [String: Double]? = nil) {
         self.step = step
         self.epoch = epoch
         self.learningRate = learningRate
         self.trainingLoss = trainingLoss
         self.validation = validation
         self.elapsedSeconds = elapsedSeconds
+        self.stageLosses = stageLosses
     }
 }
 
@@ -30,17 +33,26 @@ public struct MetricsHistory: Codable, Sendable, Equatable {
     public var records: [MetricsRecord] = []
     /// Validation metric names, in column order.
     public var validationNames: [String]
+    /// Training stage names of a run with several stages (nil with one), in column order.
+    public var stageNames: [String]?
 
-    public init(validationNames: [String] = []) { self.validationNames = validationNames }
+    public init(validationNames: [String] = [], stageNames: [String]? = nil) {
+        self.validationNames = validationNames
+        self.stageNames = stageNames
+    }
 
-    /// The CSV text: `step,epoch,learning_rate,training_loss,elapsed_seconds,<validation names…>`.
+    /// The CSV text: `step,epoch,learning_rate,training_loss,elapsed_seconds,<validation names…>`,
+    /// then `loss_<stage>` columns when the run has several stages.
     public func csv() -> String {
-        var lines = [(["step", "epoch", "learning_rate", "training_loss", "elapsed_seconds"] + validationNames).joined(separator: ",")]
+        let stages = stageNames ?? []
+        var lines = [(["step", "epoch", "learning_rate", "training_loss", "elapsed_seconds"] + validationNames
+            + stages.map { "loss_" + $0 }).joined(separator: ",")]
         for record in records {
             var cells = [String(record.step), String(record.epoch), String(format: "%.6g", Double(record.learningRate)),
                          record.trainingLoss.map { String(format: "%.6f", $0) } ?? "",
                          String(format: "%.2f", record.elapsedSeconds)]
             cells += validationNames.map { name in record.validation[name].map { String(format: "%.6f", $0) } ?? "" }
+            cells += stages.map { name in record.stageLosses?[name].map { String(format: "%.6f", $0) } ?? "" }
             lines.append(cells.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -49,6 +61,11 @@ public struct MetricsHistory: Codable, Sendable, Equatable {
     /// (step, loss) points of the training loss.
     public var trainingLossPoints: [(Double, Double)] {
         records.compactMap { record in record.trainingLoss.map { (Double(record.step), $0) } }
+    }
+
+    /// (step, loss) points of training stage `name`.
+    public func stageLossPoints(_ name: String) -> [(Double, Double)] {
+        records.compactMap { record in record.stageLosses?[name].map { (Double(record.step), $0) } }
     }
 
     /// (step, value) points of validation metric `name`.

@@ -36,6 +36,10 @@ public struct MetricsPlot: Sendable {
     public func svg(_ history: MetricsHistory) -> String {
         let width = 1100.0, height = 440.0
         var lossSeries = [Series(name: "training loss", points: history.trainingLossPoints, color: Self.palette[0])]
+        for (index, name) in (history.stageNames ?? []).enumerated() {
+            lossSeries.append(Series(name: "\(name) loss", points: history.stageLossPoints(name),
+                                     color: Self.palette[(Self.palette.count - 1 - index) % Self.palette.count]))
+        }
         for (index, name) in validationLossNames.enumerated() {
             lossSeries.append(Series(name: name.replacingOccurrences(of: "_", with: " "), points: history.validationPoints(name),
                                      color: Self.palette[(index + 1) % Self.palette.count], showsMarkers: true))

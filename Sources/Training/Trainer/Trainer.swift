@@ -34,27 +34,40 @@ public struct TrainingSummary: Sendable {
     public var checkpoint: URL?
 }
 
-/// A generic training loop (the shape of nanoGPT's and open_clip's loops): for each step, set
-/// the scheduled learning rate, take the next batch, forward to a scalar loss, back-propagate,
-/// clip gradients, step the optimiser; log the loss, validate after each epoch, checkpoint every
-/// N steps and at the end. Outputs go to `outputDirectory`: `metrics.csv`, `metrics.svg` and
-/// `checkpoints/step-<step>.safetensors`.
+/// A generic training loop (the shape of nanoGPT's and open_clip's loops): for each step, take
+/// the next batch (or `gradientAccumulation` micro-batches), and for each training stage in turn
+/// set its scheduled learning rate, forward each micro-batch to a scalar loss, back-propagate it
+/// (scaled by 1/N), clip the gradients and step the stage's optimiser; then run `afterStep` and
+/// update the moving average of weights, if any. It logs the loss, validates after each epoch
+/// and checkpoints every N steps and at the end. Outputs go to `outputDirectory`: `metrics.csv`,
+/// `metrics.svg` and `checkpoints/step-<step>.safetensors`.
 ///
-/// A checkpoint stores the weights and buffers, the optimiser's moments and step count, the step
-/// (the schedule's position), the trainer's RNG state and the source's data position, so
+/// One stage is the usual single-loss training; several stages step several optimisers in turn
+/// (a GAN's discriminator, then its generator; see `TrainingStage`). Each optimiser may hold
+/// parameter groups with their own learning rates and weight decay (`OptimizationGroup`).
+///
+/// A checkpoint stores the weights and buffers, every stage's optimiser moments and step count,
+/// the moving average, the step (the schedules' position), the trainer's RNG state, the random
+/// stream of training-mode layers (dropout masks) and the source's data position, so
 /// `resume(from:)` continues bit for bit: N steps, save, resume, N more gives the same weights as
 /// 2N steps in one go.
 public final class Trainer<Source: BatchSource> {
     public let model: ParameterGroup
-    public let optimizer: any CheckpointableOptimizer
-    public let schedule: LearningRateSchedule
+    /// The training stages, run in order within every step.
+    public let stages: [TrainingStage<Source.Batch>]
     public var source: Source
     public var options: TrainerOptions
     public let outputDirectory: URL?
-    /// Random state for the loss function (dropout, sampling); saved in checkpoints.
+    /// Random state for the loss function (sampling, noise); saved in checkpoints.
     public var generator: SeededGenerator
+    /// The random stream that training-mode layers (dropout) draw from during each step; its
+    /// state is saved in checkpoints.
+    public let randomStream: RandomStream
+    /// The moving average of weights updated after every step and saved in checkpoints (set it
+    /// before training or resuming).
+    public var movingAverage: ExponentialMovingAverage?
     public var validation: Validation?
-    /// Runs after every optimiser step (e.g. clamping CLIP's logit scale).
+    /// Runs after every step, once all stages have stepped (e.g. clamping CLIP's logit scale).
     public var afterStep: (() -> Void)?
     /// The run's configuration, stored in checkpoints.
     public var configurationJSON: String?
@@ -67,22 +80,44 @@ public final class Trainer<Source: BatchSource> {
     public private(set) var epoch = 0
     public private(set) var history: MetricsHistory
     private var elapsedBefore = 0.0
-    private let lossFunction: (Source.Batch, inout SeededGenerator) throws -> Variable
 
-    public init(model: ParameterGroup, optimizer: any CheckpointableOptimizer, schedule: LearningRateSchedule,
-                source: Source, options: TrainerOptions, outputDirectory: URL?, seed: UInt64,
-                validation: Validation? = nil,
-                loss: @escaping (Source.Batch, inout SeededGenerator) throws -> Variable) {
+    /// The first stage's optimiser (the only one of a single-stage run).
+    public var optimizer: any CheckpointableOptimizer { stages[0].optimizer }
+    /// The first stage's schedule (the only one of a single-stage run).
+    public var schedule: LearningRateSchedule { stages[0].schedule }
+
+    /// A single-stage trainer: one loss, one optimiser.
+    public convenience init(model: ParameterGroup, optimizer: any CheckpointableOptimizer, schedule: LearningRateSchedule,
+                            source: Source, options: TrainerOptions, outputDirectory: URL?, seed: UInt64,
+                            validation: Validation? = nil,
+                            loss: @escaping (Source.Batch, inout SeededGenerator) throws -> Variable) {
+        self.init(model: model, stages: [TrainingStage(name: "main", optimizer: optimizer, schedule: schedule, loss: loss)],
+                  source: source, options: options, outputDirectory: outputDirectory, seed: seed, validation: validation)
+    }
+
+    /// A trainer stepping `stages` in turn. Every stage's parameters must belong to `model`;
+    /// with several stages, names must be distinct and made of letters, digits, `_` and `-`.
+    public init(model: ParameterGroup, stages: [TrainingStage<Source.Batch>], source: Source, options: TrainerOptions,
+                outputDirectory: URL?, seed: UInt64, validation: Validation? = nil,
+                movingAverage: ExponentialMovingAverage? = nil) {
+        precondition(!stages.isEmpty, "a trainer needs at least one stage")
+        if stages.count > 1 {
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+            precondition(stages.allSatisfy { !$0.name.isEmpty && $0.name.allSatisfy(allowed.contains) },
+                         "stage names must be non-empty letters, digits, _ or -: \(stages.map(\.name))")
+            precondition(Set(stages.map(\.name)).count == stages.count, "stage names repeat: \(stages.map(\.name))")
+        }
         self.model = model
-        self.optimizer = optimizer
-        self.schedule = schedule
+        self.stages = stages
         self.source = source
         self.options = options
         self.outputDirectory = outputDirectory
         generator = SeededGenerator(seed: seed ^ 0x5EED_0F_7EA1)
+        randomStream = RandomStream(seed: seed ^ 0xD80F_0A7E_5EED)
+        self.movingAverage = movingAverage
         self.validation = validation
-        history = MetricsHistory(validationNames: validation?.metricNames ?? [])
-        lossFunction = loss
+        history = MetricsHistory(validationNames: validation?.metricNames ?? [],
+                                 stageNames: stages.count > 1 ? stages.map(\.name) : nil)
     }
 
     /// Trains until `options.steps` (or `stopStep`, when smaller) and writes the outputs.
@@ -92,38 +127,37 @@ public final class Trainer<Source: BatchSource> {
         let start = Date()
         let progress = ProgressReporter(totalSteps: options.steps, startStep: step, quiet: options.quiet, write: write)
         var lossSum = 0.0, lossCount = 0, lastLoss: Double?
+        var stageLossSums = [Double](repeating: 0, count: stages.count)
         var lastValidation: [String: Double] = [:]
         var learningRate = schedule.learningRate(atStep: step)
-        let parameters = optimizer.parameters
         while step < target {
             learningRate = schedule.learningRate(atStep: step)
-            optimizer.learningRate = learningRate
-            let batch = source.nextBatch()
-            let loss = try lossFunction(batch, &generator)
-            let value = loss.value.item
-            guard value.isFinite else { throw TrainingError.nonFiniteLoss(step: step, value: value) }
-            loss.backward()
-            switch options.gradientClipping?.mode {
-            case .global?: GradientClipping.clipGlobalNorm(parameters, maximumNorm: options.gradientClipping!.maxNorm)
-            case .perTensor?: GradientClipping.clipNormPerTensor(parameters, maximumNorm: options.gradientClipping!.maxNorm)
-            case nil: break
+            let microBatches = (0..<max(options.gradientAccumulation, 1)).map { _ in source.nextBatch() }
+            var value = 0.0
+            for (index, stage) in stages.enumerated() {
+                let stageLoss = try run(stage, on: microBatches)
+                stageLossSums[index] += stageLoss
+                value += stageLoss
             }
-            optimizer.step()
-            optimizer.clearGradients()
             afterStep?()
+            movingAverage?.update()
             step += 1
-            lossSum += Double(value)
+            lossSum += value
             lossCount += 1
-            lastLoss = Double(value)
+            lastLoss = value
 
             let endsEpoch = step % max(source.batchesPerEpoch, 1) == 0
             if step % max(options.logInterval, 1) == 0 || step == target || endsEpoch {
                 let mean = lossSum / Double(lossCount)
+                let stageMeans = stages.count > 1
+                    ? Dictionary(uniqueKeysWithValues: zip(stages.map(\.name), stageLossSums.map { $0 / Double(lossCount) })) : nil
                 history.records.append(MetricsRecord(step: step, epoch: epoch, learningRate: learningRate, trainingLoss: mean,
-                                                     elapsedSeconds: elapsedBefore + Date().timeIntervalSince(start)))
+                                                     elapsedSeconds: elapsedBefore + Date().timeIntervalSince(start),
+                                                     stageLosses: stageMeans))
                 progress.step(step, epoch: epoch, loss: mean, learningRate: learningRate)
                 lossSum = 0
                 lossCount = 0
+                stageLossSums = stageLossSums.map { _ in 0 }
             }
             if endsEpoch {
                 epoch += 1
@@ -157,6 +191,51 @@ public final class Trainer<Source: BatchSource> {
         return summary
     }
 
+    /// One stage of the current step: accumulate the micro-batches' gradients (each loss scaled
+    /// by 1/N), clip, step. Returns the mean micro-batch loss.
+    private func run(_ stage: TrainingStage<Source.Batch>, on microBatches: [Source.Batch]) throws -> Double {
+        stage.optimizer.learningRate = stage.schedule.learningRate(atStep: step)
+        let parameters = stage.optimizer.parameters
+        // Freeze what only the other stages update, for the duration of this stage.
+        var frozen: [Parameter] = []
+        if stages.count > 1 {
+            let own = Set(parameters.map(ObjectIdentifier.init))
+            var seen = Set<ObjectIdentifier>()
+            for other in stages {
+                for parameter in other.optimizer.parameters where parameter.isTrainable && !own.contains(ObjectIdentifier(parameter))
+                    && seen.insert(ObjectIdentifier(parameter)).inserted {
+                    parameter.isTrainable = false
+                    frozen.append(parameter)
+                }
+            }
+            stage.optimizer.clearGradients()
+        }
+        defer { for parameter in frozen { parameter.isTrainable = true } }
+        let count = microBatches.count
+        var total = 0.0
+        for batch in microBatches {
+            let loss = try RandomStream.using(randomStream) { try stage.loss(batch, &generator) }
+            let value = loss.value.item
+            guard value.isFinite else { throw TrainingError.nonFiniteLoss(step: step, value: value) }
+            if count == 1 {
+                loss.backward()
+            } else {
+                loss.backward(seed: Tensor(repeating: 1 / Float(count), shape: loss.shape))
+            }
+            total += Double(value)
+        }
+        if let clipping = stage.gradientClipping ?? options.gradientClipping {
+            switch clipping.mode {
+            case .global: GradientClipping.clipGlobalNorm(parameters, maximumNorm: clipping.maxNorm)
+            case .perTensor: GradientClipping.clipNormPerTensor(parameters, maximumNorm: clipping.maxNorm)
+            }
+        }
+        stage.optimizer.step()
+        stage.optimizer.clearGradients()
+        stage.afterStep?()
+        return count == 1 ? total : total / Double(count)
+    }
+
     private func validate(_ validation: Validation, learningRate: Float, elapsed: Double) throws -> [String: Double] {
         let metrics = try validation.run()
         history.records.append(MetricsRecord(step: step, epoch: epoch, learningRate: learningRate, trainingLoss: nil,
@@ -167,11 +246,24 @@ public final class Trainer<Source: BatchSource> {
     /// The state a checkpoint stores.
     public func state(learningRate: Float? = nil, elapsedSeconds: Double? = nil) throws -> TrainingState {
         let position = String(decoding: try JSONEncoder().encode(source.position), as: UTF8.self)
-        return TrainingState(step: step, epoch: epoch, generator: generator, sourcePosition: position,
-                             optimizerKind: optimizer.kind, optimizerStepCount: optimizer.stepCount,
-                             learningRate: learningRate ?? schedule.learningRate(atStep: max(step - 1, 0)),
-                             history: history, elapsedSeconds: elapsedSeconds ?? elapsedBefore)
+        let lastStep = max(step - 1, 0)
+        var state = TrainingState(step: step, epoch: epoch, generator: generator, sourcePosition: position,
+                                  optimizerKind: optimizer.kind, optimizerStepCount: optimizer.stepCount,
+                                  learningRate: learningRate ?? schedule.learningRate(atStep: lastStep),
+                                  history: history, elapsedSeconds: elapsedSeconds ?? elapsedBefore)
+        if stages.count > 1 {
+            state.stages = stages.map { stage in
+                TrainingState.StageState(name: stage.name, optimizerKind: stage.optimizer.kind, optimizerStepCount: stage.optimizer.stepCount,
+                                         learningRate: stage.schedule.learningRate(atStep: lastStep))
+            }
+        }
+        state.movingAverageUpdates = movingAverage?.updateCount
+        state.randomStream = randomStream.state
+        return state
     }
+
+    /// Every stage's optimiser under its stage name.
+    private var namedOptimizers: [TrainingCheckpoint.NamedOptimizer] { stages.map { ($0.name, $0.optimizer) } }
 
     /// Writes `checkpoints/step-<step>.safetensors` in the output directory (or `url`).
     @discardableResult
@@ -179,21 +271,25 @@ public final class Trainer<Source: BatchSource> {
         guard let destination = url ?? outputDirectory.map({ TrainingCheckpoint.url(forStep: step, in: $0) }) else {
             throw TrainingError.invalidConfiguration("no output directory for checkpoints")
         }
-        try TrainingCheckpoint.write(model: model, optimizer: optimizer, state: try state(learningRate: learningRate, elapsedSeconds: elapsedSeconds),
+        try TrainingCheckpoint.write(model: model, optimizers: namedOptimizers, movingAverage: movingAverage,
+                                     state: try state(learningRate: learningRate, elapsedSeconds: elapsedSeconds),
                                      configuration: configurationJSON, to: destination)
         return destination
     }
 
-    /// Restores weights, optimiser state, step, RNG and data position from a checkpoint file (or
-    /// the latest checkpoint of an output directory). Returns the stored configuration JSON.
+    /// Restores weights, optimiser states, the moving average, step, RNG states and data position
+    /// from a checkpoint file (or the latest checkpoint of an output directory). Returns the
+    /// stored configuration JSON.
     @discardableResult
     public func resume(from url: URL) throws -> String? {
         let file = try TrainingCheckpoint.resolve(url)
-        let (state, configuration) = try TrainingCheckpoint.read(from: file, model: model, optimizer: optimizer)
+        let (state, configuration) = try TrainingCheckpoint.read(from: file, model: model, optimizers: namedOptimizers,
+                                                                 movingAverage: movingAverage)
         source.position = try JSONDecoder().decode(Source.Position.self, from: Data(state.sourcePosition.utf8))
         step = state.step
         epoch = state.epoch
         generator = state.generator
+        if let stream = state.randomStream { randomStream.state = stream }
         history = state.history
         if history.validationNames.isEmpty { history.validationNames = validation?.metricNames ?? [] }
         elapsedBefore = state.elapsedSeconds

@@ -31,9 +31,15 @@ public struct TrainerOptions: Sendable, Equatable {
     public var validatesEachEpoch: Bool
     /// Print nothing but the final summary.
     public var quiet: Bool
+    /// Micro-batches per optimiser step: each stage back-propagates the mean of this many
+    /// micro-batch losses (1/N each) before its step, which for a loss that averages over
+    /// examples equals one batch N times as large. Default 1.
+    public var gradientAccumulation: Int
 
     public init(steps: Int, gradientClipping: GradientClippingOption? = nil, checkpointInterval: Int? = nil,
-                logInterval: Int = 10, validatesEachEpoch: Bool = true, quiet: Bool = false) {
+                logInterval: Int = 10, validatesEachEpoch: Bool = true, quiet: Bool = false, gradientAccumulation: Int = 1) {
+        precondition(gradientAccumulation >= 1, "gradient accumulation needs at least one micro-batch, got \(gradientAccumulation)")
+        self.gradientAccumulation = gradientAccumulation
         self.steps = steps
         self.gradientClipping = gradientClipping
         self.checkpointInterval = checkpointInterval
