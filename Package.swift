@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Tensor", "Autograd"], swiftSettings: numericSettings),
         .target(name: "Optim", dependencies: ["Tensor", "NN"], swiftSettings: numericSettings),
-        .target(name: "Checkpoint", dependencies: ["Tensor", "NN", "CCodecs"]),
+        .target(name: "Checkpoint", dependencies: ["Tensor", "CCodecs"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CCodecs"], swiftSettings: numericSettings),
         .target(name: "Tokenizers", dependencies: ["CCodecs"]),
         .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging", "Tokenizers"],

@@ -79,7 +79,7 @@ import Tokenizers
         // The text encoder cuts padding after the batch's longest caption without changing features.
         let encoder = CLIPTextEncoder(clip.textTower, tokenizer: try Self.tokenizer.get())
         let captions = ["a red circle left of a blue square", "a green triangle above a yellow circle"]
-        let cut = encoder.features(captions, mode: .inference).value
+        let cut = encoder.features(captions).value
         let full = clip.encodeText(try Self.tokenizer.get().tokenize(captions, contextLength: 16).rowsOfInts, normalize: false)
         #expect(cut.shape == full.shape)
         for (a, b) in zip(cut.scalars, full.scalars) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b))) }
@@ -124,7 +124,7 @@ import Tokenizers
         let reference = try SafetensorsFile(contentsOf: fixtures.appendingPathComponent("resnet_gelu.reference.safetensors"))
         let tower = CLIPImageEncoder(clip.imageTower)
         #expect(tower.outputProjections.isEmpty && tower.featureWidth == 24)
-        let features = tower.features(Variable(try reference.tensor(named: "images")), mode: .training)
+        let features = tower.features(Variable(try reference.tensor(named: "images")))
         let expected = try reference.tensor(named: "image_features")
         let difference = features.value.maxAbsoluteDifference(expected) / expected.abs().max()
         #expect(difference <= 1e-4, "max|Δ|/max|ref| = \(difference)")

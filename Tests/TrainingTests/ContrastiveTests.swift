@@ -9,11 +9,10 @@ import Testing
 
 /// A flattening image tower: `[B, 3, 12, 12]` → Linear → ReLU.
 struct ToyImageTower: ImageTower {
-    let layer: Linear
+    @Key("layer") var layer: Linear
     init(generator: inout SeededGenerator) { layer = Linear(inFeatures: 3 * 12 * 12, outFeatures: 48, generator: &generator) }
     var featureWidth: Int { 48 }
-    var namedParameters: [(name: String, parameter: Parameter)] { nested("layer", layer) }
-    func features(_ images: Variable, mode: ForwardMode) -> Variable {
+    func features(_ images: Variable) -> Variable {
         layer(images.reshaped([images.shape[0], -1])).relu()
     }
 }
@@ -23,15 +22,14 @@ struct ToyTextTower: TextTower {
     static let vocabulary = ["a", "red", "green", "blue", "yellow", "purple", "circle", "square", "triangle",
                              "left", "right", "of", "above", "below"]
     static let positions = 10
-    let table: Embedding
+    @Key("table") var table: Embedding
     init(generator: inout SeededGenerator) {
         table = Embedding(vocabulary: Self.vocabulary.count * Self.positions, width: 48)
         table.weight.value = Tensor.randomNormal([Self.vocabulary.count * Self.positions, 48], standardDeviation: 0.1,
                                                  generator: &generator)
     }
     var featureWidth: Int { 48 }
-    var namedParameters: [(name: String, parameter: Parameter)] { nested("table", table) }
-    func features(_ texts: [String], mode: ForwardMode) -> Variable {
+    func features(_ texts: [String]) -> Variable {
         var rows: [Int] = []
         for text in texts {
             let words = text.split(separator: " ").map(String.init)

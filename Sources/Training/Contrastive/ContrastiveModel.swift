@@ -9,13 +9,16 @@ import Tensor
 /// loss = ½·(CE(e^s·I·Tᵀ, diag) + CE(e^s·T·Iᵀ, diag)) over L2-normalised embeddings, with e^s
 /// clamped to ≤ 100 after each step. Keys `visual.*`, `text.*`, `image_projection.weight`,
 /// `text_projection.weight`, `logit_scale`.
-public struct ContrastiveModel: ParameterGroup {
-    public let imageTower: any ImageTower
-    public let textTower: any TextTower
-    public let imageProjection: Linear?
-    public let textProjection: Linear?
-    public let logScale: Parameter
+///
+/// The towers stay in inference mode (`setMode(_:)` is never switched to training here): BatchNorm
+/// layers use their stored statistics, a locked tower's as well as a trained one's.
+public struct ContrastiveModel: Module {
     public let locking: TowerLocking
+    @Key("visual") public var imageTower: any ImageTower
+    @Key("text") public var textTower: any TextTower
+    @Key("image_projection") public var imageProjection: Linear?
+    @Key("text_projection") public var textProjection: Linear?
+    @Key("logit_scale") public var logScale: Parameter
 
     /// Projections (bias-free, PyTorch-default initialisation) are added when `embeddingWidth` is
     /// given; without it both towers must already produce the same width. `logScale`, when given,
@@ -25,6 +28,7 @@ public struct ContrastiveModel: ParameterGroup {
     public init(imageTower: any ImageTower, textTower: any TextTower, embeddingWidth: Int?,
                 locking: TowerLocking = TowerLocking(), initialLogScale: Float = Losses.initialLogScale,
                 learnsScale: Bool = true, logScale: Parameter? = nil, generator: inout SeededGenerator) {
+        self.locking = locking
         self.imageTower = imageTower
         self.textTower = textTower
         if let embeddingWidth {
@@ -42,29 +46,30 @@ public struct ContrastiveModel: ParameterGroup {
         } else {
             self.logScale = Parameter(Tensor(scalar: initialLogScale), isTrainable: learnsScale)
         }
-        self.locking = locking
-        if locking.locksImageTower { imageTower.namedParameters.forEach { $0.parameter.isTrainable = false } }
-        if locking.locksTextTower { textTower.namedParameters.forEach { $0.parameter.isTrainable = false } }
+        if locking.locksImageTower {
+            freeze(paths: ["visual"])
+            imageTower.setMode(.inference)
+        }
+        if locking.locksTextTower {
+            freeze(paths: ["text"])
+            textTower.setMode(.inference)
+        }
         if locking.projectionsOnly {
             (imageTower.outputProjections + textTower.outputProjections).forEach { $0.isTrainable = true }
         }
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("visual", imageTower) + nested("text", textTower) + nested("image_projection", imageProjection)
-            + nested("text_projection", textProjection) + [("logit_scale", logScale)]
-    }
-
     /// Whether the image tower has no trainable parameter (its features can be computed once).
     public var imageTowerIsFrozen: Bool { !imageTower.namedParameters.contains { $0.parameter.isTrainable } }
 
-    /// Image embeddings `[B, width]` (not normalised). A locked tower runs in inference mode;
-    /// its frozen weights record no tape, so only trainable projections are differentiated.
+    /// Image embeddings `[B, width]` (not normalised): without a tape for `.inference`, on the
+    /// tape for `.training` (a locked tower's frozen weights record none, so only trainable
+    /// projections are differentiated).
     public func encodeImages(_ images: Tensor, mode: ForwardMode) -> Variable {
         if mode == .inference {
-            return Variable(GradientMode.withoutGradients { projectImageFeatures(imageTower.features(Variable(images), mode: .inference)).value })
+            return Variable(GradientMode.withoutGradients { projectImageFeatures(imageTower.features(Variable(images))).value })
         }
-        return projectImageFeatures(imageTower.features(Variable(images), mode: locking.locksImageTower ? .inference : mode))
+        return projectImageFeatures(imageTower.features(Variable(images)))
     }
 
     /// The projection (if any) of image-tower features `[B, featureWidth]`.
@@ -72,12 +77,12 @@ public struct ContrastiveModel: ParameterGroup {
         imageProjection.map { $0(features) } ?? features
     }
 
-    /// Text embeddings `[B, width]` (not normalised).
+    /// Text embeddings `[B, width]` (not normalised), without a tape for `.inference`.
     public func encodeTexts(_ texts: [String], mode: ForwardMode) -> Variable {
         if mode == .inference {
-            return Variable(GradientMode.withoutGradients { projectTextFeatures(textTower.features(texts, mode: .inference)).value })
+            return Variable(GradientMode.withoutGradients { projectTextFeatures(textTower.features(texts)).value })
         }
-        return projectTextFeatures(textTower.features(texts, mode: locking.locksTextTower ? .inference : mode))
+        return projectTextFeatures(textTower.features(texts))
     }
 
     /// The projection (if any) of text-tower features `[B, featureWidth]`.

@@ -139,7 +139,7 @@ public enum ContrastiveTraining {
         var rows: [Tensor] = []
         for start in stride(from: 0, to: count, by: chunk) {
             let images = Tensor.stackingImages((start..<min(start + chunk, count)).map(image))
-            rows.append(GradientMode.withoutGradients { model.imageTower.features(Variable(images), mode: .inference).value })
+            rows.append(GradientMode.withoutGradients { model.imageTower.features(Variable(images)).value })
         }
         return Tensor.concatenate(rows, alongAxis: 0)
     }

@@ -6,10 +6,10 @@ import NN
 /// a training `ImageTower`: normalised images `[batch, 3, size, size]` → the projected image
 /// features `[batch, outputDimension]`, on the tape. Parameter names are the tower's own
 /// (`conv1.weight`, `transformer.resblocks.<l>.…`, `proj`), so under `ContrastiveModel` they read
-/// `visual.…` as in OpenCLIP. The tower holds no batch statistics that training would move
-/// (the ResNet's BatchNorm layers run with their stored statistics in every mode).
+/// `visual.…` as in OpenCLIP. Contrastive training leaves the tower in inference mode, so a
+/// modified ResNet's BatchNorm layers run with their stored statistics.
 public struct CLIPImageEncoder: ImageTower {
-    public let tower: Models.ImageTower
+    @Key("") public var tower: Models.ImageTower
 
     public init(_ tower: Models.ImageTower) {
         self.tower = tower
@@ -22,9 +22,7 @@ public struct CLIPImageEncoder: ImageTower {
         }
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] { tower.namedParameters }
-
-    public func features(_ images: Variable, mode: ForwardMode) -> Variable { tower(images) }
+    public func features(_ images: Variable) -> Variable { tower(images) }
 
     /// The ViT's `proj`; a modified ResNet ends in its attention pool and has none.
     public var outputProjections: [Parameter] {

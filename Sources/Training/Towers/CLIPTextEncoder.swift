@@ -10,17 +10,15 @@ import Tokenizers
 /// batch's longest text (end-of-text included): attention is causal and pooling reads the
 /// end-of-text token, so the trailing padding never changes a feature and only costs time.
 public struct CLIPTextEncoder: TextTower {
-    public let transformer: TextTransformer
     public let tokenizer: CLIPTokenizer
+    @Key("") public var transformer: TextTransformer
 
     public init(_ transformer: TextTransformer, tokenizer: CLIPTokenizer) {
-        self.transformer = transformer
         self.tokenizer = tokenizer
+        self.transformer = transformer
     }
 
     public var featureWidth: Int { transformer.configuration.outputDimension }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] { transformer.namedParameters }
 
     public var outputProjections: [Parameter] { [transformer.projection] }
 
@@ -33,5 +31,5 @@ public struct CLIPTextEncoder: TextTower {
         return (0..<texts.count).map { row in batch.row(row).prefix(length).map { Int($0) } }
     }
 
-    public func features(_ texts: [String], mode: ForwardMode) -> Variable { transformer(tokenIDs(texts)) }
+    public func features(_ texts: [String]) -> Variable { transformer(tokenIDs(texts)) }
 }

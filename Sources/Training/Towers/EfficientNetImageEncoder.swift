@@ -3,21 +3,19 @@ import Models
 import NN
 
 /// EfficientNet(-Lite)'s globally average-pooled head activations (Tan & Le 2019), `[batch, 1280]`
-/// for Lite0, as a training `ImageTower`. Meant to be locked (LiT, Zhai et al. 2022): its
-/// BatchNorm layers always use their stored statistics, so it is an inference-mode feature
-/// extractor; the classifier (`fc.*`) is not part of the tower.
+/// for Lite0, as a training `ImageTower`. Meant to be locked (LiT, Zhai et al. 2022) and run in
+/// inference mode, where its BatchNorm layers use their stored statistics. The classifier
+/// (`fc.*`) is not part of the tower: it keeps a headless view of the model (the same parameters).
 public struct EfficientNetImageEncoder: ImageTower {
-    public let model: EfficientNet
+    @Key("") public var model: EfficientNet
 
     public init(_ model: EfficientNet) {
-        self.model = model
+        var headless = model
+        headless.classifier = nil
+        self.model = headless
     }
 
     public var featureWidth: Int { model.configuration.headChannels }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        model.namedParameters.filter { !$0.name.hasPrefix("fc.") }
-    }
-
-    public func features(_ images: Variable, mode: ForwardMode) -> Variable { model.features(images) }
+    public func features(_ images: Variable) -> Variable { model.features(images) }
 }

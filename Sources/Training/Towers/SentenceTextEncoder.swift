@@ -10,15 +10,13 @@ import Tokenizers
 /// training forward equals the inference forward. Parameter names are Hugging Face
 /// `BertModel`'s (`embeddings.…`, `encoder.layer.<l>.…`).
 public struct SentenceTextEncoder: TextTower {
-    public let model: SentenceTransformer
+    @Key("") public var model: SentenceTransformer
 
     public init(_ model: SentenceTransformer) {
         self.model = model
     }
 
     public var featureWidth: Int { model.embeddingDimension }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] { model.namedParameters }
 
     /// The padded batch of `texts` (lower-cased first when the model asks for it).
     public func input(_ texts: [String]) -> BERTInput {
@@ -28,5 +26,5 @@ public struct SentenceTextEncoder: TextTower {
         return BERTInput(batch)
     }
 
-    public func features(_ texts: [String], mode: ForwardMode) -> Variable { model(input(texts)) }
+    public func features(_ texts: [String]) -> Variable { model(input(texts)) }
 }

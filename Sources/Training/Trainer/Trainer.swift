@@ -45,7 +45,7 @@ public struct TrainingSummary: Sendable {
 /// `resume(from:)` continues bit for bit: N steps, save, resume, N more gives the same weights as
 /// 2N steps in one go.
 public final class Trainer<Source: BatchSource> {
-    public let model: ParameterGroup
+    public let model: any Module
     public let optimizer: any CheckpointableOptimizer
     public let schedule: LearningRateSchedule
     public var source: Source
@@ -69,7 +69,7 @@ public final class Trainer<Source: BatchSource> {
     private var elapsedBefore = 0.0
     private let lossFunction: (Source.Batch, inout SeededGenerator) -> Variable
 
-    public init(model: ParameterGroup, optimizer: any CheckpointableOptimizer, schedule: LearningRateSchedule,
+    public init(model: any Module, optimizer: any CheckpointableOptimizer, schedule: LearningRateSchedule,
                 source: Source, options: TrainerOptions, outputDirectory: URL?, seed: UInt64,
                 validation: Validation? = nil,
                 loss: @escaping (Source.Batch, inout SeededGenerator) -> Variable) {

@@ -34,7 +34,7 @@ public enum TrainingCheckpoint {
     public static let configurationKey = "clipkit.configuration"
 
     /// Writes a checkpoint atomically.
-    public static func write(model: ParameterGroup, optimizer: any CheckpointableOptimizer, state: TrainingState,
+    public static func write(model: any Module, optimizer: any CheckpointableOptimizer, state: TrainingState,
                              configuration: String?, to url: URL) throws {
         let names = try parameterNames(model: model, optimizer: optimizer)
         var tensors: [String: Tensor] = [:]
@@ -53,7 +53,7 @@ public enum TrainingCheckpoint {
 
     /// Reads a checkpoint into `model` (strictly: every parameter present with its shape) and
     /// `optimizer`, returning the training state and the stored configuration.
-    public static func read(from url: URL, model: ParameterGroup, optimizer: any CheckpointableOptimizer) throws
+    public static func read(from url: URL, model: any Module, optimizer: any CheckpointableOptimizer) throws
         -> (state: TrainingState, configuration: String?) {
         let file = try SafetensorsFile(contentsOf: url)
         guard file.metadata[formatKey] == formatValue, let stateJSON = file.metadata[stateKey] else {
@@ -83,13 +83,13 @@ public enum TrainingCheckpoint {
                 throw TrainingError.unexpectedTensor(path: url.path, name: name)
             }
         }
-        try StrictWeightLoader().load(modelTensors, into: model, source: url.path)
+        try model.loadWeights(modelTensors, source: url.path)
         try optimizer.restore(stepCount: state.optimizerStepCount, slots: slots)
         return (state, file.metadata[configurationKey])
     }
 
     /// The model's name of each optimiser parameter, by identity.
-    static func parameterNames(model: ParameterGroup, optimizer: any CheckpointableOptimizer) throws -> [String] {
+    static func parameterNames(model: any Module, optimizer: any CheckpointableOptimizer) throws -> [String] {
         var byIdentity: [ObjectIdentifier: String] = [:]
         for (name, parameter) in model.namedParameters where byIdentity[ObjectIdentifier(parameter)] == nil {
             byIdentity[ObjectIdentifier(parameter)] = name
