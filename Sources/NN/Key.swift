@@ -46,7 +46,7 @@ public struct Key<Value> {
 
     public var wrappedValue: Value {
         get {
-            guard let storage else { preconditionFailure("@Key(\"\(key)\") was read before it was assigned") }
+            guard let storage else { fatalError("@Key(\"\(key)\") was read before it was assigned") }
             return storage
         }
         set { storage = newValue }
@@ -61,11 +61,11 @@ protocol KeyRegistration {
 extension Key: KeyRegistration {
     func registeredMembers(owner: Any.Type, property: String) -> [(key: String, member: ModuleMember)] {
         guard let storage else {
-            preconditionFailure("\(owner).\(property): @Key(\"\(key)\") was never assigned")
+            fatalError("\(owner).\(property): @Key(\"\(key)\") was never assigned")
         }
         var members: [(key: String, member: ModuleMember)] = []
         Self.collect(storage, key: key, firstNumber: firstNumber, into: &members) { value in
-            preconditionFailure("\(owner).\(property): @Key(\"\(key)\") holds \(type(of: value)), which is neither a Parameter nor a Module")
+            fatalError("\(owner).\(property): @Key(\"\(key)\") holds \(type(of: value)), which is neither a Parameter nor a Module")
         }
         return members
     }

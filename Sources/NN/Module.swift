@@ -86,7 +86,7 @@ func reflectedMembers(of module: any Module) -> [(key: String, member: ModuleMem
                 let property = label.hasPrefix("_") ? String(label.dropFirst()) : label
                 members += registration.registeredMembers(owner: owner, property: property)
             } else if holdsParametersOrModules(child.value) {
-                preconditionFailure("\(owner).\(label) holds a Parameter or Module without @Key: declare it "
+                fatalError("\(owner).\(label) holds a Parameter or Module without @Key: declare it "
                                     + "@Key(\"<checkpoint name>\") so that it is loaded, saved and trained")
             }
         }
