@@ -25,15 +25,6 @@ import Testing
         return configuration
     }
 
-    static func snapshot(_ training: TripletTraining) -> [String: [Float]] {
-        var result: [String: [Float]] = [:]
-        for (name, parameter) in training.network.namedParameters { result["model." + name] = parameter.value.scalars }
-        for (slot, values) in training.trainer.optimizer.stateSlots {
-            for (index, value) in values.enumerated() { result["optimizer.\(slot).\(index)"] = value?.scalars ?? [] }
-        }
-        return result
-    }
-
     @Test func resNetBackboneTrainsWithBatchStatistics() throws {
         let steps = 12
         let training = try TripletTraining(configuration: Self.configuration(steps: steps), outputDirectory: nil, write: { _ in })
@@ -63,7 +54,7 @@ import Testing
         try second.trainer.resume(from: folder)
         try second.trainer.train()
 
-        let expected = Self.snapshot(straight), actual = Self.snapshot(second)
+        let expected = ResumeTests.snapshot(straight), actual = ResumeTests.snapshot(second)
         #expect(expected.keys.sorted() == actual.keys.sorted())
         for key in expected.keys.sorted() {
             #expect(expected[key]! == actual[key]!, "\(key) differs after resuming")
