@@ -41,6 +41,25 @@ import Testing
         #expect(training.network.modeDependentLayers.allSatisfy { $0.layer.modeState.mode == .training })
     }
 
+    @Test func backboneOptionsDecodeAndAMissingCheckpointFails() throws {
+        let json = #"""
+        {"task": "triplet", "output": "runs/resnet",
+         "triplet": {"backbone": {"kind": "resnet50", "weights": "/nonexistent/resnet50-0676ba61.pth",
+                                  "resnet": {"layers": [1, 1, 1, 1], "planes": [4, 8, 8, 8], "stem_width": 8}},
+                     "data": {"train_per_class": 2, "test_per_class": 2}}}
+        """#
+        let configuration = try TrainingConfiguration.decode(Data(json.utf8))
+        #expect(configuration.triplet.backbone.kind == .resnet50)
+        #expect(configuration.triplet.backbone.resnet?.planes == [4, 8, 8, 8] && configuration.triplet.backbone.resnet?.stemWidth == 8)
+        #expect(configuration.triplet.backbone.weights == "/nonexistent/resnet50-0676ba61.pth")
+        #expect(throws: (any Error).self) {
+            _ = try TripletTraining(configuration: configuration, outputDirectory: nil, write: { _ in })
+        }
+        #expect(throws: TrainingError.self) {
+            try TrainingConfiguration.decode(Data(#"{"triplet": {"backbone": {"kind": "resnet50", "weight": "x.pth"}}}"#.utf8))
+        }
+    }
+
     @Test func resNetBackboneResumesBitForBit() throws {
         let steps = 3
         let folder = try TrainingTestData.temporaryDirectory("resnet-resume")
