@@ -20,7 +20,7 @@ import Tensor
 public struct Attention: Module {
     public let heads: Int
     public let layout: AttentionLayout
-    /// Width of the query input (and of the output without an output projection's change).
+    /// Width of the query input (and of the output, unless an output projection changes it).
     public let queryWidth: Int
     /// Width of the key/value source.
     public let contextWidth: Int
