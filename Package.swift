@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Tensor", "Autograd"], swiftSettings: numericSettings),
         .target(name: "Optim", dependencies: ["Tensor", "NN"], swiftSettings: numericSettings),
-        .target(name: "Checkpoint", dependencies: ["Tensor", "NN", "CCodecs"]),  // NN leaves with the module API
+        .target(name: "Checkpoint", dependencies: ["Tensor", "CCodecs"]),
         .target(name: "Imaging", dependencies: ["Tensor", "CCodecs"], swiftSettings: numericSettings),
         .target(name: "Tokenizers", dependencies: ["Checkpoint"]),
         .target(name: "Datasets", dependencies: ["Tensor", "Checkpoint", "Imaging"], swiftSettings: numericSettings),

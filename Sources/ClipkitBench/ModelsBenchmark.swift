@@ -6,7 +6,8 @@ import Tensor
 
 /// Whole-model CLIP throughput: ViT-B/32 image embeddings and text embeddings (77 tokens) with
 /// full-size random weights, beside OpenCLIP on PyTorch (`scripts/bench_reference.py models`),
-/// plus the peak resident memory of each phase.
+/// plus the peak resident memory of each phase and the cost of one module walk (`namedParameters`,
+/// `setMode`) over the model.
 struct ModelsBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
@@ -41,6 +42,10 @@ struct ModelsBenchmark: ParsableCommand {
         PeakMemory.reset()
         let textTime = Stopwatch.bestSeconds(minimumSeconds: seconds) { blackHole(model.encodeText(tokens)) }
         let textPeak = PeakMemory.megabytes()
+        // The reflection walk over the @Key registrations: run when loading, saving, building an
+        // optimiser or switching modes, never per forward pass or per optimiser step.
+        let walkTime = Stopwatch.bestSeconds(minimumSeconds: seconds) { blackHole(model.namedParameters.count) }
+        let modeTime = Stopwatch.bestSeconds(minimumSeconds: seconds) { model.setMode(.inference) }
 
         var reference: [String: Double] = [:]
         if !options.noReference {
@@ -65,6 +70,10 @@ struct ModelsBenchmark: ParsableCommand {
                           reference: reference["image_peak_rss_mb"], higherIsBetter: false),
             ComparisonRow(name: "peak RSS, text phase", unit: "MB", clipkit: textPeak,
                           reference: reference["text_peak_rss_mb"], higherIsBetter: false),
+            ComparisonRow(name: "module walk: namedParameters", unit: "ms", clipkit: walkTime * 1000, reference: nil,
+                          higherIsBetter: false),
+            ComparisonRow(name: "module walk: setMode", unit: "ms", clipkit: modeTime * 1000, reference: nil,
+                          higherIsBetter: false),
         ], referenceName: "OpenCLIP/PyTorch")
     }
 

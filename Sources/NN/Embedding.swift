@@ -2,14 +2,12 @@ import Autograd
 import Tensor
 
 /// A lookup table `weight` `[vocabulary, width]`.
-public struct Embedding: ParameterGroup {
-    public let weight: Parameter
+public struct Embedding: Module {
+    @Key("weight") public var weight: Parameter
 
     public init(vocabulary: Int, width: Int) {
         weight = Parameter(Tensor(zeros: [vocabulary, width]))
     }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] { [("weight", weight)] }
 
     /// Rows for `indices` (`[indices.count, width]`); reshape for batched input.
     public func callAsFunction(_ indices: [Int]) -> Variable {

@@ -6,12 +6,12 @@ import Tensor
 /// variance, y = (x − μ)/√(σ² + ε)·γ_c + β_c. Independent of the batch size, so it behaves the
 /// same in training and inference (the norm of diffusion U-Nets). PyTorch `GroupNorm` key names
 /// `weight`, `bias` (absent when `affine` is false).
-public struct GroupNorm: ParameterGroup {
+public struct GroupNorm: Module {
     public let groups: Int
     public let channels: Int
     public let epsilon: Float
-    public let weight: Parameter?
-    public let bias: Parameter?
+    @Key("weight") public var weight: Parameter?
+    @Key("bias") public var bias: Parameter?
 
     /// γ = 1 and β = 0, as PyTorch initialises them.
     public init(groups: Int, channels: Int, epsilon: Float = 1e-5, affine: Bool = true) {
@@ -21,10 +21,6 @@ public struct GroupNorm: ParameterGroup {
         self.epsilon = epsilon
         weight = affine ? Parameter(Tensor(repeating: 1, shape: [channels])) : nil
         bias = affine ? Parameter(Tensor(zeros: [channels])) : nil
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        (weight.map { [("weight", $0)] } ?? []) + (bias.map { [("bias", $0)] } ?? [])
     }
 
     /// `[batch, channels, …]` → the same shape.

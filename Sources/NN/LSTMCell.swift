@@ -22,11 +22,11 @@ public struct LSTMState {
 /// into i, f, g, o; c′ = σ(f)⊙c + σ(i)⊙tanh(g), h′ = σ(o)⊙tanh(c′). Key names `weight_ih`
 /// `[4·hidden, input]`, `weight_hh` `[4·hidden, hidden]`, `bias_ih`, `bias_hh` `[4·hidden]`.
 /// The recurrent step of the soft-attention captioner (Xu et al. 2015).
-public struct LSTMCell: ParameterGroup {
-    public let weightInput: Parameter
-    public let weightHidden: Parameter
-    public let biasInput: Parameter?
-    public let biasHidden: Parameter?
+public struct LSTMCell: Module {
+    @Key("weight_ih") public var weightInput: Parameter
+    @Key("weight_hh") public var weightHidden: Parameter
+    @Key("bias_ih") public var biasInput: Parameter?
+    @Key("bias_hh") public var biasHidden: Parameter?
 
     public init(inputSize: Int, hiddenSize: Int, bias: Bool = true) {
         weightInput = Parameter(Tensor(zeros: [4 * hiddenSize, inputSize]))
@@ -49,11 +49,6 @@ public struct LSTMCell: ParameterGroup {
 
     public var inputSize: Int { weightInput.value.shape[1] }
     public var hiddenSize: Int { weightHidden.value.shape[1] }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        [("weight_ih", weightInput), ("weight_hh", weightHidden)]
-            + (biasInput.map { [("bias_ih", $0)] } ?? []) + (biasHidden.map { [("bias_hh", $0)] } ?? [])
-    }
 
     /// `[batch, input]` and the previous state (zeros when nil) → the next state.
     public func callAsFunction(_ input: Variable, state: LSTMState? = nil) -> LSTMState {

@@ -4,12 +4,11 @@ import Tensor
 /// Leaky ReLU (Maas, Hannun & Ng 2013): y = x for x > 0, else a·x. StyleGAN uses a = 0.2;
 /// PyTorch's `nn.LeakyReLU` defaults to 0.01. A layer rather than an `Activation` case because
 /// it carries its slope. No parameters.
-public struct LeakyReLU: ParameterGroup {
+public struct LeakyReLU: Module {
     public let negativeSlope: Float
 
     public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] { [] }
 
     public func callAsFunction(_ input: Variable) -> Variable { input.leakyReLU(negativeSlope: negativeSlope) }
 }

@@ -2,9 +2,9 @@ import Autograd
 import Tensor
 
 /// y = x·Wᵀ + b with PyTorch's layout: `weight` `[outFeatures, inFeatures]`, `bias` `[outFeatures]`.
-public struct Linear: ParameterGroup {
-    public let weight: Parameter
-    public let bias: Parameter?
+public struct Linear: Module {
+    @Key("weight") public var weight: Parameter
+    @Key("bias") public var bias: Parameter?
 
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true) {
         weight = Parameter(Tensor(zeros: [outFeatures, inFeatures]))
@@ -21,12 +21,8 @@ public struct Linear: ParameterGroup {
     public var inFeatures: Int { weight.value.shape[1] }
     public var outFeatures: Int { weight.value.shape[0] }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
-    }
-
     /// `[…, inFeatures]` → `[…, outFeatures]`.
     public func callAsFunction(_ input: Variable) -> Variable {
-        return Variable.linear(input, weight: weight.variable, bias: bias?.variable)
+        Variable.linear(input, weight: weight.variable, bias: bias?.variable)
     }
 }

@@ -5,7 +5,7 @@ import Tensor
 /// each output bin the mean of bilinear samples of the feature grid, with torchvision's
 /// `ops.roi_align` / `ops.RoIAlign` semantics (see `ROIAlignGeometry`). Relation-aware CLIP pools
 /// object regions of the ViT's patch grid with it. No parameters.
-public struct ROIAlign: ParameterGroup {
+public struct ROIAlign: Module {
     public let geometry: ROIAlignGeometry
 
     /// `outputSize` is (height, width) in bins; `spatialScale` maps box coordinates to the grid;
@@ -15,7 +15,6 @@ public struct ROIAlign: ParameterGroup {
                                     samplingRatio: samplingRatio, aligned: aligned)
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] { [] }
 
     /// `features` `[batch, channels, height, width]`, `regions` `[K, 5]` rows (batch index, x₁, y₁,
     /// x₂, y₂) → `[K, channels, outputHeight, outputWidth]`.

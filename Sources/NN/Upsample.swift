@@ -4,7 +4,7 @@ import Tensor
 /// Spatial upsampling of `[batch, channels, height, width]` by nearest-neighbour or bilinear
 /// interpolation, as PyTorch's `nn.Upsample` / `F.interpolate` (the 2× steps of a StyleGAN
 /// synthesis network or a U-Net decoder). No parameters.
-public struct Upsample: ParameterGroup {
+public struct Upsample: Module {
     /// The output size: an integer factor of the input size, or a fixed size.
     public enum Size: Equatable, Sendable {
         case scale(Int)
@@ -20,7 +20,6 @@ public struct Upsample: ParameterGroup {
         self.mode = mode
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] { [] }
 
     /// `[batch, channels, height, width]` → `[batch, channels, height′, width′]`.
     public func callAsFunction(_ input: Variable) -> Variable {

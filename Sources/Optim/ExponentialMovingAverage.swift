@@ -81,7 +81,7 @@ public final class ExponentialMovingAverage {
 
     /// Writes the averaged weights into `model` (an evaluation copy of the same architecture),
     /// by name; every averaged name must exist there with the same shape.
-    public func copyAverages(into model: ParameterGroup) throws {
+    public func copyAverages(into model: any Module) throws {
         let targets = model.parameterDictionary
         for (name, average) in zip(names, averages) {
             guard let target = targets[name], target.value.shape == average.shape else {

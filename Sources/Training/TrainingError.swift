@@ -9,7 +9,6 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case checkpointNotFound(path: String)
     case nonFiniteLoss(step: Int, value: Float)
     case invalidConfiguration(String)
-    case unavailableTask(task: String, reason: String)
 
     public var description: String {
         switch self {
@@ -26,7 +25,6 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .checkpointNotFound(path): "no training checkpoint at \(path)"
         case let .nonFiniteLoss(step, value): "the loss became \(value) at step \(step); lower the learning rate or clip gradients"
         case let .invalidConfiguration(reason): "invalid training configuration: \(reason)"
-        case let .unavailableTask(task, reason): "task \"\(task)\" cannot run yet: \(reason)"
         }
     }
 }

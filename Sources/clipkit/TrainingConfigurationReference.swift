@@ -39,7 +39,9 @@ enum TrainingConfigurationReference {
                     test_per_class keep the first N images of each class
           backbone  kind "small_cnn" (small_cnn: input_channels,
                     channels [16, 32, 64], batch_normalization true)
-                    | "resnet50" (once Models has it)
+                    | "resnet50" (torchvision ResNet-50, BatchNorm in training
+                    mode; resnet: its shape in torchvision's keys; weights:
+                    a torchvision checkpoint, else random initialisation)
           head      hidden_width 1024, embedding_width 128,
                     hidden_activation "relu", output_activation "sigmoid"
           objective kind "lossless" (width N and beta: default the

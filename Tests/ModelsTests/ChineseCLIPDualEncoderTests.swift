@@ -1,6 +1,7 @@
 import Checkpoint
 import Foundation
 import Models
+import NN
 import Tensor
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import Autograd
 import Checkpoint
 import Foundation
 import Models
+import NN
 import Tensor
 import TestSupport
 import Testing
@@ -48,7 +49,7 @@ import Tokenizers
         let tower = try ChineseCLIPTextTower(try Self.configuration())
         let modelNames = Set(tower.namedParameters.map(\.name))
         let mapped = try Set(names.filter { !$0.hasSuffix("logit_scale") }
-            .map { try KeyRule.apply(ChineseCLIPTextTower.weightMapping.rules, to: $0) })
+            .map { try KeyRule.apply(ChineseCLIPTextTower.weightMapping.renames, to: $0) })
         #expect(mapped == modelNames)
         #expect(tower.bert.pooler == nil)
         #expect(tower.textProjection.value.shape == [16, 24])
@@ -62,15 +63,15 @@ import Tokenizers
         tensors["state_dict.module.bert.pooler.dense.weight"] = Tensor(zeros: [16, 16])
         tensors["optimizer.state.0.exp_avg"] = Tensor(zeros: [3])
         let tower = try ChineseCLIPTextTower(configuration)
-        try ChineseCLIPTextTower.weightMapping.load(tensors, into: tower, source: "full.pt")
+        try tower.loadWeights(tensors, mapping: ChineseCLIPTextTower.weightMapping, source: "full.pt")
         // Without the prefixes (a plain state_dict), too.
         let plain = Dictionary(uniqueKeysWithValues: tensors.compactMap { name, value -> (String, Tensor)? in
             name.hasPrefix("state_dict.module.") ? (String(name.dropFirst("state_dict.module.".count)), value) : nil
         })
-        try ChineseCLIPTextTower.weightMapping.load(plain, into: try ChineseCLIPTextTower(configuration), source: "plain")
+        try ChineseCLIPTextTower(configuration).loadWeights(plain, mapping: ChineseCLIPTextTower.weightMapping, source: "plain")
         tensors["state_dict.module.bert.encoder.layer.0.attention.self.key.weight"] = nil
         #expect(throws: WeightLoadingError.self) {
-            try ChineseCLIPTextTower.weightMapping.load(tensors, into: tower, source: "broken.pt")
+            try tower.loadWeights(tensors, mapping: ChineseCLIPTextTower.weightMapping, source: "broken.pt")
         }
     }
 

@@ -45,7 +45,7 @@ import Testing
         }
         // The unmapped reference names load strictly into the preset.
         let zeros = Dictionary(uniqueKeysWithValues: reference.parameters.map { ($0.name, Tensor(zeros: $0.shape)) })
-        try model.loadWeights(zeros, source: name)
+        try model.loadWeights(zeros, mapping: model.weightMapping, source: name)
     }
 
     @Test func liteZeroLayout() {

@@ -30,7 +30,7 @@ import Testing
         let tensors = try CheckpointFormat.loadTensors(contentsOf: url)
         #expect(tensors.count == 296)
         let model = EfficientNet(configuration: .lite0)
-        try model.loadWeights(tensors, source: url.lastPathComponent)
+        try model.loadWeights(tensors, mapping: model.weightMapping, source: url.lastPathComponent)
         #expect(model.namedParameters.count == 296)
         #expect(model.stem.weight.value.scalars == tensors["_conv_stem.weight"]?.scalars)
         #expect(model.blocks[15].projectionNormalization.runningVariance.value.scalars
@@ -50,7 +50,7 @@ import Testing
         tensors["_blocks.2._se_reduce.weight"] = Tensor(zeros: [4, 144, 1, 1])
         let model = EfficientNet(configuration: .lite0)
         #expect {
-            try model.loadWeights(tensors, source: "broken.pth")
+            try model.loadWeights(tensors, mapping: model.weightMapping, source: "broken.pth")
         } throws: { error in
             let message = "\(error)"
             return message.contains("broken.pth does not fit the model")
@@ -65,8 +65,9 @@ import Testing
         let presets = try EfficientNetConfigurationTests.presets.get()
         let lite1 = try #require(presets["efficientnet-lite1"]).parameters
         let tensors = Dictionary(uniqueKeysWithValues: lite1.map { ($0.name, Tensor(zeros: $0.shape)) })
+        let model = EfficientNet(configuration: .lite0)
         #expect(throws: WeightLoadingError.self) {
-            try EfficientNet(configuration: .lite0).loadWeights(tensors, source: "lite1")
+            try model.loadWeights(tensors, mapping: model.weightMapping, source: "lite1")
         }
     }
 }

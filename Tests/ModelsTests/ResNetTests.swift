@@ -62,11 +62,11 @@ import Testing
         #expect(trainable == 25_557_032)  // torchvision resnet50's parameter count
         // torchvision's names load strictly, with and without the classifier.
         let zeros = Dictionary(uniqueKeysWithValues: reference.map { ($0.name, Tensor(zeros: $0.shape)) })
-        try model.loadWeights(zeros, source: "resnet50")
+        try model.loadWeights(zeros, mapping: model.weightMapping, source: "resnet50")
         var headless = ResNetConfiguration.resnet50
         headless.classCount = nil
         let backbone = ResNet(configuration: headless)
-        try backbone.loadWeights(zeros, source: "resnet50")
+        try backbone.loadWeights(zeros, mapping: backbone.weightMapping, source: "resnet50")
         #expect(backbone.classifier == nil && backbone.namedParameters.count == 318)
     }
 
@@ -75,8 +75,8 @@ import Testing
         let configuration = try #require(try decodeFixture(NarrowCases.self, from: TestPaths.fixture("resnet", "narrow.json")).cases[name])
         let data = try tensors(name)
         let model = ResNet(configuration: configuration)
-        try ResNetWeightMapping.loader(for: model).load(
-            data.filter { !["input", "logits", "features"].contains($0.key) }, into: model, source: name)
+        try model.loadWeights(data.filter { !["input", "logits", "features"].contains($0.key) }, mapping: model.weightMapping,
+                              source: name)
         let input = try #require(data["input"])
         for (actual, key) in [(model.logits(input), "logits"), (model.pooledFeatures(input), "features")] {
             let expected = try #require(data[key])
@@ -92,7 +92,8 @@ import Testing
         data["layer1.1.downsample.0.weight"] = Tensor(zeros: [32, 32, 1, 1])  // the second block has no shortcut projection
         data["layer2.0.bn2.running_var"] = nil
         #expect {
-            try ResNet(configuration: configuration).loadWeights(data, source: "narrow")
+            let model = ResNet(configuration: configuration)
+            try model.loadWeights(data, mapping: model.weightMapping, source: "narrow")
         } throws: { error in
             let message = "\(error)"
             return message.contains("layer2.0.bn2.running_var") && message.contains("layer1.1.downsample.0.weight")

@@ -21,6 +21,7 @@ import Testing
     @Test func matchesPyTorchTrainingMode() throws {
         let file = try Self.fixture.get()
         let layer = BatchNorm2d(channels: 3)
+        layer.setMode(.training)
         layer.weight.value = try file.tensor(named: "weight").copy()
         layer.bias.value = try file.tensor(named: "bias").copy()
         layer.runningMean.value = try file.tensor(named: "initial_running_mean").copy()
@@ -29,7 +30,7 @@ import Testing
             layer.weight.clearGradient()
             layer.bias.clearGradient()
             let input = Variable(try file.tensor(named: "step\(step).input"), requiresGradient: true)
-            let output = layer(input, mode: .training)
+            let output = layer(input)
             expectClose(output.value, try file.tensor(named: "step\(step).output"), "step \(step) output")
             (output * Variable(try file.tensor(named: "step\(step).seed"))).sum().backward()
             expectClose(try #require(input.gradient), try file.tensor(named: "step\(step).grad.input"), "step \(step) input gradient")
@@ -46,7 +47,7 @@ import Testing
         var generator = SeededGenerator(seed: 4)
         let input = Variable(Tensor.randomNormal([3, 2, 4, 4], generator: &generator))
         let before = layer.runningMean.value.scalars
-        let output = layer(input, mode: .inference)
+        let output = layer(input)
         #expect(layer.runningMean.value.scalars == before)
         #expect(layer.batchesTracked.value.item == 0)
         // Fresh statistics (mean 0, variance 1) make inference the identity up to 1/√(1 + ε).

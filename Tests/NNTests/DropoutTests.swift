@@ -8,18 +8,24 @@ import Testing
 @Suite struct DropoutTests {
     let input = Variable(Tensor(shape: [4, 50], scalars: (0..<200).map { Float($0) / 10 - 7 }))
 
+    /// `layer` switched to training mode.
+    static func training(_ layer: Dropout) -> Dropout {
+        layer.setMode(.training)
+        return layer
+    }
+
     @Test func inferenceIsTheIdentity() {
-        let output = Dropout(probability: 0.5)(input, mode: .inference)
+        let output = Dropout(probability: 0.5)(input)  // a new layer is in inference mode
         #expect(output.value.scalars == input.value.scalars)
         // p = 0 needs no stream even in training.
-        #expect(Dropout(probability: 0)(input, mode: .training).value.scalars == input.value.scalars)
+        #expect(Self.training(Dropout(probability: 0))(input).value.scalars == input.value.scalars)
     }
 
     @Test func trainingMasksAreReproducibleFromTheStreamState() {
-        let layer = Dropout(probability: 0.25)
+        let layer = Self.training(Dropout(probability: 0.25))
         let stream = RandomStream(seed: 99)
         let saved = stream.state
-        let (first, second) = RandomStream.using(stream) { (layer(input, mode: .training), layer(input, mode: .training)) }
+        let (first, second) = RandomStream.using(stream) { (layer(input), layer(input)) }
         #expect(stream.state.counter == saved.counter + 2)
         #expect(first.value.scalars != second.value.scalars)
         // Every element is dropped or scaled by 1/(1 − p).
@@ -29,7 +35,7 @@ import Testing
         // A stream restored to the saved state draws the same masks again.
         let restored = RandomStream(seed: 1)
         restored.state = saved
-        let replayed = RandomStream.using(restored) { layer(input, mode: .training) }
+        let replayed = RandomStream.using(restored) { layer(input) }
         #expect(replayed.value.scalars == first.value.scalars)
     }
 
@@ -37,7 +43,7 @@ import Testing
         let leaf = Variable(input.value, requiresGradient: true)
         let stream = RandomStream(seed: 5)
         var replay = stream.state
-        let output = RandomStream.using(stream) { Dropout(probability: 0.4)(leaf, mode: .training) }
+        let output = RandomStream.using(stream) { Self.training(Dropout(probability: 0.4))(leaf) }
         output.sum().backward()
         let mask = Tensor.dropoutKeepMask(input.shape, probability: 0.4, generator: &replay)
         #expect(try #require(leaf.gradient).scalars == mask.scalars.map { $0 * (1 / (1 - 0.4 as Float)) })
@@ -46,7 +52,7 @@ import Testing
     @Test func missingStreamIsAClearError() async {
         await #expect(processExitsWith: .failure) {
             let input = Variable(Tensor(zeros: [2, 2]))
-            _ = Dropout(probability: 0.5)(input, mode: .training)
+            _ = DropoutTests.training(Dropout(probability: 0.5))(input)
         }
     }
 }

@@ -24,7 +24,7 @@ import Testing
     }
 
     /// Loads a case's parameters into `layer` strictly (inputs, outputs and gradients ignored).
-    func load(_ data: [String: Tensor], into layer: ParameterGroup, inputs: [String]) throws {
+    func load(_ data: [String: Tensor], into layer: any Module, inputs: [String]) throws {
         let ignored = ["^output$", "^seed$", #"^grad\."#, "^mask$", "^regions$", #"^boxes\d$"#] + inputs.map { "^\($0)$" }
         try StrictWeightLoader(ignoredNames: ignored).load(data, into: layer, source: "layer_gradients")
     }

@@ -36,7 +36,6 @@ struct HashedImageEncoder: ImageEncoder {
     let dimension: Int
     let embeddingWidth: Int
     let delayPerCall: Double
-    var namedParameters: [(name: String, parameter: Parameter)] { [] }
     var inputSize: Int? { 8 }
 
     func encode(_ images: Variable, includingTokenStates: Bool) -> ImageEncoding { ImageEncoding(pooled: Variable(embed(images.value))) }
@@ -58,7 +57,6 @@ struct HashedTextEncoder: TextEncoder {
     let dimension: Int
     let embeddingWidth: Int
     let delayPerCall: Double
-    var namedParameters: [(name: String, parameter: Parameter)] { [] }
 
     func tokenize(_ texts: [String], includingSpans: Bool) throws -> TokenizedTexts {
         let rows = texts.map { Array($0.utf8).map(Int.init) }

@@ -10,11 +10,10 @@ import Testing
 
 /// A flattening image encoder: `[B, 3, 12, 12]` → Linear → ReLU.
 struct ToyImageTower: ImageEncoder {
-    let layer: Linear
+    @Key("layer") var layer: Linear
     init(generator: inout SeededGenerator) { layer = Linear(inFeatures: 3 * 12 * 12, outFeatures: 48, generator: &generator) }
     var embeddingWidth: Int { 48 }
     var inputSize: Int? { 12 }
-    var namedParameters: [(name: String, parameter: Parameter)] { nested("layer", layer) }
     func encode(_ images: Variable, includingTokenStates: Bool) -> ImageEncoding {
         ImageEncoding(pooled: layer(images.reshaped([images.shape[0], -1])).relu())
     }
@@ -25,14 +24,13 @@ struct ToyTextTower: TextEncoder {
     static let vocabulary = ["a", "red", "green", "blue", "yellow", "purple", "circle", "square", "triangle",
                              "left", "right", "of", "above", "below"]
     static let positions = 10
-    let table: Embedding
+    @Key("table") var table: Embedding
     init(generator: inout SeededGenerator) {
         table = Embedding(vocabulary: Self.vocabulary.count * Self.positions, width: 48)
         table.weight.value = Tensor.randomNormal([Self.vocabulary.count * Self.positions, 48], standardDeviation: 0.1,
                                                  generator: &generator)
     }
     var embeddingWidth: Int { 48 }
-    var namedParameters: [(name: String, parameter: Parameter)] { nested("table", table) }
     func tokenize(_ texts: [String], includingSpans: Bool) throws -> TokenizedTexts {
         let rows = texts.map { text in
             let words = text.split(separator: " ").map(String.init)

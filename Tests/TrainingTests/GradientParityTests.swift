@@ -33,7 +33,7 @@ import TestSupport
     }
 
     /// Compares every parameter's gradient with `grad.<name>` of `reference`; returns the worst error.
-    static func compareGradients(_ model: ParameterGroup, reference: SafetensorsFile) throws -> Float {
+    static func compareGradients(_ model: any Module, reference: SafetensorsFile) throws -> Float {
         var worst: Float = 0
         let names = Set(reference.names.filter { $0.hasPrefix("grad.") }.map { String($0.dropFirst(5)) })
         #expect(Set(model.namedParameters.map(\.name)).isSuperset(of: names))

@@ -12,11 +12,11 @@ import Testing
 /// two parameter groups, dropout in the discriminator (masks from the trainer's random stream),
 /// noise from the trainer's generator, a moving average of the generator's weights with warm-up,
 /// and gradient accumulation over two micro-batches.
-struct ToyGAN: ParameterGroup {
-    let generatorLayers: [Linear]
-    let discriminatorLayers: [Linear]
-    let activation = LeakyReLU(negativeSlope: 0.2)
-    let dropout = Dropout(probability: 0.25)
+struct ToyGAN: Module {
+    @Key("generator") var generatorLayers: [Linear]
+    @Key("discriminator") var discriminatorLayers: [Linear]
+    @Key("activation") var activation = LeakyReLU(negativeSlope: 0.2)
+    @Key("dropout") var dropout = Dropout(probability: 0.25)
 
     init(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
@@ -24,17 +24,17 @@ struct ToyGAN: ParameterGroup {
                            Linear(inFeatures: 8, outFeatures: 3, generator: &generator)]
         discriminatorLayers = [Linear(inFeatures: 3, outFeatures: 8, generator: &generator),
                                Linear(inFeatures: 8, outFeatures: 1, generator: &generator)]
+        setMode(.training)  // dropout draws masks whenever the discriminator runs
     }
 
-    var generatorParameters: [(name: String, parameter: Parameter)] { nested("generator", generatorLayers) }
-    var namedParameters: [(name: String, parameter: Parameter)] { generatorParameters + nested("discriminator", discriminatorLayers) }
+    var generatorParameters: [(name: String, parameter: Parameter)] { namedParameters.filter { $0.name.hasPrefix("generator.") } }
 
     /// Noise `[batch, 2]` → samples `[batch, 3]`.
     func generate(_ noise: Variable) -> Variable { generatorLayers[1](activation(generatorLayers[0](noise))) }
 
     /// Samples `[batch, 3]` → scores `[batch, 1]`.
     func discriminate(_ samples: Variable) -> Variable {
-        discriminatorLayers[1](dropout(activation(discriminatorLayers[0](samples)), mode: .training))
+        discriminatorLayers[1](dropout(activation(discriminatorLayers[0](samples))))
     }
 }
 

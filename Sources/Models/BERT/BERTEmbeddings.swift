@@ -9,26 +9,21 @@ import Tensor
 ///
 /// Parameter names are Hugging Face's: `word_embeddings.weight`, `position_embeddings.weight`,
 /// `token_type_embeddings.weight`, `LayerNorm.weight`, `LayerNorm.bias`.
-public struct BERTEmbeddings: ParameterGroup {
-    public let wordEmbeddings: Embedding
-    public let positionEmbeddings: Embedding
-    public let tokenTypeEmbeddings: Embedding
-    public let layerNorm: LayerNorm
+public struct BERTEmbeddings: Module {
     public let positionNumbering: BERTConfiguration.PositionNumbering
     public let paddingTokenID: Int
+    @Key("word_embeddings") public var wordEmbeddings: Embedding
+    @Key("position_embeddings") public var positionEmbeddings: Embedding
+    @Key("token_type_embeddings") public var tokenTypeEmbeddings: Embedding
+    @Key("LayerNorm") public var layerNorm: LayerNorm
 
     public init(_ configuration: BERTConfiguration) {
+        positionNumbering = configuration.positionNumbering
+        paddingTokenID = configuration.paddingTokenID
         wordEmbeddings = Embedding(vocabulary: configuration.vocabularySize, width: configuration.hiddenSize)
         positionEmbeddings = Embedding(vocabulary: configuration.maximumPositions, width: configuration.hiddenSize)
         tokenTypeEmbeddings = Embedding(vocabulary: configuration.tokenTypes, width: configuration.hiddenSize)
         layerNorm = LayerNorm(width: configuration.hiddenSize, epsilon: configuration.layerNormEpsilon)
-        positionNumbering = configuration.positionNumbering
-        paddingTokenID = configuration.paddingTokenID
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("word_embeddings", wordEmbeddings) + nested("position_embeddings", positionEmbeddings)
-            + nested("token_type_embeddings", tokenTypeEmbeddings) + nested("LayerNorm", layerNorm)
     }
 
     /// `[batch, length, hiddenSize]` embeddings of `input`.

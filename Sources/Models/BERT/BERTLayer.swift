@@ -7,27 +7,24 @@ import Tensor
 ///     a = LN₁(SelfAttention(x)·W_oᵀ + b_o + x)
 ///     y = LN₂(act(a·W_iᵀ + b_i)·W_2ᵀ + b_2 + a)
 ///
+/// `SelfAttention` is multi-head attention with separate projections and no output projection
+/// (`Attention` with `AttentionLayout.bert`); the output projection is `attention.output.dense`.
 /// Parameter names are Hugging Face's: `attention.self.{query,key,value}`,
 /// `attention.output.{dense,LayerNorm}`, `intermediate.dense`, `output.{dense,LayerNorm}`.
-public struct BERTLayer: ParameterGroup {
-    public let selfAttention: BERTSelfAttention
-    public let attentionOutput: BERTResidualOutput
-    public let intermediate: Linear
-    public let output: BERTResidualOutput
+public struct BERTLayer: Module {
     public let activation: Activation
+    @Key("attention.self") public var selfAttention: Attention
+    @Key("attention.output") public var attentionOutput: BERTResidualOutput
+    @Key("intermediate.dense") public var intermediate: Linear
+    @Key("output") public var output: BERTResidualOutput
 
     public init(_ configuration: BERTConfiguration) {
         let width = configuration.hiddenSize, epsilon = configuration.layerNormEpsilon
-        selfAttention = BERTSelfAttention(hiddenSize: width, heads: configuration.attentionHeads)
+        activation = configuration.hiddenActivation
+        selfAttention = Attention(width: width, heads: configuration.attentionHeads, layout: .bert)
         attentionOutput = BERTResidualOutput(inFeatures: width, hiddenSize: width, layerNormEpsilon: epsilon)
         intermediate = Linear(inFeatures: width, outFeatures: configuration.intermediateSize)
         output = BERTResidualOutput(inFeatures: configuration.intermediateSize, hiddenSize: width, layerNormEpsilon: epsilon)
-        activation = configuration.hiddenActivation
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("attention.self", selfAttention) + nested("attention.output", attentionOutput)
-            + nested("intermediate.dense", intermediate) + nested("output", output)
     }
 
     /// `[batch, tokens, hiddenSize]` → `[batch, tokens, hiddenSize]`.

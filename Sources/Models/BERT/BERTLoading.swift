@@ -26,8 +26,8 @@ extension BERTModel {
         let checkpointHasPooler = tensors.keys.contains { $0.hasSuffix("pooler.dense.weight") }
         let withPooler = includesPooler ?? checkpointHasPooler
         let model = BERTModel(configuration, includesPooler: withPooler, maskFill: maskFill)
-        let loader = withPooler ? BERTWeightMapping.huggingFace : BERTWeightMapping.huggingFaceWithoutPooler
-        try loader.load(tensors, into: model, source: source)
+        try model.loadWeights(tensors, mapping: withPooler ? BERTWeightMapping.huggingFace : BERTWeightMapping.huggingFaceWithoutPooler,
+                              source: source)
         return model
     }
 

@@ -12,13 +12,13 @@ import Tensor
 /// Parameter names are Hugging Face `BertModel`'s (`embeddings.…`, `encoder.layer.<l>.…`,
 /// `pooler.dense.…`); checkpoints of task models and RoBERTa-style files are adapted by
 /// `BERTWeightMapping`.
-public struct BERTModel: ParameterGroup {
+public struct BERTModel: Module {
     public let configuration: BERTConfiguration
-    public let embeddings: BERTEmbeddings
-    public let layers: [BERTLayer]
-    public let pooler: BERTPooler?
     /// What padding keys add to the attention scores.
     public let maskFill: AttentionMaskFill
+    @Key("embeddings") public var embeddings: BERTEmbeddings
+    @Key("encoder.layer") public var layers: [BERTLayer]
+    @Key("pooler") public var pooler: BERTPooler?
 
     /// - Parameters:
     ///   - includesPooler: build the `[CLS]` pooler (Hugging Face's `add_pooling_layer`).
@@ -27,14 +27,10 @@ public struct BERTModel: ParameterGroup {
     public init(_ configuration: BERTConfiguration, includesPooler: Bool = true,
                 maskFill: AttentionMaskFill = .negativeInfinity) {
         self.configuration = configuration
+        self.maskFill = maskFill
         embeddings = BERTEmbeddings(configuration)
         layers = (0..<configuration.layers).map { _ in BERTLayer(configuration) }
         pooler = includesPooler ? BERTPooler(hiddenSize: configuration.hiddenSize) : nil
-        self.maskFill = maskFill
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("embeddings", embeddings) + nested("encoder.layer", layers) + nested("pooler", pooler)
     }
 
     /// The final hidden states `[batch, length, hiddenSize]` and, with a pooler, the pooled

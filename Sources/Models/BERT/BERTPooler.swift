@@ -8,14 +8,12 @@ import Tensor
 ///     pooled = tanh(h[CLS]·Wᵀ + b)
 ///
 /// Parameter names are Hugging Face's: `dense.weight`, `dense.bias`.
-public struct BERTPooler: ParameterGroup {
-    public let dense: Linear
+public struct BERTPooler: Module {
+    @Key("dense") public var dense: Linear
 
     public init(hiddenSize: Int) {
         dense = Linear(inFeatures: hiddenSize, outFeatures: hiddenSize)
     }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] { nested("dense", dense) }
 
     /// `[batch, tokens, hiddenSize]` → `[batch, hiddenSize]`.
     public func callAsFunction(_ hiddenStates: Variable) -> Variable {

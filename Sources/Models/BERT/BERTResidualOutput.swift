@@ -9,17 +9,13 @@ import Tensor
 ///
 /// Used twice per layer under Hugging Face's names: `attention.output` after self-attention and
 /// `output` after the feed-forward layer (`dense`, `LayerNorm`). Dropout is the identity.
-public struct BERTResidualOutput: ParameterGroup {
-    public let dense: Linear
-    public let layerNorm: LayerNorm
+public struct BERTResidualOutput: Module {
+    @Key("dense") public var dense: Linear
+    @Key("LayerNorm") public var layerNorm: LayerNorm
 
     public init(inFeatures: Int, hiddenSize: Int, layerNormEpsilon: Float) {
         dense = Linear(inFeatures: inFeatures, outFeatures: hiddenSize)
         layerNorm = LayerNorm(width: hiddenSize, epsilon: layerNormEpsilon)
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("dense", dense) + nested("LayerNorm", layerNorm)
     }
 
     /// `[…, inFeatures]` and a residual `[…, hiddenSize]` → `[…, hiddenSize]`.

@@ -1,4 +1,4 @@
-import Checkpoint
+import NN
 
 /// How BERT checkpoints map onto `BERTModel`'s names, as rule lists.
 ///
@@ -22,10 +22,10 @@ public enum BERTWeightMapping {
         #"^(cls|lm_head|classifier|qa_outputs)\."#,
     ]
 
-    /// The loader for a Hugging Face BERT or RoBERTa checkpoint into a model with a pooler.
-    public static let huggingFace = StrictWeightLoader(rules: huggingFaceRules, ignoredNames: huggingFaceIgnoredNames)
+    /// A Hugging Face BERT or RoBERTa checkpoint into a model with a pooler.
+    public static let huggingFace = WeightMapping(renames: huggingFaceRules, ignoredNames: huggingFaceIgnoredNames)
 
     /// The same for a model built without a pooler: the checkpoint's pooler is left unused.
-    public static let huggingFaceWithoutPooler = StrictWeightLoader(
-        rules: huggingFaceRules, ignoredNames: huggingFaceIgnoredNames + [#"^((bert|roberta)\.)?pooler\."#])
+    public static let huggingFaceWithoutPooler = WeightMapping(
+        renames: huggingFaceRules, ignoredNames: huggingFaceIgnoredNames + [#"^((bert|roberta)\.)?pooler\."#])
 }

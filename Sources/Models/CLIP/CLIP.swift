@@ -11,22 +11,18 @@ import Tensor
 /// the top level (`token_embedding.weight`, `transformer.resblocks.…`, `text_projection`, …) and
 /// `logit_scale`. Weights come from `CLIP.load(contentsOf:…)` or
 /// `CLIP.loadHuggingFace(directory:)`; a new model holds zeros.
-public struct CLIP: ParameterGroup {
+public struct CLIP: Module {
     public let configuration: CLIPConfiguration
-    public let imageTower: ImageTower
-    public let textTower: TextTransformer
+    @Key("visual") public var imageTower: ImageTower
+    @Key("") public var textTower: TextTransformer
     /// log of the inverse softmax temperature, a scalar.
-    public let logitScale: Parameter
+    @Key("logit_scale") public var logitScale: Parameter
 
     public init(_ configuration: CLIPConfiguration) {
         self.configuration = configuration
         imageTower = ImageTower(configuration.vision)
         textTower = TextTransformer(configuration.text)
         logitScale = Parameter(Tensor(scalar: 0))
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("visual", imageTower) + textTower.namedParameters + [("logit_scale", logitScale)]
     }
 
     // MARK: Differentiable features

@@ -42,11 +42,6 @@ extension CLIP {
         return model
     }
 
-    /// Loads `tensors` (checkpoint name → value) through `mapping`, strictly.
-    public func loadWeights(_ tensors: [String: Tensor], mapping: WeightMapping, source: String) throws {
-        try mapping.load(tensors, into: self, source: source)
-    }
-
     /// Every tensor of a Hugging Face model directory, whichever weight file it has.
     static func huggingFaceTensors(in directory: URL) throws -> [String: Tensor] {
         let manager = FileManager.default

@@ -21,7 +21,6 @@ public struct CLIPTextEncoder: TextEncoder {
 
     public var embeddingWidth: Int { transformer.configuration.outputDimension }
     public var projectionPaths: [String] { ["text_projection"] }
-    public var namedParameters: [(name: String, parameter: Parameter)] { reflectedParameters }
 
     /// Token rows cut to the longest text; a token id beyond the model's vocabulary (a test-size
     /// checkpoint) throws `ModelLoadingError.vocabularyTooSmall`.

@@ -1,4 +1,4 @@
-import Checkpoint
+import NN
 
 /// The checkpoint layouts a `CLIP` loads, each a rule list written as data.
 ///

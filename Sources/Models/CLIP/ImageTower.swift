@@ -4,7 +4,7 @@ import Tensor
 
 /// CLIP's image encoder: a vision transformer or OpenAI's modified ResNet, both mapping normalised
 /// images `[batch, 3, size, size]` to embeddings `[batch, outputDimension]`.
-public enum ImageTower: ParameterGroup {
+public enum ImageTower: Module {
     case visionTransformer(VisionTransformer)
     case modifiedResNet(ModifiedResNet)
 
@@ -15,10 +15,11 @@ public enum ImageTower: ParameterGroup {
         }
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] {
+    /// The chosen tower's members, flattened into this level (a sum type cannot be reflected).
+    public var registeredMembers: [(key: String, member: ModuleMember)] {
         switch self {
-        case let .visionTransformer(tower): tower.namedParameters
-        case let .modifiedResNet(tower): tower.namedParameters
+        case let .visionTransformer(tower): [("", .module(tower))]
+        case let .modifiedResNet(tower): [("", .module(tower))]
         }
     }
 

@@ -9,10 +9,10 @@ import Tokenizers
 /// Chinese", 2022) as cn_clip builds it: OpenCLIP's ViT image tower under `visual.` (QuickGELU),
 /// a RoBERTa-wwm text tower with `[CLS]` pooling and a projection (`ChineseCLIPTextTower`), and
 /// `logit_scale`.
-public struct ChineseCLIP: ParameterGroup {
-    public let visual: VisionTransformer
-    public let text: ChineseCLIPTextTower
-    public let logitScale: Parameter
+public struct ChineseCLIP: Module {
+    @Key("visual") public var visual: VisionTransformer
+    @Key("") public var text: ChineseCLIPTextTower
+    @Key("logit_scale") public var logitScale: Parameter
 
     public init(vision: ChineseCLIPVisionConfiguration, text: ChineseCLIPTextConfiguration) throws {
         guard vision.embedDimension == text.embedDimension else {
@@ -22,10 +22,6 @@ public struct ChineseCLIP: ParameterGroup {
         visual = VisionTransformer(try vision.visionTransformer())
         self.text = try ChineseCLIPTextTower(text)
         logitScale = Parameter(Tensor(scalar: Foundation.log(1 / 0.07)))
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("visual", visual) + text.namedParameters + [("logit_scale", logitScale)]
     }
 
     /// Image features `[batch, embedDimension]` of preprocessed images (not normalised).
@@ -48,13 +44,13 @@ public struct ChineseCLIP: ParameterGroup {
     public static func load(tensors: [String: Tensor], vision: ChineseCLIPVisionConfiguration,
                             text: ChineseCLIPTextConfiguration, source: String) throws -> ChineseCLIP {
         let model = try ChineseCLIP(vision: vision, text: text)
-        try weightMapping.load(tensors, into: model, source: source)
+        try model.loadWeights(tensors, mapping: weightMapping, source: source)
         return model
     }
 
     /// cn_clip's checkpoint names → this model's: its training prefixes stripped; the BERT
     /// pooler cn_clip never uses, buffers and optimiser state left unused.
-    public static let weightMapping = StrictWeightLoader(rules: checkpointPrefixes, ignoredNames: unusedNames)
+    public static let weightMapping = WeightMapping(renames: checkpointPrefixes, ignoredNames: unusedNames)
 
     /// cn_clip's training checkpoints wrap the state dict (`state_dict.`) and keep
     /// DataParallel's `module.` prefix.

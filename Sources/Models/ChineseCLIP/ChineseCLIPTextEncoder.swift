@@ -19,7 +19,6 @@ public struct ChineseCLIPTextEncoder: TextEncoder {
         self.tower = tower
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] { reflectedParameters }
     public var embeddingWidth: Int { tower.configuration.embedDimension }
     public var projectionPaths: [String] { ["text_projection"] }
 

@@ -16,22 +16,18 @@ import Tokenizers
 /// cn_clip's image tower (`visual.…`) has exactly OpenCLIP's ViT names and shapes, with
 /// QuickGELU and heads = width / 64 (width / 80 for ViT-H/14), as `scripts/fixtures/chinese_clip.py`
 /// checks; the dual encoder pairs that tower with this one.
-public struct ChineseCLIPTextTower: ParameterGroup {
+public struct ChineseCLIPTextTower: Module {
     public let configuration: ChineseCLIPTextConfiguration
-    public let bert: BERTModel
-    public let textProjection: Parameter
     /// The `[PAD]` id; tokens equal to it are masked.
     public let paddingID: Int
+    @Key("bert") public var bert: BERTModel
+    @Key("text_projection") public var textProjection: Parameter
 
     public init(_ configuration: ChineseCLIPTextConfiguration) throws {
         self.configuration = configuration
+        paddingID = 0
         bert = BERTModel(try configuration.encoderConfiguration(), includesPooler: false, maskFill: .constant(-10_000))
         textProjection = Parameter(Tensor(zeros: [configuration.hiddenSize, configuration.embedDimension]))
-        paddingID = 0
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("bert", bert) + [("text_projection", textProjection)]
     }
 
     /// Text features `[batch, embedDimension]` of token rows padded with `[PAD]` (cn_clip's
@@ -60,13 +56,13 @@ public struct ChineseCLIPTextTower: ParameterGroup {
     /// a BERT pooler and optimiser state are left unused.
     public static func load(contentsOf url: URL, configuration: ChineseCLIPTextConfiguration) throws -> ChineseCLIPTextTower {
         let model = try ChineseCLIPTextTower(configuration)
-        try weightMapping.load(try CheckpointFormat.loadTensors(contentsOf: url), into: model, source: url.lastPathComponent)
+        try model.loadWeights(try CheckpointFormat.loadTensors(contentsOf: url), mapping: weightMapping, source: url.lastPathComponent)
         return model
     }
 
     /// cn_clip's checkpoint names → this tower's (see `load(contentsOf:configuration:)`).
-    public static let weightMapping = StrictWeightLoader(
-        rules: ChineseCLIP.checkpointPrefixes,
+    public static let weightMapping = WeightMapping(
+        renames: ChineseCLIP.checkpointPrefixes,
         ignoredNames: ChineseCLIP.unusedNames + [
             #"^(state_dict\.)?(module\.)?visual\."#,
             #"^(state_dict\.)?(module\.)?logit_scale$"#,

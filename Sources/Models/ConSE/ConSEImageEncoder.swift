@@ -26,7 +26,6 @@ public struct ConSEImageEncoder: ImageEncoder {
         self.classifier = classifier
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] { reflectedParameters }
     public var embeddingWidth: Int { labelEmbeddings.shape[1] }
     public var inputSize: Int? { nil }
 

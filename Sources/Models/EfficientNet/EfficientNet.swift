@@ -15,15 +15,15 @@ import Tensor
 /// Key names after the weight mapping: `conv_stem`, `bn0`, `blocks.<i>.…`, `conv_head`, `bn1`, `fc`
 /// (the checkpoint's `_conv_stem`, `_blocks.<i>._bn0`, … without the leading underscores; see
 /// `EfficientNetWeightMapping`).
-public struct EfficientNet: ParameterGroup {
+public struct EfficientNet: Module {
     public let configuration: EfficientNetConfiguration
-    public let stem: SamePaddingConv2d
-    public let stemNormalization: BatchNorm2d
-    public let blocks: [MobileInvertedBottleneck]
-    public let head: Conv2d
-    public let headNormalization: BatchNorm2d
+    @Key("conv_stem") public var stem: SamePaddingConv2d
+    @Key("bn0") public var stemNormalization: BatchNorm2d
+    @Key("blocks") public var blocks: [MobileInvertedBottleneck]
+    @Key("conv_head") public var head: Conv2d
+    @Key("bn1") public var headNormalization: BatchNorm2d
     /// The ImageNet classifier, absent when `configuration.classCount` is `nil`.
-    public let classifier: Linear?
+    @Key("fc") public var classifier: Linear?
 
     /// A model with zero weights and unit BatchNorm statistics; load weights before use.
     public init(configuration: EfficientNetConfiguration = .lite0) {
@@ -49,11 +49,6 @@ public struct EfficientNet: ParameterGroup {
         head = Conv2d(inChannels: lastChannels, outChannels: configuration.featureChannels, kernelSize: 1, bias: false)
         headNormalization = BatchNorm2d(channels: configuration.featureChannels, epsilon: epsilon)
         classifier = configuration.classCount.map { Linear(inFeatures: configuration.featureChannels, outFeatures: $0) }
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("conv_stem", stem) + nested("bn0", stemNormalization) + nested("blocks", blocks)
-            + nested("conv_head", head) + nested("bn1", headNormalization) + nested("fc", classifier)
     }
 
     /// The head's activations: `[batch, 3, height, width]` → `[batch, 1280, ⌈height/32⌉, ⌈width/32⌉]`.

@@ -12,15 +12,15 @@ import Tensor
 ///
 /// Key names after the weight mapping: `expand_conv`, `bn0`, `depthwise_conv`, `bn1`,
 /// `project_conv`, `bn2`.
-public struct MobileInvertedBottleneck: ParameterGroup {
+public struct MobileInvertedBottleneck: Module {
     public let configuration: MobileInvertedBottleneckConfiguration
-    public let expansion: Conv2d?
-    public let expansionNormalization: BatchNorm2d?
-    public let depthwise: SamePaddingConv2d
-    public let depthwiseNormalization: BatchNorm2d
-    public let projection: Conv2d
-    public let projectionNormalization: BatchNorm2d
     public let activation: Activation
+    @Key("expand_conv") public var expansion: Conv2d?
+    @Key("bn0") public var expansionNormalization: BatchNorm2d?
+    @Key("depthwise_conv") public var depthwise: SamePaddingConv2d
+    @Key("bn1") public var depthwiseNormalization: BatchNorm2d
+    @Key("project_conv") public var projection: Conv2d
+    @Key("bn2") public var projectionNormalization: BatchNorm2d
 
     /// - Parameter nominalInputSize: the input resolution `.fixed` padding is computed for.
     public init(_ configuration: MobileInvertedBottleneckConfiguration, activation: Activation,
@@ -41,12 +41,6 @@ public struct MobileInvertedBottleneck: ParameterGroup {
         depthwiseNormalization = BatchNorm2d(channels: expanded, epsilon: batchNormEpsilon)
         projection = Conv2d(inChannels: expanded, outChannels: configuration.outputChannels, kernelSize: 1, bias: false)
         projectionNormalization = BatchNorm2d(channels: configuration.outputChannels, epsilon: batchNormEpsilon)
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("expand_conv", expansion) + nested("bn0", expansionNormalization)
-            + nested("depthwise_conv", depthwise) + nested("bn1", depthwiseNormalization)
-            + nested("project_conv", projection) + nested("bn2", projectionNormalization)
     }
 
     /// `[batch, inputChannels, height, width]` → `[batch, outputChannels, ⌈height/s⌉, ⌈width/s⌉]`.

@@ -8,16 +8,14 @@ import Tensor
 ///
 /// Symmetric padding is handed to the convolution itself; an uneven border is added explicitly
 /// first (both give the same zeros, the first without a copy).
-public struct SamePaddingConv2d: ParameterGroup {
-    public let convolution: Conv2d
+public struct SamePaddingConv2d: Module {
     /// The padding every input gets, or `nil` to compute it from each input's size.
     public let fixedPadding: SpatialPadding?
+    @Key("") public var convolution: Conv2d
 
     /// - Parameter nominalInputSize: with `.fixed`, the (height, width) the padding is computed for.
     public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, groups: Int = 1,
                 padding mode: SamePaddingMode, nominalInputSize: (height: Int, width: Int)) {
-        convolution = Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize,
-                             stride: stride, groups: groups, bias: false)
         switch mode {
         case .fixed:
             fixedPadding = .same(height: nominalInputSize.height, width: nominalInputSize.width,
@@ -25,11 +23,11 @@ public struct SamePaddingConv2d: ParameterGroup {
         case .dynamic:
             fixedPadding = nil
         }
+        convolution = Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize,
+                             stride: stride, groups: groups, bias: false)
     }
 
     public var weight: Parameter { convolution.weight }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] { convolution.namedParameters }
 
     /// The padding an input of `height` × `width` gets.
     public func padding(height: Int, width: Int) -> SpatialPadding {

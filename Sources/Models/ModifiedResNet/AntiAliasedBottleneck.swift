@@ -11,40 +11,31 @@ import Tensor
 ///
 /// Parameter names: `conv1`, `bn1`, `conv2`, `bn2`, `conv3`, `bn3`, `downsample.0` (convolution),
 /// `downsample.1` (batch norm).
-public struct AntiAliasedBottleneck: ParameterGroup {
+public struct AntiAliasedBottleneck: Module {
     /// Output channels per `planes`.
     public static let expansion = 4
 
-    public let reduction: Conv2d
-    public let reductionNorm: BatchNorm2d
-    public let spatial: Conv2d
-    public let spatialNorm: BatchNorm2d
-    public let expansionConvolution: Conv2d
-    public let expansionNorm: BatchNorm2d
-    public let shortcut: (convolution: Conv2d, norm: BatchNorm2d)?
     public let stride: Int
+    @Key("conv1") public var reduction: Conv2d
+    @Key("bn1") public var reductionNorm: BatchNorm2d
+    @Key("conv2") public var spatial: Conv2d
+    @Key("bn2") public var spatialNorm: BatchNorm2d
+    @Key("conv3") public var expansionConvolution: Conv2d
+    @Key("bn3") public var expansionNorm: BatchNorm2d
+    /// The projection shortcut after average pooling, present when the stride or width changes.
+    @Key("downsample") public var shortcut: ProjectionShortcut?
 
     public init(inChannels: Int, planes: Int, stride: Int = 1) {
         let outChannels = planes * Self.expansion
+        self.stride = stride
         reduction = Conv2d(inChannels: inChannels, outChannels: planes, kernelSize: 1, bias: false)
         reductionNorm = BatchNorm2d(channels: planes)
         spatial = Conv2d(inChannels: planes, outChannels: planes, kernelSize: 3, padding: 1, bias: false)
         spatialNorm = BatchNorm2d(channels: planes)
         expansionConvolution = Conv2d(inChannels: planes, outChannels: outChannels, kernelSize: 1, bias: false)
         expansionNorm = BatchNorm2d(channels: outChannels)
-        if stride > 1 || inChannels != outChannels {
-            shortcut = (Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 1, bias: false),
-                        BatchNorm2d(channels: outChannels))
-        } else {
-            shortcut = nil
-        }
-        self.stride = stride
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("conv1", reduction) + nested("bn1", reductionNorm) + nested("conv2", spatial) + nested("bn2", spatialNorm)
-            + nested("conv3", expansionConvolution) + nested("bn3", expansionNorm)
-            + nested("downsample.0", shortcut?.convolution) + nested("downsample.1", shortcut?.norm)
+        shortcut = stride > 1 || inChannels != outChannels
+            ? ProjectionShortcut(inputChannels: inChannels, outputChannels: outChannels) : nil
     }
 
     /// `[batch, inChannels, height, width]` → `[batch, 4·planes, height / stride, width / stride]`.
@@ -53,7 +44,7 @@ public struct AntiAliasedBottleneck: ParameterGroup {
         hidden = spatialNorm(spatial(hidden)).relu()  // [batch, planes, height, width]
         hidden = downsampled(hidden)  // [batch, planes, height / stride, width / stride]
         hidden = expansionNorm(expansionConvolution(hidden))  // [batch, 4·planes, height / stride, width / stride]
-        let identity = shortcut.map { $0.norm($0.convolution(downsampled(input))) } ?? input
+        let identity = shortcut.map { $0(downsampled(input)) } ?? input
         return (hidden + identity).relu()
     }
 

@@ -13,20 +13,26 @@ import Tensor
 ///
 /// Parameter names are OpenAI's: `conv1`–`conv3`, `bn1`–`bn3`, `layer1`–`layer4.<block>.…`,
 /// `attnpool.…`.
-public struct ModifiedResNet: ParameterGroup {
+public struct ModifiedResNet: Module {
     public let configuration: ModifiedResNetConfiguration
-    public let stem: [(convolution: Conv2d, norm: BatchNorm2d)]
-    public let stages: [[AntiAliasedBottleneck]]
-    public let attentionPool: AttentionPooling
+    @Key("conv1") public var stemConvolution1: Conv2d
+    @Key("bn1") public var stemNorm1: BatchNorm2d
+    @Key("conv2") public var stemConvolution2: Conv2d
+    @Key("bn2") public var stemNorm2: BatchNorm2d
+    @Key("conv3") public var stemConvolution3: Conv2d
+    @Key("bn3") public var stemNorm3: BatchNorm2d
+    @Key("layer", numberedFrom: 1) public var stages: [[AntiAliasedBottleneck]]
+    @Key("attnpool") public var attentionPool: AttentionPooling
 
     public init(_ configuration: ModifiedResNetConfiguration) {
         self.configuration = configuration
         let width = configuration.width
-        stem = [
-            (Conv2d(inChannels: 3, outChannels: width / 2, kernelSize: 3, stride: 2, padding: 1, bias: false), BatchNorm2d(channels: width / 2)),
-            (Conv2d(inChannels: width / 2, outChannels: width / 2, kernelSize: 3, padding: 1, bias: false), BatchNorm2d(channels: width / 2)),
-            (Conv2d(inChannels: width / 2, outChannels: width, kernelSize: 3, padding: 1, bias: false), BatchNorm2d(channels: width)),
-        ]
+        stemConvolution1 = Conv2d(inChannels: 3, outChannels: width / 2, kernelSize: 3, stride: 2, padding: 1, bias: false)
+        stemNorm1 = BatchNorm2d(channels: width / 2)
+        stemConvolution2 = Conv2d(inChannels: width / 2, outChannels: width / 2, kernelSize: 3, padding: 1, bias: false)
+        stemNorm2 = BatchNorm2d(channels: width / 2)
+        stemConvolution3 = Conv2d(inChannels: width / 2, outChannels: width, kernelSize: 3, padding: 1, bias: false)
+        stemNorm3 = BatchNorm2d(channels: width)
         var channels = width
         stages = configuration.layers.enumerated().map { stage, blocks in
             let planes = width << stage
@@ -39,10 +45,9 @@ public struct ModifiedResNet: ParameterGroup {
                                          heads: configuration.heads, outputDimension: configuration.outputDimension)
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        stem.enumerated().flatMap { index, layer in nested("conv\(index + 1)", layer.convolution) + nested("bn\(index + 1)", layer.norm) }
-            + stages.enumerated().flatMap { nested("layer\($0.offset + 1)", $0.element) }
-            + nested("attnpool", attentionPool)
+    /// The three stem convolutions with their batch norms.
+    public var stem: [(convolution: Conv2d, norm: BatchNorm2d)] {
+        [(stemConvolution1, stemNorm1), (stemConvolution2, stemNorm2), (stemConvolution3, stemNorm3)]
     }
 
     /// Normalised images `[batch, 3, imageSize, imageSize]` → embeddings `[batch, outputDimension]`

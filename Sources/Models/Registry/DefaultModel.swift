@@ -83,5 +83,4 @@ struct DefaultModelWeights: Module {
         self.text = text
     }
 
-    var namedParameters: [(name: String, parameter: Parameter)] { reflectedParameters }
 }

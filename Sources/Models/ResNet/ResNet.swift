@@ -11,14 +11,14 @@ import Tensor
 ///     x = layer4(layer3(layer2(layer1(x))))               `ResNetBottleneck`s, `layer<s>.<i>.…`
 ///     f = mean over height and width of x                 pooled features [batch, 2048]
 ///     logits = W·f + b                                    `fc`, optional
-public struct ResNet: ParameterGroup {
+public struct ResNet: Module {
     public let configuration: ResNetConfiguration
-    public let stem: Conv2d
-    public let stemNormalization: BatchNorm2d
+    @Key("conv1") public var stem: Conv2d
+    @Key("bn1") public var stemNormalization: BatchNorm2d
     /// The stages (`layer1` … `layer4`), each a list of bottlenecks.
-    public let stages: [[ResNetBottleneck]]
+    @Key("layer", numberedFrom: 1) public var stages: [[ResNetBottleneck]]
     /// The classifier, absent when `configuration.classCount` is `nil`.
-    public let classifier: Linear?
+    @Key("fc") public var classifier: Linear?
 
     /// 3×3 max pooling with stride 2 and padding 1 after the stem.
     static let stemPooling = Convolution2DGeometry(kernel: (3, 3), stride: (2, 2), padding: (1, 1))
@@ -43,12 +43,6 @@ public struct ResNet: ParameterGroup {
         }
         self.stages = stages
         classifier = configuration.classCount.map { Linear(inFeatures: configuration.featureChannels, outFeatures: $0) }
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        var result = nested("conv1", stem) + nested("bn1", stemNormalization)
-        for (index, stage) in stages.enumerated() { result += nested("layer\(index + 1)", stage) }
-        return result + nested("fc", classifier)
     }
 
     /// The last stage's activations: `[batch, 3, height, width]` → `[batch, 2048, height/32, width/32]`.

@@ -12,15 +12,15 @@ import Tensor
 ///
 /// Key names are torchvision's: `conv1`, `bn1`, `conv2`, `bn2`, `conv3`, `bn3`, `downsample.0`
 /// (convolution), `downsample.1` (BatchNorm).
-public struct ResNetBottleneck: ParameterGroup {
-    public let convolution1: Conv2d
-    public let normalization1: BatchNorm2d
-    public let convolution2: Conv2d
-    public let normalization2: BatchNorm2d
-    public let convolution3: Conv2d
-    public let normalization3: BatchNorm2d
+public struct ResNetBottleneck: Module {
+    @Key("conv1") public var convolution1: Conv2d
+    @Key("bn1") public var normalization1: BatchNorm2d
+    @Key("conv2") public var convolution2: Conv2d
+    @Key("bn2") public var normalization2: BatchNorm2d
+    @Key("conv3") public var convolution3: Conv2d
+    @Key("bn3") public var normalization3: BatchNorm2d
     /// The projection shortcut, present when the stride is not 1 or the channel count changes.
-    public let downsample: (convolution: Conv2d, normalization: BatchNorm2d)?
+    @Key("downsample") public var downsample: ProjectionShortcut?
 
     public init(inputChannels: Int, innerWidth: Int, outputChannels: Int, stride: Int, groups: Int, batchNormEpsilon: Float) {
         convolution1 = Conv2d(inChannels: inputChannels, outChannels: innerWidth, kernelSize: 1, bias: false)
@@ -31,18 +31,11 @@ public struct ResNetBottleneck: ParameterGroup {
         convolution3 = Conv2d(inChannels: innerWidth, outChannels: outputChannels, kernelSize: 1, bias: false)
         normalization3 = BatchNorm2d(channels: outputChannels, epsilon: batchNormEpsilon)
         if stride != 1 || inputChannels != outputChannels {
-            downsample = (Conv2d(inChannels: inputChannels, outChannels: outputChannels, kernelSize: 1, stride: stride, bias: false),
-                          BatchNorm2d(channels: outputChannels, epsilon: batchNormEpsilon))
+            downsample = ProjectionShortcut(inputChannels: inputChannels, outputChannels: outputChannels, stride: stride,
+                                            batchNormEpsilon: batchNormEpsilon)
         } else {
             downsample = nil
         }
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("conv1", convolution1) + nested("bn1", normalization1)
-            + nested("conv2", convolution2) + nested("bn2", normalization2)
-            + nested("conv3", convolution3) + nested("bn3", normalization3)
-            + nested("downsample.0", downsample?.convolution) + nested("downsample.1", downsample?.normalization)
     }
 
     /// `[batch, inputChannels, height, width]` → `[batch, outputChannels, ⌈height/s⌉, ⌈width/s⌉]`.
@@ -50,7 +43,7 @@ public struct ResNetBottleneck: ParameterGroup {
         var hidden = normalization1(convolution1(input)).relu()    // [batch, innerWidth, height, width]
         hidden = normalization2(convolution2(hidden)).relu()       // [batch, innerWidth, height′, width′]
         let output = normalization3(convolution3(hidden))          // [batch, outputChannels, height′, width′]
-        let shortcut = downsample.map { $0.normalization($0.convolution(input)) } ?? input
+        let shortcut = downsample.map { $0(input) } ?? input
         return (output + shortcut).relu()
     }
 }

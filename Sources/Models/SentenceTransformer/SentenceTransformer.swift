@@ -13,8 +13,7 @@ import Tokenizers
 /// `config.json`), e.g. all-MiniLM-L6-v2: Transformer → Pooling(mean) → Normalize, 384 wide,
 /// texts cut to 256 tokens. Only the Transformer (BERT-architecture), Pooling and Normalize
 /// modules are supported; any other module throws.
-public final class SentenceTransformer: ParameterGroup {
-    public let encoder: BERTModel
+public final class SentenceTransformer: Module {
     public let tokenizer: WordPieceTokenizer
     public let configuration: SentenceTransformerConfiguration
     public let pooling: SentencePooling
@@ -22,16 +21,18 @@ public final class SentenceTransformer: ParameterGroup {
     public let normalizes: Bool
     /// Tokens per text, `[CLS]` and `[SEP]` included.
     public let maximumSequenceLength: Int
+    /// The BERT encoder; its parameters carry Hugging Face `BertModel`'s names at the top level.
+    @Key("") public private(set) var encoder: BERTModel
 
     public init(encoder: BERTModel, tokenizer: WordPieceTokenizer, configuration: SentenceTransformerConfiguration,
                 pooling: PoolingConfiguration, normalizes: Bool) {
-        self.encoder = encoder
         self.tokenizer = tokenizer
         self.configuration = configuration
         self.pooling = SentencePooling(pooling)
         self.normalizes = normalizes
         maximumSequenceLength = min(configuration.maximumSequenceLength ?? tokenizer.configuration.maximumLength,
                                     Self.usablePositions(encoder.configuration))
+        self.encoder = encoder
     }
 
     /// Loads a sentence-transformers folder.
@@ -76,8 +77,6 @@ public final class SentenceTransformer: ParameterGroup {
         self.init(encoder: encoder, tokenizer: tokenizer, configuration: configuration, pooling: pooling,
                   normalizes: normalizes)
     }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] { encoder.namedParameters }
 
     /// Width of a sentence embedding.
     public var embeddingDimension: Int { pooling.configuration.outputDimension }

@@ -12,13 +12,13 @@ import Tensor
 /// names are OpenAI's and OpenCLIP's (`token_embedding.weight`, `positional_embedding`,
 /// `transformer.resblocks.<l>.…`, `ln_final`, `text_projection`), which put the text tower at the
 /// top level of the CLIP state dict.
-public struct TextTransformer: ParameterGroup {
+public struct TextTransformer: Module {
     public let configuration: TextTransformerConfiguration
-    public let tokenEmbedding: Embedding
-    public let positionalEmbedding: Parameter
-    public let transformer: PreNormTransformer
-    public let finalNorm: LayerNorm
-    public let projection: Parameter
+    @Key("token_embedding") public var tokenEmbedding: Embedding
+    @Key("positional_embedding") public var positionalEmbedding: Parameter
+    @Key("transformer") public var transformer: PreNormTransformer
+    @Key("ln_final") public var finalNorm: LayerNorm
+    @Key("text_projection") public var projection: Parameter
 
     public init(_ configuration: TextTransformerConfiguration) {
         let width = configuration.width
@@ -30,11 +30,6 @@ public struct TextTransformer: ParameterGroup {
                                          layerNormEpsilon: configuration.layerNormEpsilon)
         finalNorm = LayerNorm(width: width, epsilon: configuration.layerNormEpsilon)
         projection = Parameter(Tensor(zeros: [width, configuration.outputDimension]))
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("token_embedding", tokenEmbedding) + [("positional_embedding", positionalEmbedding)]
-            + nested("transformer", transformer) + nested("ln_final", finalNorm) + [("text_projection", projection)]
     }
 
     /// Token ids, one row per text, all of one length ≤ `contextLength` (padded as the tokenizer

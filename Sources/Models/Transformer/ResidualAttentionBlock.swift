@@ -10,26 +10,22 @@ import Tensor
 ///
 /// Parameters carry OpenAI's and OpenCLIP's names: `ln_1`, `attn.in_proj_weight`,
 /// `attn.in_proj_bias`, `attn.out_proj`, `ln_2`, `mlp.c_fc`, `mlp.c_proj`.
-public struct ResidualAttentionBlock: ParameterGroup {
-    public let attentionNorm: LayerNorm
-    public let attention: MultiheadAttention
-    public let mlpNorm: LayerNorm
-    public let mlp: MLP
+public struct ResidualAttentionBlock: Module {
+    @Key("ln_1") public var attentionNorm: LayerNorm
+    @Key("attn") public var attention: Attention
+    @Key("ln_2") public var mlpNorm: LayerNorm
+    @Key("mlp") public var mlp: MLP
 
     /// The position-wise feed-forward network c_proj(act(c_fc(x))).
-    public struct MLP: ParameterGroup {
-        public let expansion: Linear
-        public let contraction: Linear
+    public struct MLP: Module {
         public let activation: Activation
+        @Key("c_fc") public var expansion: Linear
+        @Key("c_proj") public var contraction: Linear
 
         public init(width: Int, hiddenWidth: Int, activation: Activation) {
+            self.activation = activation
             expansion = Linear(inFeatures: width, outFeatures: hiddenWidth)
             contraction = Linear(inFeatures: hiddenWidth, outFeatures: width)
-            self.activation = activation
-        }
-
-        public var namedParameters: [(name: String, parameter: Parameter)] {
-            nested("c_fc", expansion) + nested("c_proj", contraction)
         }
 
         /// `[…, width]` → `[…, width]`.
@@ -40,19 +36,15 @@ public struct ResidualAttentionBlock: ParameterGroup {
 
     public init(width: Int, heads: Int, mlpWidth: Int, activation: Activation, layerNormEpsilon: Float = 1e-5) {
         attentionNorm = LayerNorm(width: width, epsilon: layerNormEpsilon)
-        attention = MultiheadAttention(width: width, heads: heads)
+        attention = Attention(width: width, heads: heads, layout: .multiheadAttention)
         mlpNorm = LayerNorm(width: width, epsilon: layerNormEpsilon)
         mlp = MLP(width: width, hiddenWidth: mlpWidth, activation: activation)
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("ln_1", attentionNorm) + nested("attn", attention) + nested("ln_2", mlpNorm) + nested("mlp", mlp)
     }
 
     /// `[batch, tokens, width]` → `[batch, tokens, width]`; `mask` is additive, broadcastable to
     /// `[batch, heads, tokens, tokens]`.
     public func callAsFunction(_ input: Variable, mask: Tensor? = nil) -> Variable {
-        let attended = input + attention.selfAttention(attentionNorm(input), mask: mask)  // [batch, tokens, width]
+        let attended = input + attention(attentionNorm(input), mask: mask)  // [batch, tokens, width]
         return attended + mlp(mlpNorm(attended))  // [batch, tokens, width]
     }
 
@@ -66,9 +58,9 @@ public struct ResidualAttentionBlock: ParameterGroup {
                      "need one row in 0..<\(tokens) per sequence, got \(rows) for a batch of \(batch)")
         let flatRows = rows.enumerated().map { $0.offset * tokens + $0.element }
         let kept = Variable.gather(rowsOf: input.reshaped([batch * tokens, width]), indices: flatRows)  // [batch, width]
-        let attended = kept + attention.attendingFromSelectedQueries(
-            attentionNorm(kept), over: attentionNorm(input),
-            keyMask: selectedQueryKeyMask(mask, rows: rows, tokens: tokens))  // [batch, width]
+        let keyMask = selectedQueryKeyMask(mask, rows: rows, tokens: tokens)?.reshaped([batch, 1, 1, tokens])
+        let attended = kept + attention(attentionNorm(kept).reshaped([batch, 1, width]), context: attentionNorm(input),
+                                        mask: keyMask).reshaped([batch, width])  // [batch, width]
         return attended + mlp(mlpNorm(attended))  // [batch, width]
     }
 }

@@ -12,15 +12,15 @@ import Tensor
 /// (`PreNormTransformer.callAsFunction(_:mask:keepingRows:)`). Parameter names are OpenAI's and
 /// OpenCLIP's (`conv1.weight`, `class_embedding`, `positional_embedding`, `ln_pre`,
 /// `transformer.resblocks.<l>.…`, `ln_post`, `proj`).
-public struct VisionTransformer: ParameterGroup {
+public struct VisionTransformer: Module {
     public let configuration: VisionTransformerConfiguration
-    public let patchEmbedding: Conv2d
-    public let classEmbedding: Parameter
-    public let positionalEmbedding: Parameter
-    public let preNorm: LayerNorm
-    public let transformer: PreNormTransformer
-    public let postNorm: LayerNorm
-    public let projection: Parameter
+    @Key("conv1") public var patchEmbedding: Conv2d
+    @Key("class_embedding") public var classEmbedding: Parameter
+    @Key("positional_embedding") public var positionalEmbedding: Parameter
+    @Key("ln_pre") public var preNorm: LayerNorm
+    @Key("transformer") public var transformer: PreNormTransformer
+    @Key("ln_post") public var postNorm: LayerNorm
+    @Key("proj") public var projection: Parameter
 
     public init(_ configuration: VisionTransformerConfiguration) {
         let width = configuration.width, epsilon = configuration.layerNormEpsilon
@@ -35,13 +35,6 @@ public struct VisionTransformer: ParameterGroup {
                                          layerNormEpsilon: epsilon)
         postNorm = LayerNorm(width: width, epsilon: epsilon)
         projection = Parameter(Tensor(zeros: [width, configuration.outputDimension]))
-    }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("conv1", patchEmbedding)
-            + [("class_embedding", classEmbedding), ("positional_embedding", positionalEmbedding)]
-            + nested("ln_pre", preNorm) + nested("transformer", transformer) + nested("ln_post", postNorm)
-            + [("proj", projection)]
     }
 
     /// Normalised images `[batch, 3, imageSize, imageSize]` → embeddings `[batch, outputDimension]`

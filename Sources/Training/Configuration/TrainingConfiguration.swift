@@ -140,6 +140,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         "": ["output"],
         "training": ["steps_per_epoch", "checkpoint_interval", "gradient_clipping"],
         "triplet": ["normalization"],
+        "triplet.backbone": ["resnet", "weights"],
+        "triplet.backbone.resnet": ["num_classes"],
         "triplet.data": ["directory", "train_folder", "test_folder", "train_per_class", "test_per_class"],
         "triplet.objective": ["width", "beta"],
         "triplet.evaluation": ["threshold", "validation_per_class"],

@@ -1,5 +1,6 @@
 import Datasets
 import Imaging
+import Models
 
 /// The `triplet` section: the fashion notebook's Siamese triplet network.
 public struct TripletTaskConfiguration: Codable, Sendable, Equatable {
@@ -65,25 +66,37 @@ public struct TripletTaskConfiguration: Codable, Sendable, Equatable {
         public enum Kind: String, Codable, Sendable {
             /// `SmallConvolutionalNetwork` (default).
             case smallCNN = "small_cnn"
-            /// torchvision ResNet-50 with global average pooling, the notebook's tower (needs Models' ResNet).
+            /// torchvision's ResNet-50 with global average pooling, the notebook's tower
+            /// (`ResNetImageEncoder`; `resnet` changes its shape).
             case resnet50
         }
         /// `small_cnn` (default) or `resnet50`.
         public var kind: Kind
         /// The small CNN's architecture: input_channels, channels, batch_normalization.
         public var smallCNN: SmallConvolutionalNetwork.Configuration
+        /// The ResNet's architecture for `resnet50` in torchvision's argument names (nil:
+        /// ResNet-50, layers [3, 4, 6, 3]); its classifier is never built.
+        public var resnet: ResNetConfiguration?
+        /// A torchvision ResNet checkpoint to start from (e.g. `resnet50-0676ba61.pth`, its `fc.*`
+        /// left unused); nil starts from torchvision's random initialisation with the run's seed.
+        public var weights: String?
 
-        public init(kind: Kind = .smallCNN, smallCNN: SmallConvolutionalNetwork.Configuration = .fashionMNIST) {
+        public init(kind: Kind = .smallCNN, smallCNN: SmallConvolutionalNetwork.Configuration = .fashionMNIST,
+                    resnet: ResNetConfiguration? = nil, weights: String? = nil) {
             self.kind = kind
             self.smallCNN = smallCNN
+            self.resnet = resnet
+            self.weights = weights
         }
 
-        enum CodingKeys: String, CodingKey { case kind, smallCNN = "small_cnn" }
+        enum CodingKeys: String, CodingKey { case kind, smallCNN = "small_cnn", resnet, weights }
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             kind = try container.decodeIfPresent(Kind.self, forKey: .kind) ?? .smallCNN
             smallCNN = try container.decodeIfPresent(SmallConvolutionalNetwork.Configuration.self, forKey: .smallCNN) ?? .fashionMNIST
+            resnet = try container.decodeIfPresent(ResNetConfiguration.self, forKey: .resnet)
+            weights = try container.decodeIfPresent(String.self, forKey: .weights)
         }
     }
 

@@ -10,6 +10,9 @@ import Tensor
 /// loss = ½·(CE(e^s·I·Tᵀ, diag) + CE(e^s·T·Iᵀ, diag)) over L2-normalised embeddings, with e^s
 /// clamped to ≤ 100 after each step. Keys `visual.*`, `text.*`, `image_projection.weight`,
 /// `text_projection.weight`, `logit_scale`.
+///
+/// The encoders stay in inference mode (`setMode(_:)` is never switched to training here):
+/// BatchNorm layers use their stored statistics, a locked encoder's as well as a trained one's.
 public struct ContrastiveModel: Module {
     public let locking: TowerLocking
     @Key("visual") public var imageEncoder: any ImageEncoder
@@ -41,18 +44,19 @@ public struct ContrastiveModel: Module {
         let scale = logScale ?? Parameter(Tensor(scalar: initialLogScale))
         scale.isTrainable = learnsScale
         self.logScale = scale
-        if locking.locksImageTower { imageEncoder.namedParameters.forEach { $0.parameter.isTrainable = false } }
-        if locking.locksTextTower { textEncoder.namedParameters.forEach { $0.parameter.isTrainable = false } }
+        if locking.locksImageTower {
+            freeze(paths: ["visual"])
+            imageEncoder.setMode(.inference)
+        }
+        if locking.locksTextTower {
+            freeze(paths: ["text"])
+            textEncoder.setMode(.inference)
+        }
         if locking.projectionsOnly {
-            for (encoder, paths) in [(imageEncoder as any Module, imageEncoder.projectionPaths), (textEncoder, textEncoder.projectionPaths)] {
-                for (name, parameter) in encoder.namedParameters where paths.contains(where: { name == $0 || name.hasPrefix($0 + ".") }) {
-                    parameter.isTrainable = true
-                }
-            }
+            let projections = imageEncoder.projectionPaths.map { "visual." + $0 } + textEncoder.projectionPaths.map { "text." + $0 }
+            if !projections.isEmpty { unfreeze(paths: projections) }
         }
     }
-
-    public var namedParameters: [(name: String, parameter: Parameter)] { reflectedParameters }
 
     /// Whether the image encoder has no trainable parameter (its features can be computed once).
     public var imageTowerIsFrozen: Bool { !imageEncoder.namedParameters.contains { $0.parameter.isTrainable } }

@@ -5,12 +5,12 @@ import NN
 /// backbone of the Siamese triplet network, the image side of contrastive training. Conform a
 /// model with a thin adapter (`SmallConvolutionalNetwork`, `CLIPImageEncoder`,
 /// `EfficientNetImageEncoder`).
-public protocol ImageTower: ParameterGroup {
+public protocol ImageTower: Module {
     /// Width of the feature vector of one image.
     var featureWidth: Int { get }
-    /// `[batch, channels, height, width]` → `[batch, featureWidth]`. In `.training` mode layers
-    /// with batch statistics use and update them.
-    func features(_ images: Variable, mode: ForwardMode) -> Variable
+    /// `[batch, channels, height, width]` → `[batch, featureWidth]`. Layers with batch statistics
+    /// use and update them when the tower is in `.training` mode (`setMode(_:)`).
+    func features(_ images: Variable) -> Variable
     /// The tower's own final projection weights (CLIP's `proj`), which stay trainable when
     /// `TowerLocking.projectionsOnly` freezes the rest. Default: none.
     var outputProjections: [Parameter] { get }

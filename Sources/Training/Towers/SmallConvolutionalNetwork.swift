@@ -41,22 +41,23 @@ public struct SmallConvolutionalNetwork: ImageTower {
     }
 
     /// One convolution → normalisation → ReLU stage.
-    public struct Stage: ParameterGroup {
-        public let convolution: Conv2d
-        public let normalization: BatchNorm2d?
+    public struct Stage: Module {
+        @Key("convolution") public var convolution: Conv2d
+        @Key("normalization") public var normalization: BatchNorm2d?
 
-        public var namedParameters: [(name: String, parameter: Parameter)] {
-            nested("convolution", convolution) + nested("normalization", normalization)
+        public init(convolution: Conv2d, normalization: BatchNorm2d?) {
+            self.convolution = convolution
+            self.normalization = normalization
         }
 
-        func callAsFunction(_ input: Variable, mode: ForwardMode) -> Variable {
+        func callAsFunction(_ input: Variable) -> Variable {
             let convolved = convolution(input)
-            return (normalization.map { $0(convolved, mode: mode) } ?? convolved).relu()
+            return (normalization.map { $0(convolved) } ?? convolved).relu()
         }
     }
 
     public let configuration: Configuration
-    public let stages: [Stage]
+    @Key("stages") public var stages: [Stage]
 
     /// PyTorch-default initialisation from a seeded generator.
     public init(configuration: Configuration = .fashionMNIST, generator: inout SeededGenerator) {
@@ -76,14 +77,12 @@ public struct SmallConvolutionalNetwork: ImageTower {
 
     public var featureWidth: Int { configuration.channels.last! }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] { nested("stages", stages) }
-
     private static let pooling = Convolution2DGeometry(kernel: (2, 2), stride: (2, 2))
 
-    public func features(_ images: Variable, mode: ForwardMode) -> Variable {
+    public func features(_ images: Variable) -> Variable {
         var hidden = images  // [batch, inputChannels, height, width]
         for (index, stage) in stages.enumerated() {
-            hidden = stage(hidden, mode: mode)
+            hidden = stage(hidden)
             if index < stages.count - 1 { hidden = hidden.maxPool2d(geometry: Self.pooling) }  // halves height and width
         }
         return hidden.globalAveragePool()  // [batch, featureWidth]

@@ -52,7 +52,7 @@ public struct TrainingSummary: Sendable {
 /// `resume(from:)` continues bit for bit: N steps, save, resume, N more gives the same weights as
 /// 2N steps in one go.
 public final class Trainer<Source: BatchSource> {
-    public let model: ParameterGroup
+    public let model: any Module
     /// The training stages, run in order within every step.
     public let stages: [TrainingStage<Source.Batch>]
     public var source: Source
@@ -87,7 +87,7 @@ public final class Trainer<Source: BatchSource> {
     public var schedule: LearningRateSchedule { stages[0].schedule }
 
     /// A single-stage trainer: one loss, one optimiser.
-    public convenience init(model: ParameterGroup, optimizer: any CheckpointableOptimizer, schedule: LearningRateSchedule,
+    public convenience init(model: any Module, optimizer: any CheckpointableOptimizer, schedule: LearningRateSchedule,
                             source: Source, options: TrainerOptions, outputDirectory: URL?, seed: UInt64,
                             validation: Validation? = nil,
                             loss: @escaping (Source.Batch, inout SeededGenerator) throws -> Variable) {
@@ -97,7 +97,7 @@ public final class Trainer<Source: BatchSource> {
 
     /// A trainer stepping `stages` in turn. Every stage's parameters must belong to `model`;
     /// with several stages, names must be distinct and made of letters, digits, `_` and `-`.
-    public init(model: ParameterGroup, stages: [TrainingStage<Source.Batch>], source: Source, options: TrainerOptions,
+    public init(model: any Module, stages: [TrainingStage<Source.Batch>], source: Source, options: TrainerOptions,
                 outputDirectory: URL?, seed: UInt64, validation: Validation? = nil,
                 movingAverage: ExponentialMovingAverage? = nil) {
         precondition(!stages.isEmpty, "a trainer needs at least one stage")

@@ -54,13 +54,13 @@ public enum TrainingCheckpoint {
     public typealias NamedOptimizer = (name: String, optimizer: any CheckpointableOptimizer)
 
     /// Writes a single-optimiser checkpoint atomically.
-    public static func write(model: ParameterGroup, optimizer: any CheckpointableOptimizer, state: TrainingState,
+    public static func write(model: any Module, optimizer: any CheckpointableOptimizer, state: TrainingState,
                              configuration: String?, to url: URL) throws {
         try write(model: model, optimizers: [("", optimizer)], movingAverage: nil, state: state, configuration: configuration, to: url)
     }
 
     /// Writes a checkpoint atomically: one optimiser, or several named ones (one per stage).
-    public static func write(model: ParameterGroup, optimizers: [NamedOptimizer], movingAverage: ExponentialMovingAverage?,
+    public static func write(model: any Module, optimizers: [NamedOptimizer], movingAverage: ExponentialMovingAverage?,
                              state: TrainingState, configuration: String?, to url: URL) throws {
         var tensors: [String: Tensor] = [:]
         for (name, parameter) in model.namedParameters { tensors["model.\(name)"] = parameter.value }
@@ -83,7 +83,7 @@ public enum TrainingCheckpoint {
 
     /// Reads a single-optimiser checkpoint into `model` (strictly: every parameter present with its
     /// shape) and `optimizer`, returning the training state and the stored configuration.
-    public static func read(from url: URL, model: ParameterGroup, optimizer: any CheckpointableOptimizer) throws
+    public static func read(from url: URL, model: any Module, optimizer: any CheckpointableOptimizer) throws
         -> (state: TrainingState, configuration: String?) {
         try read(from: url, model: model, optimizers: [("", optimizer)], movingAverage: nil)
     }
@@ -91,7 +91,7 @@ public enum TrainingCheckpoint {
     /// Reads a checkpoint into `model` (strictly), each stage's optimiser and the moving average,
     /// returning the training state and the stored configuration. The stages must be the stored
     /// ones, by name, order and optimiser kind.
-    public static func read(from url: URL, model: ParameterGroup, optimizers: [NamedOptimizer],
+    public static func read(from url: URL, model: any Module, optimizers: [NamedOptimizer],
                             movingAverage: ExponentialMovingAverage?) throws -> (state: TrainingState, configuration: String?) {
         let file = try SafetensorsFile(contentsOf: url)
         guard file.metadata[formatKey] == formatValue, let stateJSON = file.metadata[stateKey] else {
@@ -159,7 +159,7 @@ public enum TrainingCheckpoint {
     }
 
     /// The model's name of each optimiser parameter, by identity.
-    static func parameterNames(model: ParameterGroup, optimizer: any CheckpointableOptimizer) throws -> [String] {
+    static func parameterNames(model: any Module, optimizer: any CheckpointableOptimizer) throws -> [String] {
         var byIdentity: [ObjectIdentifier: String] = [:]
         for (name, parameter) in model.namedParameters where byIdentity[ObjectIdentifier(parameter)] == nil {
             byIdentity[ObjectIdentifier(parameter)] = name

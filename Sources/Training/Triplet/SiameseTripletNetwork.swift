@@ -8,7 +8,7 @@ import Tensor
 /// in [0, 1]^embedding as the lossless triplet loss expects (Hoffer & Ailon 2015 for triplet
 /// networks; the notebook uses a ResNet-50 with global average pooling as the tower).
 /// Keys `backbone.*`, `hidden.weight`, `hidden.bias`, `embedding.weight`, `embedding.bias`.
-public struct SiameseTripletNetwork: ParameterGroup {
+public struct SiameseTripletNetwork: Module {
     /// The head as data.
     public struct Head: Codable, Sendable, Equatable {
         public var hiddenWidth: Int
@@ -42,38 +42,37 @@ public struct SiameseTripletNetwork: ParameterGroup {
         public static let fashionNotebook = Head()
     }
 
-    public let backbone: any ImageTower
     public let head: Head
-    public let hidden: Linear
-    public let embedding: Linear
+    @Key("backbone") public var backbone: any ImageTower
+    @Key("hidden") public var hidden: Linear
+    @Key("embedding") public var embedding: Linear
 
     /// The head initialised as PyTorch's `Linear` from a seeded generator.
     public init(backbone: any ImageTower, head: Head = .fashionNotebook, generator: inout SeededGenerator) {
-        self.backbone = backbone
         self.head = head
+        self.backbone = backbone
         hidden = Linear(inFeatures: backbone.featureWidth, outFeatures: head.hiddenWidth, generator: &generator)
         embedding = Linear(inFeatures: head.hiddenWidth, outFeatures: head.embeddingWidth, generator: &generator)
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] {
-        nested("backbone", backbone) + nested("hidden", hidden) + nested("embedding", embedding)
-    }
-
-    /// `[batch, channels, height, width]` → `[batch, embeddingWidth]`.
-    public func callAsFunction(_ images: Variable, mode: ForwardMode) -> Variable {
-        let features = backbone.features(images, mode: mode)  // [batch, featureWidth]
+    /// `[batch, channels, height, width]` → `[batch, embeddingWidth]`, in the network's current mode.
+    public func callAsFunction(_ images: Variable) -> Variable {
+        let features = backbone.features(images)  // [batch, featureWidth]
         return head.outputActivation(embedding(head.hiddenActivation(hidden(features))))  // [batch, embeddingWidth]
     }
 
-    /// Embeddings of a whole image set in inference mode, `batchSize` images at a time, without a tape.
+    /// Embeddings of a whole image set in inference mode, `batchSize` images at a time, without a
+    /// tape; every layer's mode is restored afterwards.
     public func embed(_ images: LabeledImageSet, normalization: PixelNormalization, batchSize: Int = 500) -> Tensor {
-        GradientMode.withoutGradients {
-            var parts: [Tensor] = []
-            for start in stride(from: 0, to: images.count, by: batchSize) {
-                let batch = images.batch(Array(start..<min(start + batchSize, images.count)), normalization: normalization)
-                parts.append(self(Variable(batch), mode: .inference).value)
+        withMode(.inference) {
+            GradientMode.withoutGradients {
+                var parts: [Tensor] = []
+                for start in stride(from: 0, to: images.count, by: batchSize) {
+                    let batch = images.batch(Array(start..<min(start + batchSize, images.count)), normalization: normalization)
+                    parts.append(self(Variable(batch)).value)
+                }
+                return Tensor.concatenate(parts, alongAxis: 0)  // [count, embeddingWidth]
             }
-            return Tensor.concatenate(parts, alongAxis: 0)  // [count, embeddingWidth]
         }
     }
 }

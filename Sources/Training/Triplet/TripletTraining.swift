@@ -2,6 +2,7 @@ import Autograd
 import Checkpoint
 import Datasets
 import Foundation
+import Models
 import NN
 import Optim
 import Tensor
@@ -37,10 +38,10 @@ public final class TripletTraining {
             cnn.inputChannels = train.channels
             backbone = SmallConvolutionalNetwork(configuration: cnn, generator: &generator)
         case .resnet50:
-            throw TrainingError.unavailableTask(task: "triplet with backbone resnet50",
-                                                reason: "the ResNet-50 image tower is not in Models yet; use small_cnn")
+            backbone = ResNetImageEncoder(try Self.resNet(task.backbone, generator: &generator))
         }
         let network = SiameseTripletNetwork(backbone: backbone, head: task.head, generator: &generator)
+        network.setMode(.training)  // batch statistics while training; `embed` evaluates in inference mode
         self.network = network
 
         let loop = configuration.training
@@ -80,11 +81,11 @@ public final class TripletTraining {
     public static func loss(network: SiameseTripletNetwork, objective: TripletObjective, batch: TripletBatch) -> Variable {
         switch batch {
         case let .triplets(images, count):
-            let embeddings = network(Variable(images), mode: .training)  // [3·count, embeddingWidth]
+            let embeddings = network(Variable(images))  // [3·count, embeddingWidth]
             let parts = embeddings.split(sizes: [count, count, count], alongAxis: 0)
             return objective.loss(anchor: parts[0], positive: parts[1], negative: parts[2])
         case let .labeled(images, labels):
-            return objective.minedLoss(embeddings: network(Variable(images), mode: .training), labels: labels)
+            return objective.minedLoss(embeddings: network(Variable(images)), labels: labels)
         }
     }
 
@@ -120,6 +121,15 @@ public final class TripletTraining {
             self.evaluationImages = evaluationImages
             self.evaluationTriplets = evaluationTriplets
         }
+    }
+
+    /// The headless torchvision ResNet of the `resnet50` backbone: torchvision's random
+    /// initialisation, or the weights of `backbone.weights` (a torchvision checkpoint).
+    static func resNet(_ backbone: TripletTaskConfiguration.Backbone, generator: inout SeededGenerator) throws -> ResNet {
+        var configuration = backbone.resnet ?? .resnet50
+        configuration.classCount = nil
+        guard let weights = backbone.weights else { return ResNet(configuration: configuration, generator: &generator) }
+        return try ResNet(contentsOf: URL(fileURLWithPath: weights), configuration: configuration)
     }
 
     /// Train and test images for `data`.

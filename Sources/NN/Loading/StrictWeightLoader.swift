@@ -1,5 +1,4 @@
 import Foundation
-import NN
 import Tensor
 
 /// Copies a checkpoint's tensors into a model's parameters, strictly: every parameter must be
@@ -20,7 +19,7 @@ public struct StrictWeightLoader: Sendable {
 
     /// Loads `tensors` (checkpoint name → value) into `model`.
     /// - Parameter source: the file name, for error messages.
-    public func load(_ tensors: [String: Tensor], into model: ParameterGroup, source: String) throws {
+    public func load(_ tensors: [String: Tensor], into model: any Module, source: String) throws {
         let parameters = model.parameterDictionary
         let ignored = try ignoredNames.map { pattern in
             do { return try NSRegularExpression(pattern: pattern) } catch {

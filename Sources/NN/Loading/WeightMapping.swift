@@ -1,5 +1,4 @@
 import Foundation
-import NN
 import Tensor
 
 /// How one checkpoint layout maps onto a model, entirely as data: tensors to stack
@@ -52,8 +51,18 @@ public struct WeightMapping: Codable, Hashable, Sendable {
 
     /// Adapts `tensors` and loads them strictly into `model`.
     /// - Parameter source: the file name, for error messages.
-    public func load(_ tensors: [String: Tensor], into model: ParameterGroup, source: String) throws {
+    public func load(_ tensors: [String: Tensor], into model: any Module, source: String) throws {
         let adapted = try adapted(tensors, source: source)
         try StrictWeightLoader(rules: renames, ignoredNames: ignoredNames).load(adapted, into: model, source: source)
+    }
+}
+
+extension Module {
+    /// Loads a checkpoint's `tensors` (checkpoint name → value) through `mapping`, strictly: every
+    /// parameter and buffer filled, every tensor used or ignored, every shape right, or a
+    /// `WeightLoadingError` naming each offender (and the model left untouched).
+    /// - Parameter source: the file name, for error messages.
+    public func loadWeights(_ tensors: [String: Tensor], mapping: WeightMapping = WeightMapping(), source: String) throws {
+        try mapping.load(tensors, into: self, source: source)
     }
 }
