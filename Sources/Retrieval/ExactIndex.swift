@@ -86,12 +86,14 @@ public struct ExactIndex: Sendable {
     private func scoreTile(_ queries: Tensor, rows: Range<Int>, into tile: UnsafeMutablePointer<Float>) {
         let queryCount = queries.shape[0]
         let block = vectors.pointer + rows.lowerBound * dimension
-        if queryCount == 1 {
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(rows.count), Int32(dimension), 1, block, Int32(dimension),
-                        queries.pointer, 1, 0, tile, 1)
-        } else {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(queryCount), Int32(rows.count), Int32(dimension),
-                        1, queries.pointer, Int32(dimension), block, Int32(dimension), 0, tile, Int32(rows.count))
+        BLASThreads.shared {
+            if queryCount == 1 {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(rows.count), Int32(dimension), 1, block, Int32(dimension),
+                            queries.pointer, 1, 0, tile, 1)
+            } else {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(queryCount), Int32(rows.count), Int32(dimension),
+                            1, queries.pointer, Int32(dimension), block, Int32(dimension), 0, tile, Int32(rows.count))
+            }
         }
     }
 }

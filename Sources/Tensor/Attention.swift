@@ -70,11 +70,9 @@ extension Tensor {
             }
             let pairs = batch * heads
             if threads > 1 && pairs > 1 {
-                openblas_set_num_threads(1)
-                defer { openblas_set_num_threads(Int32(threads)) }
-                ThreadPolicy.parallelFor(pairs, workPerItem: 2 * tokens * tokens * depth, attend)
+                BLASThreads.singleThreaded { ThreadPolicy.parallelFor(pairs, workPerItem: 2 * tokens * tokens * depth, attend) }
             } else {
-                attend(0..<pairs)
+                BLASThreads.shared { attend(0..<pairs) }
             }
         }
     }

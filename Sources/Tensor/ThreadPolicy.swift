@@ -7,7 +7,8 @@ import Foundation
 ///   region) into at most `ThreadPolicy.threadCount` chunks, and only when the work is larger than
 ///   `minimumParallelWork` scalar operations; smaller work runs on the calling thread.
 /// - OpenBLAS gets the same thread count explicitly through `openblas_set_num_threads`, so the two
-///   pools never oversubscribe the cores. Our loops never call BLAS from inside a parallel region
+///   pools never oversubscribe the cores; `BLASThreads` keeps that count steady while products run,
+///   so concurrent callers get bit-identical results. Our loops never call BLAS from inside a parallel region
 ///   with more than one thread of BLAS: batched matrix products run one BLAS call at a time.
 /// - The count defaults to the number of active processors and can be set with the environment
 ///   variable `CLIPKIT_NUM_THREADS` or by assigning `ThreadPolicy.threadCount`.
@@ -24,7 +25,7 @@ public enum ThreadPolicy {
         get { storedThreadCount }
         set {
             storedThreadCount = max(1, newValue)
-            openblas_set_num_threads(Int32(storedThreadCount))
+            BLASThreads.setThreadCount(storedThreadCount)
         }
     }
 

@@ -28,7 +28,7 @@ import Testing
     @Test func resNetBackboneTrainsWithBatchStatistics() throws {
         let steps = 12
         let training = try TripletTraining(configuration: Self.configuration(steps: steps), outputDirectory: nil, write: { _ in })
-        #expect(training.network.backbone is ResNetImageEncoder)
+        #expect(training.network.backbone is ResNet && training.network.expandsGreyToRGB)
         #expect(training.network.parameterDictionary["backbone.layer4.0.downsample.1.running_var"] != nil)
         #expect(training.network.parameterDictionary["backbone.fc.weight"] == nil)
         try training.trainer.train()

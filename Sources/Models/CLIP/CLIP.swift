@@ -13,14 +13,18 @@ import Tensor
 /// `CLIP.loadHuggingFace(directory:)`; a new model holds zeros.
 public struct CLIP: Module {
     public let configuration: CLIPConfiguration
-    @Key("visual") public var imageTower: ImageTower
+    /// A `VisionTransformer` or a `ModifiedResNet`, as the configuration says.
+    @Key("visual") public var imageTower: any ImageEncoder
     @Key("") public var textTower: TextTransformer
     /// log of the inverse softmax temperature, a scalar.
     @Key("logit_scale") public var logitScale: Parameter
 
     public init(_ configuration: CLIPConfiguration) {
         self.configuration = configuration
-        imageTower = ImageTower(configuration.vision)
+        switch configuration.vision {
+        case let .visionTransformer(shape): imageTower = VisionTransformer(shape)
+        case let .modifiedResNet(shape): imageTower = ModifiedResNet(shape)
+        }
         textTower = TextTransformer(configuration.text)
         logitScale = Parameter(Tensor(scalar: 0))
     }

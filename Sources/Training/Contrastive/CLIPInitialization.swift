@@ -15,7 +15,7 @@ import Tensor
 /// - LayerNorm γ = 1, β = 0; logit scale `logScale`.
 public enum CLIPInitialization {
     public static func initialize(_ model: CLIP, logScale: Float = Losses.initialLogScale, generator: inout SeededGenerator) throws {
-        guard case let .visionTransformer(vision) = model.imageTower else {
+        guard let vision = model.imageTower as? VisionTransformer else {
             throw TrainingError.invalidConfiguration("clip_from_scratch builds vision-transformer CLIPs only")
         }
         let text = model.configuration.text

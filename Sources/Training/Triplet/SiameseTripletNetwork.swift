@@ -1,5 +1,6 @@
 import Autograd
 import Datasets
+import Models
 import NN
 import Tensor
 
@@ -43,21 +44,28 @@ public struct SiameseTripletNetwork: Module {
     }
 
     public let head: Head
-    @Key("backbone") public var backbone: any ImageTower
+    /// Whether one-channel (grey) images are repeated to the three channels the backbone takes.
+    public let expandsGreyToRGB: Bool
+    @Key("backbone") public var backbone: any ImageEncoder
     @Key("hidden") public var hidden: Linear
     @Key("embedding") public var embedding: Linear
 
     /// The head initialised as PyTorch's `Linear` from a seeded generator.
-    public init(backbone: any ImageTower, head: Head = .fashionNotebook, generator: inout SeededGenerator) {
+    public init(backbone: any ImageEncoder, head: Head = .fashionNotebook, expandsGreyToRGB: Bool = false,
+                generator: inout SeededGenerator) {
         self.head = head
+        self.expandsGreyToRGB = expandsGreyToRGB
         self.backbone = backbone
-        hidden = Linear(inFeatures: backbone.featureWidth, outFeatures: head.hiddenWidth, generator: &generator)
+        hidden = Linear(inFeatures: backbone.embeddingWidth, outFeatures: head.hiddenWidth, generator: &generator)
         embedding = Linear(inFeatures: head.hiddenWidth, outFeatures: head.embeddingWidth, generator: &generator)
     }
 
     /// `[batch, channels, height, width]` → `[batch, embeddingWidth]`, in the network's current mode.
     public func callAsFunction(_ images: Variable) -> Variable {
-        let features = backbone.features(images)  // [batch, featureWidth]
+        let input = expandsGreyToRGB && images.shape.count == 4 && images.shape[1] == 1
+            ? Variable(Tensor(zeros: [images.shape[0], 3, images.shape[2], images.shape[3]])) + images  // [batch, 3, height, width]
+            : images
+        let features = backbone(input)  // [batch, embeddingWidth]
         return head.outputActivation(embedding(head.hiddenActivation(hidden(features))))  // [batch, embeddingWidth]
     }
 

@@ -31,16 +31,17 @@ public final class TripletTraining {
         normalization = task.normalization ?? (task.data.source == .fashionMNIST ? .fashionMNIST : .unit(channels: train.channels))
 
         var generator = SeededGenerator(seed: configuration.seed)
-        let backbone: any ImageTower
+        let backbone: any ImageEncoder
         switch task.backbone.kind {
         case .smallCNN:
             var cnn = task.backbone.smallCNN
             cnn.inputChannels = train.channels
             backbone = SmallConvolutionalNetwork(configuration: cnn, generator: &generator)
         case .resnet50:
-            backbone = ResNetImageEncoder(try Self.resNet(task.backbone, generator: &generator))
+            backbone = try Self.resNet(task.backbone, generator: &generator)
         }
-        let network = SiameseTripletNetwork(backbone: backbone, head: task.head, generator: &generator)
+        let network = SiameseTripletNetwork(backbone: backbone, head: task.head, expandsGreyToRGB: task.backbone.kind == .resnet50,
+                                            generator: &generator)
         network.setMode(.training)  // batch statistics while training; `embed` evaluates in inference mode
         self.network = network
 

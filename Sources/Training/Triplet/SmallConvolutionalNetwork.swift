@@ -1,5 +1,6 @@
 import Autograd
 import Foundation
+import Models
 import NN
 import Tensor
 
@@ -7,7 +8,7 @@ import Tensor
 /// 3×3 convolution → batch normalisation → ReLU, 2×2 max pooling between stages, global average
 /// pooling at the end (Simonyan & Zisserman 2015 for the stage pattern; Ioffe & Szegedy 2015 for
 /// the normalisation). Keys `stages.<i>.convolution.weight`, `stages.<i>.normalization.*`.
-public struct SmallConvolutionalNetwork: ImageTower {
+public struct SmallConvolutionalNetwork: ImageEncoder {
     /// The architecture as data.
     public struct Configuration: Codable, Sendable, Equatable {
         /// Input channels (1 for grey images, 3 for RGB).
@@ -75,16 +76,19 @@ public struct SmallConvolutionalNetwork: ImageTower {
         self.stages = stages
     }
 
-    public var featureWidth: Int { configuration.channels.last! }
+    public var embeddingWidth: Int { configuration.channels.last! }
+    public var inputSize: Int? { nil }
 
     private static let pooling = Convolution2DGeometry(kernel: (2, 2), stride: (2, 2))
 
-    public func features(_ images: Variable) -> Variable {
+    /// Globally average-pooled last stage; the token states are that stage's feature map.
+    public func encode(_ images: Variable, includingTokenStates: Bool) -> ImageEncoding {
         var hidden = images  // [batch, inputChannels, height, width]
         for (index, stage) in stages.enumerated() {
             hidden = stage(hidden)
             if index < stages.count - 1 { hidden = hidden.maxPool2d(geometry: Self.pooling) }  // halves height and width
         }
-        return hidden.globalAveragePool()  // [batch, featureWidth]
+        let pooled = hidden.globalAveragePool()  // [batch, embeddingWidth]
+        return includingTokenStates ? ImageEncoding(pooled: pooled, featureMap: hidden) : ImageEncoding(pooled: pooled)
     }
 }
