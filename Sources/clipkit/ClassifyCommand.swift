@@ -95,23 +95,11 @@ struct ClassifyCommand: ParsableCommand {
     }
 
     func classifyImageNet(_ files: [URL]) throws {
-        let network = try EfficientNet(contentsOf: try InstalledFiles.require(InstalledFiles.efficientNetLite0))
+        let classification = try ImageFileClassification.installedImageNetClassifier()
         let names = try ImageNetZeroShotMetadata.installed().classNames
-        let preprocessing = network.configuration.preprocessing
-        let decoder = ImageDecoder()
-        var readable: [(path: String, tensor: Tensor)] = []
-        for file in files {
-            do {
-                readable.append((file.path, preprocessing(try decoder.decode(contentsOf: file))))
-            } catch {
-                FileHandle.standardError.write(Data("skipped \(file.path): \(error)\n".utf8))
-            }
-        }
-        for start in stride(from: 0, to: readable.count, by: batchSize) {
-            let batch = Array(readable[start..<min(start + batchSize, readable.count)])
-            let probabilities = network.classProbabilities(Tensor.stackingImages(batch.map(\.tensor)))
-            try report(paths: batch.map(\.path), probabilities: probabilities, names: names)
-        }
+        let result = classification.classify(imageFiles: files, batchSize: batchSize, progress: ProgressBar.callback(label: "classifying"))
+        for failure in result.unreadable { FileHandle.standardError.write(Data("skipped \(failure)\n".utf8)) }
+        try report(paths: result.classified.map(\.path), probabilities: result.probabilities, names: names)
     }
 
     /// One line (or JSON object) per image with its `top` most probable labels.

@@ -51,9 +51,7 @@ public final class CollectionSearch: @unchecked Sendable {
         case let .image(url), let .captionsOf(url):
             let result = try model.embed(imageFiles: [url])
             if let failure = result.unreadable.first {
-                let prefix = failure.path + ": "
-                let reason = failure.reason.hasPrefix(prefix) ? String(failure.reason.dropFirst(prefix.count)) : failure.reason
-                throw CollectionSearchError.unreadableQueryImage(path: failure.path, reason: reason)
+                throw CollectionSearchError.unreadableQueryImage(path: failure.path, reason: failure.reason)
             }
             return result.embeddings
         }

@@ -8,9 +8,10 @@ public struct UnreadableImage: Sendable, Equatable, CustomStringConvertible {
     public let reason: String
     public var description: String { "\(path): \(reason)" }
 
+    /// `reason` without a leading "`path`: " (decoder errors name the file themselves).
     public init(path: String, reason: String) {
         self.path = path
-        self.reason = reason
+        self.reason = reason.hasPrefix(path + ": ") ? String(reason.dropFirst(path.count + 2)) : reason
     }
 }
 
