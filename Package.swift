@@ -104,7 +104,7 @@ let package = Package(
                           path: "Tests/RetrievalTestIndexer"),
         .testTarget(name: "RetrievalTests",
                     dependencies: ["TestSupport", "RetrievalTestSupport", "retrieval-test-indexer", "Retrieval", "Models", "Evaluation", "Datasets",
-                                   "Tensor", "Imaging"],
+                                   "Tensor", "Imaging", .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/RetrievalTests"),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor"], path: "Tests/EvaluationTests"),
     ],

@@ -67,17 +67,9 @@ public struct CLIPBenchmarkResult: Codable, Sendable, Equatable {
         try container.encode(pretrained, forKey: .pretrained)
         try container.encode(task, forKey: .task)
         try container.encode(language, forKey: .language)
-        var values = container.nestedContainer(keyedBy: MetricKey.self, forKey: .metrics)
+        var values = container.nestedContainer(keyedBy: DynamicCodingKey.self, forKey: .metrics)
         for (name, value) in metrics {
-            if let value { try values.encode(value, forKey: MetricKey(name)) } else { try values.encodeNil(forKey: MetricKey(name)) }
+            if let value { try values.encode(value, forKey: DynamicCodingKey(name)) } else { try values.encodeNil(forKey: DynamicCodingKey(name)) }
         }
-    }
-
-    struct MetricKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 }

@@ -17,28 +17,20 @@ public struct DirectionRecall: Codable, Sendable, Equatable {
 
     /// Encoded as `{"queries": …, "candidates": …, "R@1": …, "R@5": …}`.
     public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: DynamicKey.self)
-        try container.encode(queries, forKey: DynamicKey("queries"))
-        try container.encode(candidates, forKey: DynamicKey("candidates"))
-        for (k, value) in recall { try container.encode(value, forKey: DynamicKey("R@\(k)")) }
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encode(queries, forKey: DynamicCodingKey("queries"))
+        try container.encode(candidates, forKey: DynamicCodingKey("candidates"))
+        for (k, value) in recall { try container.encode(value, forKey: DynamicCodingKey("R@\(k)")) }
     }
 
     public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: DynamicKey.self)
-        queries = try container.decode(Int.self, forKey: DynamicKey("queries"))
-        candidates = try container.decode(Int.self, forKey: DynamicKey("candidates"))
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        queries = try container.decode(Int.self, forKey: DynamicCodingKey("queries"))
+        candidates = try container.decode(Int.self, forKey: DynamicCodingKey("candidates"))
         recall = [:]
         for key in container.allKeys where key.stringValue.hasPrefix("R@") {
             if let k = Int(key.stringValue.dropFirst(2)) { recall[k] = try container.decode(Double.self, forKey: key) }
         }
-    }
-
-    struct DynamicKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 }
 

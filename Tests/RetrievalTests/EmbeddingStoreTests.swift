@@ -1,7 +1,8 @@
 import Foundation
 import Imaging
 import Models
-import Retrieval
+import GRDB
+@testable import Retrieval
 import Tensor
 import Testing
 import TestSupport
@@ -156,5 +157,23 @@ import TestSupport
             try Retriever(store: empty, model: identity).search(Tensor(shape: [1, 4], scalars: [1, 0, 0, 0]),
                                                                  direction: .textToImage, k: 1)
         }
+    }
+
+    /// A store written before model options were recorded (schema v1) spelled ConSE's T into the
+    /// model name, `clipkit-default(T=5)`; opening it migrates that to the name and typed options.
+    @Test func version1StoresMigrateTheirDefaultModelName() throws {
+        let folder = try TemporaryFolder()
+        let url = folder.file("v1.sqlite")
+        let queue = try DatabaseQueue(path: url.path)
+        try StoreSchema.migrator.migrate(queue, upTo: "v1")
+        try queue.write { database in
+            try database.execute(
+                sql: "INSERT INTO model (id, name, checkpoint_hash, dimension, preprocessing, created_at) VALUES (1, ?, ?, 384, NULL, 0)",
+                arguments: ["clipkit-default(T=5)", "abc"])
+        }
+        try queue.close()
+        let model = try #require(try EmbeddingStore(path: url).model())
+        #expect(model.name == "clipkit-default" && model.options.topCount == 5 && model.checkpointHash == "abc")
+        #expect(model.options == ModelOptions(topCount: 5))
     }
 }

@@ -18,10 +18,7 @@ public struct ImageNetZeroShotMetadata: Sendable, Equatable {
     /// `packages/open_clip/zero_shot_metadata.py` under `$CLIPKIT_HOME` (default `~/.cache/clipkit`),
     /// where `scripts/setup.sh` unpacks open_clip_torch.
     public static var installedLocation: URL {
-        let environment = ProcessInfo.processInfo.environment["CLIPKIT_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-        let home = environment.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/clipkit", isDirectory: true)
-        return home.appendingPathComponent("packages/open_clip/zero_shot_metadata.py")
+        InstalledFiles.packages.appendingPathComponent("open_clip/zero_shot_metadata.py")
     }
 
     /// Reads the installed file (`installedLocation`).
