@@ -93,7 +93,7 @@ let package = Package(
                                                          "Training", "Evaluation"],
                     path: "Tests/CLIPKitTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
-        .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
+        .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor", "Checkpoint"], path: "Tests/ImagingTests"),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Optim", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging", "Datasets",
                                                           "Models", "Tokenizers"],
                     path: "Tests/TrainingTests"),

@@ -138,16 +138,6 @@ struct PixelComparison: CustomStringConvertible {
     var description: String { "max |Δ| \(maximum), \(offByOne) samples off by 1, \(differing) of \(count) differ" }
 }
 
-/// CRC-32 (ISO-HDLC, as zlib's `crc32`), to compare a decode with Pillow's without storing it.
-func crc32(_ bytes: [UInt8]) -> UInt32 {
-    let table: [UInt32] = (0..<256).map { index in
-        (0..<8).reduce(UInt32(index)) { value, _ in value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
-    }
-    var crc: UInt32 = 0xFFFF_FFFF
-    for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-    return crc ^ 0xFFFF_FFFF
-}
-
 /// Applies one manifest step with CLIPKit's implementation.
 func apply(_ step: ImagingManifest.Step, to image: RGBImage) throws -> RGBImage {
     func filter() throws -> ResamplingFilter {
