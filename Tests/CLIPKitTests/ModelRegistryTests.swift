@@ -21,23 +21,9 @@ import Tokenizers
         try SafetensorsFile(contentsOf: TestPaths.fixture("facade", "tiny_clip.reference.safetensors")).tensor(named: name)
     }
 
-    /// Per row: cosine ≥ 0.99999 and max |Δ| ≤ 1e-4 · max |reference|.
-    static func expectRowsMatch(_ actual: Tensor, _ expected: Tensor) {
-        #expect(actual.shape == expected.shape)
-        guard actual.shape == expected.shape else { return }
-        let width = expected.shape[1]
-        for row in 0..<expected.shape[0] {
-            let a = Array(actual.scalars[(row * width)..<((row + 1) * width)])
-            let b = Array(expected.scalars[(row * width)..<((row + 1) * width)])
-            let dot: Double = zip(a, b).map { Double($0) * Double($1) }.reduce(0, +)
-            let normA: Double = a.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
-            let normB: Double = b.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
-            let cosine = dot / (normA * normB)
-            let largest = b.map { abs($0) }.max() ?? 0
-            let difference = zip(a, b).map { abs($0 - $1) }.max() ?? 0
-            #expect(cosine >= 0.99999, "row \(row): cosine \(cosine)")
-            #expect(difference <= 1e-4 * largest, "row \(row): max |Δ| \(difference) vs max |ref| \(largest)")
-        }
+    /// Per row: cosine ≥ 0.99999 and max |Δ| ≤ 1e-4 · the row's max |reference|.
+    static func expectRowsMatch(_ actual: Tensor, _ expected: Tensor, sourceLocation: SourceLocation = #_sourceLocation) {
+        TestSupport.expectRowsMatch(actual, expected, minimumCosine: 0.99999, relativeDifference: 1e-4, sourceLocation: sourceLocation)
     }
 
     @Test func openCLIPFolderMatchesOpenCLIPOnPhotosAndTexts() throws {

@@ -163,11 +163,6 @@ func apply(_ step: ImagingManifest.Step, to image: RGBImage) throws -> RGBImage 
     }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// SplitMix64 (Steele, Lea and Flood, "Fast Splittable Pseudorandom Number Generators", 2014):
 /// a small seeded generator so randomised tests repeat exactly.
 struct SplitMix64: RandomNumberGenerator {

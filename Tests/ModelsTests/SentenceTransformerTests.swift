@@ -2,6 +2,7 @@ import Autograd
 import Foundation
 import Models
 import Tensor
+import TestSupport
 import Testing
 
 /// all-MiniLM-L6-v2 with its real weights against sentence-transformers, and the pooling modes.

@@ -25,13 +25,6 @@ import TestSupport
     static func url(_ name: String) -> URL { TestPaths.fixture("training_parity", name) }
     static let tolerance: Float = 1e-4
 
-    static func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
-        precondition(actual.shape == expected.shape, "shapes \(actual.shape) and \(expected.shape) differ")
-        let difference = zip(actual.scalars, expected.scalars).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-        let norm = expected.scalars.reduce(Float(0)) { $0 + $1 * $1 }
-        return (difference / max(norm, 1e-30)).squareRoot()
-    }
-
     /// Compares every parameter's gradient with `grad.<name>` of `reference`; returns the worst error.
     static func compareGradients(_ model: any Module, reference: SafetensorsFile) throws -> Float {
         var worst: Float = 0
@@ -46,7 +39,7 @@ import TestSupport
                 #expect(norm <= 1e-6, "gradient of \(name) should vanish: norm \(norm)")
                 continue
             }
-            let error = relativeError(actual, expected)
+            let error = euclideanRelativeError(actual, expected)
             #expect(error <= tolerance, "gradient of \(name): relative error \(error)")
             worst = max(worst, error)
         }
