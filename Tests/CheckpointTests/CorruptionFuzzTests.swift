@@ -58,7 +58,7 @@ struct CorruptionFuzzTests {
     func truncationsAlwaysThrow(file: String, loader: Loader) throws {
         let original = try CheckpointFixtures.bytes(file)
         #expect(Self.load(CheckpointFixtures.url(file), with: loader) == nil || file.hasPrefix("malicious"))
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         var generator = SplitMix64(seed: UInt64(original.count))  // deterministic, so a failure reproduces
         var lengths = Set([0, 1, 2, 7, 8, 9, 21, 22, 23, original.count - 1, original.count - 22, original.count / 2])
         while lengths.count < 160 { lengths.insert(Int.random(in: 0..<original.count, using: &generator)) }
@@ -74,7 +74,7 @@ struct CorruptionFuzzTests {
     @Test(arguments: cases)
     func byteFlipsThrowOrLoad(file: String, loader: Loader) throws {
         let original = try CheckpointFixtures.bytes(file)
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         var generator = SplitMix64(seed: 0x5EED_0000 &+ UInt64(original.count))
         var outcomes = (loaded: 0, thrown: 0)
         for iteration in 0..<400 {

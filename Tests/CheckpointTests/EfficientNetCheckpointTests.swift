@@ -94,8 +94,8 @@ struct ZipArchiveTests {
         let entry = try #require(archive.entry(named: "state_zip/data/0"))
         let dataStart = try archive.contents(of: entry).bytes.baseAddress! - archive.file.bytes.baseAddress!
         bytes[dataStart] ^= 0x01
-        let scratch = try ScratchDirectory()
-        let url = try scratch.write(bytes, to: "flipped.pt")
+        let scratch = try TemporaryFolder()
+        let url = try scratch.write(Data(bytes), to: "flipped.pt")
         let checkpoint = try TorchCheckpoint(contentsOf: url)
         let first = try #require(checkpoint.names.first { checkpoint.reference(named: $0)?.storage.key == "0" })
         let message = errorMessage { _ = try checkpoint.tensor(named: first) }
