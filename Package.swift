@@ -84,7 +84,7 @@ let package = Package(
         // Tests.
         // Helpers shared by the test targets (comparisons with tolerances, fixture access, test images);
         // below every target it serves, so it depends only on Tensor, Checkpoint and Imaging.
-        .target(name: "TestSupport", dependencies: ["Tensor", "Checkpoint"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Tensor", "Checkpoint", "Imaging"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["TestSupport", "Tensor", "Checkpoint"], path: "Tests/TensorTests"),
         .testTarget(name: "AutogradTests", dependencies: ["TestSupport", "Autograd", "NN", "Tensor", "Checkpoint"], path: "Tests/AutogradTests"),
         .testTarget(name: "NNTests", dependencies: ["TestSupport", "NN", "Autograd", "Tensor", "Checkpoint"], path: "Tests/NNTests"),
