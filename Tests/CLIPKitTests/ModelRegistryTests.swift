@@ -21,6 +21,18 @@ import Tokenizers
         try SafetensorsFile(contentsOf: TestPaths.fixture("facade", "tiny_clip.reference.safetensors")).tensor(named: name)
     }
 
+    /// A loopback Hugging Face hub serving `folder`'s two OpenCLIP files as `repository` at `revision`.
+    static func hubServingFolder(as repository: String, revision: String) throws -> LoopbackHTTPServer {
+        let files = ["open_clip_config.json", "open_clip_model.safetensors"]
+        let bodies = try files.map { try Data(contentsOf: folder.appendingPathComponent($0)) }
+        let listing: [String: Any] = ["sha": revision, "siblings": zip(files, bodies).map { ["rfilename": $0.0, "size": $0.1.count] }]
+        var routes: [String: LoopbackHTTPServer.Response] = [
+            "/api/models/\(repository)/revision/main?blobs=true": .init(body: try JSONSerialization.data(withJSONObject: listing)),
+        ]
+        for (file, body) in zip(files, bodies) { routes["/\(repository)/resolve/\(revision)/\(file)"] = .init(body: body) }
+        return try LoopbackHTTPServer(routes: routes)
+    }
+
     /// Per row: cosine ≥ 0.99999 and max |Δ| ≤ 1e-4 · the row's max |reference|.
     static func expectRowsMatch(_ actual: Tensor, _ expected: Tensor, sourceLocation: SourceLocation = #_sourceLocation) {
         TestSupport.expectRowsMatch(actual, expected, minimumCosine: 0.99999, relativeDifference: 1e-4, sourceLocation: sourceLocation)
@@ -114,17 +126,9 @@ import Tokenizers
     /// identity because the folder's own configuration says GELU.
     @Test func openCLIPTagLoadsItsPulledRepository() throws {
         let repository = "timm/vit_base_patch32_clip_224.openai"
-        let files = ["open_clip_config.json", "open_clip_model.safetensors"]
-        let bodies = try files.map { try Data(contentsOf: Self.folder.appendingPathComponent($0)) }
-        let listing: [String: Any] = ["sha": "0penai", "siblings": zip(files, bodies).map { ["rfilename": $0.0, "size": $0.1.count] }]
-        var routes: [String: LoopbackHTTPServer.Response] = [
-            "/api/models/\(repository)/revision/main?blobs=true": .init(body: try JSONSerialization.data(withJSONObject: listing)),
-        ]
-        for (file, body) in zip(files, bodies) { routes["/\(repository)/resolve/0penai/\(file)"] = .init(body: body) }
-        let server = try LoopbackHTTPServer(routes: routes)
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-tag-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: cache) }
-        let hub = HubClient(cacheDirectory: cache, environment: ["HF_ENDPOINT": server.baseURL.absoluteString])
+        let server = try Self.hubServingFolder(as: repository, revision: "0penai")
+        let cache = try TemporaryFolder()
+        let hub = HubClient(cacheDirectory: cache.url, environment: ["HF_ENDPOINT": server.baseURL.absoluteString])
         #expect(throws: ModelLoadingError.notDownloaded(repository)) { try ModelRegistry.load("ViT-B-32/openai", hub: hub.cache) }
         try hub.pull(try #require(try ModelReference(parsing: "ViT-B-32::openai").repository))
         let model = try ModelRegistry.load("ViT-B-32/openai", hub: hub.cache)
@@ -136,20 +140,9 @@ import Tokenizers
     }
 
     @Test func pulledHubRepositoryLoadsByName() throws {
-        let files = ["open_clip_config.json", "open_clip_model.safetensors"]
-        let bodies = try files.map { try Data(contentsOf: Self.folder.appendingPathComponent($0)) }
-        let listing: [String: Any] = [
-            "sha": "c0ffee42",
-            "siblings": zip(files, bodies).map { ["rfilename": $0.0, "size": $0.1.count] },
-        ]
-        var routes: [String: LoopbackHTTPServer.Response] = [
-            "/api/models/acme/tiny-clip/revision/main?blobs=true": .init(body: try JSONSerialization.data(withJSONObject: listing)),
-        ]
-        for (file, body) in zip(files, bodies) { routes["/acme/tiny-clip/resolve/c0ffee42/\(file)"] = .init(body: body) }
-        let server = try LoopbackHTTPServer(routes: routes)
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-hubload-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: cache) }
-        let hub = HubClient(cacheDirectory: cache, environment: ["HF_ENDPOINT": server.baseURL.absoluteString])
+        let server = try Self.hubServingFolder(as: "acme/tiny-clip", revision: "c0ffee42")
+        let cache = try TemporaryFolder()
+        let hub = HubClient(cacheDirectory: cache.url, environment: ["HF_ENDPOINT": server.baseURL.absoluteString])
         try hub.pull(try HubRepository(parsing: "acme/tiny-clip"))
         let model = try ModelRegistry.load("acme/tiny-clip", hub: hub.cache)
         #expect(model.identity.name == "acme/tiny-clip")
