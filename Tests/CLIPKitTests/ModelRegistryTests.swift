@@ -99,18 +99,20 @@ import Tokenizers
 
     @Test func wrongImageSizeIsAnError() throws {
         let model = try ModelRegistry.load(Self.folder.path)
-        #expect(throws: ModelLoadingError.self) { try model.embed(images: Tensor(zeros: [1, 3, 32, 32])) }
+        #expect(throws: ModelError.wrongInputShape(expected: "[batch, 3, 224, 224]", got: [1, 3, 32, 32])) {
+            try model.embed(images: Tensor(zeros: [1, 3, 32, 32]))
+        }
     }
 
     @Test func unknownNamesListKnownModels() throws {
         let hub = HubClient(cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-empty-\(UUID().uuidString)"))
-        #expect(throws: ModelLoadingError.unknownModel("no-such-model", known: ["clipkit-default"])) {
+        #expect(throws: ModelError.unknownModel("no-such-model", known: ["clipkit-default"])) {
             try ModelRegistry.load("no-such-model", hub: hub.cache)
         }
-        #expect(throws: ModelLoadingError.notDownloaded("openai/clip-vit-base-patch32")) {
+        #expect(throws: ModelError.notDownloaded("openai/clip-vit-base-patch32")) {
             try ModelRegistry.load("openai/clip-vit-base-patch32", hub: hub.cache)
         }
-        let message = String(describing: ModelLoadingError.unknownModel("x", known: ["clipkit-default"]))
+        let message = String(describing: ModelError.unknownModel("x", known: ["clipkit-default"]))
         #expect(message.contains("clipkit-default") && message.contains("clipkit models pull"))
     }
 
@@ -118,7 +120,7 @@ import Tokenizers
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-notamodel-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(throws: ModelLoadingError.unrecognizedDirectory(directory.path)) { try ModelRegistry.load(directory.path) }
+        #expect(throws: ModelError.unrecognizedDirectory(directory.path)) { try ModelRegistry.load(directory.path) }
     }
 
     /// open_clip's `ARCH/TAG` spelling reads the tag's hub repository (here served by a loopback
@@ -129,7 +131,7 @@ import Tokenizers
         let server = try Self.hubServingFolder(as: repository, revision: "0penai")
         let cache = try TemporaryFolder()
         let hub = HubClient(cacheDirectory: cache.url, environment: ["HF_ENDPOINT": server.baseURL.absoluteString])
-        #expect(throws: ModelLoadingError.notDownloaded(repository)) { try ModelRegistry.load("ViT-B-32/openai", hub: hub.cache) }
+        #expect(throws: ModelError.notDownloaded(repository)) { try ModelRegistry.load("ViT-B-32/openai", hub: hub.cache) }
         try hub.pull(try #require(try ModelReference(parsing: "ViT-B-32::openai").repository))
         let model = try ModelRegistry.load("ViT-B-32/openai", hub: hub.cache)
         #expect(model.identity.name == "ViT-B-32/openai" && model.identity.options.activation == .quickGELU)
@@ -169,7 +171,11 @@ import Tokenizers
         let largest = logits.max()!
         let expected = logits.map { exp($0 - largest) }.map { $0 / logits.map { exp($0 - largest) }.reduce(0, +) }
         for (actual, wanted) in zip(probabilities, expected) { #expect(abs(Double(actual) - wanted) < 1e-5) }
-        #expect(throws: ModelLoadingError.self) { try ZeroShotClassifier(model: model, labels: ["cat"], templates: ["no placeholder"]) }
-        #expect(throws: ModelLoadingError.self) { try ZeroShotClassifier(model: model, labels: [], templates: ["{}"]) }
+        #expect(throws: ModelError.invalidOption("template \"no placeholder\" has no {} where the label goes")) {
+            try ZeroShotClassifier(model: model, labels: ["cat"], templates: ["no placeholder"])
+        }
+        #expect(throws: ModelError.invalidOption("zero-shot classification needs at least one label")) {
+            try ZeroShotClassifier(model: model, labels: [], templates: ["{}"])
+        }
     }
 }

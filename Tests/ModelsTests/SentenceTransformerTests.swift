@@ -117,7 +117,7 @@ import Testing
              {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}]
             """
         try Data(modules.utf8).write(to: folder.appendingPathComponent("modules.json"))
-        #expect(throws: BERTLoadingError.unsupportedModule(path: folder.appendingPathComponent("modules.json").path,
+        #expect(throws: ModelError.unsupportedModule(path: folder.appendingPathComponent("modules.json").path,
                                                            type: "sentence_transformers.models.Dense")) {
             try SentenceTransformer(directory: folder)
         }
