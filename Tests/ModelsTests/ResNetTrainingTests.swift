@@ -31,13 +31,14 @@ import Testing
         var worstGradientError: Float = 0, gradientsCompared = 0
         for step in 0..<2 {
             for (_, parameter) in model.namedParameters { parameter.clearGradient() }
-            let input = Variable(try file.tensor(named: "step\(step).input"), requiresGradient: true)
+            let data = try file.tensors(under: "step\(step)")
+            let input = Variable(try #require(data["input"]), requiresGradient: true)
             let logits = model(input)  // [4, 5]
-            expectClose(logits.value, try file.tensor(named: "step\(step).logits"), .scaledAboveOne(1e-4), "step \(step) logits")
-            (logits * Variable(try file.tensor(named: "step\(step).seed"))).sum().backward()
-            expectClose(input.gradient, try file.tensor(named: "step\(step).grad.input"), .scaledAboveOne(1e-4), "step \(step) input gradient")
+            expectClose(logits.value, data["logits"], .scaledAboveOne(1e-4), "step \(step) logits")
+            (logits * Variable(try #require(data["seed"]))).sum().backward()
+            expectClose(input.gradient, data["grad.input"], .scaledAboveOne(1e-4), "step \(step) input gradient")
             for (name, parameter) in model.namedParameters where parameter.isTrainable {
-                let expected = try file.tensor(named: "step\(step).grad.\(name)")
+                let expected = try #require(data["grad.\(name)"], "step \(step): no reference gradient for \(name)")
                 let gradient = try #require(parameter.gradient, "step \(step): no gradient for \(name)")
                 let error = euclideanRelativeError(gradient, expected)
                 #expect(error <= 1e-4, "step \(step) gradient of \(name): relative error \(error)")
@@ -45,7 +46,7 @@ import Testing
                 gradientsCompared += 1
             }
             for (name, buffer) in buffers {
-                let expected = try file.tensor(named: "step\(step).\(name)")
+                let expected = try #require(data[name], "step \(step): no reference for \(name)")
                 if name.hasSuffix("num_batches_tracked") {
                     #expect(buffer.value.item == expected.item, "step \(step) \(name)")
                 } else {
