@@ -82,7 +82,9 @@ let package = Package(
             ]),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        // Helpers shared by the test targets (comparisons with tolerances, fixture access, test images);
+        // below every target it serves, so it depends only on Tensor, Checkpoint and Imaging.
+        .target(name: "TestSupport", dependencies: ["Tensor", "Checkpoint", "Imaging"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["TestSupport", "Tensor", "Checkpoint"], path: "Tests/TensorTests"),
         .testTarget(name: "AutogradTests", dependencies: ["TestSupport", "Autograd", "NN", "Tensor", "Checkpoint"], path: "Tests/AutogradTests"),
         .testTarget(name: "NNTests", dependencies: ["TestSupport", "NN", "Autograd", "Tensor", "Checkpoint"], path: "Tests/NNTests"),
@@ -93,7 +95,7 @@ let package = Package(
                                                          "Training", "Evaluation"],
                     path: "Tests/CLIPKitTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
-        .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
+        .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor", "Checkpoint"], path: "Tests/ImagingTests"),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Optim", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging", "Datasets",
                                                           "Models", "Tokenizers"],
                     path: "Tests/TrainingTests"),

@@ -135,8 +135,9 @@ public enum Inflater {
         stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
     }
 
-    /// CRC-32 (zip's checksum) of `bytes`.
-    static func crc32(of bytes: UnsafeRawBufferPointer) -> UInt32 {
+    /// CRC-32 of `bytes` (ISO-HDLC: polynomial 0x04C11DB7 reflected, initial value and final xor
+    /// 0xFFFFFFFF; the checksum of zip, gzip and PNG), by zlib's `crc32`.
+    public static func crc32(of bytes: UnsafeRawBufferPointer) -> UInt32 {
         var value = CCodecs.crc32(0, nil, 0)
         var offset = 0
         let chunk = 1 << 30

@@ -6,13 +6,6 @@ import Testing
 /// Every operation with a backward rule against central finite differences (Float32 forward,
 /// Double loss accumulation): norm-wise relative error ≤ 1e-3.
 @Suite struct GradientCheckTests {
-    let tolerance = 1e-3
-
-    func expectGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, _ function: ([Variable]) -> Variable,
-                         sourceLocation: SourceLocation = #_sourceLocation) {
-        GradientCheck.expectGradients(inputs, epsilon: epsilon, tolerance: tolerance, sourceLocation: sourceLocation, function)
-    }
-
     @Test func arithmeticWithBroadcasting() {
         let positive = GradientCheck.inputs([[3, 1]], seed: 4)[0].abs() + 0.5
         expectGradients(GradientCheck.inputs([[2, 3, 4], [3, 1]])) { $0[0] + $0[1] }
@@ -138,10 +131,6 @@ import Testing
 
 /// The composite training losses against finite differences as well.
 @Suite struct LossGradientCheckTests {
-    func expectGradients(_ inputs: [Tensor], _ function: ([Variable]) -> Variable, sourceLocation: SourceLocation = #_sourceLocation) {
-        GradientCheck.expectGradients(inputs, tolerance: 1e-3, sourceLocation: sourceLocation, function)
-    }
-
     @Test func losses() {
         expectGradients(GradientCheck.inputs([[4, 6]], spread: 2)) { Losses.crossEntropy(logits: $0[0], targets: [1, 5, 0, 1]) }
         expectGradients(GradientCheck.inputs([[5, 8], [5, 8], [1]])) {

@@ -7,10 +7,6 @@ import Testing
 /// the MSE and Gaussian-KL losses against central finite differences: norm-wise relative error
 /// ≤ 1e-3, as for every other rule (`GradientCheckTests`).
 @Suite struct LayerGradientCheckTests {
-    func expectGradients(_ inputs: [Tensor], _ function: ([Variable]) -> Variable, sourceLocation: SourceLocation = #_sourceLocation) {
-        GradientCheck.expectGradients(inputs, tolerance: 1e-3, sourceLocation: sourceLocation, function)
-    }
-
     @Test func groupNormalization() {
         expectGradients(GradientCheck.inputs([[2, 6, 3, 4], [6], [6]], seed: 31)) {
             $0[0].groupNorm(groups: 3, weight: $0[1], bias: $0[2])

@@ -9,6 +9,7 @@ import Testing
 /// `scripts/fixtures/ops.py`, stored as float32). Tolerance: max |Δ| ≤ 2e-5 · max(1, max |ref|).
 @Suite struct PyTorchParityTests {
     static let fixture = Result { try SafetensorsFile(contentsOf: TestPaths.fixture("ops", "ops.safetensors")) }
+    static let tolerance = Tolerance.scaledAboveOne(2e-5)
 
     func check(_ name: String, differentiable: Set<Int>? = nil, sourceLocation: SourceLocation = #_sourceLocation,
                _ function: ([Variable]) -> Variable) throws {
@@ -20,20 +21,15 @@ import Testing
         let output = function(variables)
         let expected = try file.tensor(named: "\(name).out")
         try #require(output.shape == expected.shape, "\(name): shape \(output.shape), PyTorch \(expected.shape)")
-        expectClose(output.value, expected, "\(name) output", sourceLocation)
+        expectClose(output.value, expected, Self.tolerance, "\(name) output", sourceLocation: sourceLocation)
         output.backward(seed: try file.tensor(named: "\(name).seed"))
         for (index, variable) in variables.enumerated() {
             guard let reference = try? file.tensor(named: "\(name).grad\(index)") else { continue }
             let gradient = try #require(variable.gradient, "\(name): no gradient for input \(index)", sourceLocation: sourceLocation)
-            expectClose(gradient, reference, "\(name) gradient \(index)", sourceLocation)
+            expectClose(gradient, reference, Self.tolerance, "\(name) gradient \(index)", sourceLocation: sourceLocation)
         }
     }
 
-    func expectClose(_ actual: Tensor, _ expected: Tensor, _ what: String, _ sourceLocation: SourceLocation) {
-        let scale = max(1, expected.abs().max())
-        let difference = actual.maxAbsoluteDifference(expected)
-        #expect(difference <= 2e-5 * scale, "\(what): max |Δ| \(difference) (scale \(scale))", sourceLocation: sourceLocation)
-    }
 
     @Test func matrixProducts() throws {
         try check("matmul_batched") { Variable.matmul($0[0], $0[1]) }

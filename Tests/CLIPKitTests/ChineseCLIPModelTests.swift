@@ -70,7 +70,8 @@ import Testing
             in: directory, source: "clip_cn_vit-h-14.pt")
         #expect(huge.names == ("ViT-H-14", "RoBERTa-wwm-ext-large-chinese"))
         #expect(try huge.vision.visionTransformer().heads == 16)  // head width 80, not 64
-        #expect(throws: ModelLoadingError.self) {
+        #expect(throws: ModelError.invalidOption("odd.pt is a Chinese-CLIP checkpoint, but no pair of cn_clip configs in "
+                                                  + "\(directory.path) fits its tensor shapes (only the ViT image towers are supported)")) {
             try ChineseCLIPConfigurationMatch.find(
                 shapes: Self.releasedShapes(width: 100, layers: 3, patch: 10, resolution: 200, embed: 7,
                                             hidden: 768, textLayers: 12, intermediate: 3072),

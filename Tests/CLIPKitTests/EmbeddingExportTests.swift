@@ -72,6 +72,9 @@ import Testing
     }
 
     @Test func unknownExtensionIsRefused() {
-        #expect(throws: ModelLoadingError.self) { try EmbeddingExport.Format(url: URL(fileURLWithPath: "/tmp/out.csv")) }
+        #expect(throws: ModelError.invalidOption(
+            "cannot tell the output format of out.csv: use a name ending in .npy, .safetensors or .jsonl")) {
+            try EmbeddingExport.Format(url: URL(fileURLWithPath: "/tmp/out.csv"))
+        }
     }
 }

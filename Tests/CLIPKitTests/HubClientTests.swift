@@ -90,8 +90,8 @@ import Testing
         #expect(throws: HubError.http(url: "\(server.baseURL.absoluteString)/api/models/acme/missing/revision/main?blobs=true", status: 404)) {
             try client.pull(try HubRepository(parsing: "acme/missing"))
         }
-        #expect(throws: ModelLoadingError.invalidRepository("not a name")) { try HubRepository(parsing: "not a name") }
-        #expect(throws: ModelLoadingError.invalidRepository("../etc/passwd")) { try HubRepository(parsing: "../etc/passwd") }
+        #expect(throws: ModelError.invalidRepository("not a name")) { try HubRepository(parsing: "not a name") }
+        #expect(throws: ModelError.invalidRepository("../etc/passwd")) { try HubRepository(parsing: "../etc/passwd") }
         #expect(try HubRepository(parsing: "openai/clip-vit-base-patch32@v1.0").revision == "v1.0")
     }
 

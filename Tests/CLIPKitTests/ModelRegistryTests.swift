@@ -21,23 +21,21 @@ import Tokenizers
         try SafetensorsFile(contentsOf: TestPaths.fixture("facade", "tiny_clip.reference.safetensors")).tensor(named: name)
     }
 
-    /// Per row: cosine ≥ 0.99999 and max |Δ| ≤ 1e-4 · max |reference|.
-    static func expectRowsMatch(_ actual: Tensor, _ expected: Tensor) {
-        #expect(actual.shape == expected.shape)
-        guard actual.shape == expected.shape else { return }
-        let width = expected.shape[1]
-        for row in 0..<expected.shape[0] {
-            let a = Array(actual.scalars[(row * width)..<((row + 1) * width)])
-            let b = Array(expected.scalars[(row * width)..<((row + 1) * width)])
-            let dot: Double = zip(a, b).map { Double($0) * Double($1) }.reduce(0, +)
-            let normA: Double = a.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
-            let normB: Double = b.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
-            let cosine = dot / (normA * normB)
-            let largest = b.map { abs($0) }.max() ?? 0
-            let difference = zip(a, b).map { abs($0 - $1) }.max() ?? 0
-            #expect(cosine >= 0.99999, "row \(row): cosine \(cosine)")
-            #expect(difference <= 1e-4 * largest, "row \(row): max |Δ| \(difference) vs max |ref| \(largest)")
-        }
+    /// A loopback Hugging Face hub serving `folder`'s two OpenCLIP files as `repository` at `revision`.
+    static func hubServingFolder(as repository: String, revision: String) throws -> LoopbackHTTPServer {
+        let files = ["open_clip_config.json", "open_clip_model.safetensors"]
+        let bodies = try files.map { try Data(contentsOf: folder.appendingPathComponent($0)) }
+        let listing: [String: Any] = ["sha": revision, "siblings": zip(files, bodies).map { ["rfilename": $0.0, "size": $0.1.count] }]
+        var routes: [String: LoopbackHTTPServer.Response] = [
+            "/api/models/\(repository)/revision/main?blobs=true": .init(body: try JSONSerialization.data(withJSONObject: listing)),
+        ]
+        for (file, body) in zip(files, bodies) { routes["/\(repository)/resolve/\(revision)/\(file)"] = .init(body: body) }
+        return try LoopbackHTTPServer(routes: routes)
+    }
+
+    /// Per row: cosine ≥ 0.99999 and max |Δ| ≤ 1e-4 · the row's max |reference|.
+    static func expectRowsMatch(_ actual: Tensor, _ expected: Tensor, sourceLocation: SourceLocation = #_sourceLocation) {
+        TestSupport.expectRowsMatch(actual, expected, minimumCosine: 0.99999, relativeDifference: 1e-4, sourceLocation: sourceLocation)
     }
 
     @Test func openCLIPFolderMatchesOpenCLIPOnPhotosAndTexts() throws {
@@ -101,18 +99,20 @@ import Tokenizers
 
     @Test func wrongImageSizeIsAnError() throws {
         let model = try ModelRegistry.load(Self.folder.path)
-        #expect(throws: ModelLoadingError.self) { try model.embed(images: Tensor(zeros: [1, 3, 32, 32])) }
+        #expect(throws: ModelError.wrongInputShape(expected: "[batch, 3, 224, 224]", got: [1, 3, 32, 32])) {
+            try model.embed(images: Tensor(zeros: [1, 3, 32, 32]))
+        }
     }
 
     @Test func unknownNamesListKnownModels() throws {
         let hub = HubClient(cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-empty-\(UUID().uuidString)"))
-        #expect(throws: ModelLoadingError.unknownModel("no-such-model", known: ["clipkit-default"])) {
+        #expect(throws: ModelError.unknownModel("no-such-model", known: ["clipkit-default"])) {
             try ModelRegistry.load("no-such-model", hub: hub.cache)
         }
-        #expect(throws: ModelLoadingError.notDownloaded("openai/clip-vit-base-patch32")) {
+        #expect(throws: ModelError.notDownloaded("openai/clip-vit-base-patch32")) {
             try ModelRegistry.load("openai/clip-vit-base-patch32", hub: hub.cache)
         }
-        let message = String(describing: ModelLoadingError.unknownModel("x", known: ["clipkit-default"]))
+        let message = String(describing: ModelError.unknownModel("x", known: ["clipkit-default"]))
         #expect(message.contains("clipkit-default") && message.contains("clipkit models pull"))
     }
 
@@ -120,7 +120,7 @@ import Tokenizers
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-notamodel-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(throws: ModelLoadingError.unrecognizedDirectory(directory.path)) { try ModelRegistry.load(directory.path) }
+        #expect(throws: ModelError.unrecognizedDirectory(directory.path)) { try ModelRegistry.load(directory.path) }
     }
 
     /// open_clip's `ARCH/TAG` spelling reads the tag's hub repository (here served by a loopback
@@ -128,18 +128,10 @@ import Tokenizers
     /// identity because the folder's own configuration says GELU.
     @Test func openCLIPTagLoadsItsPulledRepository() throws {
         let repository = "timm/vit_base_patch32_clip_224.openai"
-        let files = ["open_clip_config.json", "open_clip_model.safetensors"]
-        let bodies = try files.map { try Data(contentsOf: Self.folder.appendingPathComponent($0)) }
-        let listing: [String: Any] = ["sha": "0penai", "siblings": zip(files, bodies).map { ["rfilename": $0.0, "size": $0.1.count] }]
-        var routes: [String: LoopbackHTTPServer.Response] = [
-            "/api/models/\(repository)/revision/main?blobs=true": .init(body: try JSONSerialization.data(withJSONObject: listing)),
-        ]
-        for (file, body) in zip(files, bodies) { routes["/\(repository)/resolve/0penai/\(file)"] = .init(body: body) }
-        let server = try LoopbackHTTPServer(routes: routes)
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-tag-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: cache) }
-        let hub = HubClient(cacheDirectory: cache, environment: ["HF_ENDPOINT": server.baseURL.absoluteString])
-        #expect(throws: ModelLoadingError.notDownloaded(repository)) { try ModelRegistry.load("ViT-B-32/openai", hub: hub.cache) }
+        let server = try Self.hubServingFolder(as: repository, revision: "0penai")
+        let cache = try TemporaryFolder()
+        let hub = HubClient(cacheDirectory: cache.url, environment: ["HF_ENDPOINT": server.baseURL.absoluteString])
+        #expect(throws: ModelError.notDownloaded(repository)) { try ModelRegistry.load("ViT-B-32/openai", hub: hub.cache) }
         try hub.pull(try #require(try ModelReference(parsing: "ViT-B-32::openai").repository))
         let model = try ModelRegistry.load("ViT-B-32/openai", hub: hub.cache)
         #expect(model.identity.name == "ViT-B-32/openai" && model.identity.options.activation == .quickGELU)
@@ -150,20 +142,9 @@ import Tokenizers
     }
 
     @Test func pulledHubRepositoryLoadsByName() throws {
-        let files = ["open_clip_config.json", "open_clip_model.safetensors"]
-        let bodies = try files.map { try Data(contentsOf: Self.folder.appendingPathComponent($0)) }
-        let listing: [String: Any] = [
-            "sha": "c0ffee42",
-            "siblings": zip(files, bodies).map { ["rfilename": $0.0, "size": $0.1.count] },
-        ]
-        var routes: [String: LoopbackHTTPServer.Response] = [
-            "/api/models/acme/tiny-clip/revision/main?blobs=true": .init(body: try JSONSerialization.data(withJSONObject: listing)),
-        ]
-        for (file, body) in zip(files, bodies) { routes["/acme/tiny-clip/resolve/c0ffee42/\(file)"] = .init(body: body) }
-        let server = try LoopbackHTTPServer(routes: routes)
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-hubload-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: cache) }
-        let hub = HubClient(cacheDirectory: cache, environment: ["HF_ENDPOINT": server.baseURL.absoluteString])
+        let server = try Self.hubServingFolder(as: "acme/tiny-clip", revision: "c0ffee42")
+        let cache = try TemporaryFolder()
+        let hub = HubClient(cacheDirectory: cache.url, environment: ["HF_ENDPOINT": server.baseURL.absoluteString])
         try hub.pull(try HubRepository(parsing: "acme/tiny-clip"))
         let model = try ModelRegistry.load("acme/tiny-clip", hub: hub.cache)
         #expect(model.identity.name == "acme/tiny-clip")
@@ -190,7 +171,11 @@ import Tokenizers
         let largest = logits.max()!
         let expected = logits.map { exp($0 - largest) }.map { $0 / logits.map { exp($0 - largest) }.reduce(0, +) }
         for (actual, wanted) in zip(probabilities, expected) { #expect(abs(Double(actual) - wanted) < 1e-5) }
-        #expect(throws: ModelLoadingError.self) { try ZeroShotClassifier(model: model, labels: ["cat"], templates: ["no placeholder"]) }
-        #expect(throws: ModelLoadingError.self) { try ZeroShotClassifier(model: model, labels: [], templates: ["{}"]) }
+        #expect(throws: ModelError.invalidOption("template \"no placeholder\" has no {} where the label goes")) {
+            try ZeroShotClassifier(model: model, labels: ["cat"], templates: ["no placeholder"])
+        }
+        #expect(throws: ModelError.invalidOption("zero-shot classification needs at least one label")) {
+            try ZeroShotClassifier(model: model, labels: [], templates: ["{}"])
+        }
     }
 }

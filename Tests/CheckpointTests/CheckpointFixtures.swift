@@ -39,28 +39,6 @@ func bitwiseEqual(_ lhs: Tensor, _ rhs: Tensor) -> Bool {
     }
 }
 
-/// A scratch directory removed when the test ends.
-final class ScratchDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("clipkit-checkpoint-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    /// Writes `bytes` to `name` and returns its URL.
-    func write(_ bytes: [UInt8], to name: String) throws -> URL {
-        let target = file(name)
-        try Data(bytes).write(to: target)
-        return target
-    }
-}
-
 /// The message of the error `body` throws, or nil when it succeeds.
 func errorMessage(_ body: () throws -> Void) -> String? {
     do {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Tensor
 @testable import Checkpoint
@@ -29,18 +30,6 @@ struct CorruptionFuzzTests {
         ("values_protocol5.pkl", .pickle),
     ]
 
-    /// Deterministic SplitMix64, so a failure reproduces.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Loads `url` completely (every tensor materialised); nil on success, else the error.
     static func load(_ url: URL, with loader: Loader) -> Error? {
         do {
@@ -69,8 +58,8 @@ struct CorruptionFuzzTests {
     func truncationsAlwaysThrow(file: String, loader: Loader) throws {
         let original = try CheckpointFixtures.bytes(file)
         #expect(Self.load(CheckpointFixtures.url(file), with: loader) == nil || file.hasPrefix("malicious"))
-        let scratch = try ScratchDirectory()
-        var generator = SplitMix(state: UInt64(original.count))
+        let scratch = try TemporaryFolder()
+        var generator = SplitMix64(seed: UInt64(original.count))  // deterministic, so a failure reproduces
         var lengths = Set([0, 1, 2, 7, 8, 9, 21, 22, 23, original.count - 1, original.count - 22, original.count / 2])
         while lengths.count < 160 { lengths.insert(Int.random(in: 0..<original.count, using: &generator)) }
         for length in lengths.sorted() where length >= 0 && length < original.count {
@@ -85,8 +74,8 @@ struct CorruptionFuzzTests {
     @Test(arguments: cases)
     func byteFlipsThrowOrLoad(file: String, loader: Loader) throws {
         let original = try CheckpointFixtures.bytes(file)
-        let scratch = try ScratchDirectory()
-        var generator = SplitMix(state: 0x5EED_0000 &+ UInt64(original.count))
+        let scratch = try TemporaryFolder()
+        var generator = SplitMix64(seed: 0x5EED_0000 &+ UInt64(original.count))
         var outcomes = (loaded: 0, thrown: 0)
         for iteration in 0..<400 {
             var mutated = original

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Tensor
+import TestSupport
 @testable import Checkpoint
 
 /// safetensors reading and writing against `sample.safetensors` written by safetensors 0.8 (torch 2.15).
@@ -54,7 +55,7 @@ struct SafetensorsTests {
     }
 
     @Test func mutatingAViewNeverChangesTheFile() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let url = scratch.file("weights.safetensors")
         try SafetensorsFile.write(["w": Tensor(shape: [2], scalars: [1, 2])], to: url)
         let file = try SafetensorsFile(contentsOf: url)
@@ -68,7 +69,7 @@ struct SafetensorsTests {
     }
 
     @Test func writesAndReadsBack() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let url = scratch.file("round-trip.safetensors")
         let tensors: [String: Tensor] = [
             "layer.weight": Tensor(shape: [3, 2], scalars: [1.5, -2, .pi, -0.0, .infinity, 0x1p-130]),
@@ -98,7 +99,7 @@ struct SafetensorsTests {
     }
 
     @Test func writingRefusesReservedNames() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let message = errorMessage {
             try SafetensorsFile.write(["__metadata__": Tensor(scalar: 1)], to: scratch.file("bad.safetensors"))
         }
@@ -117,14 +118,14 @@ struct SafetensorsTests {
 /// Hand-made broken safetensors files: each must throw an error naming the problem.
 struct SafetensorsValidationTests {
     /// A file with `header` as its JSON and `dataSize` zero bytes of data.
-    func file(header: String, dataSize: Int, in scratch: ScratchDirectory) throws -> URL {
+    func file(header: String, dataSize: Int, in scratch: TemporaryFolder) throws -> URL {
         var bytes = withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian, Array.init)
         bytes += Array(header.utf8) + [UInt8](repeating: 0, count: dataSize)
-        return try scratch.write(bytes, to: "case.safetensors")
+        return try scratch.write(Data(bytes), to: "case.safetensors")
     }
 
     func message(header: String, dataSize: Int) throws -> String? {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let url = try file(header: header, dataSize: dataSize, in: scratch)
         return errorMessage { _ = try SafetensorsFile(contentsOf: url).allTensors() }
     }
@@ -165,16 +166,16 @@ struct SafetensorsValidationTests {
     }
 
     @Test func rejectsAbsurdHeaderLengths() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         var bytes = withUnsafeBytes(of: UInt64(1 << 60).littleEndian, Array.init)
         bytes += Array("{}".utf8)
-        let url = try scratch.write(bytes, to: "huge.safetensors")
+        let url = try scratch.write(Data(bytes), to: "huge.safetensors")
         let text = errorMessage { _ = try SafetensorsFile(contentsOf: url) }
         #expect(text?.contains("exceeds the format's limit") == true)
 
-        let short = try scratch.write(withUnsafeBytes(of: UInt64(64).littleEndian, Array.init) + Array("{}".utf8), to: "short.safetensors")
+        let short = try scratch.write(Data(withUnsafeBytes(of: UInt64(64).littleEndian, Array.init) + Array("{}".utf8)), to: "short.safetensors")
         #expect(errorMessage { _ = try SafetensorsFile(contentsOf: short) }?.contains("is truncated") == true)
-        let tiny = try scratch.write([1, 2, 3], to: "tiny.safetensors")
+        let tiny = try scratch.write(Data([1, 2, 3]), to: "tiny.safetensors")
         #expect(errorMessage { _ = try SafetensorsFile(contentsOf: tiny) }?.contains("is truncated") == true)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Tensor
+import TestSupport
 @testable import Checkpoint
 
 /// The same state dict saved by torch 2.15 as a zip (pickle protocols 2 and 4) and in the legacy
@@ -216,8 +217,8 @@ struct CheckpointFormatTests {
     }
 
     @Test func refusesOtherFiles() throws {
-        let scratch = try ScratchDirectory()
-        let url = try scratch.write(Array("just some text\n".utf8), to: "notes.txt")
+        let scratch = try TemporaryFolder()
+        let url = try scratch.write("just some text\n", to: "notes.txt")
         #expect(errorMessage { _ = try CheckpointFormat(contentsOf: url) } == "\(url.path) is not a checkpoint this loader reads: not safetensors, a zip archive or a pickle stream")
         #expect(errorMessage { _ = try TorchCheckpoint(contentsOf: url) }?.contains("neither a zip header nor a pickle protocol opcode") == true)
         let plainPickle = CheckpointFixtures.url("values_protocol2.pkl")
@@ -248,8 +249,8 @@ struct EditedCheckpointTests {
         let original = try CheckpointFixtures.bytes("state_legacy.pt")
         let edited = replacing("ctorch\nFloatStorage\n", with: "ctorch.cuda\nFloatStorage\n", in: original)
         #expect(edited.count > original.count)
-        let scratch = try ScratchDirectory()
-        let checkpoint = try TorchCheckpoint(contentsOf: try scratch.write(edited, to: "cuda.pt"))
+        let scratch = try TemporaryFolder()
+        let checkpoint = try TorchCheckpoint(contentsOf: try scratch.write(Data(edited), to: "cuda.pt"))
         let expected = try CheckpointFixtures.expectedTensors("state")
         #expect(checkpoint.reference(named: "model.conv.weight")?.storage.storageTypeName == "torch.cuda.FloatStorage")
         for name in checkpoint.names {
@@ -260,8 +261,8 @@ struct EditedCheckpointTests {
     @Test func unsupportedRebuildFunctionsAreNamed() throws {
         let original = try CheckpointFixtures.bytes("state_legacy.pt")
         let edited = replacing("ctorch._utils\n_rebuild_tensor_v2\n", with: "ctorch._utils\n_rebuild_qtensor\n", in: original)
-        let scratch = try ScratchDirectory()
-        let url = try scratch.write(edited, to: "quantized.pt")
+        let scratch = try TemporaryFolder()
+        let url = try scratch.write(Data(edited), to: "quantized.pt")
         #expect(errorMessage { _ = try TorchCheckpoint(contentsOf: url) }
                 == "checkpoint \(url.path) (legacy main pickle) uses torch._utils._rebuild_qtensor (quantized, sparse, nested or device-specific tensors), which this loader does not support")
     }
@@ -278,8 +279,8 @@ struct EditedCheckpointTests {
         let keyPosition = try #require((0..<(edited.count - keyBytes.count)).first { Array(edited[$0..<($0 + keyBytes.count)]) == keyBytes })
         let sizePosition = try #require((keyPosition..<(edited.count - 2)).first { edited[$0] == 0x4B && edited[$0 + 1] == 0x04 && edited[$0 + 2] == 0x85 })
         edited[sizePosition + 1] = 40
-        let scratch = try ScratchDirectory()
-        let url = try scratch.write(edited, to: "grown.pt")
+        let scratch = try TemporaryFolder()
+        let url = try scratch.write(Data(edited), to: "grown.pt")
         let message = errorMessage { _ = try TorchCheckpoint(contentsOf: url).tensor(named: "model.conv.bias") }
         #expect(message?.hasPrefix("checkpoint \(url.path): tensor 'model.conv.bias' is invalid: view (offset 0, shape [40], strides [1]) reaches element 39 of a storage holding 4 float32 elements") == true, "\(message ?? "")")
     }

@@ -138,16 +138,6 @@ struct PixelComparison: CustomStringConvertible {
     var description: String { "max |Δ| \(maximum), \(offByOne) samples off by 1, \(differing) of \(count) differ" }
 }
 
-/// CRC-32 (ISO-HDLC, as zlib's `crc32`), to compare a decode with Pillow's without storing it.
-func crc32(_ bytes: [UInt8]) -> UInt32 {
-    let table: [UInt32] = (0..<256).map { index in
-        (0..<8).reduce(UInt32(index)) { value, _ in value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
-    }
-    var crc: UInt32 = 0xFFFF_FFFF
-    for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-    return crc ^ 0xFFFF_FFFF
-}
-
 /// Applies one manifest step with CLIPKit's implementation.
 func apply(_ step: ImagingManifest.Step, to image: RGBImage) throws -> RGBImage {
     func filter() throws -> ResamplingFilter {
@@ -170,24 +160,5 @@ func apply(_ step: ImagingManifest.Step, to image: RGBImage) throws -> RGBImage 
         return image.aspectLimitedSquashed(to: step.size!, filter: try filter())
     default:
         throw FixtureError("unknown step \(step.op)")
-    }
-}
-
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// SplitMix64 (Steele, Lea and Flood, "Fast Splittable Pseudorandom Number Generators", 2014):
-/// a small seeded generator so randomised tests repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

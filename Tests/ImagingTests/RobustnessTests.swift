@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 /// Damaged files never crash the decoder: every truncation and byte flip either throws an

@@ -99,10 +99,15 @@ import Testing
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-empty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: empty) }
-        #expect(throws: BERTLoadingError.self) { try BERTModel.load(directory: empty) }
+        #expect {
+            try BERTModel.load(directory: empty)
+        } throws: { error in
+            guard case let .unreadableFile(path, _)? = error as? ModelError else { return false }
+            return path == empty.appendingPathComponent("config.json").path
+        }
         try FileManager.default.copyItem(at: BERTFixtures.url("bert", "tiny_bert/config.json"),
                                          to: empty.appendingPathComponent("config.json"))
-        #expect(throws: BERTLoadingError.missingFile(directory: empty.path, expected: ["model.safetensors", "pytorch_model.bin"])) {
+        #expect(throws: ModelError.missingFile(directory: empty.path, expected: ["model.safetensors", "pytorch_model.bin"])) {
             try BERTModel.load(directory: empty)
         }
     }

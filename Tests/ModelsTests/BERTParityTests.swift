@@ -4,6 +4,7 @@ import Foundation
 import Models
 import NN
 import Tensor
+import TestSupport
 import Testing
 
 /// Random-init transformers models against their outputs (`scripts/fixtures/bert.py`).

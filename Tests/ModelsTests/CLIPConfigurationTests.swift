@@ -61,11 +61,14 @@ import Testing
         let architecture = try #require(try Self.architectures.get()["ViT-B-32"])
         var shapes = architecture.shapes
         shapes["ln_final.weight"] = nil
-        #expect(throws: CLIPLoadingError.cannotInferConfiguration(source: "x.pt", reason: "it has no tensor ln_final.weight")) {
+        #expect(throws: ModelError.cannotInferConfiguration(source: "x.pt", reason: "it has no tensor ln_final.weight")) {
             try CLIPConfiguration.inferred(fromShapes: shapes, source: "x.pt")
         }
         shapes = architecture.shapes.filter { !$0.key.hasPrefix("visual.") }
-        #expect(throws: CLIPLoadingError.self) { try CLIPConfiguration.inferred(fromShapes: shapes) }
+        #expect(throws: ModelError.cannotInferConfiguration(
+            source: "the checkpoint", reason: "it has neither visual.proj (vision transformer) nor visual.attnpool (modified ResNet)")) {
+            try CLIPConfiguration.inferred(fromShapes: shapes)
+        }
     }
 
     @Test func configurationsRoundTripThroughJSON() throws {
@@ -86,7 +89,7 @@ import Testing
          "vision_cfg": {"image_size": 224, "layers": 12, "width": 768, "patch_size": 32, "attentional_pool": true},
          "text_cfg": {"width": 512, "heads": 8, "layers": 12, "proj_bias": true, "pool_type": "argmax"}}
         """#
-        #expect(throws: CLIPLoadingError.unsupportedConfiguration(
+        #expect(throws: ModelError.unsupportedConfiguration(
             source: "cfg", reason: "vision_cfg.attentional_pool, text_cfg.proj_bias")) {
             try CLIPConfiguration(openCLIPJSON: Data(json.utf8), source: "cfg")
         }
@@ -114,7 +117,7 @@ import Testing
 
     @Test func huggingFaceUnknownActivationIsRefused() throws {
         let json = #"{"vision_config": {"hidden_act": "mish"}}"#
-        #expect(throws: CLIPLoadingError.unsupportedConfiguration(source: "config.json", reason: "hidden_act mish")) {
+        #expect(throws: ModelError.unsupportedConfiguration(source: "config.json", reason: "hidden_act mish")) {
             try JSONDecoder().decode(HuggingFaceCLIPConfiguration.self, from: Data(json.utf8)).clipConfiguration()
         }
     }

@@ -40,35 +40,3 @@ enum CLIPFixtures {
         try Data(contentsOf: url("\(name).open_clip.json"))
     }
 }
-
-/// How far `actual` is from `expected`: max |Δ| relative to max |expected|, and the smallest
-/// cosine similarity between corresponding rows.
-struct Agreement: CustomStringConvertible {
-    let relativeMaximumDifference: Float
-    let minimumRowCosine: Float
-
-    init(_ actual: Tensor, _ expected: Tensor) {
-        precondition(actual.shape == expected.shape, "shapes differ: \(actual.shape) vs \(expected.shape)")
-        relativeMaximumDifference = actual.maxAbsoluteDifference(expected) / max(expected.abs().max(), .leastNormalMagnitude)
-        let length = expected.shape.last!
-        let a = actual.scalars, e = expected.scalars
-        var minimum: Float = 1
-        for row in stride(from: 0, to: a.count, by: length) {
-            var dot: Double = 0, normA: Double = 0, normE: Double = 0
-            for index in row..<(row + length) {
-                dot += Double(a[index]) * Double(e[index])
-                normA += Double(a[index]) * Double(a[index])
-                normE += Double(e[index]) * Double(e[index])
-            }
-            minimum = min(minimum, Float(dot / (normA.squareRoot() * normE.squareRoot())))
-        }
-        minimumRowCosine = minimum
-    }
-
-    /// The bar: max |Δ| ≤ 1e-4 · max |ref| and cosine ≥ 0.99999 per row.
-    var isWithinTolerance: Bool { relativeMaximumDifference <= 1e-4 && minimumRowCosine >= 0.99999 }
-
-    var description: String {
-        String(format: "max|Δ|/max|ref| = %.2e, min cosine = %.8f", relativeMaximumDifference, minimumRowCosine)
-    }
-}

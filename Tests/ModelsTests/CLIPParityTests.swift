@@ -2,6 +2,7 @@ import Foundation
 import Models
 import NN
 import Tensor
+import TestSupport
 import Testing
 
 /// CLIP models loaded from OpenCLIP's and Hugging Face's files reproduce their reference outputs
@@ -37,7 +38,7 @@ import Testing
             ("logits per image", logits, reference.logitsPerImage),
         ]
         for (name, actual, expected) in checks {
-            let agreement = Agreement(actual, expected)
+            let agreement = ParityMeasure(actual, expected)
             print("parity \(label) \(name): \(agreement)")
             #expect(agreement.isWithinTolerance, "\(label) \(name): \(agreement)", sourceLocation: sourceLocation)
         }
@@ -78,7 +79,7 @@ import Testing
         let model = try CLIP.load(contentsOf: CLIPFixtures.url("vit_quickgelu.safetensors"), configuration: configuration)
         let reference = try CLIPFixtures.reference("vit_quickgelu")
         let (perImage, perText) = model.logits(images: reference.images, tokenIDs: reference.tokenIDs)
-        #expect(Agreement(perImage, reference.logitsPerImage).isWithinTolerance)
+        #expect(ParityMeasure(perImage, reference.logitsPerImage).isWithinTolerance)
         #expect(perText.shape == [perImage.shape[1], perImage.shape[0]])
         #expect(perText.scalars == perImage.transposed().scalars)
     }

@@ -134,7 +134,7 @@ import Testing
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-empty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: empty) }
-        #expect(throws: CLIPLoadingError.missingFile(directory: empty.path, expected: ["config.json"])) {
+        #expect(throws: ModelError.missingFile(directory: empty.path, expected: ["config.json"])) {
             try CLIP.loadHuggingFace(directory: empty)
         }
     }

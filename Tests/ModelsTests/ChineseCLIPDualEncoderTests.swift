@@ -46,7 +46,12 @@ import Tokenizers
         defer { try? FileManager.default.removeItem(at: url) }
         try Data(#"{"embed_dim": 1024, "image_resolution": 224, "vision_layers": "[3,4,6,3]", "vision_width": 64, "vision_patch_size": null}"#.utf8)
             .write(to: url)
-        #expect(throws: BERTLoadingError.self) { try ChineseCLIPVisionConfiguration(contentsOf: url) }
+        #expect {
+            try ChineseCLIPVisionConfiguration(contentsOf: url)
+        } throws: { error in
+            guard case let .invalidConfiguration(path, reason)? = error as? ModelError else { return false }
+            return path == url.path && reason.contains("Chinese-CLIP's ResNet image tower is not supported")
+        }
     }
 
     @Test func aTextOnlyCheckpointIsMissingTheImageTower() throws {

@@ -23,21 +23,16 @@ import TestSupport
                              configuration: CLIPConfiguration(vision: .visionTransformer(vision), text: text))
     }
 
-    static func expectClose(_ actual: Tensor, _ expected: Tensor, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(actual.shape == expected.shape, "\(what): \(actual.shape) vs \(expected.shape)", sourceLocation: sourceLocation)
-        guard actual.shape == expected.shape else { return }
-        let error = actual.maxAbsoluteDifference(expected) / max(expected.abs().max(), 1e-30)
-        #expect(error <= 1e-4, "\(what): max|Δ|/max|ref| = \(error)", sourceLocation: sourceLocation)
-    }
+    static let tolerance = Tolerance.relative(1e-4, floor: 1e-30)
 
     @Test func visionTransformerPatchTokensMatchOpenCLIP() throws {
         let (clip, reference) = (try Self.clip.get(), try Self.reference.get())
         let images = try reference.tensor(named: "images")
         let encoding = GradientMode.withoutGradients { clip.imageTower.encode(Variable(images), includingTokenStates: true) }
         #expect(encoding.grid == TokenGrid(rows: 4, columns: 4))
-        Self.expectClose(encoding.pooled.value, try reference.tensor(named: "image_pooled"), "pooled")
-        Self.expectClose(try #require(encoding.tokenStates).value, try reference.tensor(named: "image_tokens"), "patch tokens")
-        Self.expectClose(clip.imageTower.embed(images), try reference.tensor(named: "image_pooled"), "pooled-only path")
+        expectClose(encoding.pooled.value, try reference.tensor(named: "image_pooled"), Self.tolerance, "pooled")
+        expectClose(try #require(encoding.tokenStates).value, try reference.tensor(named: "image_tokens"), Self.tolerance, "patch tokens")
+        expectClose(clip.imageTower.embed(images), try reference.tensor(named: "image_pooled"), Self.tolerance, "pooled-only path")
         let map = try #require(encoding.featureMap)
         #expect(map.shape == [2, 32, 4, 4])
         // Position (row 1, column 2) of the map is patch token 1·4 + 2.
@@ -52,10 +47,10 @@ import TestSupport
         let encoder = CLIPTextEncoder(clip.textTower, tokenizer: try CLIPTokenizer(mergesFile: try TestPaths.installedPackageFile(
             "clip/bpe_simple_vocab_16e6.txt.gz")))
         let encoding = GradientMode.withoutGradients { encoder.encode(tokens, includingTokenStates: true) }
-        Self.expectClose(encoding.pooled.value, try reference.tensor(named: "text_pooled"), "pooled")
-        Self.expectClose(try #require(encoding.tokenStates).value, try reference.tensor(named: "text_tokens"), "token states")
+        expectClose(encoding.pooled.value, try reference.tensor(named: "text_pooled"), Self.tolerance, "pooled")
+        expectClose(try #require(encoding.tokenStates).value, try reference.tensor(named: "text_tokens"), Self.tolerance, "token states")
         let fast = GradientMode.withoutGradients { encoder.encode(tokens, includingTokenStates: false).pooled.value }
-        Self.expectClose(fast, try reference.tensor(named: "text_pooled"), "pooled-only path")
+        expectClose(fast, try reference.tensor(named: "text_pooled"), Self.tolerance, "pooled-only path")
     }
 
     /// Token states are on the tape: every weight of both towers receives a gradient through them.

@@ -30,7 +30,7 @@ import Testing
             try ImageNetZeroShotMetadata(contentsOf: url)
         } throws: { error in
             let message = "\(error)"
-            return error as? ImageNetMetadataError == .missingFile(path: url.path)
+            return error as? ModelError == .missingImageNetMetadata(path: url.path)
                 && message.contains("/nonexistent/open_clip/zero_shot_metadata.py is missing")
                 && message.contains("open_clip_torch")
         }
@@ -94,10 +94,10 @@ import Testing
     }
 
     @Test func countsAndAssignmentsAreChecked() {
-        #expect(throws: ImageNetMetadataError.wrongCount(name: "IMAGENET_CLASSNAMES", count: 1001, expected: 1000)) {
+        #expect(throws: ModelError.wrongCount(name: "IMAGENET_CLASSNAMES", count: 1001, expected: 1000)) {
             try ImageNetZeroShotMetadata(source: source(firstClass: "'a', 'b'"))
         }
-        #expect(throws: ImageNetMetadataError.missingAssignment(name: "IMAGENET_CLASSNAMES")) {
+        #expect(throws: ModelError.missingAssignment(name: "IMAGENET_CLASSNAMES")) {
             try ImageNetZeroShotMetadata(source: "OPENAI_IMAGENET_TEMPLATES = ()\nx = IMAGENET_CLASSNAMES = ('a',)")
         }
     }

@@ -27,7 +27,7 @@ import Testing
         do {
             _ = try ModelReference(parsing: "ViT-L-14-336/laion2b")
             Issue.record("an unknown tag must fail")
-        } catch let ModelLoadingError.invalidOption(message) {
+        } catch let ModelError.invalidOption(message) {
             #expect(message.contains("openai") && message.contains("ViT-L-14-336"))
         } catch {
             Issue.record("\(error)")
@@ -38,7 +38,7 @@ import Testing
         #expect(try ModelReference(parsing: "openai/clip-vit-base-patch32") == .hub(HubRepository(identifier: "openai/clip-vit-base-patch32")))
         #expect(try ModelReference(parsing: "hf-hub:laion/CLIP-ViT-B-32-laion2B-s34B-b79K@v1.0")
                 == .hub(HubRepository(identifier: "laion/CLIP-ViT-B-32-laion2B-s34B-b79K", revision: "v1.0")))
-        #expect(throws: ModelLoadingError.invalidRepository("../etc")) { try ModelReference(parsing: "hf-hub:../etc") }
+        #expect(throws: ModelError.invalidRepository("../etc")) { try ModelReference(parsing: "hf-hub:../etc") }
     }
 
     @Test func pathsWinOverNames() throws {
@@ -49,6 +49,6 @@ import Testing
         try Data([0]).write(to: file)
         #expect(try ModelReference(parsing: file.path) == .file(file.standardizedFileURL))
         #expect(try ModelReference(parsing: directory.path) == .folder(URL(fileURLWithPath: directory.path, isDirectory: true).standardizedFileURL))
-        #expect(throws: ModelLoadingError.unknownModel("no-such-model", known: [])) { try ModelReference(parsing: "no-such-model") }
+        #expect(throws: ModelError.unknownModel("no-such-model", known: [])) { try ModelReference(parsing: "no-such-model") }
     }
 }

@@ -39,14 +39,7 @@ import Testing
     static let fixture = Result { try SafetensorsFile(contentsOf: TestPaths.fixture("resnet", "narrow.safetensors")) }
 
     /// Tensors of one case with the `<case>.` prefix removed.
-    func tensors(_ name: String) throws -> [String: Tensor] {
-        let file = try Self.fixture.get()
-        var result: [String: Tensor] = [:]
-        for key in file.names where key.hasPrefix(name + ".") {
-            result[String(key.dropFirst(name.count + 1))] = try file.tensor(named: key)
-        }
-        return result
-    }
+    func tensors(_ name: String) throws -> [String: Tensor] { try Self.fixture.get().tensors(under: name) }
 
     @Test func resnet50PresetHasTorchvisionsParameters() throws {
         let reference = try decodeFixture(ParameterList.self, from: TestPaths.fixture("resnet", "resnet50_parameters.json")).entries

@@ -17,20 +17,6 @@ import Testing
 
     static let file = Result { try SafetensorsFile(contentsOf: TestPaths.fixture("resnet_training", "narrow_training.safetensors")) }
 
-    func expectClose(_ actual: Tensor?, _ expected: Tensor, tolerance: Float, _ what: String,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let actual else { Issue.record("no \(what)", sourceLocation: sourceLocation); return }
-        #expect(actual.shape == expected.shape, "\(what) shape", sourceLocation: sourceLocation)
-        let difference = actual.maxAbsoluteDifference(expected)
-        #expect(difference <= tolerance * max(1, expected.abs().max()), "\(what): max |Δ| \(difference)", sourceLocation: sourceLocation)
-    }
-
-    func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
-        let difference = zip(actual.scalars, expected.scalars).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-        let norm = expected.scalars.reduce(Float(0)) { $0 + $1 * $1 }
-        return (difference / max(norm, 1e-30)).squareRoot()
-    }
-
     @Test func trainingModeMatchesTorchvisionTrainMode() throws {
         let file = try Self.file.get()
         let configuration = try decodeFixture(Fixture.self, from: TestPaths.fixture("resnet_training", "narrow_training.json")).configuration
@@ -45,25 +31,26 @@ import Testing
         var worstGradientError: Float = 0, gradientsCompared = 0
         for step in 0..<2 {
             for (_, parameter) in model.namedParameters { parameter.clearGradient() }
-            let input = Variable(try file.tensor(named: "step\(step).input"), requiresGradient: true)
+            let data = try file.tensors(under: "step\(step)")
+            let input = Variable(try #require(data["input"]), requiresGradient: true)
             let logits = model(input)  // [4, 5]
-            expectClose(logits.value, try file.tensor(named: "step\(step).logits"), tolerance: 1e-4, "step \(step) logits")
-            (logits * Variable(try file.tensor(named: "step\(step).seed"))).sum().backward()
-            expectClose(input.gradient, try file.tensor(named: "step\(step).grad.input"), tolerance: 1e-4, "step \(step) input gradient")
+            expectClose(logits.value, data["logits"], .scaledAboveOne(1e-4), "step \(step) logits")
+            (logits * Variable(try #require(data["seed"]))).sum().backward()
+            expectClose(input.gradient, data["grad.input"], .scaledAboveOne(1e-4), "step \(step) input gradient")
             for (name, parameter) in model.namedParameters where parameter.isTrainable {
-                let expected = try file.tensor(named: "step\(step).grad.\(name)")
+                let expected = try #require(data["grad.\(name)"], "step \(step): no reference gradient for \(name)")
                 let gradient = try #require(parameter.gradient, "step \(step): no gradient for \(name)")
-                let error = relativeError(gradient, expected)
+                let error = euclideanRelativeError(gradient, expected)
                 #expect(error <= 1e-4, "step \(step) gradient of \(name): relative error \(error)")
                 worstGradientError = max(worstGradientError, error)
                 gradientsCompared += 1
             }
             for (name, buffer) in buffers {
-                let expected = try file.tensor(named: "step\(step).\(name)")
+                let expected = try #require(data[name], "step \(step): no reference for \(name)")
                 if name.hasSuffix("num_batches_tracked") {
                     #expect(buffer.value.item == expected.item, "step \(step) \(name)")
                 } else {
-                    expectClose(buffer.value, expected, tolerance: 1e-5, "step \(step) \(name)")
+                    expectClose(buffer.value, expected, .scaledAboveOne(1e-5), "step \(step) \(name)")
                 }
             }
         }

@@ -2,6 +2,7 @@ import Autograd
 import Foundation
 import Models
 import Tensor
+import TestSupport
 import Testing
 
 /// all-MiniLM-L6-v2 with its real weights against sentence-transformers, and the pooling modes.
@@ -116,7 +117,7 @@ import Testing
              {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}]
             """
         try Data(modules.utf8).write(to: folder.appendingPathComponent("modules.json"))
-        #expect(throws: BERTLoadingError.unsupportedModule(path: folder.appendingPathComponent("modules.json").path,
+        #expect(throws: ModelError.unsupportedModule(path: folder.appendingPathComponent("modules.json").path,
                                                            type: "sentence_transformers.models.Dense")) {
             try SentenceTransformer(directory: folder)
         }

@@ -14,38 +14,25 @@ import Testing
 @Suite struct AttentionParityTests {
     static let fixture = Result { try SafetensorsFile(contentsOf: TestPaths.fixture("attention", "attention.safetensors")) }
 
-    func tensors(_ name: String) throws -> [String: Tensor] {
-        let file = try Self.fixture.get()
-        var result: [String: Tensor] = [:]
-        for key in file.names where key.hasPrefix(name + ".") { result[String(key.dropFirst(name.count + 1))] = try file.tensor(named: key) }
-        return result
-    }
-
-    func expectClose(_ actual: Tensor?, _ expected: Tensor?, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let actual, let expected else { Issue.record("missing \(what)", sourceLocation: sourceLocation); return }
-        #expect(actual.shape == expected.shape, "\(what) shape", sourceLocation: sourceLocation)
-        let tolerance = 1e-5 * max(1, expected.abs().max())
-        #expect(actual.maxAbsoluteDifference(expected) <= tolerance,
-                "\(what): max |Δ| \(actual.maxAbsoluteDifference(expected))", sourceLocation: sourceLocation)
-    }
+    static let tolerance = Tolerance.scaledAboveOne(1e-5)
 
     func check(_ name: String, _ attention: Attention) throws {
-        let data = try tensors(name)
+        let data = try Self.fixture.get().tensors(under: name)
         try attention.loadWeights(data, mapping: WeightMapping(ignoredNames: [#"^(input|context|seed|output|mask)$"#, #"^grad\."#]),
                                   source: name)
         let query = Variable(data["input"]!, requiresGradient: true)
         let context = Variable(data["context"]!, requiresGradient: true)
         let output = attention(query, context: context, mask: data["mask"])
-        expectClose(output.value, data["output"], "\(name) output")
+        expectClose(output.value, data["output"], Self.tolerance, "\(name) output")
         (output * Variable(data["seed"]!)).sum().backward()
-        expectClose(query.gradient, data["grad.input"], "\(name) query gradient")
-        expectClose(context.gradient, data["grad.context"], "\(name) context gradient")
+        expectClose(query.gradient, data["grad.input"], Self.tolerance, "\(name) query gradient")
+        expectClose(context.gradient, data["grad.context"], Self.tolerance, "\(name) context gradient")
         for (parameterName, parameter) in attention.namedParameters {
-            expectClose(parameter.gradient, data["grad." + parameterName], "\(name) gradient of \(parameterName)")
+            expectClose(parameter.gradient, data["grad." + parameterName], Self.tolerance, "\(name) gradient of \(parameterName)")
         }
         // Without a tape the same layer gives the same values.
         let inference = GradientMode.withoutGradients { attention(Variable(data["input"]!), context: Variable(data["context"]!), mask: data["mask"]) }
-        expectClose(inference.value, data["output"], "\(name) output without a tape")
+        expectClose(inference.value, data["output"], Self.tolerance, "\(name) output without a tape")
     }
 
     @Test func diffusersCrossAttentionWithANarrowerContext() throws {

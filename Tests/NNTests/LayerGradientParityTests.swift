@@ -15,13 +15,7 @@ import Testing
     }
 
     /// Tensors of one case with the `<case>.` prefix removed.
-    func tensors(_ name: String) throws -> [String: Tensor] {
-        let file = try Self.fixture.get()
-        var result: [String: Tensor] = [:]
-        for key in file.names where key.hasPrefix(name + ".") { result[String(key.dropFirst(name.count + 1))] = try file.tensor(named: key) }
-        try #require(!result.isEmpty, "fixture has no case \(name)")
-        return result
-    }
+    func tensors(_ name: String) throws -> [String: Tensor] { try Self.fixture.get().tensors(under: name) }
 
     /// Loads a case's parameters into `layer` strictly (inputs, outputs and gradients ignored).
     func load(_ data: [String: Tensor], into layer: any Module, inputs: [String]) throws {
@@ -39,23 +33,19 @@ import Testing
         let output = forward(variables)
         let expected = try #require(data["output"])
         try #require(output.shape == expected.shape, "\(name): shape \(output.shape), PyTorch \(expected.shape)", sourceLocation: sourceLocation)
-        expectClose(output.value, expected, "\(name) output", tolerance, sourceLocation)
+        expectClose(output.value, expected, .scaledAboveOne(tolerance), "\(name) output", sourceLocation: sourceLocation)
         let seed: Tensor = try #require(data["seed"])
         output.backward(seed: seed)
         for input in inputs {
             let gradient = try #require(variables[input]?.gradient, "\(name): no gradient for \(input)", sourceLocation: sourceLocation)
-            expectClose(gradient, try #require(data["grad.\(input)"]), "\(name) gradient of \(input)", tolerance, sourceLocation)
+            expectClose(gradient, data["grad.\(input)"], .scaledAboveOne(tolerance), "\(name) gradient of \(input)",
+                        sourceLocation: sourceLocation)
         }
         for (key, parameter) in parameters {
             let gradient = try #require(parameter.gradient, "\(name): no gradient for \(key)", sourceLocation: sourceLocation)
-            expectClose(gradient, try #require(data["grad.\(key)"]), "\(name) gradient of \(key)", tolerance, sourceLocation)
+            expectClose(gradient, data["grad.\(key)"], .scaledAboveOne(tolerance), "\(name) gradient of \(key)",
+                        sourceLocation: sourceLocation)
         }
-    }
-
-    func expectClose(_ actual: Tensor, _ expected: Tensor, _ what: String, _ tolerance: Float, _ sourceLocation: SourceLocation) {
-        let scale = max(1, expected.abs().max())
-        let difference = actual.maxAbsoluteDifference(expected)
-        #expect(difference <= tolerance * scale, "\(what): max |Δ| \(difference) (scale \(scale))", sourceLocation: sourceLocation)
     }
 
     @Test func groupNormMatchesPyTorch() throws {

@@ -10,48 +10,35 @@ import Testing
 @Suite struct LayerParityTests {
     static let fixture = Result { try SafetensorsFile(contentsOf: TestPaths.fixture("layers", "layers.safetensors")) }
 
-    /// Tensors of one case with the `<case>.` prefix removed.
-    func tensors(_ name: String) throws -> [String: Tensor] {
-        let file = try Self.fixture.get()
-        var result: [String: Tensor] = [:]
-        for key in file.names where key.hasPrefix(name + ".") {
-            result[String(key.dropFirst(name.count + 1))] = try file.tensor(named: key)
-        }
-        return result
-    }
-
+    /// Loads the parameters of case `name` into `layer`; returns all of the case's tensors.
     func load(_ name: String, into layer: any Module) throws -> [String: Tensor] {
-        let all = try tensors(name)
+        let all = try Self.fixture.get().tensors(under: name)
         try layer.loadWeights(all, mapping: WeightMapping(ignoredNames: ["^input$", "^output$", "^mask$"]), source: name)
         return all
     }
 
-    func expectClose(_ actual: Tensor, _ expected: Tensor?, sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let expected else { Issue.record("missing reference", sourceLocation: sourceLocation); return }
-        let scale = max(1, expected.abs().max())
-        #expect(actual.maxAbsoluteDifference(expected) <= 1e-5 * scale, sourceLocation: sourceLocation)
-    }
+    static let tolerance = Tolerance.scaledAboveOne(1e-5)
 
     @Test func multiheadAttentionMatchesPyTorch() throws {
         let attention = Attention(width: 16, heads: 4, layout: .multiheadAttention)
         let data = try load("attention", into: attention)
         let output = attention(Variable(data["input"]!), mask: data["mask"]!)
-        expectClose(output.value, data["output"])
+        expectClose(output.value, data["output"], Self.tolerance, "attention output")
     }
 
     @Test func layerNormMatchesPyTorch() throws {
         let layerNorm = LayerNorm(width: 16)
         let data = try load("layer_norm", into: layerNorm)
-        expectClose(layerNorm(Variable(data["input"]!)).value, data["output"])
+        expectClose(layerNorm(Variable(data["input"]!)).value, data["output"], Self.tolerance, "layer norm output")
     }
 
     @Test func convolutionAndBatchNormMatchPyTorch() throws {
         let convolution = Conv2d(inChannels: 3, outChannels: 6, kernelSize: 3, stride: 2, padding: 1)
         let convolutionData = try load("conv", into: convolution)
-        expectClose(convolution(Variable(convolutionData["input"]!)).value, convolutionData["output"])
+        expectClose(convolution(Variable(convolutionData["input"]!)).value, convolutionData["output"], Self.tolerance, "convolution output")
         let batchNorm = BatchNorm2d(channels: 6)
         let batchNormData = try load("batch_norm", into: batchNorm)
-        expectClose(batchNorm(Variable(batchNormData["input"]!)).value, batchNormData["output"])
+        expectClose(batchNorm(Variable(batchNormData["input"]!)).value, batchNormData["output"], Self.tolerance, "batch norm output")
     }
 }
 

@@ -103,8 +103,8 @@ import TestSupport
 
     @Test func chineseCLIPTextsAndBase64ImagesIndexEndToEnd() throws {
         let folder = try TemporaryFolder()
-        let red = TestPNGWriter.png(width: 8, height: 8, red: 250, green: 0, blue: 0)
-        let blue = TestPNGWriter.png(width: 8, height: 8, red: 0, green: 0, blue: 250)
+        let red = try TestImages.png(width: 8, height: 8, red: 250, green: 0, blue: 0)
+        let blue = try TestImages.png(width: 8, height: 8, red: 0, green: 0, blue: 250)
         let tsv = try folder.write("1001\t\(red.base64EncodedString())\n1002\t\(blue.base64EncodedString())\n", to: "valid_imgs.tsv")
         let jsonl = try folder.write("""
             {"text_id": 8428, "text": "红色的方块", "image_ids": [1001]}

@@ -14,7 +14,7 @@ import TestSupport
     func writeImages(_ count: Int, in folder: TemporaryFolder, under relative: String = "images") throws {
         try FileManager.default.createDirectory(at: folder.file(relative), withIntermediateDirectories: true)
         for index in 0..<count {
-            try TestPNGWriter.write(to: folder.file("\(relative)/img\(String(format: "%02d", index)).png"),
+            try TestImages.write(to: folder.file("\(relative)/img\(String(format: "%02d", index)).png"),
                                     red: UInt8(index * 5), green: UInt8(255 - index), variant: index)
         }
     }
@@ -49,7 +49,7 @@ import TestSupport
 
         // Change one file's content (and time), delete another.
         let changed = folder.file("images/img02.png")
-        try TestPNGWriter.write(to: changed, red: 1, green: 2, blue: 3, variant: 9)
+        try TestImages.write(to: changed, red: 1, green: 2, blue: 3, variant: 9)
         try setModificationTime(changed, 1_000_000)
         try FileManager.default.removeItem(at: folder.file("images/img05.png"))
         let idBefore = try store.items().first { $0.key == "img02.png" }!.id
@@ -72,14 +72,16 @@ import TestSupport
         try writeImages(3, in: folder)
         try folder.write("not an image at all", to: "images/corrupt.jpg")
         try Data().write(to: folder.file("images/empty.png"))
-        let png = TestPNGWriter.png(width: 8, height: 8, red: 9, green: 9, blue: 9)
+        let png = try TestImages.png(width: 8, height: 8, red: 9, green: 9, blue: 9)
         try png.prefix(png.count - 30).write(to: folder.file("images/truncated.png"))
-        try TestPNGWriter.write(to: folder.file("images/huge.png"), width: 64, height: 64, red: 1)
+        // Random pixels hardly compress: about 12 kB, over the limit set below.
+        let huge = try folder.write(try TestImages.noisePNG(width: 64, height: 64, seed: 1), to: "images/huge.png")
         try folder.write("ignored: not an image extension", to: "images/notes.txt")
 
         let store = try EmbeddingStore(path: folder.file("store.sqlite"))
         var options = IndexingOptions()
         options.maximumFileSize = 4_000
+        #expect(Int64(try Data(contentsOf: huge).count) > options.maximumFileSize)
         let indexer = Indexer(store: store, model: model, options: options)
         let report = try indexer.index(ImageFolderSource(root: folder.file("images")))
         #expect(report.embeddedItems == 3)
@@ -94,7 +96,7 @@ import TestSupport
         // Unchanged failures are not retried; fixing a file indexes it and clears its failure.
         let again = try indexer.index(ImageFolderSource(root: folder.file("images")))
         #expect(again.previouslyFailedItems == 4 && again.failures.isEmpty && again.unchangedItems == 3)
-        try TestPNGWriter.write(to: folder.file("images/corrupt.jpg"), red: 200)
+        try TestImages.write(to: folder.file("images/corrupt.jpg"), red: 200)
         try setModificationTime(folder.file("images/corrupt.jpg"), 2_000_000)
         let fixed = try indexer.index(ImageFolderSource(root: folder.file("images")))
         #expect(fixed.embeddedItems == 1 && fixed.previouslyFailedItems == 3)
@@ -103,7 +105,7 @@ import TestSupport
 
     @Test func decompressionBombsAreReportedNotDecoded() throws {
         let folder = try TemporaryFolder()
-        try TestPNGWriter.write(to: folder.file("big.png"), width: 40, height: 40, red: 3)
+        try TestImages.write(to: folder.file("big.png"), width: 40, height: 40, red: 3)
         let store = try EmbeddingStore(path: folder.file("store.sqlite"))
         var options = IndexingOptions()
         options.decoder = ImageDecoder(maximumPixelCount: 100)

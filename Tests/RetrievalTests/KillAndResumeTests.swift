@@ -56,7 +56,7 @@ import TestSupport
         try FileManager.default.createDirectory(at: folder.file("images/nested"), withIntermediateDirectories: true)
         for index in 0..<imageCount {
             let path = index % 3 == 0 ? "images/nested/n\(index).png" : "images/p\(index).png"
-            try TestPNGWriter.write(to: folder.file(path), red: UInt8(index), green: UInt8(3 * index % 256), variant: index)
+            try TestImages.write(to: folder.file(path), red: UInt8(index), green: UInt8(3 * index % 256), variant: index)
         }
         let storeURL = folder.file("store.sqlite")
         let model = ImageTextModel.fixedVectorDouble()

@@ -9,7 +9,7 @@ import TestSupport
 @Suite struct SourceSpecificationTests {
     func writePNG(_ folder: TemporaryFolder, _ path: String, width: Int = 8, red: UInt8, variant: Int = 0) throws {
         try FileManager.default.createDirectory(at: folder.file(path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        try TestPNGWriter.write(to: folder.file(path), width: width, red: red, variant: variant)
+        try TestImages.write(to: folder.file(path), width: width, red: red, variant: variant)
     }
 
     @Test func detectsObviousLayouts() throws {
@@ -56,7 +56,7 @@ import TestSupport
 
         // Chinese-CLIP: the one split of a folder, its TSV found beside the JSONL.
         try folder.write(#"{"text_id": 1, "text": "红色", "image_ids": [5]}"# + "\n", to: "cn/valid_texts.jsonl")
-        try folder.write("5\t" + TestPNGWriter.png(width: 8, height: 8, red: 255, green: 0, blue: 0).base64EncodedString() + "\n",
+        try folder.write("5\t" + TestImages.png(width: 8, height: 8, red: 255, green: 0, blue: 0).base64EncodedString() + "\n",
                          to: "cn/valid_imgs.tsv")
         let chinese = try #require(try SourceSpecification(location: folder.file("cn")).makeSource() as? ChineseCLIPSource)
         #expect(chinese.imagesFile.lastPathComponent == "valid_imgs.tsv")

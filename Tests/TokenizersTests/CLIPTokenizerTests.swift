@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Tokenizers
 
@@ -87,7 +88,7 @@ import Testing
     @Test func queueMergingEqualsPassMerging() throws {
         let tokenizer = try InstalledTokenizers.clip.get()
         let encoding = tokenizer.bytePairEncoding
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzéü日本😀".utf8)
         let syllables = ["an", "the", "ing", "tion", "er", "re", "photo", "graph", "cat", "dog", "un", "believ", "able"]
         for trial in 0..<200 {
@@ -117,18 +118,5 @@ import Testing
         #expect(throws: TokenizerError.unknownMergeSymbol(line: 3, symbol: "zz")) { try CLIPTokenizer(mergesText: lines.joined(separator: "\n")) }
         let missing = URL(fileURLWithPath: "/nonexistent/bpe.txt.gz")
         #expect(throws: TokenizerError.self) { try CLIPTokenizer(mergesFile: missing) }
-    }
-}
-
-/// SplitMix64, for reproducible random inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

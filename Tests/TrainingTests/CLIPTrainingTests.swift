@@ -69,7 +69,8 @@ import Tokenizers
                                                       tokenizer: try Self.tokenizer.get(), outputDirectory: nil)
         run.trainer.write = { _ in }
         try run.trainer.train()
-        let url = try TrainingTestData.temporaryDirectory("clip-save").appendingPathComponent("model.safetensors")
+        let folder = try TemporaryFolder()
+        let url = folder.file("model.safetensors")
         try run.saveModel(to: url)
         let clip = try #require(run.clip)
         let loaded = try CLIP.load(contentsOf: url, configuration: clip.configuration)
@@ -93,7 +94,8 @@ import Tokenizers
         configuration.contrastive.architecture.text = .init(contextLength: 16, width: 64, layers: 1, heads: 2)
         let tokenizer = try Self.tokenizer.get()
         let original = try ContrastiveTraining.fromScratch(configuration: configuration, tokenizer: tokenizer, outputDirectory: nil)
-        let url = try TrainingTestData.temporaryDirectory("clip-path").appendingPathComponent("tiny.safetensors")
+        let folder = try TemporaryFolder()
+        let url = folder.file("tiny.safetensors")
         try original.saveModel(to: url)
 
         configuration.task = .contrastive

@@ -2,6 +2,7 @@ import Foundation
 import NN
 import Optim
 import Tensor
+import TestSupport
 import Testing
 @testable import Training
 
@@ -31,37 +32,27 @@ import Testing
         return run
     }
 
-    static func snapshot(_ run: ContrastiveRun) -> [String: [Float]] {
-        var result: [String: [Float]] = [:]
-        for (name, parameter) in run.model.namedParameters { result["model." + name] = parameter.value.scalars }
-        for (slot, values) in run.trainer.optimizer.stateSlots {
-            for (index, value) in values.enumerated() { result["optimizer.\(slot).\(index)"] = value?.scalars ?? [] }
-        }
-        return result
-    }
-
     @Test func resumedContrastiveRunMatchesUninterruptedRun() throws {
         let steps = 4
         let straight = try Self.run(steps: 2 * steps, output: nil)
         try straight.trainer.train()
 
-        let folder = try TrainingTestData.temporaryDirectory("contrastive-resume")
-        let first = try Self.run(steps: 2 * steps, output: folder)
+        let folder = try TemporaryFolder()
+        let first = try Self.run(steps: 2 * steps, output: folder.url)
         try first.trainer.train(stopStep: steps)
         _ = try first.trainer.saveCheckpoint()
 
-        let second = try Self.run(steps: 2 * steps, output: folder)
-        try second.trainer.resume(from: folder)
+        let second = try Self.run(steps: 2 * steps, output: folder.url)
+        try second.trainer.resume(from: folder.url)
         #expect(second.trainer.step == steps)
         try second.trainer.train()
 
-        let expected = Self.snapshot(straight), actual = Self.snapshot(second)
-        #expect(expected.keys.sorted() == actual.keys.sorted())
-        for key in expected.keys.sorted() { #expect(expected[key]! == actual[key]!, "\(key) differs after resuming") }
+        let expected = TrainingTestData.snapshot(straight.trainer), actual = TrainingTestData.snapshot(second.trainer)
+        TrainingTestData.expectSameSnapshots(resumed: actual, uninterrupted: expected)
         #expect(second.trainer.optimizer.stepCount == 2 * steps)
         #expect(straight.trainer.source.position == second.trainer.source.position)
         // The weights moved, so the comparison is not between two untrained models.
         let untrained = try Self.run(steps: 2 * steps, output: nil)
-        #expect(Self.snapshot(untrained)["model.visual.proj"]! != expected["model.visual.proj"]!)
+        #expect(TrainingTestData.snapshot(untrained.trainer)["model.visual.proj"]! != expected["model.visual.proj"]!)
     }
 }

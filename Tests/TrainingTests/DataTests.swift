@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Imaging
 import Tensor
+import TestSupport
 import Testing
 @testable import Training
 
@@ -38,19 +39,19 @@ import Testing
 
 @Suite struct CaptionedDataTests {
     @Test func readsQuotedCSVAndJSONLines() throws {
-        let folder = try TrainingTestData.temporaryDirectory("manifest")
-        let csv = folder.appendingPathComponent("pairs.csv")
+        let folder = try TemporaryFolder()
+        let csv = folder.file("pairs.csv")
         try "filepath\ttitle\nimages/a.png\t\"a dog, \"\"running\"\"\nfast\"\n/abs/b.jpg\tplain\n"
             .write(to: csv, atomically: true, encoding: .utf8)
         let manifest = try CaptionedImageManifest(contentsOf: csv, imageKey: "filepath", captionKey: "title", separator: "\t")
         #expect(manifest.entries == [
-            CaptionedImage(imagePath: folder.appendingPathComponent("images/a.png").path, caption: "a dog, \"running\"\nfast"),
+            CaptionedImage(imagePath: folder.file("images/a.png").path, caption: "a dog, \"running\"\nfast"),
             CaptionedImage(imagePath: "/abs/b.jpg", caption: "plain"),
         ])
         #expect(throws: DatasetError.missingColumn(path: csv.path, column: "caption", available: ["filepath", "title"])) {
             try CaptionedImageManifest(contentsOf: csv, imageKey: "filepath", separator: "\t")
         }
-        let jsonl = folder.appendingPathComponent("pairs.jsonl")
+        let jsonl = folder.file("pairs.jsonl")
         try "{\"image\": \"x.png\", \"caption\": \"one\"}\n\n{\"image\": \"y.png\", \"caption\": 3}\n"
             .write(to: jsonl, atomically: true, encoding: .utf8)
         #expect(throws: DatasetError.malformed(path: jsonl.path, line: 3,
@@ -60,8 +61,8 @@ import Testing
     }
 
     @Test func readsCOCOCaptionsOnePairPerCaption() throws {
-        let folder = try TrainingTestData.temporaryDirectory("coco")
-        let annotations = folder.appendingPathComponent("captions_val2017.json")
+        let folder = try TemporaryFolder()
+        let annotations = folder.file("captions_val2017.json")
         try """
             {"info": {}, "images": [{"id": 7, "file_name": "000007.jpg"}, {"id": 9, "file_name": "000009.jpg"}],
              "annotations": [{"id": 1, "image_id": 9, "caption": "a bus"}, {"id": 2, "image_id": 7, "caption": "a cat"},
@@ -117,8 +118,8 @@ import Testing
         }
 
         // PNG files and a JSON-lines manifest that read back to the same pixels and captions.
-        let folder = try TrainingTestData.temporaryDirectory("shapes")
-        let manifestURL = try SyntheticShapes.write(Array(train.prefix(3)), to: folder)
+        let folder = try TemporaryFolder()
+        let manifestURL = try SyntheticShapes.write(Array(train.prefix(3)), to: folder.url)
         let manifest = try CaptionedImageManifest(contentsOf: manifestURL)
         #expect(manifest.entries.map(\.caption) == train.prefix(3).map(\.caption))
         let decoded = try ImageDecoder().decode(contentsOf: URL(fileURLWithPath: manifest.entries[0].imagePath))

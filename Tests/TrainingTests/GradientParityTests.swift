@@ -25,13 +25,6 @@ import TestSupport
     static func url(_ name: String) -> URL { TestPaths.fixture("training_parity", name) }
     static let tolerance: Float = 1e-4
 
-    static func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
-        precondition(actual.shape == expected.shape, "shapes \(actual.shape) and \(expected.shape) differ")
-        let difference = zip(actual.scalars, expected.scalars).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-        let norm = expected.scalars.reduce(Float(0)) { $0 + $1 * $1 }
-        return (difference / max(norm, 1e-30)).squareRoot()
-    }
-
     /// Compares every parameter's gradient with `grad.<name>` of `reference`; returns the worst error.
     static func compareGradients(_ model: any Module, reference: SafetensorsFile) throws -> Float {
         var worst: Float = 0
@@ -46,12 +39,24 @@ import TestSupport
                 #expect(norm <= 1e-6, "gradient of \(name) should vanish: norm \(norm)")
                 continue
             }
-            let error = relativeError(actual, expected)
+            let error = euclideanRelativeError(actual, expected)
             #expect(error <= tolerance, "gradient of \(name): relative error \(error)")
             worst = max(worst, error)
         }
         #expect(names.count == model.namedParameters.filter { $0.parameter.isTrainable }.count)
         return worst
+    }
+
+    /// Expects the step's loss within 1e-5 (relative) of the reference's `loss` and every gradient
+    /// to match (`compareGradients`), the worst relative error above 0 and below `bound`.
+    static func expectStepMatches(_ label: String, loss: Variable, model: any Module, reference: SafetensorsFile, worstBelow bound: Float,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let expectedLoss = try reference.tensor(named: "loss").scalars[0]
+        #expect(abs(loss.value.item - expectedLoss) <= 1e-5 * abs(expectedLoss), "loss \(loss.value.item) vs \(expectedLoss)",
+                sourceLocation: sourceLocation)
+        let worst = try compareGradients(model, reference: reference)
+        print("gradient parity \(label): loss \(loss.value.item) vs \(expectedLoss), worst relative error \(worst)")
+        #expect(worst > 0 && worst < bound, "worst relative error \(worst)", sourceLocation: sourceLocation)
     }
 
     @Test func tinyCLIPInfoNCEStepMatchesOpenCLIP() throws {
@@ -72,11 +77,7 @@ import TestSupport
         let loss = Losses.clip(imageEmbeddings: imageFeatures, textEmbeddings: textFeatures, logScale: clip.logitScale.variable)
         loss.backward()
 
-        let expectedLoss = try reference.tensor(named: "loss").scalars[0]
-        #expect(abs(loss.value.item - expectedLoss) <= 1e-5 * abs(expectedLoss), "loss \(loss.value.item) vs \(expectedLoss)")
-        let worst = try Self.compareGradients(clip, reference: reference)
-        print("gradient parity tiny CLIP: loss \(loss.value.item) vs \(expectedLoss), worst relative error \(worst)")
-        #expect(worst > 0 && worst < 1e-5, "worst relative error \(worst)")
+        try Self.expectStepMatches("tiny CLIP", loss: loss, model: clip, reference: reference, worstBelow: 1e-5)
     }
 
     @Test func tinyBERTMeanPooledStepMatchesTransformers() throws {
@@ -94,11 +95,7 @@ import TestSupport
         let loss = Losses.clip(imageEmbeddings: anchors, textEmbeddings: positives, logScale: Variable(Tensor(scalar: Float(log(20.0)))))
         loss.backward()
 
-        let expectedLoss = try reference.tensor(named: "loss").scalars[0]
-        #expect(abs(loss.value.item - expectedLoss) <= 1e-5 * abs(expectedLoss), "loss \(loss.value.item) vs \(expectedLoss)")
-        let worst = try Self.compareGradients(model, reference: reference)
-        print("gradient parity tiny BERT: loss \(loss.value.item) vs \(expectedLoss), worst relative error \(worst)")
-        #expect(worst > 0 && worst < 1e-5, "worst relative error \(worst)")
+        try Self.expectStepMatches("tiny BERT", loss: loss, model: model, reference: reference, worstBelow: 1e-5)
     }
 
     /// Contrastive fine-tuning of the competition paper's architecture: one InfoNCE step of the
@@ -135,10 +132,6 @@ import TestSupport
         let loss = try contrastive.loss(batch)
         loss.backward()
 
-        let expectedLoss = try reference.tensor(named: "loss").scalars[0]
-        #expect(abs(loss.value.item - expectedLoss) <= 1e-5 * abs(expectedLoss), "loss \(loss.value.item) vs \(expectedLoss)")
-        let worst = try Self.compareGradients(model.weights, reference: reference)
-        print("gradient parity tiny Chinese-CLIP: loss \(loss.value.item) vs \(expectedLoss), worst relative error \(worst)")
-        #expect(worst > 0 && worst < Self.tolerance, "worst relative error \(worst)")
+        try Self.expectStepMatches("tiny Chinese-CLIP", loss: loss, model: model.weights, reference: reference, worstBelow: Self.tolerance)
     }
 }

@@ -96,7 +96,7 @@ import Testing
         do {
             _ = try ContrastiveTraining.prepare(configuration: missingModel, outputDirectory: nil)
             Issue.record("a missing checkpoint must fail")
-        } catch let error as ModelLoadingError {
+        } catch let error as ModelError {
             guard case .unknownModel(let name, let known) = error else { Issue.record("\(error)"); return }
             #expect(name == "/nonexistent/ViT-B-32" && known.contains("clipkit-default"))
         }

@@ -3,6 +3,7 @@ import Models
 import NN
 import Optim
 import Tensor
+import TestSupport
 import Testing
 @testable import Training
 
@@ -62,22 +63,19 @@ import Testing
 
     @Test func resNetBackboneResumesBitForBit() throws {
         let steps = 3
-        let folder = try TrainingTestData.temporaryDirectory("resnet-resume")
+        let folder = try TemporaryFolder()
         let straight = try TripletTraining(configuration: Self.configuration(steps: 2 * steps), outputDirectory: nil, write: { _ in })
         try straight.trainer.train()
 
-        let first = try TripletTraining(configuration: Self.configuration(steps: 2 * steps), outputDirectory: folder, write: { _ in })
+        let first = try TripletTraining(configuration: Self.configuration(steps: 2 * steps), outputDirectory: folder.url, write: { _ in })
         try first.trainer.train(stopStep: steps)
         try first.trainer.saveCheckpoint()
-        let second = try TripletTraining(configuration: Self.configuration(steps: 2 * steps), outputDirectory: folder, write: { _ in })
-        try second.trainer.resume(from: folder)
+        let second = try TripletTraining(configuration: Self.configuration(steps: 2 * steps), outputDirectory: folder.url, write: { _ in })
+        try second.trainer.resume(from: folder.url)
         try second.trainer.train()
 
-        let expected = ResumeTests.snapshot(straight), actual = ResumeTests.snapshot(second)
-        #expect(expected.keys.sorted() == actual.keys.sorted())
-        for key in expected.keys.sorted() {
-            #expect(expected[key]! == actual[key]!, "\(key) differs after resuming")
-        }
+        let expected = TrainingTestData.snapshot(straight.trainer), actual = TrainingTestData.snapshot(second.trainer)
+        TrainingTestData.expectSameSnapshots(resumed: actual, uninterrupted: expected)
         let runningMean = try #require(second.network.parameterDictionary["backbone.layer1.0.bn1.running_mean"])
         #expect(runningMean.value.scalars != [Float](repeating: 0, count: 4))
     }

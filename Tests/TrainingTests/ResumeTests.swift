@@ -2,6 +2,7 @@ import Foundation
 import NN
 import Optim
 import Tensor
+import TestSupport
 import Testing
 @testable import Training
 
@@ -28,37 +29,25 @@ import Testing
         return configuration
     }
 
-    static func snapshot(_ training: TripletTraining) -> [String: [Float]] {
-        var result: [String: [Float]] = [:]
-        for (name, parameter) in training.network.namedParameters { result["model." + name] = parameter.value.scalars }
-        for (slot, values) in training.trainer.optimizer.stateSlots {
-            for (index, value) in values.enumerated() { result["optimizer.\(slot).\(index)"] = value?.scalars ?? [] }
-        }
-        return result
-    }
-
     @Test func resumedRunMatchesUninterruptedRunBitForBit() throws {
         let steps = 4
-        let folder = try TrainingTestData.temporaryDirectory("resume")
+        let folder = try TemporaryFolder()
         let straight = try TripletTraining(configuration: Self.configuration(steps: 2 * steps), outputDirectory: nil, write: { _ in })
         try straight.trainer.train()
 
-        let first = try TripletTraining(configuration: Self.configuration(steps: 2 * steps), outputDirectory: folder, write: { _ in })
+        let first = try TripletTraining(configuration: Self.configuration(steps: 2 * steps), outputDirectory: folder.url, write: { _ in })
         try first.trainer.train(stopStep: steps)
         let checkpoint = try first.trainer.saveCheckpoint()
         #expect(checkpoint.lastPathComponent == "step-00000004.safetensors")
 
         // A new run built from the same configuration (as `--resume` does) picks up the state.
-        let second = try TripletTraining(configuration: Self.configuration(steps: 2 * steps), outputDirectory: folder, write: { _ in })
-        try second.trainer.resume(from: folder)
+        let second = try TripletTraining(configuration: Self.configuration(steps: 2 * steps), outputDirectory: folder.url, write: { _ in })
+        try second.trainer.resume(from: folder.url)
         #expect(second.trainer.step == steps && second.trainer.epoch == 2)
         try second.trainer.train()
 
-        let expected = Self.snapshot(straight), actual = Self.snapshot(second)
-        #expect(expected.keys.sorted() == actual.keys.sorted())
-        for key in expected.keys.sorted() {
-            #expect(expected[key]! == actual[key]!, "\(key) differs after resuming")
-        }
+        let expected = TrainingTestData.snapshot(straight.trainer), actual = TrainingTestData.snapshot(second.trainer)
+        TrainingTestData.expectSameSnapshots(resumed: actual, uninterrupted: expected)
         #expect(straight.trainer.optimizer.stepCount == 2 * steps && second.trainer.optimizer.stepCount == 2 * steps)
         #expect(straight.trainer.generator == second.trainer.generator)
         // Batch-norm statistics moved, so the comparison covered them.
@@ -72,19 +61,19 @@ import Testing
         try late.trainer.resume(from: checkpoint)
         _ = late.trainer.source.nextBatch()
         try late.trainer.train()
-        #expect(Self.snapshot(late)["model.embedding.weight"]! != expected["model.embedding.weight"]!)
+        #expect(TrainingTestData.snapshot(late.trainer)["model.embedding.weight"]! != expected["model.embedding.weight"]!)
     }
 
     @Test func checkpointsRejectAnotherOptimiser() throws {
-        let folder = try TrainingTestData.temporaryDirectory("optimiser")
-        let run = try TripletTraining(configuration: Self.configuration(steps: 1), outputDirectory: folder, write: { _ in })
+        let folder = try TemporaryFolder()
+        let run = try TripletTraining(configuration: Self.configuration(steps: 1), outputDirectory: folder.url, write: { _ in })
         try run.trainer.train()
         var sgdConfiguration = Self.configuration(steps: 1)
         sgdConfiguration.optimizer.kind = .sgd
         let other = try TripletTraining(configuration: sgdConfiguration, outputDirectory: nil, write: { _ in })
-        #expect(throws: TrainingError.optimizerMismatch(path: TrainingCheckpoint.url(forStep: 1, in: folder).path,
+        #expect(throws: TrainingError.optimizerMismatch(path: TrainingCheckpoint.url(forStep: 1, in: folder.url).path,
                                                         stored: "adam", configured: "sgd")) {
-            try other.trainer.resume(from: folder)
+            try other.trainer.resume(from: folder.url)
         }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import NN
 import Optim
 import Tensor
+import TestSupport
 import Testing
 @testable import Training
 
@@ -103,28 +104,13 @@ struct RegressionRows: BatchSource {
         return Run(model: model, trainer: trainer, movingAverage: movingAverage)
     }
 
-    /// Everything a resumed run must reproduce, as plain scalars.
-    static func snapshot(_ run: Run) -> [String: [Float]] {
-        var result: [String: [Float]] = [:]
-        for (name, parameter) in run.model.namedParameters { result["model." + name] = parameter.value.scalars }
-        for stage in run.trainer.stages {
-            for (slot, values) in stage.optimizer.stateSlots {
-                for (index, value) in values.enumerated() { result["optimizer.\(stage.name).\(slot).\(index)"] = value?.scalars ?? [] }
-            }
-            result["steps.\(stage.name)"] = [Float(stage.optimizer.stepCount)]
-        }
-        for (name, value) in run.movingAverage.averagedValues { result["ema." + name] = value.scalars }
-        result["ema.updates"] = [Float(run.movingAverage.updateCount)]
-        return result
-    }
-
     @Test func twoOptimiserRunWithMovingAverageAndAccumulationResumesBitForBit() throws {
         let steps = 4
         let straight = Self.makeRun(steps: 2 * steps, output: nil)
         try straight.trainer.train()
 
-        let folder = try TrainingTestData.temporaryDirectory("step-protocol")
-        let first = Self.makeRun(steps: 2 * steps, output: folder)
+        let folder = try TemporaryFolder()
+        let first = Self.makeRun(steps: 2 * steps, output: folder.url)
         try first.trainer.train(stopStep: steps)
         let checkpoint = try first.trainer.saveCheckpoint()
         let stored = try SafetensorsReading.names(checkpoint)
@@ -132,14 +118,13 @@ struct RegressionRows: BatchSource {
         #expect(stored.contains("optimizer.generator.exp_avg_sq.generator.0.bias"))
         #expect(stored.contains("ema.generator.1.weight"))
 
-        let second = Self.makeRun(steps: 2 * steps, output: folder)
-        try second.trainer.resume(from: folder)
+        let second = Self.makeRun(steps: 2 * steps, output: folder.url)
+        try second.trainer.resume(from: folder.url)
         #expect(second.trainer.step == steps && second.movingAverage.updateCount == steps)
         try second.trainer.train()
 
-        let expected = Self.snapshot(straight), actual = Self.snapshot(second)
-        #expect(expected.keys.sorted() == actual.keys.sorted())
-        for key in expected.keys.sorted() { #expect(expected[key]! == actual[key]!, "\(key) differs after resuming") }
+        let expected = TrainingTestData.snapshot(straight.trainer), actual = TrainingTestData.snapshot(second.trainer)
+        TrainingTestData.expectSameSnapshots(resumed: actual, uninterrupted: expected)
         #expect(straight.trainer.generator == second.trainer.generator)
         #expect(straight.trainer.randomStream.state == second.trainer.randomStream.state)
         #expect(straight.trainer.source.position == 2 * 2 * steps)   // two micro-batches per step
@@ -152,7 +137,7 @@ struct RegressionRows: BatchSource {
         #expect(second.trainer.history.csv().hasPrefix("step,epoch,learning_rate,training_loss,elapsed_seconds,loss_discriminator,loss_generator\n"))
 
         // The weights moved and the average differs from them, so the comparison is not vacuous.
-        let untrained = Self.snapshot(Self.makeRun(steps: 2 * steps, output: nil))
+        let untrained = TrainingTestData.snapshot(Self.makeRun(steps: 2 * steps, output: nil).trainer)
         #expect(untrained["model.generator.0.weight"]! != expected["model.generator.0.weight"]!)
         #expect(expected["ema.generator.0.weight"]! != expected["model.generator.0.weight"]!)
 
@@ -161,18 +146,18 @@ struct RegressionRows: BatchSource {
         try shifted.trainer.resume(from: checkpoint)
         _ = shifted.trainer.randomStream.dropoutKeepMask([1], probability: 0.5)
         try shifted.trainer.train()
-        #expect(Self.snapshot(shifted)["model.discriminator.0.weight"]! != expected["model.discriminator.0.weight"]!)
+        #expect(TrainingTestData.snapshot(shifted.trainer)["model.discriminator.0.weight"]! != expected["model.discriminator.0.weight"]!)
     }
 
     @Test func checkpointsRejectOtherStagesOrAMissingAverage() throws {
-        let folder = try TrainingTestData.temporaryDirectory("step-protocol-mismatch")
-        let run = Self.makeRun(steps: 1, output: folder)
+        let folder = try TemporaryFolder()
+        let run = Self.makeRun(steps: 1, output: folder.url)
         try run.trainer.train()
-        let file = TrainingCheckpoint.url(forStep: 1, in: folder)
+        let file = TrainingCheckpoint.url(forStep: 1, in: folder.url)
 
         let withoutAverage = Self.makeRun(steps: 1, output: nil)
         withoutAverage.trainer.movingAverage = nil
-        #expect(throws: TrainingError.movingAverageMismatch(path: file.path, stored: true)) { try withoutAverage.trainer.resume(from: folder) }
+        #expect(throws: TrainingError.movingAverageMismatch(path: file.path, stored: true)) { try withoutAverage.trainer.resume(from: folder.url) }
 
         let model = ToyGAN(seed: 1)
         let single = Trainer(model: model, optimizer: Adam(parameters: model.namedParameters.map(\.parameter)),
@@ -180,7 +165,7 @@ struct RegressionRows: BatchSource {
                              outputDirectory: nil, seed: 1) { _, _ in Variable(Tensor(scalar: 0)) }
         single.movingAverage = ExponentialMovingAverage(namedParameters: model.generatorParameters, decay: 0.95, warmup: .updateCount)
         #expect(throws: TrainingError.stageMismatch(path: file.path, stored: ["discriminator", "generator"], configured: ["main"])) {
-            try single.resume(from: folder)
+            try single.resume(from: folder.url)
         }
     }
 

@@ -9,7 +9,7 @@ extension BERTModel {
     ///
     /// - Parameter includesPooler: nil builds the pooler when the checkpoint has one; true
     ///   requires it; false leaves the checkpoint's pooler unused.
-    /// - Throws: `BERTLoadingError` for a missing or bad file, `WeightLoadingError` naming every
+    /// - Throws: `ModelError` for a missing or bad file, `WeightLoadingError` naming every
     ///   missing, unused or wrong-shape tensor.
     public static func load(directory: URL, includesPooler: Bool? = nil,
                             maskFill: AttentionMaskFill = .negativeInfinity) throws -> BERTModel {
@@ -38,6 +38,6 @@ extension BERTModel {
             let url = directory.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: url.path) { return url }
         }
-        throw BERTLoadingError.missingFile(directory: directory.path, expected: candidates)
+        throw ModelError.missingFile(directory: directory.path, expected: candidates)
     }
 }

@@ -24,10 +24,10 @@ extension CLIPConfiguration {
         for (name, shape) in checkpointShapes { shapes[try CLIPWeightMapping.openCLIP.modelName(for: name)] = shape }
         func shape(_ name: String, rank: Int) throws -> [Int] {
             guard let found = shapes[name] else {
-                throw CLIPLoadingError.cannotInferConfiguration(source: source, reason: "it has no tensor \(name)")
+                throw ModelError.cannotInferConfiguration(source: source, reason: "it has no tensor \(name)")
             }
             guard found.count == rank else {
-                throw CLIPLoadingError.cannotInferConfiguration(source: source, reason: "\(name) has shape \(found), expected rank \(rank)")
+                throw ModelError.cannotInferConfiguration(source: source, reason: "\(name) has shape \(found), expected rank \(rank)")
             }
             return found
         }
@@ -38,7 +38,7 @@ extension CLIPConfiguration {
                 return Int(name.dropFirst(prefix.count).prefix { $0 != "." })
             })
             guard !indices.isEmpty, indices == Set(0..<indices.count) else {
-                throw CLIPLoadingError.cannotInferConfiguration(
+                throw ModelError.cannotInferConfiguration(
                     source: source, reason: "blocks \(prefix)<n> are missing or not numbered from 0 (found \(indices.sorted()))")
             }
             return indices.count
@@ -46,14 +46,14 @@ extension CLIPConfiguration {
         func squareGrid(_ name: String, positions: Int) throws -> Int {
             let side = Int(Double(positions - 1).squareRoot().rounded())
             guard side > 0, side * side + 1 == positions else {
-                throw CLIPLoadingError.cannotInferConfiguration(
+                throw ModelError.cannotInferConfiguration(
                     source: source, reason: "\(name) has \(positions) rows, not a square grid plus one")
             }
             return side
         }
         func heads(_ width: Int, _ name: String) throws -> Int {
             guard headWidth > 0, width % headWidth == 0 else {
-                throw CLIPLoadingError.cannotInferConfiguration(
+                throw ModelError.cannotInferConfiguration(
                     source: source, reason: "\(name) width \(width) is not a multiple of the head width \(headWidth)")
             }
             return width / headWidth
@@ -89,11 +89,11 @@ extension CLIPConfiguration {
                 heads: try heads(width * 32, "attention pool"),
                 outputDimension: try shape("visual.attnpool.c_proj.weight", rank: 2)[0]))
         } else {
-            throw CLIPLoadingError.cannotInferConfiguration(
+            throw ModelError.cannotInferConfiguration(
                 source: source, reason: "it has neither visual.proj (vision transformer) nor visual.attnpool (modified ResNet)")
         }
         guard vision.outputDimension == text.outputDimension else {
-            throw CLIPLoadingError.cannotInferConfiguration(
+            throw ModelError.cannotInferConfiguration(
                 source: source, reason: "image embeddings (\(vision.outputDimension)) and text embeddings (\(text.outputDimension)) differ in width")
         }
         return CLIPConfiguration(vision: vision, text: text)

@@ -32,7 +32,7 @@ extension CLIP {
     public static func loadHuggingFace(directory: URL) throws -> CLIP {
         let configurationURL = directory.appendingPathComponent("config.json")
         guard FileManager.default.fileExists(atPath: configurationURL.path) else {
-            throw CLIPLoadingError.missingFile(directory: directory.path, expected: ["config.json"])
+            throw ModelError.missingFile(directory: directory.path, expected: ["config.json"])
         }
         let configuration = try HuggingFaceCLIPConfiguration(contentsOf: configurationURL)
             .clipConfiguration(source: configurationURL.path)
@@ -62,7 +62,7 @@ extension CLIP {
         }
         let pickled = directory.appendingPathComponent("pytorch_model.bin")
         if manager.fileExists(atPath: pickled.path) { return try TorchCheckpoint.load(contentsOf: pickled) }
-        throw CLIPLoadingError.missingFile(directory: directory.path,
+        throw ModelError.missingFile(directory: directory.path,
                                            expected: ["model.safetensors", "model.safetensors.index.json", "pytorch_model.bin"])
     }
 }

@@ -23,14 +23,14 @@ public struct CLIPTextEncoder: TextEncoder {
     public var projectionPaths: [String] { ["text_projection"] }
 
     /// Token rows cut to the longest text; a token id beyond the model's vocabulary (a test-size
-    /// checkpoint) throws `ModelLoadingError.vocabularyTooSmall`.
+    /// checkpoint) throws `ModelError.vocabularyTooSmall`.
     public func tokenize(_ texts: [String], includingSpans: Bool) throws -> TokenizedTexts {
         let configuration = transformer.configuration
         let (batch, spans) = includingSpans
             ? try tokenizer.tokenizeWithSpans(texts, contextLength: configuration.contextLength)
             : (try tokenizer.tokenize(texts, contextLength: configuration.contextLength), nil)
         if let largest = batch.tokens.max(), Int(largest) >= configuration.vocabularySize {
-            throw ModelLoadingError.vocabularyTooSmall(vocabularySize: configuration.vocabularySize, tokenID: Int(largest))
+            throw ModelError.vocabularyTooSmall(vocabularySize: configuration.vocabularySize, tokenID: Int(largest))
         }
         let length = (batch.endOfTextPositions.max() ?? 0) + 1
         return TokenizedTexts(ids: (0..<texts.count).map { batch.row($0).prefix(length).map(Int.init) },
@@ -40,7 +40,7 @@ public struct CLIPTextEncoder: TextEncoder {
     public func checkVocabulary() throws {
         let size = transformer.configuration.vocabularySize
         if size < tokenizer.vocabularySize {
-            throw ModelLoadingError.vocabularyTooSmall(vocabularySize: size, tokenID: tokenizer.vocabularySize - 1)
+            throw ModelError.vocabularyTooSmall(vocabularySize: size, tokenID: tokenizer.vocabularySize - 1)
         }
     }
 

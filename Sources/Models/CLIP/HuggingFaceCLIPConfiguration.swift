@@ -136,25 +136,25 @@ public struct HuggingFaceCLIPConfiguration: Decodable, Sendable, Equatable {
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": return .geluTanh
             case "relu": return .relu
             case "silu", "swish": return .silu
-            case let other: throw CLIPLoadingError.unsupportedConfiguration(source: source, reason: "hidden_act \(other)")
+            case let other: throw ModelError.unsupportedConfiguration(source: source, reason: "hidden_act \(other)")
             }
         }
         let projection = projectionDimension ?? 512
         let imageSize = vision.imageSize ?? SquareSize(side: 224), patchSize = vision.patchSize ?? SquareSize(side: 32)
         guard imageSize.height == imageSize.width, patchSize.height == patchSize.width else {
-            throw CLIPLoadingError.unsupportedConfiguration(source: source, reason: "non-square image_size or patch_size")
+            throw ModelError.unsupportedConfiguration(source: source, reason: "non-square image_size or patch_size")
         }
         guard imageSize.width % patchSize.width == 0 else {
-            throw CLIPLoadingError.unsupportedConfiguration(
+            throw ModelError.unsupportedConfiguration(
                 source: source, reason: "image_size \(imageSize.width) is not a multiple of patch_size \(patchSize.width)")
         }
         guard (vision.channels ?? 3) == 3 else {
-            throw CLIPLoadingError.unsupportedConfiguration(source: source, reason: "num_channels \(vision.channels ?? 3)")
+            throw ModelError.unsupportedConfiguration(source: source, reason: "num_channels \(vision.channels ?? 3)")
         }
         let visionWidth = vision.hiddenSize ?? 768, visionHeads = vision.attentionHeads ?? 12
         let textWidth = text.hiddenSize ?? 512, textHeads = text.attentionHeads ?? 8
         guard visionWidth % visionHeads == 0, textWidth % textHeads == 0 else {
-            throw CLIPLoadingError.unsupportedConfiguration(source: source, reason: "hidden_size not divisible by num_attention_heads")
+            throw ModelError.unsupportedConfiguration(source: source, reason: "hidden_size not divisible by num_attention_heads")
         }
         // transformers pools the highest token id when eos_token_id is the legacy 2, else the first eos.
         let endOfText = text.endOfTextTokenID ?? 49407

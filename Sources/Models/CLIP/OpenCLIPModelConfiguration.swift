@@ -118,14 +118,14 @@ public struct OpenCLIPModelConfiguration: Decodable, Sendable, Equatable {
     public func clipConfiguration(source: String = "the OpenCLIP model config") throws -> CLIPConfiguration {
         let unsupported = vision.unsupported.map { "vision_cfg.\($0)" } + text.unsupported.map { "text_cfg.\($0)" }
         guard unsupported.isEmpty else {
-            throw CLIPLoadingError.unsupportedConfiguration(source: source, reason: unsupported.joined(separator: ", "))
+            throw ModelError.unsupportedConfiguration(source: source, reason: unsupported.joined(separator: ", "))
         }
         let activation: Activation = quickGELU == true ? .quickGELU : .gelu
         let headWidth = vision.headWidth ?? 64, visionWidth = vision.width ?? 768
         let image: ImageTowerConfiguration
         if vision.isResNet {
             guard vision.layers.count == 4, (visionWidth * 32) % headWidth == 0 else {
-                throw CLIPLoadingError.unsupportedConfiguration(source: source, reason: "vision_cfg.layers \(vision.layers) with width \(visionWidth)")
+                throw ModelError.unsupportedConfiguration(source: source, reason: "vision_cfg.layers \(vision.layers) with width \(visionWidth)")
             }
             image = .modifiedResNet(ModifiedResNetConfiguration(
                 imageSize: vision.imageSize ?? 224, layers: vision.layers, width: visionWidth,
@@ -133,7 +133,7 @@ public struct OpenCLIPModelConfiguration: Decodable, Sendable, Equatable {
         } else {
             let patch = vision.patchSize ?? 16, size = vision.imageSize ?? 224
             guard visionWidth % headWidth == 0, size % patch == 0 else {
-                throw CLIPLoadingError.unsupportedConfiguration(
+                throw ModelError.unsupportedConfiguration(
                     source: source, reason: "vision_cfg width \(visionWidth) / head_width \(headWidth), image_size \(size) / patch_size \(patch)")
             }
             image = .visionTransformer(VisionTransformerConfiguration(
@@ -143,7 +143,7 @@ public struct OpenCLIPModelConfiguration: Decodable, Sendable, Equatable {
         }
         let textWidth = text.width ?? 512, textHeads = text.heads ?? 8
         guard textWidth % textHeads == 0 else {
-            throw CLIPLoadingError.unsupportedConfiguration(source: source, reason: "text_cfg width \(textWidth) / heads \(textHeads)")
+            throw ModelError.unsupportedConfiguration(source: source, reason: "text_cfg width \(textWidth) / heads \(textHeads)")
         }
         return CLIPConfiguration(vision: image, text: TextTransformerConfiguration(
             contextLength: text.contextLength ?? 77, vocabularySize: text.vocabularySize ?? 49408, width: textWidth,

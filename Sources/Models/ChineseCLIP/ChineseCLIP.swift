@@ -16,7 +16,7 @@ public struct ChineseCLIP: Module {
 
     public init(vision: ChineseCLIPVisionConfiguration, text: ChineseCLIPTextConfiguration) throws {
         guard vision.embedDimension == text.embedDimension else {
-            throw CLIPLoadingError.unsupportedConfiguration(
+            throw ModelError.unsupportedConfiguration(
                 source: "cn_clip configs", reason: "embed_dim of the image tower \(vision.embedDimension) differs from the text tower's \(text.embedDimension)")
         }
         visual = VisionTransformer(try vision.visionTransformer())

@@ -51,10 +51,10 @@ public struct ChineseCLIPTextConfiguration: Codable, Sendable, Equatable {
         for url in [visionConfiguration, textConfiguration] {
             let data: Data
             do { data = try Data(contentsOf: url) } catch {
-                throw BERTLoadingError.unreadableFile(path: url.path, reason: error.localizedDescription)
+                throw ModelError.unreadableFile(path: url.path, reason: error.localizedDescription)
             }
             guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw BERTLoadingError.invalidConfiguration(path: url.path, reason: "not a JSON object")
+                throw ModelError.invalidConfiguration(path: url.path, reason: "not a JSON object")
             }
             merged.merge(object) { _, new in new }
         }
@@ -62,17 +62,17 @@ public struct ChineseCLIPTextConfiguration: Codable, Sendable, Equatable {
         do {
             self = try JSONDecoder().decode(Self.self, from: data)
         } catch {
-            throw BERTLoadingError.invalidConfiguration(path: textConfiguration.path, reason: "\(error)")
+            throw ModelError.invalidConfiguration(path: textConfiguration.path, reason: "\(error)")
         }
     }
 
     /// The encoder's configuration; fails for an activation transformers does not name.
     public func encoderConfiguration() throws -> BERTConfiguration {
         guard let activation = BERTConfiguration.activation(named: hiddenActivation) else {
-            throw BERTLoadingError.invalidConfiguration(path: "text_hidden_act", reason: "\(hiddenActivation) is not supported")
+            throw ModelError.invalidConfiguration(path: "text_hidden_act", reason: "\(hiddenActivation) is not supported")
         }
         guard attentionHeads > 0, hiddenSize % attentionHeads == 0 else {
-            throw BERTLoadingError.invalidConfiguration(
+            throw ModelError.invalidConfiguration(
                 path: "text_num_attention_heads", reason: "\(hiddenSize) is not divisible by \(attentionHeads) heads")
         }
         return BERTConfiguration(vocabularySize: vocabularySize, hiddenSize: hiddenSize, layers: layers,

@@ -45,14 +45,14 @@ public struct ChineseCLIPVisionConfiguration: Decodable, Sendable, Equatable {
         do {
             self = try JSONDecoder().decode(Self.self, from: Data(contentsOf: url))
         } catch {
-            throw BERTLoadingError.invalidConfiguration(path: url.path, reason: "\(error)")
+            throw ModelError.invalidConfiguration(path: url.path, reason: "\(error)")
         }
     }
 
     /// The OpenCLIP-layout ViT these numbers describe.
     public func visionTransformer() throws -> VisionTransformerConfiguration {
         guard patchSize > 0, imageResolution % patchSize == 0, headWidth > 0, width % headWidth == 0 else {
-            throw BERTLoadingError.invalidConfiguration(
+            throw ModelError.invalidConfiguration(
                 path: "vision config", reason: "resolution \(imageResolution), patch \(patchSize), width \(width), head width \(headWidth) do not fit together")
         }
         return VisionTransformerConfiguration(imageSize: imageResolution, patchSize: patchSize, width: width, layers: layers,

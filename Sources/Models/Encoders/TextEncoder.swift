@@ -27,7 +27,7 @@ public protocol TextEncoder: Module {
     /// most `batchSize` texts per forward pass. Default: tokenise and encode slice by slice;
     /// encoders with a faster inference path override it.
     func embed(_ texts: [String], batchSize: Int) throws -> Tensor
-    /// Throws `ModelLoadingError.vocabularyTooSmall` when some text could produce a token id the
+    /// Throws `ModelError.vocabularyTooSmall` when some text could produce a token id the
     /// network has no embedding for (a test-size checkpoint with a full tokenizer), so training
     /// can refuse up front instead of failing mid-run. Default: no check.
     func checkVocabulary() throws

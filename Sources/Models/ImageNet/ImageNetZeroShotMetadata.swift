@@ -26,17 +26,17 @@ public struct ImageNetZeroShotMetadata: Sendable, Equatable {
         try ImageNetZeroShotMetadata(contentsOf: installedLocation)
     }
 
-    /// Reads a `zero_shot_metadata.py`; throws `.missingFile` when it is absent and names the file
+    /// Reads a `zero_shot_metadata.py`; throws `.missingImageNetMetadata` when it is absent and names the file
     /// and line of anything it cannot read.
     public init(contentsOf url: URL) throws {
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ImageNetMetadataError.missingFile(path: url.path)
+            throw ModelError.missingImageNetMetadata(path: url.path)
         }
         let source = try String(contentsOf: url, encoding: .utf8)
         do {
             try self.init(source: source)
-        } catch let error as ImageNetMetadataError {
-            throw ImageNetMetadataError.inFile(path: url.path, error)
+        } catch let error as ModelError {
+            throw ModelError.inFile(path: url.path, error)
         }
     }
 
@@ -46,13 +46,13 @@ public struct ImageNetZeroShotMetadata: Sendable, Equatable {
         let tokens = try tokenizer.tokens()
         let classNames = try PythonSequenceLiteral(named: "IMAGENET_CLASSNAMES", in: tokens).strings()
         guard classNames.count == Self.classCount else {
-            throw ImageNetMetadataError.wrongCount(name: "IMAGENET_CLASSNAMES", count: classNames.count, expected: Self.classCount)
+            throw ModelError.wrongCount(name: "IMAGENET_CLASSNAMES", count: classNames.count, expected: Self.classCount)
         }
         self.classNames = classNames
         openAITemplates = try PythonSequenceLiteral(named: "OPENAI_IMAGENET_TEMPLATES", in: tokens).templates()
         do {
             simpleTemplates = try PythonSequenceLiteral(named: "SIMPLE_IMAGENET_TEMPLATES", in: tokens).templates()
-        } catch ImageNetMetadataError.missingAssignment {
+        } catch ModelError.missingAssignment {
             simpleTemplates = []
         }
     }

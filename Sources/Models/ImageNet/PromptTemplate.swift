@@ -24,16 +24,16 @@ public struct PromptTemplate: Hashable, Sendable, Codable, CustomStringConvertib
                 pieces[pieces.count - 1].append(character)
             } else if character == "{" {
                 guard let end = characters.firstIndex(of: "}") else {
-                    throw ImageNetMetadataError.syntax(line: line, message: "unclosed '{' in f-string")
+                    throw ModelError.pythonSyntax(line: line, message: "unclosed '{' in f-string")
                 }
                 let field = characters[..<end]
                 guard field == placeholder else {
-                    throw ImageNetMetadataError.syntax(line: line, message: "f-string field {\(field)} is not the lambda's parameter {\(placeholder)}")
+                    throw ModelError.pythonSyntax(line: line, message: "f-string field {\(field)} is not the lambda's parameter {\(placeholder)}")
                 }
                 pieces.append("")
                 characters = characters[characters.index(after: end)...]
             } else if character == "}" {
-                throw ImageNetMetadataError.syntax(line: line, message: "single '}' in f-string")
+                throw ModelError.pythonSyntax(line: line, message: "single '}' in f-string")
             } else {
                 pieces[pieces.count - 1].append(character)
             }

@@ -19,14 +19,14 @@ struct PythonSequenceLiteral {
                 && tokens[index + 1].token == .punctuation("=") && tokens[index + 2].token.isOpeningBracket
                 && (index == 0 || tokens[index - 1].line < tokens[index].line)
         }) else {
-            throw ImageNetMetadataError.missingAssignment(name: name)
+            throw ModelError.missingAssignment(name: name)
         }
         let closing: Character = tokens[start + 2].token == .punctuation("(") ? ")" : "]"
         var elements: [Element] = []
         var index = start + 3
         func token(at position: Int) throws -> PythonLocatedToken {
             guard position < tokens.count else {
-                throw ImageNetMetadataError.syntax(line: tokens[start].line, message: "\(name) is not closed")
+                throw ModelError.pythonSyntax(line: tokens[start].line, message: "\(name) is not closed")
             }
             return tokens[position]
         }
@@ -36,7 +36,7 @@ struct PythonSequenceLiteral {
             switch located.token {
             case .string(let prefix, let text):
                 guard !prefix.contains("b"), !prefix.contains("f") else {
-                    throw ImageNetMetadataError.syntax(line: located.line, message: "\(name): expected a plain string, found a \(prefix)-string")
+                    throw ModelError.pythonSyntax(line: located.line, message: "\(name): expected a plain string, found a \(prefix)-string")
                 }
                 var value = text
                 index += 1
@@ -51,19 +51,19 @@ struct PythonSequenceLiteral {
                 guard case .name(let parameter) = try token(at: index + 1).token,
                       try token(at: index + 2).token == .punctuation(":"),
                       case .string(let prefix, let body) = try token(at: index + 3).token, prefix.contains("f") else {
-                    throw ImageNetMetadataError.syntax(line: located.line, message: "\(name): expected `lambda c: f'…{c}…'`")
+                    throw ModelError.pythonSyntax(line: located.line, message: "\(name): expected `lambda c: f'…{c}…'`")
                 }
                 elements.append(.template(try PromptTemplate(formatString: body, placeholder: parameter, line: located.line)))
                 index += 4
             default:
-                throw ImageNetMetadataError.syntax(line: located.line, message: "\(name): expected a string literal, found \(located.token)")
+                throw ModelError.pythonSyntax(line: located.line, message: "\(name): expected a string literal, found \(located.token)")
             }
             // A comma, or the end of the sequence.
             let separator = try token(at: index)
             if separator.token == .punctuation(",") {
                 index += 1
             } else if separator.token != .punctuation(closing) {
-                throw ImageNetMetadataError.syntax(line: separator.line, message: "\(name): expected ',' or '\(closing)', found \(separator.token)")
+                throw ModelError.pythonSyntax(line: separator.line, message: "\(name): expected ',' or '\(closing)', found \(separator.token)")
             }
         }
         self.name = name
@@ -74,7 +74,7 @@ struct PythonSequenceLiteral {
     func strings() throws -> [String] {
         try elements.map { element in
             guard case .string(let text) = element else {
-                throw ImageNetMetadataError.unexpectedElements(name: name, expected: "string literals")
+                throw ModelError.unexpectedElements(name: name, expected: "string literals")
             }
             return text
         }
@@ -84,7 +84,7 @@ struct PythonSequenceLiteral {
     func templates() throws -> [PromptTemplate] {
         try elements.map { element in
             guard case .template(let template) = element else {
-                throw ImageNetMetadataError.unexpectedElements(name: name, expected: "lambda f-string templates")
+                throw ModelError.unexpectedElements(name: name, expected: "lambda f-string templates")
             }
             return template
         }

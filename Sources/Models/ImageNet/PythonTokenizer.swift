@@ -83,7 +83,7 @@ struct PythonTokenizer {
         var text = ""
         while true {
             guard let character = current else {
-                throw ImageNetMetadataError.syntax(line: startLine, message: "unterminated string literal")
+                throw ModelError.pythonSyntax(line: startLine, message: "unterminated string literal")
             }
             if character == quote {
                 if !isTriple { _ = advance(); return text }
@@ -93,7 +93,7 @@ struct PythonTokenizer {
                 }
             }
             if character.isNewline && !isTriple {
-                throw ImageNetMetadataError.syntax(line: startLine, message: "unterminated string literal")
+                throw ModelError.pythonSyntax(line: startLine, message: "unterminated string literal")
             }
             if character == "\\" {
                 _ = advance()
@@ -126,12 +126,12 @@ struct PythonTokenizer {
             var digits = ""
             for _ in 0..<count {
                 guard let digit = current, digit.isHexDigit else {
-                    throw ImageNetMetadataError.syntax(line: startLine, message: "truncated \\\(character) escape")
+                    throw ModelError.pythonSyntax(line: startLine, message: "truncated \\\(character) escape")
                 }
                 digits.append(advance())
             }
             guard let value = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(value) else {
-                throw ImageNetMetadataError.syntax(line: startLine, message: "invalid \\\(character)\(digits) escape")
+                throw ModelError.pythonSyntax(line: startLine, message: "invalid \\\(character)\(digits) escape")
             }
             return String(Character(scalar))
         }
@@ -144,7 +144,7 @@ struct PythonTokenizer {
             while digits.count < 3, let digit = current, ("0"..."7").contains(digit) { digits.append(advance()) }
             return String(Character(Unicode.Scalar(UInt32(digits, radix: 8) ?? 0) ?? "\u{0}"))
         case "N":
-            throw ImageNetMetadataError.syntax(line: startLine, message: "named \\N{…} escapes are not supported")
+            throw ModelError.pythonSyntax(line: startLine, message: "named \\N{…} escapes are not supported")
         default:
             return "\\"  // Unknown escapes keep their backslash; the character follows as text.
         }

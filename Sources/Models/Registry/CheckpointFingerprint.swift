@@ -27,7 +27,7 @@ public enum CheckpointFingerprint {
     static func regularFiles(at url: URL) throws -> [URL] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
+            throw ModelError.unreadableFile(path: url.path, reason: "no such file or folder")
         }
         guard isDirectory.boolValue else { return [url] }
         let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey])

@@ -19,7 +19,7 @@ struct ChineseCLIPConfigurationMatch {
         let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
         let configurations = files.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
         guard !configurations.isEmpty else {
-            throw ModelLoadingError.invalidOption("no cn_clip model configs in \(directory.path): run `bash scripts/setup.sh` to install cn_clip")
+            throw ModelError.invalidOption("no cn_clip model configs in \(directory.path): run `bash scripts/setup.sh` to install cn_clip")
         }
         let visions = configurations.compactMap { url in (try? ChineseCLIPVisionConfiguration(contentsOf: url)).map { (url, $0) } }
         var matches: [ChineseCLIPConfigurationMatch] = []
@@ -34,7 +34,7 @@ struct ChineseCLIPConfigurationMatch {
         }
         guard matches.count == 1 else {
             let found = matches.map { "\($0.names.vision) + \($0.names.text)" }
-            throw ModelLoadingError.invalidOption(
+            throw ModelError.invalidOption(
                 matches.isEmpty
                     ? "\(source) is a Chinese-CLIP checkpoint, but no pair of cn_clip configs in \(directory.path) fits its tensor shapes (only the ViT image towers are supported)"
                     : "\(source) fits several cn_clip config pairs (\(found.joined(separator: ", "))); cannot tell which")

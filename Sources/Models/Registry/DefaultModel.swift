@@ -29,10 +29,10 @@ public enum DefaultModel {
     public static func installed(topCount: Int = topCount, template: String = labelTemplate,
                                  progress: ((Int, Int) -> Void)? = nil) throws -> ImageTextModel {
         guard topCount >= 1 && topCount <= ImageNetZeroShotMetadata.classCount else {
-            throw ModelLoadingError.invalidOption("ConSE's top-T must be between 1 and \(ImageNetZeroShotMetadata.classCount), got \(topCount)")
+            throw ModelError.invalidOption("ConSE's top-T must be between 1 and \(ImageNetZeroShotMetadata.classCount), got \(topCount)")
         }
         guard template.contains("{}") else {
-            throw ModelLoadingError.invalidOption("the label template must contain {} where the class name goes, got \"\(template)\"")
+            throw ModelError.invalidOption("the label template must contain {} where the class name goes, got \"\(template)\"")
         }
         let (classifierURL, textModelURL) = try (InstalledFiles.require(InstalledFiles.efficientNetLite0),
                                                  InstalledFiles.require(InstalledFiles.allMiniLML6V2))

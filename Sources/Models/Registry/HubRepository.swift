@@ -18,10 +18,10 @@ public struct HubRepository: Hashable, Sendable, CustomStringConvertible {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))
         guard pieces.count == 2, pieces.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy(allowed.contains) }),
               !identifier.contains("..") else {
-            throw ModelLoadingError.invalidRepository(text)
+            throw ModelError.invalidRepository(text)
         }
         let revision = parts.count == 2 ? parts[1] : "main"
-        guard !revision.isEmpty, !revision.contains(".."), !revision.hasPrefix("/") else { throw ModelLoadingError.invalidRepository(text) }
+        guard !revision.isEmpty, !revision.contains(".."), !revision.hasPrefix("/") else { throw ModelError.invalidRepository(text) }
         self.init(identifier: identifier, revision: revision)
     }
 

@@ -33,7 +33,7 @@ extension ImageTextModel {
                       progress: ((Int, Int) -> Void)? = nil) throws -> ImageFileEmbeddings {
         precondition(batchSize > 0, "batch size must be positive")
         guard let preprocessing = identity.preprocessing else {
-            throw ModelLoadingError.invalidOption("\(identity.name) has no image tower")
+            throw ModelError.invalidOption("\(identity.name) has no image tower")
         }
         var rows: [Tensor] = [], embedded: [URL] = [], unreadable: [UnreadableImage] = []
         for start in stride(from: 0, to: imageFiles.count, by: batchSize) {

@@ -49,7 +49,7 @@ public final class ImageTextModel: @unchecked Sendable {
     public func embed(images: Tensor) throws -> Tensor {
         let size = identity.preprocessing?.imageSize ?? imageEncoder.inputSize ?? 0
         guard images.rank == 4, images.shape[1] == 3, images.shape[2] == size, images.shape[3] == size else {
-            throw ModelLoadingError.wrongInputShape(expected: "[batch, 3, \(size), \(size)]", got: images.shape)
+            throw ModelError.wrongInputShape(expected: "[batch, 3, \(size), \(size)]", got: images.shape)
         }
         return imageEncoder.embed(images).l2NormalizedRows()
     }

@@ -48,13 +48,7 @@ public enum InstalledFiles {
 
     /// `url`, or an error telling how to install it.
     public static func require(_ url: URL) throws -> URL {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw MissingInstalledFile(path: url.path) }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw ModelError.missingInstalledFile(path: url.path) }
         return url
     }
-}
-
-/// A pretrained file that `scripts/setup.sh` installs is missing.
-public struct MissingInstalledFile: Error, CustomStringConvertible {
-    public let path: String
-    public var description: String { "\(path) is missing: run `bash scripts/setup.sh` to install CLIPKit's pretrained files" }
 }

@@ -40,7 +40,7 @@ public enum ModelReference: Equatable, Sendable {
             let tagAndRevision = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
             guard let pretrained = OpenCLIPPretrained.named(architecture: parts[0], tag: tagAndRevision[0]) else {
                 let tags = OpenCLIPPretrained.tags.filter { $0.architecture.lowercased() == parts[0].lowercased() }.map(\.tag)
-                throw ModelLoadingError.invalidOption(
+                throw ModelError.invalidOption(
                     "open_clip has no pretrained tag \(tagAndRevision[0]) for \(parts[0]) that CLIPKit loads; known: \(tags.joined(separator: ", "))")
             }
             self = .openCLIP(pretrained, revision: tagAndRevision.count == 2 ? tagAndRevision[1] : "main")
@@ -50,7 +50,7 @@ public enum ModelReference: Equatable, Sendable {
             self = .hub(try HubRepository(parsing: text))
             return
         }
-        throw ModelLoadingError.unknownModel(text, known: [])
+        throw ModelError.unknownModel(text, known: [])
     }
 
     /// The hub repository the weights come from, for references that name one.

@@ -32,8 +32,8 @@ public enum ModelRegistry {
     public static func resolve(_ reference: String, hub: HubCache = HubCache()) throws -> ModelReference {
         do {
             return try ModelReference(parsing: reference)
-        } catch ModelLoadingError.unknownModel {
-            throw ModelLoadingError.unknownModel(reference, known: knownModels(hub: hub))
+        } catch ModelError.unknownModel {
+            throw ModelError.unknownModel(reference, known: knownModels(hub: hub))
         }
     }
 
@@ -51,13 +51,13 @@ public enum ModelRegistry {
             return try loadFolder(url, name: url.path, options: options)
         case let .openCLIP(pretrained, _):
             guard let snapshot = hub.localSnapshot(of: parsed.repository!) else {
-                throw ModelLoadingError.notDownloaded(pretrained.repository)
+                throw ModelError.notDownloaded(pretrained.repository)
             }
             var adjusted = options
             adjusted.activation = options.activation ?? (pretrained.quickGELU ? .quickGELU : .gelu)
             return try loadFolder(snapshot.directory, name: reference, options: adjusted)
         case let .hub(repository):
-            guard let snapshot = hub.localSnapshot(of: repository) else { throw ModelLoadingError.notDownloaded(repository.description) }
+            guard let snapshot = hub.localSnapshot(of: repository) else { throw ModelError.notDownloaded(repository.description) }
             return try loadFolder(snapshot.directory, name: reference, options: options)
         }
     }
@@ -87,7 +87,7 @@ public enum ModelRegistry {
         if manager.fileExists(atPath: openCLIPConfiguration.path) {
             let weights = ["open_clip_model.safetensors", "open_clip_pytorch_model.bin"]
                 .map { directory.appendingPathComponent($0) }.first { manager.fileExists(atPath: $0.path) }
-            guard let weights else { throw ModelLoadingError.unrecognizedDirectory(directory.path) }
+            guard let weights else { throw ModelError.unrecognizedDirectory(directory.path) }
             let folder = try OpenCLIPHubConfiguration(contentsOf: openCLIPConfiguration)
             var configuration = try folder.model.clipConfiguration(source: openCLIPConfiguration.path)
             let automatic = configuration.text.activation
@@ -105,7 +105,7 @@ public enum ModelRegistry {
                 .map { directory.appendingPathComponent($0) }.filter { manager.fileExists(atPath: $0.path) }
             return try clip(network, preprocessing: preprocessing, name: name, fingerprint: try CheckpointFingerprint.of(weightFiles))
         }
-        throw ModelLoadingError.unrecognizedDirectory(directory.path)
+        throw ModelError.unrecognizedDirectory(directory.path)
     }
 
     /// A CLIP dual encoder as an `ImageTextModel` with `tokenizer` (default: the installed BPE

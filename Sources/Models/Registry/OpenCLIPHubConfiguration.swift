@@ -30,7 +30,7 @@ struct OpenCLIPHubConfiguration: Decodable {
         let fields = preprocessFields
         let mean = fields?.mean ?? Preprocessing.openAIMean, std = fields?.std ?? Preprocessing.openAIStd
         guard mean.count == 3, std.count == 3, std.allSatisfy({ $0 != 0 }) else {
-            throw CLIPLoadingError.unsupportedConfiguration(source: source, reason: "preprocess_cfg mean/std must be 3 values each, std non-zero")
+            throw ModelError.unsupportedConfiguration(source: source, reason: "preprocess_cfg mean/std must be 3 values each, std non-zero")
         }
         return Preprocessing(imageSize: fields?.size ?? imageSize, mean: mean, std: std,
                              interpolation: fields?.interpolation ?? .bicubic, resizeMode: fields?.resize_mode ?? .shortest)

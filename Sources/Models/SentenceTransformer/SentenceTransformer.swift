@@ -44,12 +44,12 @@ public final class SentenceTransformer: Module {
             case .transformer where transformerPath == nil && poolingPath == nil: transformerPath = module.path
             case .pooling where transformerPath != nil && poolingPath == nil: poolingPath = module.path
             case .normalize where poolingPath != nil && !normalizes: normalizes = true
-            default: throw BERTLoadingError.unsupportedModule(path: directory.appendingPathComponent("modules.json").path,
+            default: throw ModelError.unsupportedModule(path: directory.appendingPathComponent("modules.json").path,
                                                              type: module.type)
             }
         }
         guard let transformerPath, let poolingPath else {
-            throw BERTLoadingError.invalidConfiguration(path: directory.appendingPathComponent("modules.json").path,
+            throw ModelError.invalidConfiguration(path: directory.appendingPathComponent("modules.json").path,
                                                         reason: "needs a Transformer module followed by a Pooling module")
         }
         let transformerDirectory = transformerPath.isEmpty ? directory : directory.appendingPathComponent(transformerPath)
@@ -63,14 +63,14 @@ public final class SentenceTransformer: Module {
         let maximumLength = min(configuration.maximumSequenceLength ?? modelLimit, Self.usablePositions(encoder.configuration))
         let vocabularyURL = transformerDirectory.appendingPathComponent("vocab.txt")
         guard FileManager.default.fileExists(atPath: vocabularyURL.path) else {
-            throw BERTLoadingError.missingFile(directory: transformerDirectory.path, expected: ["vocab.txt"])
+            throw ModelError.missingFile(directory: transformerDirectory.path, expected: ["vocab.txt"])
         }
         let tokenizer = try WordPieceTokenizer(vocabularyFile: vocabularyURL,
                                                configuration: tokenizerSettings.wordPieceConfiguration(maximumLength: maximumLength))
         let pooling = try PoolingConfiguration(contentsOf: directory.appendingPathComponent(poolingPath)
             .appendingPathComponent("config.json"))
         guard pooling.embeddingDimension == encoder.configuration.hiddenSize else {
-            throw BERTLoadingError.invalidConfiguration(
+            throw ModelError.invalidConfiguration(
                 path: directory.appendingPathComponent(poolingPath).path,
                 reason: "pools \(pooling.embeddingDimension)-wide tokens but the encoder is \(encoder.configuration.hiddenSize) wide")
         }
