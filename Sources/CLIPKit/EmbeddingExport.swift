@@ -20,7 +20,7 @@ public enum EmbeddingExport {
         public init(url: URL) throws {
             let pathExtension = url.pathExtension.lowercased()
             guard let format = Format(rawValue: pathExtension == "json" ? "jsonl" : pathExtension) else {
-                throw ModelLoadingError.invalidOption(
+                throw ModelError.invalidOption(
                     "cannot tell the output format of \(url.lastPathComponent): use a name ending in .npy, .safetensors or .jsonl")
             }
             self = format

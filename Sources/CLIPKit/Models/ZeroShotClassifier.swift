@@ -15,10 +15,10 @@ public struct ZeroShotClassifier {
     public static let placeholder = "{}"
 
     public init(model: ImageTextModel, labels: [String], templates: [String] = ["{}"]) throws {
-        guard !labels.isEmpty else { throw ModelLoadingError.invalidOption("zero-shot classification needs at least one label") }
-        guard !templates.isEmpty else { throw ModelLoadingError.invalidOption("zero-shot classification needs at least one template") }
+        guard !labels.isEmpty else { throw ModelError.invalidOption("zero-shot classification needs at least one label") }
+        guard !templates.isEmpty else { throw ModelError.invalidOption("zero-shot classification needs at least one template") }
         for template in templates where !template.contains(Self.placeholder) {
-            throw ModelLoadingError.invalidOption("template \"\(template)\" has no {} where the label goes")
+            throw ModelError.invalidOption("template \"\(template)\" has no {} where the label goes")
         }
         let prompts = labels.flatMap { label in templates.map { $0.replacingOccurrences(of: Self.placeholder, with: label) } }
         let embeddings = try model.embed(texts: prompts)  // [labels · templates, d], rows normalised

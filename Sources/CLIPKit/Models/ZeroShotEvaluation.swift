@@ -36,10 +36,10 @@ public struct ZeroShotEvaluation {
     /// read is reported in `unreadable` and left out of the accuracy.
     public func run(on images: any LabeledImageSource, limit: Int? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> Result {
         guard images.classNames.count == classifier.labels.count else {
-            throw ModelLoadingError.invalidOption("the data set has \(images.classNames.count) classes but \(classifier.labels.count) labels were given")
+            throw ModelError.invalidOption("the data set has \(images.classNames.count) classes but \(classifier.labels.count) labels were given")
         }
         guard let preprocessing = model.identity.preprocessing else {
-            throw ModelLoadingError.invalidOption("\(model.identity.name) has no image tower")
+            throw ModelError.invalidOption("\(model.identity.name) has no image tower")
         }
         var accuracy = try ClassificationAccuracy(classCount: classifier.labels.count, ks: ks.filter { $0 <= classifier.labels.count })
         var unreadable: [UnreadableImage] = []

@@ -25,7 +25,7 @@ public enum ZeroShotTemplates {
         case "imagenet-simple": return try ImageNetZeroShotMetadata.installed().simpleTemplates.map(\.description)
         case "imagenet-openai": return try ImageNetZeroShotMetadata.installed().openAITemplates.map(\.description)
         default:
-            throw ModelLoadingError.invalidOption("unknown template set \(name); known: \(names.joined(separator: ", "))")
+            throw ModelError.invalidOption("unknown template set \(name); known: \(names.joined(separator: ", "))")
         }
     }
 }
