@@ -1,17 +1,48 @@
 extension Tensor {
     /// softmax(x)ᵢ = e^(xᵢ − max x) / Σⱼ e^(xⱼ − max x) along the last axis.
     public func softmax() -> Tensor {
-        rowwise { row, output, length in
-            let maximum = VectorReductions.maximum(row, length)
-            if maximum == -.infinity {
-                // A fully masked row has no defined distribution; it yields zeros, not NaN.
-                output.initialize(repeating: 0, count: length)
-                return
-            }
-            for index in 0..<length { output[index] = FastMath.exp(row[index] - maximum) }
-            let scale = 1 / VectorReductions.sum(output, length)
-            for index in 0..<length { output[index] *= scale }
+        rowwise { row, output, length in Self.softmaxRow(row, into: output, length) }
+    }
+
+    /// One row's softmax, sixteen lanes at a time: the row's ragged end is read into a vector
+    /// padded with −∞ (whose exponential is 0), so short rows such as attention's 50 scores need
+    /// no scalar exponentials.
+    @inlinable @inline(__always)
+    static func softmaxRow(_ row: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, _ length: Int) {
+        let whole = length & ~15, tail = length - whole
+        var tailValues = SIMD16<Float>(repeating: -.infinity)
+        for lane in 0..<tail { tailValues[lane] = row[whole + lane] }
+        var maxima = tailValues
+        var index = 0
+        while index < whole {
+            let values = VectorReductions.load(row, index)
+            maxima.replace(with: values, where: values .> maxima)
+            index += 16
         }
+        let maximum = maxima.max()
+        if maximum == -.infinity {
+            // A fully masked row has no defined distribution; it yields zeros, not NaN.
+            output.initialize(repeating: 0, count: length)
+            return
+        }
+        let shift = SIMD16<Float>(repeating: maximum)
+        let tailExponentials = FastMath.exp(tailValues - shift)  // 0 in the padding lanes
+        var sums = tailExponentials
+        index = 0
+        while index < whole {
+            let values = FastMath.exp(VectorReductions.load(row, index) - shift)
+            VectorReductions.store(values, output, index)
+            sums += values
+            index += 16
+        }
+        let scale = 1 / sums.sum()
+        index = 0
+        while index < whole {
+            VectorReductions.store(VectorReductions.load(output, index) * scale, output, index)
+            index += 16
+        }
+        let scaledTail = tailExponentials * scale
+        for lane in 0..<tail { output[whole + lane] = scaledTail[lane] }
     }
 
     /// log softmax(x)ᵢ = xᵢ − max x − log Σⱼ e^(xⱼ − max x) along the last axis.

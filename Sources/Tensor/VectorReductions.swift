@@ -7,6 +7,11 @@ enum VectorReductions {
         UnsafeRawPointer(pointer + index).loadUnaligned(as: SIMD16<Float>.self)
     }
 
+    @inlinable @inline(__always)
+    static func store(_ values: SIMD16<Float>, _ pointer: UnsafeMutablePointer<Float>, _ index: Int) {
+        UnsafeMutableRawPointer(pointer + index).storeBytes(of: values, as: SIMD16<Float>.self)
+    }
+
     /// Σ xᵢ.
     @inlinable @inline(__always)
     static func sum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
