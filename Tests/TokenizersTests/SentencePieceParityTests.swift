@@ -44,7 +44,7 @@ struct SentencePieceCase: Decodable {
 }
 
 enum SentencePieceFixtures {
-    static let trainedModels = ["unigram_nmt_fallback", "bpe_nfkc", "unigram_identity", "bpe_suffix_casefold", "char_nmt"]
+    static let trainedModels = ["unigram_nmt_fallback", "bpe_nfkc", "unigram_identity", "bpe_suffix_casefold", "char_nmt", "word_nmt"]
 
     static let cases: [SentencePieceCase] = {
         let text = try! String(contentsOf: TestPaths.fixture("sentencepiece", "cases.jsonl"), encoding: .utf8)
@@ -63,9 +63,9 @@ enum SentencePieceFixtures {
 }
 
 /// SentencePiece against the reference library: ids identical on every fixture string under the
-/// Universal Sentence Encoder's unigram model (nmt_nfkc, user-defined symbols) and five trained
+/// Universal Sentence Encoder's unigram model (nmt_nfkc, user-defined symbols) and six trained
 /// models (unigram with byte fallback, BPE, identity normaliser, whitespace as suffix with case
-/// folding, characters); token offsets, normalised text and decoding under the USE model.
+/// folding, characters, words); token offsets, normalised text and decoding under the USE model.
 @Suite struct SentencePieceParityTests {
     @Test func corpusCoversTwoThousandStringsInTenScripts() {
         let cases = SentencePieceFixtures.cases
