@@ -148,7 +148,7 @@ import Tokenizers
         try hub.pull(try HubRepository(parsing: "acme/tiny-clip"))
         let model = try ModelRegistry.load("acme/tiny-clip", hub: hub.cache)
         #expect(model.identity.name == "acme/tiny-clip")
-        #expect(ModelRegistry.knownModels(hub: hub.cache) == ["clipkit-default", "acme/tiny-clip"])
+        #expect(ModelRegistry.knownModels(hub: hub.cache) == ["clipkit-default", "clipkit-default-multilingual", "acme/tiny-clip"])
         let inputs = try Self.inputs()
         Self.expectRowsMatch(try model.embed(texts: inputs.texts), try Self.reference("text_embeddings"))
     }

@@ -8,7 +8,8 @@ import Tokenizers
 /// The one place a model name, hub repository or path becomes an `ImageTextModel` (encoders,
 /// preprocessing and identity), for the facade, training and every command:
 ///
-/// 1. `clipkit-default` (alias `default`): `DefaultModel`, built from installed packages;
+/// 1. `clipkit-default` (alias `default`): `DefaultModel`, and `clipkit-default-multilingual`:
+///    `MultilingualDefaultModel`, built from installed packages;
 /// 2. an existing path: an OpenAI TorchScript `.pt`, an OpenCLIP state dict (`.bin`, `.pt`,
 ///    `.pth`, `.safetensors`), a Chinese-CLIP `.pt`, a Hugging Face CLIP folder or an OpenCLIP
 ///    hub folder;
@@ -21,7 +22,7 @@ import Tokenizers
 /// absolute path) and `identity.options` the options it needs.
 public enum ModelRegistry {
     /// Names that always resolve (given the installed packages).
-    public static let builtInNames = [DefaultModel.name]
+    public static let builtInNames = [DefaultModel.name, MultilingualDefaultModel.name]
 
     /// Built-in names followed by the locally pulled hub repositories.
     public static func knownModels(hub: HubCache = HubCache()) -> [String] {
@@ -45,6 +46,8 @@ public enum ModelRegistry {
         switch parsed {
         case .defaultModel:
             return try DefaultModel.installed(topCount: options.topCount, template: options.labelTemplate, progress: progress)
+        case .multilingualDefaultModel:
+            return try MultilingualDefaultModel.installed(topCount: options.topCount, template: options.labelTemplate, progress: progress)
         case let .file(url):
             return try loadCheckpoint(url, options: options)
         case let .folder(url):
