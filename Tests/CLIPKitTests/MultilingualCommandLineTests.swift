@@ -25,4 +25,20 @@ import Testing
         let english = try tests.clipkit(["search", "--db", store, "--text", "a rocket launch", "-k", "1", "--format", "csv"])
         #expect(english.output.split(separator: "\n").dropFirst().first?.split(separator: ",")[2] == "rocket.jpg", "\(english.output)")
     }
+
+    /// `classify --labels imagenet --language zh`: cn_clip's Chinese class names; the cat photo's
+    /// best classes are cats, the coffee photo's espresso. An unknown language is refused.
+    @Test func classifyInChinese() throws {
+        let tests = CommandLineTests()
+        let cat = try TestPaths.installedPackageFile("skimage/data/chelsea.png").path
+        let coffee = try TestPaths.installedPackageFile("skimage/data/coffee.png").path
+        let run = try tests.clipkit(["classify", cat, coffee, "--labels", "imagenet", "--language", "zh", "--template", "{}的照片。",
+                                     "--model", "clipkit-default-multilingual", "--top", "2"])
+        #expect(run.status == 0, "\(run.errors)")
+        let lines = run.output.split(separator: "\n")
+        #expect(lines.count == 2 && lines[0].hasPrefix("chelsea.png: ") && lines[0].contains("猫"), "\(run.output)")
+        #expect(lines.count == 2 && lines[1].hasPrefix("coffee.png: 意式浓缩咖啡"), "\(run.output)")  // espresso
+        let refused = try tests.clipkit(["classify", cat, "--labels", "imagenet", "--language", "fr"])
+        #expect(refused.status != 0 && refused.errors.contains("--language must be en or zh, got fr"), "\(refused.errors)")
+    }
 }
