@@ -5,8 +5,9 @@ import Tensor
 /// UInt16 header length and a Python-dict header (`descr`, `fortran_order`, `shape`) space-padded
 /// so the data starts 64-byte aligned, then the raw array in C order.
 ///
-/// Writing is Float32 (`<f4`); reading goes through `NumPyArray` (floats, integers and booleans in
-/// C order, widened to Float32). Anything else is refused with the reason.
+/// Writing is Float32 (`<f4`); reading accepts `<f4` and `<f8` in C order (parsed by `NumPyArray`),
+/// which covers what `numpy.save` writes for embeddings. Anything else — integers, booleans, half
+/// floats — is refused with the reason (`NumPyArray` reads those when a caller wants them).
 public enum NPYFile {
     static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
@@ -29,12 +30,16 @@ public enum NPYFile {
         }
     }
 
-    /// Reads a C-order array as Float32 (see `NumPyArray` for the element types read).
+    /// Reads a C-order `<f4` or `<f8` array as Float32.
     public static func read(contentsOf url: URL) throws -> Tensor {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw CheckpointError.fileSystem(path: url.path, reason: error.localizedDescription)
         }
-        return try NumPyArray(npyBytes: data, path: url.path).tensor()
+        let array = try NumPyArray(npyBytes: data, path: url.path)
+        guard array.elementType == .float32 || array.elementType == .float64 else {
+            throw CheckpointError.unsupportedDataType(path: url.path, tensor: "array", dataType: "'\(array.elementType.rawValue)' (expected '<f4' or '<f8')")
+        }
+        return array.tensor()
     }
 }

@@ -106,7 +106,7 @@ import Tokenizers
 
     @Test func unknownNamesListKnownModels() throws {
         let hub = HubClient(cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-empty-\(UUID().uuidString)"))
-        #expect(throws: ModelError.unknownModel("no-such-model", known: ["clipkit-default"])) {
+        #expect(throws: ModelError.unknownModel("no-such-model", known: ["clipkit-default", "clipkit-default-multilingual"])) {
             try ModelRegistry.load("no-such-model", hub: hub.cache)
         }
         #expect(throws: ModelError.notDownloaded("openai/clip-vit-base-patch32")) {
