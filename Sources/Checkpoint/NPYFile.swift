@@ -5,8 +5,9 @@ import Tensor
 /// UInt16 header length and a Python-dict header (`descr`, `fortran_order`, `shape`) space-padded
 /// so the data starts 64-byte aligned, then the raw array in C order.
 ///
-/// Writing is Float32 (`<f4`); reading accepts `<f4` and `<f8` in C order, which covers what
-/// `numpy.save` writes for embeddings. Anything else is refused with the reason.
+/// Writing is Float32 (`<f4`); reading accepts `<f4` and `<f8` in C order (parsed by `NumPyArray`),
+/// which covers what `numpy.save` writes for embeddings. Anything else — integers, booleans, half
+/// floats — is refused with the reason (`NumPyArray` reads those when a caller wants them).
 public enum NPYFile {
     static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
@@ -31,67 +32,14 @@ public enum NPYFile {
 
     /// Reads a C-order `<f4` or `<f8` array as Float32.
     public static func read(contentsOf url: URL) throws -> Tensor {
-        let path = url.path
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw CheckpointError.fileSystem(path: path, reason: error.localizedDescription)
+            throw CheckpointError.fileSystem(path: url.path, reason: error.localizedDescription)
         }
-        let bytes = [UInt8](data)
-        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
-            throw CheckpointError.unrecognizedFormat(path: path, reason: "no .npy magic number")
+        let array = try NumPyArray(npyBytes: data, path: url.path)
+        guard array.elementType == .float32 || array.elementType == .float64 else {
+            throw CheckpointError.unsupportedDataType(path: url.path, tensor: "array", dataType: "'\(array.elementType.rawValue)' (expected '<f4' or '<f8')")
         }
-        let major = bytes[6]
-        let lengthBytes = major == 1 ? 2 : 4
-        guard major >= 1 && major <= 3, bytes.count >= 8 + lengthBytes else {
-            throw CheckpointError.unsupportedFeature(path: path, part: "header", feature: ".npy version \(major)")
-        }
-        var headerLength = 0
-        for index in 0..<lengthBytes { headerLength |= Int(bytes[8 + index]) << (8 * index) }
-        let dataStart = 8 + lengthBytes + headerLength
-        guard bytes.count >= dataStart else { throw CheckpointError.truncated(path: path, part: "header") }
-        let header = String(decoding: bytes[(8 + lengthBytes)..<dataStart], as: UTF8.self)
-        let descr = try field("descr", in: header, path: path)
-        guard try field("fortran_order", in: header, path: path) == "False" else {
-            throw CheckpointError.unsupportedFeature(path: path, part: "header", feature: "Fortran-order arrays")
-        }
-        let shapeText = try field("shape", in: header, path: path)
-        let shape = try shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() ")).split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { piece -> Int in
-                guard let value = Int(piece), value >= 0 else {
-                    throw CheckpointError.corrupt(path: path, part: "header", reason: "bad shape \(shapeText)")
-                }
-                return value
-            }
-        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
-        let width: Int
-        switch descr {
-        case "'<f4'": width = 4
-        case "'<f8'": width = 8
-        default: throw CheckpointError.unsupportedDataType(path: path, tensor: "array", dataType: descr)
-        }
-        guard count < Int.max / width, bytes.count - dataStart >= count * width else {
-            throw CheckpointError.truncated(path: path, part: "array data (\(shape) of \(descr))")
-        }
-        let scalars: [Float] = bytes.withUnsafeBytes { raw in
-            let base = raw.baseAddress! + dataStart
-            return width == 4
-                ? (0..<count).map { Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-                : (0..<count).map { Float(Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))) }
-        }
-        return Tensor(shape: shape, scalars: scalars)
-    }
-
-    /// The value text of `'key': value` in a header dict: a quoted string, a word or a tuple.
-    static func field(_ key: String, in header: String, path: String) throws -> String {
-        guard let keyRange = header.range(of: "'\(key)':") else {
-            throw CheckpointError.corrupt(path: path, part: "header", reason: "no '\(key)' in \(header.prefix(120))")
-        }
-        let rest = header[keyRange.upperBound...].drop { $0 == " " }
-        if rest.first == "(" {
-            guard let close = rest.firstIndex(of: ")") else { throw CheckpointError.corrupt(path: path, part: "header", reason: "unclosed shape") }
-            return String(rest[...close])
-        }
-        let end = rest.firstIndex { $0 == "," || $0 == "}" } ?? rest.endIndex
-        return rest[..<end].trimmingCharacters(in: .whitespaces)
+        return array.tensor()
     }
 }

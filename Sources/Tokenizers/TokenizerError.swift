@@ -20,6 +20,9 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unknownTokenID(Int, vocabularySize: Int)
     /// A context or maximum length too small to hold the start and end tokens.
     case lengthTooSmall(Int, minimum: Int)
+    /// A SentencePiece `.model` file that is not a well-formed `ModelProto`, or that a tokenizer
+    /// cannot use (no unknown piece, a missing byte piece under byte fallback, …).
+    case malformedModel(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -41,6 +44,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "token id \(id) is outside the vocabulary (valid ids are 0..<\(size))"
         case let .lengthTooSmall(length, minimum):
             return "a length of \(length) cannot hold the start and end tokens; use at least \(minimum)"
+        case let .malformedModel(path, reason):
+            return "\(path) is not a usable SentencePiece model: \(reason)"
         }
     }
 }

@@ -20,6 +20,7 @@ struct ClassifyCommand: ParsableCommand {
               clipkit classify photos/*.jpg --labels "cat,dog,rocket"
               clipkit classify cat.png --labels cat,dog --template "a photo of a {}." --template "a drawing of a {}."
               clipkit classify cat.png --labels imagenet --model openai/clip-vit-base-patch32 --top 3
+              clipkit classify cat.png --labels imagenet --language zh --model clip_cn_vit-b-16.pt   # cn_clip's Chinese names and templates
               clipkit classify photos/*.jpg --top 3            # EfficientNet-Lite0's ImageNet classes
             """)
 
@@ -40,6 +41,10 @@ struct ClassifyCommand: ParsableCommand {
                                valueName: "template"))
     var templates: [String] = []
 
+    @Option(help: ArgumentHelp("Language of --labels imagenet and of the default template: en (open_clip's names and "
+                                 + "templates) or zh (cn_clip's Chinese ones, for Chinese-CLIP models).", valueName: "language"))
+    var language = "en"
+
     @Option(help: "How many labels to show per image.")
     var top = 5
 
@@ -58,6 +63,7 @@ struct ClassifyCommand: ParsableCommand {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard labels == nil || labelsFile == nil else { throw ValidationError("give --labels or --labels-file, not both") }
+        guard ImageNetLanguage(named: language) != nil else { throw ValidationError("--language must be en or zh, got \(language)") }
         if !isZeroShot {
             guard (modelOptions.model ?? Self.imageNetClassifier) == Self.imageNetClassifier else {
                 throw ValidationError("\(modelOptions.model!) is an image–text model: give the classes with --labels \"cat,dog\" (or --labels imagenet)")
@@ -76,8 +82,9 @@ struct ClassifyCommand: ParsableCommand {
     func classifyZeroShot(_ files: [URL]) throws {
         let loaded = try modelOptions.load()
         var names: [String], prompts = templates
+        let language = ImageNetLanguage(named: self.language)!
         if labels == "imagenet" {
-            let metadata = try ImageNetZeroShotMetadata.installed()
+            let metadata = try ImageNetZeroShotMetadata.installed(language: language)
             names = metadata.classNames
             if prompts.isEmpty { prompts = metadata.openAITemplates.map { $0.filled(with: ZeroShotClassifier.placeholder) } }
         } else if let labelsFile {
@@ -86,7 +93,7 @@ struct ClassifyCommand: ParsableCommand {
             names = labels!.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         guard !names.isEmpty else { throw ValidationError("no labels given") }
-        if prompts.isEmpty { prompts = ["a photo of a {}."] }
+        if prompts.isEmpty { prompts = try ZeroShotTemplates.templates(named: "photo", language: language) }
         let classifier = try ZeroShotClassifier(model: loaded, labels: names, templates: prompts)
         let embedded = try loaded.embed(imageFiles: files, batchSize: batchSize, progress: ProgressBar.callback(label: "classifying"))
         for failure in embedded.unreadable { FileHandle.standardError.write(Data("skipped \(failure)\n".utf8)) }

@@ -3,6 +3,7 @@ import CLIPKit
 import Datasets
 import Evaluation
 import Foundation
+import Models
 
 /// `clipkit eval zeroshot`: zero-shot top-1/top-5 and per-class accuracy on a labelled image set.
 struct EvalZeroShotCommand: ParsableCommand {
@@ -19,9 +20,13 @@ struct EvalZeroShotCommand: ParsableCommand {
                               trousers, pullover, dress, coat, sandal, shirt, sneaker, bag, ankle boot
               DIR             class folders DIR/<class>/<image> (CIFAR-10 or ImageNet-val exported
                               as folders); class names are the folder names, or --class-names FILE
-                              (one name per line in folder order, or "folder<TAB>name" lines)
+                              (one name per line in folder order, or "folder<TAB>name" lines), or
+                              --class-names imagenet (the 1000 ImageNet names in --language, for
+                              ImageNet-val folders in label order)
             Templates: --templates photo|clothing|imagenet-simple|imagenet-openai, --templates-file \
             FILE (one per line), or --template (repeatable), {} marking the class name.
+            --language zh reads the ImageNet names and the imagenet-openai and photo templates in \
+            Chinese, as cn_clip's own zero-shot evaluation of Chinese-CLIP models does.
             --benchmark-json writes CLIP_benchmark's result layout (acc1, acc5, mean_per_class_recall), \
             so the numbers merge into CLIP_benchmark tables.
 
@@ -29,6 +34,8 @@ struct EvalZeroShotCommand: ParsableCommand {
               clipkit eval zeroshot --dataset fashion-mnist --limit 1000
               clipkit eval zeroshot --dataset ~/data/cifar10/test --templates photo \\
                 --model ViT-B-32/openai --benchmark-json cifar10.json
+              clipkit eval zeroshot --dataset ~/data/imagenet/val --class-names imagenet \\
+                --language zh --model clip_cn_vit-b-16.pt
             """)
 
     @OptionGroup var modelOptions: ModelOptionGroup
@@ -45,6 +52,9 @@ struct EvalZeroShotCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Class folders: a file of class names (one per line in folder order, or folder<TAB>name).",
                                valueName: "file"), completion: .file())
     var classNames: String?
+
+    @Option(help: ArgumentHelp("Language of the ImageNet names and templates: en, or zh (cn_clip's Chinese ones).", valueName: "language"))
+    var language = "en"
 
     @Option(help: "Evaluate only the first N images.")
     var limit: Int?
@@ -79,21 +89,32 @@ struct EvalZeroShotCommand: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard templatesFile == nil || customTemplates.isEmpty else { throw ValidationError("give --templates-file or --template, not both") }
         guard classNames == nil || !isFashionMNIST else { throw ValidationError("--class-names goes with a folder of class folders") }
+        guard ImageNetLanguage(named: language) != nil else { throw ValidationError("--language must be en or zh, got \(language)") }
     }
 
     func run() throws {
-        let images: any LabeledImageSource, promptNames: [String], name: String
+        let images: any LabeledImageSource, name: String
+        var promptNames: [String]
         if isFashionMNIST {
             images = try FashionMNIST.load(split: FashionMNIST.Split(rawValue: split)!, directory: URL(fileURLWithPath: data, isDirectory: true))
             (promptNames, name) = (FashionMNIST.promptNames, "fashion_mnist")
         } else {
             let root = CollectionSourceOptions.url(dataset)
-            let folders = try ClassFolders(root: root, classNamesFile: classNames.map(CollectionSourceOptions.url))
+            let imageNetNames = classNames == "imagenet"
+            let folders = try ClassFolders(root: root, classNamesFile: imageNetNames ? nil : classNames.map(CollectionSourceOptions.url))
             images = folders
             (promptNames, name) = (folders.classNames, root.lastPathComponent)
+            if imageNetNames {
+                let names = try ImageNetZeroShotMetadata.installed(language: ImageNetLanguage(named: language)!).classNames
+                guard folders.classNames.count == names.count else {
+                    throw ValidationError("--class-names imagenet needs the \(names.count) ImageNet class folders, found \(folders.classNames.count)")
+                }
+                promptNames = names
+            }
         }
+        let language = ImageNetLanguage(named: self.language)!
         let templateList = try templatesFile.map { try EmbedCommand.readLines($0) }
-            ?? (customTemplates.isEmpty ? try ZeroShotTemplates.templates(named: templates) : customTemplates)
+            ?? (customTemplates.isEmpty ? try ZeroShotTemplates.templates(named: templates, language: language) : customTemplates)
         let loaded = try modelOptions.load()
         let classifier = try ZeroShotClassifier(model: loaded, labels: promptNames, templates: templateList)
         let evaluation = ZeroShotEvaluation(model: loaded, classifier: classifier, batchSize: batchSize)
@@ -107,8 +128,9 @@ struct EvalZeroShotCommand: ParsableCommand {
             promptNames: promptNames, templates: templateList, seconds: Date().timeIntervalSince(start))
         if let benchmarkJSON {
             let names = loaded.identity.benchmarkNames
-            let benchmark = CLIPBenchmarkResult(classification: result.accuracy, dataset: datasetName ?? name, model: names.model,
+            var benchmark = CLIPBenchmarkResult(classification: result.accuracy, dataset: datasetName ?? name, model: names.model,
                                                 pretrained: names.pretrained)
+            benchmark.language = language == .chinese ? "cn" : "en"  // CLIP_benchmark's language codes
             try benchmark.jsonData().write(to: CollectionSourceOptions.url(benchmarkJSON), options: .atomic)
         }
         if let json {

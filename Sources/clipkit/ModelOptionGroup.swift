@@ -8,7 +8,7 @@ import Retrieval
 /// `--model` and the loading choices every command that embeds shares.
 struct ModelOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Model: clipkit-default, open_clip's ARCH/TAG (ViT-B-32/openai), a pulled hub repository (ORG/NAME, hf-hub:ORG/NAME), "
+        "Model: clipkit-default, clipkit-default-multilingual, open_clip's ARCH/TAG (ViT-B-32/openai), a pulled hub repository (ORG/NAME, hf-hub:ORG/NAME), "
             + "or a checkpoint file or folder. Default: a store's own model, else clipkit-default.",
         discussion: "Checkpoints: OpenAI .pt, OpenCLIP .bin/.pt/.safetensors, Chinese-CLIP .pt, Hugging Face or OpenCLIP folders.",
         valueName: "name-or-path"))
@@ -20,8 +20,14 @@ struct ModelOptionGroup: ParsableArguments {
         valueName: "activation"))
     var activation: String?
 
-    @Option(help: ArgumentHelp("Attention head width of a bare CLIP state dict (default 64).", valueName: "width"))
+    @Option(help: ArgumentHelp("Attention head width of a bare CLIP state dict or a Multilingual-CLIP text encoder (default 64).",
+                               valueName: "width"))
     var headWidth: Int?
+
+    @Option(help: ArgumentHelp("Multilingual-CLIP (M-CLIP/…): the CLIP whose image tower the text model pairs with, as a model "
+                                 + "name or checkpoint path (default: the one its name says, e.g. ViT-B-32/openai).",
+                               valueName: "name-or-path"))
+    var imageTower: String?
 
     @Option(help: ArgumentHelp("clipkit-default: how many of an image's most probable ImageNet classes its embedding combines (ConSE's T).",
                                valueName: "count"))
@@ -29,7 +35,7 @@ struct ModelOptionGroup: ParsableArguments {
 
     var options: ModelOptions {
         get throws {
-            var options = ModelOptions(headWidth: headWidth, topCount: defaultTopClasses)
+            var options = ModelOptions(headWidth: headWidth, topCount: defaultTopClasses, imageTower: imageTower)
             switch activation {
             case nil: break
             case "gelu": options.activation = .gelu

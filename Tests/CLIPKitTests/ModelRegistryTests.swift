@@ -106,7 +106,7 @@ import Tokenizers
 
     @Test func unknownNamesListKnownModels() throws {
         let hub = HubClient(cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-empty-\(UUID().uuidString)"))
-        #expect(throws: ModelError.unknownModel("no-such-model", known: ["clipkit-default"])) {
+        #expect(throws: ModelError.unknownModel("no-such-model", known: ["clipkit-default", "clipkit-default-multilingual"])) {
             try ModelRegistry.load("no-such-model", hub: hub.cache)
         }
         #expect(throws: ModelError.notDownloaded("openai/clip-vit-base-patch32")) {
@@ -148,7 +148,7 @@ import Tokenizers
         try hub.pull(try HubRepository(parsing: "acme/tiny-clip"))
         let model = try ModelRegistry.load("acme/tiny-clip", hub: hub.cache)
         #expect(model.identity.name == "acme/tiny-clip")
-        #expect(ModelRegistry.knownModels(hub: hub.cache) == ["clipkit-default", "acme/tiny-clip"])
+        #expect(ModelRegistry.knownModels(hub: hub.cache) == ["clipkit-default", "clipkit-default-multilingual", "acme/tiny-clip"])
         let inputs = try Self.inputs()
         Self.expectRowsMatch(try model.embed(texts: inputs.texts), try Self.reference("text_embeddings"))
     }

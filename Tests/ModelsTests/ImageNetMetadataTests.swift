@@ -102,3 +102,16 @@ import Testing
         }
     }
 }
+
+/// cn_clip's Chinese ImageNet names and templates, read as data like open_clip's.
+@Suite struct ChineseImageNetMetadataTests {
+    @Test func installedChineseNamesAndTemplatesAreRead() throws {
+        let chinese = try ImageNetZeroShotMetadata.installed(language: .chinese)
+        let english = try ImageNetZeroShotMetadata.installed(language: .english)
+        #expect(chinese.classNames.count == 1000 && chinese.openAITemplates.count == english.openAITemplates.count)
+        #expect(chinese.classNames[0] == "丁鲷" && chinese.classNames[281] == "虎斑猫" && chinese.classNames[999] == "卫生纸")  // tench, tabby cat, toilet paper
+        #expect(chinese.openAITemplates[0].filled(with: "猫") == "猫的照片。")
+        #expect(chinese.simpleTemplates.isEmpty)
+        #expect(ImageNetLanguage(named: "zh") == .chinese && ImageNetLanguage(named: "English") == .english && ImageNetLanguage(named: "fr") == nil)
+    }
+}

@@ -8,6 +8,8 @@ import Testing
     @Test func defaultModelNames() throws {
         #expect(try ModelReference(parsing: "clipkit-default") == .defaultModel)
         #expect(try ModelReference(parsing: "default") == .defaultModel)
+        #expect(try ModelReference(parsing: "clipkit-default-multilingual") == .multilingualDefaultModel)
+        #expect(ModelRegistry.builtInNames == ["clipkit-default", "clipkit-default-multilingual"])
     }
 
     @Test func openCLIPPretrainedTagsInEverySpelling() throws {

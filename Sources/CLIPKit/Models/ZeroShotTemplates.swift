@@ -17,13 +17,18 @@ public enum ZeroShotTemplates {
     public static let names = ["photo", "clothing", "imagenet-simple", "imagenet-openai"]
 
     /// `photo`, `clothing`, or open_clip's ImageNet sets from the installed metadata
-    /// (`imagenet-simple`: 2 templates, `imagenet-openai`: CLIP's 80).
-    public static func templates(named name: String) throws -> [String] {
-        switch name {
-        case "photo": return photo
-        case "clothing": return clothing
-        case "imagenet-simple": return try ImageNetZeroShotMetadata.installed().simpleTemplates.map(\.description)
-        case "imagenet-openai": return try ImageNetZeroShotMetadata.installed().openAITemplates.map(\.description)
+    /// (`imagenet-simple`: 2 templates, `imagenet-openai`: CLIP's 80). In Chinese (`language`
+    /// `.chinese`, for Chinese-CLIP models) `photo` is "{}的照片。" and `imagenet-openai` cn_clip's
+    /// translation of the 80, as cn_clip's own zero-shot evaluation uses them.
+    public static func templates(named name: String, language: ImageNetLanguage = .english) throws -> [String] {
+        switch (name, language) {
+        case ("photo", .english): return photo
+        case ("photo", .chinese): return [MultilingualDefaultModel.chineseLabelTemplate]
+        case ("clothing", .english): return clothing
+        case ("imagenet-simple", .english): return try ImageNetZeroShotMetadata.installed().simpleTemplates.map(\.description)
+        case ("imagenet-openai", _): return try ImageNetZeroShotMetadata.installed(language: language).openAITemplates.map(\.description)
+        case _ where names.contains(name):
+            throw ModelError.invalidOption("the template set \(name) has no \(language.rawValue) version; in \(language.rawValue): photo, imagenet-openai")
         default:
             throw ModelError.invalidOption("unknown template set \(name); known: \(names.joined(separator: ", "))")
         }

@@ -2,7 +2,8 @@ import Foundation
 
 /// ImageNet-1k's 1000 class names, in label order, and the CLIP prompt templates, read from
 /// open_clip's `zero_shot_metadata.py` (the names of Radford et al. 2021's zero-shot evaluation,
-/// "Learning Transferable Visual Models From Natural Language Supervision"). The file is parsed as
+/// "Learning Transferable Visual Models From Natural Language Supervision") or, in Chinese, from
+/// cn_clip's `imagenet_zeroshot_templates.py` (see `ImageNetLanguage`). The file is parsed as
 /// Python literals (`IMAGENET_CLASSNAMES = ("tench", …)`, `OPENAI_IMAGENET_TEMPLATES =
 /// (lambda c: f'a bad photo of a {c}.', …)`); it is never executed.
 public struct ImageNetZeroShotMetadata: Sendable, Equatable {
@@ -21,37 +22,37 @@ public struct ImageNetZeroShotMetadata: Sendable, Equatable {
         InstalledFiles.packages.appendingPathComponent("open_clip/zero_shot_metadata.py")
     }
 
-    /// Reads the installed file (`installedLocation`).
-    public static func installed() throws -> ImageNetZeroShotMetadata {
-        try ImageNetZeroShotMetadata(contentsOf: installedLocation)
+    /// Reads the installed file of `language` (`ImageNetLanguage.installedLocation`).
+    public static func installed(language: ImageNetLanguage = .english) throws -> ImageNetZeroShotMetadata {
+        try ImageNetZeroShotMetadata(contentsOf: language.installedLocation, language: language)
     }
 
-    /// Reads a `zero_shot_metadata.py`; throws `.missingImageNetMetadata` when it is absent and names the file
-    /// and line of anything it cannot read.
-    public init(contentsOf url: URL) throws {
+    /// Reads a `zero_shot_metadata.py` (or, for `.chinese`, cn_clip's templates file); throws
+    /// `.missingImageNetMetadata` when it is absent and names the file and line of anything it cannot read.
+    public init(contentsOf url: URL, language: ImageNetLanguage = .english) throws {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw ModelError.missingImageNetMetadata(path: url.path)
         }
         let source = try String(contentsOf: url, encoding: .utf8)
         do {
-            try self.init(source: source)
+            try self.init(source: source, language: language)
         } catch let error as ModelError {
             throw ModelError.inFile(path: url.path, error)
         }
     }
 
-    /// Parses the source text of a `zero_shot_metadata.py`.
-    public init(source: String) throws {
+    /// Parses the source text of a `zero_shot_metadata.py` (or cn_clip's file for `.chinese`).
+    public init(source: String, language: ImageNetLanguage = .english) throws {
         var tokenizer = PythonTokenizer(source)
         let tokens = try tokenizer.tokens()
-        let classNames = try PythonSequenceLiteral(named: "IMAGENET_CLASSNAMES", in: tokens).strings()
+        let classNames = try PythonSequenceLiteral(named: language.classNamesVariable, in: tokens).strings()
         guard classNames.count == Self.classCount else {
-            throw ModelError.wrongCount(name: "IMAGENET_CLASSNAMES", count: classNames.count, expected: Self.classCount)
+            throw ModelError.wrongCount(name: language.classNamesVariable, count: classNames.count, expected: Self.classCount)
         }
         self.classNames = classNames
-        openAITemplates = try PythonSequenceLiteral(named: "OPENAI_IMAGENET_TEMPLATES", in: tokens).templates()
+        openAITemplates = try PythonSequenceLiteral(named: language.templatesVariable, in: tokens).templates()
         do {
-            simpleTemplates = try PythonSequenceLiteral(named: "SIMPLE_IMAGENET_TEMPLATES", in: tokens).templates()
+            simpleTemplates = try language.simpleTemplatesVariable.map { try PythonSequenceLiteral(named: $0, in: tokens).templates() } ?? []
         } catch ModelError.missingAssignment {
             simpleTemplates = []
         }

@@ -28,12 +28,7 @@ public enum DefaultModel {
     /// all-MiniLM-L6-v2 and the ImageNet class names of open_clip's metadata.
     public static func installed(topCount: Int = topCount, template: String = labelTemplate,
                                  progress: ((Int, Int) -> Void)? = nil) throws -> ImageTextModel {
-        guard topCount >= 1 && topCount <= ImageNetZeroShotMetadata.classCount else {
-            throw ModelError.invalidOption("ConSE's top-T must be between 1 and \(ImageNetZeroShotMetadata.classCount), got \(topCount)")
-        }
-        guard template.contains("{}") else {
-            throw ModelError.invalidOption("the label template must contain {} where the class name goes, got \"\(template)\"")
-        }
+        try validate(topCount: topCount, template: template)
         let (classifierURL, textModelURL) = try (InstalledFiles.require(InstalledFiles.efficientNetLite0),
                                                  InstalledFiles.require(InstalledFiles.allMiniLML6V2))
         let classifier = try EfficientNet(contentsOf: classifierURL)
@@ -61,6 +56,16 @@ public enum DefaultModel {
 }
 
 extension DefaultModel {
+    /// Throws unless 1 ≤ `topCount` ≤ 1000 and `template` has a `{}`.
+    static func validate(topCount: Int, template: String) throws {
+        guard topCount >= 1 && topCount <= ImageNetZeroShotMetadata.classCount else {
+            throw ModelError.invalidOption("ConSE's top-T must be between 1 and \(ImageNetZeroShotMetadata.classCount), got \(topCount)")
+        }
+        guard template.contains("{}") else {
+            throw ModelError.invalidOption("the label template must contain {} where the class name goes, got \"\(template)\"")
+        }
+    }
+
     /// The default model's pretrained towers for training (LiT, Zhai et al. 2022): EfficientNet-Lite0
     /// without its classifier (pooled 1280-wide features) and all-MiniLM-L6-v2, with the
     /// classifier's preprocessing.

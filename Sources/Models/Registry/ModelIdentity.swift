@@ -49,6 +49,7 @@ public struct ModelIdentity: Codable, Sendable, Equatable, CustomStringConvertib
         if let activation = options.activation { choices.append("activation \(activation.rawValue)") }
         if options.topCount != defaults.topCount { choices.append("T=\(options.topCount)") }
         if options.labelTemplate != defaults.labelTemplate { choices.append("label template \"\(options.labelTemplate)\"") }
+        if let imageTower = options.imageTower { choices.append("image tower \(imageTower)") }
         return "\(name) (checkpoint \(shortHash), dimension \(dimension)\(choices.map { ", " + $0 }.joined()))"
     }
 

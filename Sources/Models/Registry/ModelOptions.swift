@@ -15,17 +15,21 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     public var topCount: Int
     /// ConSE's label prompt for `clipkit-default` (`{}` marks the class name).
     public var labelTemplate: String
+    /// For a text-only model (Multilingual-CLIP): the model whose image tower it is paired with (a
+    /// checkpoint file or folder, an open_clip tag, a hub repository). nil: the CLIP its name says.
+    public var imageTower: String?
 
     public init(activation: Activation? = nil, headWidth: Int? = nil, topCount: Int = DefaultModel.topCount,
-                labelTemplate: String = DefaultModel.labelTemplate) {
+                labelTemplate: String = DefaultModel.labelTemplate, imageTower: String? = nil) {
         self.activation = activation
         self.headWidth = headWidth
         self.topCount = topCount
         self.labelTemplate = labelTemplate
+        self.imageTower = imageTower
     }
 
     enum CodingKeys: String, CodingKey {
-        case activation, headWidth = "head_width", topCount = "top_count", labelTemplate = "label_template"
+        case activation, headWidth = "head_width", topCount = "top_count", labelTemplate = "label_template", imageTower = "image_tower"
     }
 
     public init(from decoder: Decoder) throws {
@@ -35,6 +39,7 @@ public struct ModelOptions: Codable, Sendable, Equatable {
         headWidth = try container.decodeIfPresent(Int.self, forKey: .headWidth)
         topCount = try container.decodeIfPresent(Int.self, forKey: .topCount) ?? defaults.topCount
         labelTemplate = try container.decodeIfPresent(String.self, forKey: .labelTemplate) ?? defaults.labelTemplate
+        imageTower = try container.decodeIfPresent(String.self, forKey: .imageTower)
     }
 
     /// The first option in which `other` differs, in words (nil when none does).
@@ -44,6 +49,7 @@ public struct ModelOptions: Codable, Sendable, Equatable {
         if headWidth != other.headWidth { return "head width \(headWidth ?? 64) vs \(other.headWidth ?? 64)" }
         if topCount != other.topCount { return "ConSE top classes (T) \(topCount) vs \(other.topCount)" }
         if labelTemplate != other.labelTemplate { return "label template \"\(labelTemplate)\" vs \"\(other.labelTemplate)\"" }
+        if imageTower != other.imageTower { return "image tower \(imageTower ?? "automatic") vs \(other.imageTower ?? "automatic")" }
         return nil
     }
 }

@@ -6,11 +6,13 @@ import Foundation
 /// | written | means |
 /// |---|---|
 /// | `clipkit-default` (or `default`) | the embedded default model (`DefaultModel`) |
+/// | `clipkit-default-multilingual` | the embedded multilingual model (`MultilingualDefaultModel`) |
 /// | a path to a file or folder | a checkpoint (OpenAI `.pt`, OpenCLIP state dict, Chinese-CLIP `.pt`) or a Hugging Face / OpenCLIP folder |
 /// | `ViT-B-32/openai`, `ViT-B-32::openai`, `open_clip:ViT-B-32/openai` | open_clip's pretrained tag, read from its hub repository |
 /// | `hf-hub:ORG/NAME[@REV]`, `ORG/NAME[@REV]` | a hub repository pulled with `clipkit models pull` |
 public enum ModelReference: Equatable, Sendable {
     case defaultModel
+    case multilingualDefaultModel
     case file(URL)
     case folder(URL)
     case openCLIP(OpenCLIPPretrained, revision: String)
@@ -20,6 +22,10 @@ public enum ModelReference: Equatable, Sendable {
     public init(parsing text: String) throws {
         if text == DefaultModel.name || text == "default" {
             self = .defaultModel
+            return
+        }
+        if text == MultilingualDefaultModel.name {
+            self = .multilingualDefaultModel
             return
         }
         let path = (text as NSString).expandingTildeInPath
@@ -58,7 +64,7 @@ public enum ModelReference: Equatable, Sendable {
         switch self {
         case let .hub(repository): repository
         case let .openCLIP(pretrained, revision): HubRepository(identifier: pretrained.repository, revision: revision)
-        case .defaultModel, .file, .folder: nil
+        case .defaultModel, .multilingualDefaultModel, .file, .folder: nil
         }
     }
 }

@@ -8,7 +8,8 @@ import Tokenizers
 /// The one place a model name, hub repository or path becomes an `ImageTextModel` (encoders,
 /// preprocessing and identity), for the facade, training and every command:
 ///
-/// 1. `clipkit-default` (alias `default`): `DefaultModel`, built from installed packages;
+/// 1. `clipkit-default` (alias `default`): `DefaultModel`, and `clipkit-default-multilingual`:
+///    `MultilingualDefaultModel`, built from installed packages;
 /// 2. an existing path: an OpenAI TorchScript `.pt`, an OpenCLIP state dict (`.bin`, `.pt`,
 ///    `.pth`, `.safetensors`), a Chinese-CLIP `.pt`, a Hugging Face CLIP folder or an OpenCLIP
 ///    hub folder;
@@ -21,7 +22,7 @@ import Tokenizers
 /// absolute path) and `identity.options` the options it needs.
 public enum ModelRegistry {
     /// Names that always resolve (given the installed packages).
-    public static let builtInNames = [DefaultModel.name]
+    public static let builtInNames = [DefaultModel.name, MultilingualDefaultModel.name]
 
     /// Built-in names followed by the locally pulled hub repositories.
     public static func knownModels(hub: HubCache = HubCache()) -> [String] {
@@ -45,20 +46,22 @@ public enum ModelRegistry {
         switch parsed {
         case .defaultModel:
             return try DefaultModel.installed(topCount: options.topCount, template: options.labelTemplate, progress: progress)
+        case .multilingualDefaultModel:
+            return try MultilingualDefaultModel.installed(topCount: options.topCount, template: options.labelTemplate, progress: progress)
         case let .file(url):
             return try loadCheckpoint(url, options: options)
         case let .folder(url):
-            return try loadFolder(url, name: url.path, options: options)
+            return try loadFolder(url, name: url.path, options: options, hub: hub)
         case let .openCLIP(pretrained, _):
             guard let snapshot = hub.localSnapshot(of: parsed.repository!) else {
                 throw ModelError.notDownloaded(pretrained.repository)
             }
             var adjusted = options
             adjusted.activation = options.activation ?? (pretrained.quickGELU ? .quickGELU : .gelu)
-            return try loadFolder(snapshot.directory, name: reference, options: adjusted)
+            return try loadFolder(snapshot.directory, name: reference, options: adjusted, hub: hub)
         case let .hub(repository):
             guard let snapshot = hub.localSnapshot(of: repository) else { throw ModelError.notDownloaded(repository.description) }
-            return try loadFolder(snapshot.directory, name: reference, options: options)
+            return try loadFolder(snapshot.directory, name: reference, options: options, hub: hub)
         }
     }
 
@@ -80,8 +83,11 @@ public enum ModelRegistry {
                         fingerprint: fingerprint, options: options, automaticActivation: automatic)
     }
 
-    /// A Hugging Face `CLIPModel` folder or an OpenCLIP hub folder.
-    static func loadFolder(_ directory: URL, name: String, options: ModelOptions) throws -> ImageTextModel {
+    /// A Hugging Face `CLIPModel` folder, an OpenCLIP hub folder or a Multilingual-CLIP text model.
+    static func loadFolder(_ directory: URL, name: String, options: ModelOptions, hub: HubCache = HubCache()) throws -> ImageTextModel {
+        if MultilingualCLIPConfiguration.recognizes(directory) {
+            return try multilingualCLIP(directory, name: name, options: options, hub: hub)
+        }
         let manager = FileManager.default
         let openCLIPConfiguration = directory.appendingPathComponent("open_clip_config.json")
         if manager.fileExists(atPath: openCLIPConfiguration.path) {
@@ -106,6 +112,34 @@ public enum ModelRegistry {
             return try clip(network, preprocessing: preprocessing, name: name, fingerprint: try CheckpointFingerprint.of(weightFiles))
         }
         throw ModelError.unrecognizedDirectory(directory.path)
+    }
+
+    /// A Multilingual-CLIP text model (`MultilingualCLIPTextEncoder`) paired with the image tower
+    /// of the CLIP it was trained against: `options.imageTower`, or the one its name says
+    /// (`…-Vit-B-32` → `ViT-B-32/openai`), loaded like any model. The pair's logit scale and
+    /// preprocessing are the CLIP's; `options.headWidth` is the text encoder's head width.
+    static func multilingualCLIP(_ directory: URL, name: String, options: ModelOptions, hub: HubCache) throws -> ImageTextModel {
+        guard let imageReference = options.imageTower ?? MultilingualCLIPConfiguration.pairedImageModel(forName: name)
+            ?? MultilingualCLIPConfiguration.pairedImageModel(forName: directory.lastPathComponent) else {
+            throw ModelError.invalidOption("\(name) is a Multilingual-CLIP text model: name the CLIP whose image tower it pairs with "
+                                           + "(--image-tower ViT-B-32/openai or a checkpoint path)")
+        }
+        let textEncoder = try MultilingualCLIPTextEncoder.load(directory: directory, headWidth: options.headWidth ?? 64)
+        let image = try load(imageReference, options: ModelOptions(activation: options.activation), hub: hub)
+        guard image.imageEncoder.embeddingWidth == textEncoder.embeddingWidth else {
+            throw ModelError.invalidOption("\(name) projects text to \(textEncoder.embeddingWidth) dimensions, but the image tower of "
+                                           + "\(imageReference) embeds \(image.imageEncoder.embeddingWidth)")
+        }
+        let textFiles = ["config.json", "sentencepiece.bpe.model", "model.safetensors", "pytorch_model.bin"]
+            .map { directory.appendingPathComponent($0) }.filter { FileManager.default.fileExists(atPath: $0.path) }
+        var hasher = SHA256()
+        hasher.update(Array(try CheckpointFingerprint.of(textFiles).utf8))
+        hasher.update(Array(image.identity.checkpointHash.utf8))
+        let identity = ModelIdentity(name: name, checkpointHash: hasher.hexDigest(), dimension: textEncoder.embeddingWidth,
+                                     preprocessing: image.identity.preprocessing,
+                                     options: ModelOptions(activation: options.activation, headWidth: options.headWidth, imageTower: options.imageTower))
+        return ImageTextModel(imageEncoder: image.imageEncoder, textEncoder: textEncoder, logScale: image.logScale,
+                              weights: MultilingualCLIPWeights(text: textEncoder, image: image.imageEncoder), identity: identity)
     }
 
     /// A CLIP dual encoder as an `ImageTextModel` with `tokenizer` (default: the installed BPE
