@@ -5,22 +5,15 @@ import Tensor
 /// UInt16 header length and a Python-dict header (`descr`, `fortran_order`, `shape`) space-padded
 /// so the data starts 64-byte aligned, then the raw array in C order.
 ///
-/// Writing is Float32 (`<f4`); reading accepts `<f4` and `<f8` in C order, which covers what
-/// `numpy.save` writes for embeddings. Anything else is refused with the reason.
+/// Writing is Float32 (`<f4`) for tensors and Float64 (`<f8`) for statistics; reading accepts `<f4`
+/// and `<f8` in C order, which covers what `numpy.save` writes for embeddings and FID statistics.
+/// Anything else is refused with the reason.
 public enum NPYFile {
     static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
     /// Writes `tensor` as `<f4`; the file appears complete or not at all.
     public static func write(_ tensor: Tensor, to url: URL) throws {
-        let shapeText = tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
-        let unpadded = magic.count + 2 + 2 + header.utf8.count + 1
-        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var bytes = magic + [1, 0]
-        let length = UInt16(header.utf8.count)
-        bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
-        bytes += Array(header.utf8)
-        var data = Data(bytes)
+        var data = Data(header(descr: "<f4", shape: tensor.shape))
         tensor.scalars.withUnsafeBytes { data.append(contentsOf: $0) }  // little-endian on every supported platform
         do {
             try data.write(to: url, options: .atomic)
@@ -36,7 +29,13 @@ public enum NPYFile {
         do { data = try Data(contentsOf: url) } catch {
             throw CheckpointError.fileSystem(path: path, reason: error.localizedDescription)
         }
-        let bytes = [UInt8](data)
+        let (shape, values) = try float64Array([UInt8](data), path: path)
+        return Tensor(shape: shape, scalars: values.map { Float($0) })
+    }
+
+    /// The shape and values of a C-order `<f4` or `<f8` array held in `bytes` (a `.npy` file or an
+    /// `.npz` member), widened to Float64 exactly.
+    public static func float64Array(_ bytes: [UInt8], path: String) throws -> (shape: [Int], values: [Double]) {
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             throw CheckpointError.unrecognizedFormat(path: path, reason: "no .npy magic number")
         }
@@ -72,13 +71,32 @@ public enum NPYFile {
         guard count < Int.max / width, bytes.count - dataStart >= count * width else {
             throw CheckpointError.truncated(path: path, part: "array data (\(shape) of \(descr))")
         }
-        let scalars: [Float] = bytes.withUnsafeBytes { raw in
+        let values: [Double] = bytes.withUnsafeBytes { raw in
             let base = raw.baseAddress! + dataStart
             return width == 4
-                ? (0..<count).map { Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-                : (0..<count).map { Float(Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))) }
+                ? (0..<count).map { Double(Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))) }
+                : (0..<count).map { Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
         }
-        return Tensor(shape: shape, scalars: scalars)
+        return (shape, values)
+    }
+
+    /// A `.npy` (version 1.0) holding `values` as a C-order `<f8` array of `shape`.
+    public static func encodedFloat64(_ values: [Double], shape: [Int]) -> [UInt8] {
+        precondition(shape.reduce(1, *) == values.count, "\(values.count) values do not fill shape \(shape)")
+        var bytes = header(descr: "<f8", shape: shape)
+        bytes.reserveCapacity(bytes.count + values.count * 8)
+        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
+        return bytes
+    }
+
+    /// Magic, version 1.0, length and the space-padded header dict, ending 64-byte aligned.
+    static func header(descr: String, shape: [Int]) -> [UInt8] {
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
+        let unpadded = magic.count + 2 + 2 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        let length = UInt16(header.utf8.count)
+        return magic + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8)
     }
 
     /// The value text of `'key': value` in a header dict: a quoted string, a word or a tuple.
