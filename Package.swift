@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Tensor", "Checkpoint", "Imaging"], swiftSettings: numericSettings),
         .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging", "Tokenizers"],
                 swiftSettings: numericSettings),
-        .target(name: "Evaluation", dependencies: ["Tensor", "Datasets"], swiftSettings: numericSettings),
+        .target(name: "Evaluation", dependencies: ["Tensor", "CBLAS", "Datasets"], swiftSettings: numericSettings),
         .target(name: "Retrieval",
                 dependencies: ["Tensor", "CBLAS", "Checkpoint", "Imaging", "Datasets", "Models", "CFaiss", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: numericSettings),
@@ -106,7 +106,7 @@ let package = Package(
                     dependencies: ["TestSupport", "RetrievalTestSupport", "retrieval-test-indexer", "Retrieval", "Models", "Evaluation", "Datasets",
                                    "Tensor", "Imaging"],
                     path: "Tests/RetrievalTests"),
-        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor"], path: "Tests/EvaluationTests"),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor", "Checkpoint"], path: "Tests/EvaluationTests"),
     ],
     swiftLanguageModes: [.v5]
 )
