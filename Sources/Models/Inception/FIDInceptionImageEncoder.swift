@@ -14,6 +14,6 @@ extension FIDInceptionV3: ImageEncoder {
         return includingTokenStates ? ImageEncoding(pooled: pooled, featureMap: map) : ImageEncoding(pooled: pooled)
     }
 
-    /// One image at a time (see `inferImageByImage`).
+    /// The batched channel-major inference path (`pooledFeatures`).
     public func embed(_ images: Tensor) -> Tensor { pooledFeatures(images) }
 }

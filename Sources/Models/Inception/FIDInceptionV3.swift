@@ -81,8 +81,5 @@ public struct FIDInceptionV3: Module {
         return pooled.reshaped([images.shape[0], Self.featureWidth])  // [batch, 2048]
     }
 
-    /// Inference features without a tape, one image at a time: `[batch, 3, 299, 299]` → `[batch, 2048]`.
-    public func pooledFeatures(_ images: Tensor) -> Tensor {
-        inferImageByImage(images) { features($0) }
-    }
+    // `pooledFeatures(_:)`, the batched inference path, is in InceptionInference.swift.
 }

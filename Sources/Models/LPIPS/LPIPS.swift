@@ -34,14 +34,26 @@ public struct LPIPS: Module {
         precondition(first.shape == second.shape && first.shape.count == 4 && first.shape[1] == 3,
                      "LPIPS compares two [batch, 3, height, width] batches of one shape, got \(first.shape) and \(second.shape)")
         let batch = first.shape[0]
-        let features = backbone(Self.scaled(Variable.concatenate([first, second], alongAxis: 0)))  // five [2·batch, width, h, w]
+        let features = normalizedFeatures(Variable.concatenate([first, second], alongAxis: 0))  // five [2·batch, width, h, w]
+        let parts = features.map { $0.split(sizes: [batch, batch], alongAxis: 0) }
+        return distance(parts.map { $0[0] }, parts.map { $0[1] })
+    }
+
+    /// ŷ_l of every layer: `[batch, 3, height, width]` in [−1, 1] → five `[batch, width_l, h_l, w_l]`,
+    /// each position's channel vector of unit length. Computed once per image, they give the
+    /// distance of any pair (`distance(_:_:)`), as a set's diversity needs.
+    public func normalizedFeatures(_ images: Variable) -> [Variable] {
+        backbone(Self.scaled(images)).map(Self.channelNormalized)
+    }
+
+    /// Σ_l mean_{h,w} Σ_c w_{l,c}(ŷ⁰ − ŷ¹)² of two batches of `normalizedFeatures` of one shape → `[batch]`.
+    public func distance(_ first: [Variable], _ second: [Variable]) -> Variable {
+        precondition(first.count == linearLayers.count && second.count == linearLayers.count, "one feature map per LPIPS layer")
         var total: Variable?
-        for (layer, feature) in zip(linearLayers, features) {
-            let normalized = Self.channelNormalized(feature)                                    // [2·batch, width, h, w]
-            let parts = normalized.split(sizes: [batch, batch], alongAxis: 0)
-            let difference = (parts[0] - parts[1]).squared()                                   // [batch, width, h, w]
-            let weighted = layer(difference)                                                   // [batch, 1, h, w]
-            let spatialMean = weighted.reshaped([batch, -1]).mean(alongAxis: 1)                // [batch]
+        for (layer, (a, b)) in zip(linearLayers, zip(first, second)) {
+            let batch = a.shape[0]
+            let weighted = layer((a - b).squared())                                  // [batch, 1, h, w]
+            let spatialMean = weighted.reshaped([batch, -1]).mean(alongAxis: 1)      // [batch]
             total = total.map { $0 + spatialMean } ?? spatialMean
         }
         return total!
