@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["TestSupport", "Models", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging", "Tokenizers"],
                     path: "Tests/ModelsTests"),
         .testTarget(name: "CLIPKitTests", dependencies: ["TestSupport", "CLIPKit", "Models", "Checkpoint", "Tensor", "Datasets", "Retrieval",
-                                                         "Training", "Evaluation"],
+                                                         "Training", "Evaluation", "Imaging"],
                     path: "Tests/CLIPKitTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor"], path: "Tests/ImagingTests"),
