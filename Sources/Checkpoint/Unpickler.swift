@@ -6,8 +6,8 @@ import Foundation
 /// Pickle is a stack machine whose GLOBAL and REDUCE opcodes import and call arbitrary Python
 /// functions, which is why loading an untrusted `.pt` with Python's pickle can run anything.
 /// This interpreter resolves every global against `PickleGlobal`'s whitelist and interprets the
-/// few it knows — tensor rebuilding, containers, `torch.Size`, bytes helpers — so a checkpoint
-/// naming `os.system`, `builtins.eval` or `subprocess.Popen` throws
+/// few it knows — tensor rebuilding, containers, `torch.Size`, bytes helpers, NumPy's array
+/// reconstruction — so a checkpoint naming `os.system`, `builtins.eval` or `subprocess.Popen` throws
 /// `CheckpointError.forbiddenGlobal` before anything else happens. Opcode semantics follow
 /// CPython's `pickletools` documentation.
 public struct Unpickler {
@@ -380,9 +380,14 @@ public struct Unpickler {
                 case let .dictionary(entries):
                     for entry in entries { box.set(.value(entry.value), for: entry.key) }
                 case let .list(pairs), let .tuple(pairs):
+                    // Any two-item sequence is a pair (PyTorch 0.4 pickled `[name, tensor]` lists).
                     for pair in pairs {
-                        guard case let .tuple(parts) = pair, parts.count == 2 else { throw corrupt("\(name) items are not pairs") }
-                        box.set(.value(parts[1]), for: parts[0])
+                        switch pair {
+                        case let .tuple(parts) where parts.count == 2, let .list(parts) where parts.count == 2:
+                            box.set(.value(parts[1]), for: parts[0])
+                        default:
+                            throw corrupt("\(name) items are not pairs")
+                        }
                     }
                 default:
                     throw corrupt("\(name) argument is not a dict or a list of pairs")
@@ -473,7 +478,19 @@ public struct Unpickler {
             guard arguments.count == 2 else { throw corrupt("\(name) takes a value and a type") }
             return arguments[0]
 
-        case .tensorType, .storageType, .dataType:
+        case .numpyReconstruct:
+            guard arguments.count == 3, case .global(.numpyArrayType) = arguments[0] else {
+                throw corrupt("\(name) expects numpy.ndarray, a shape and a type code")
+            }
+            return .object(registry.add(PickleNode.ObjectBox(typeName: NumPyArray.typeName, arguments: [])))
+
+        case .numpyDataType:
+            guard (1...3).contains(arguments.count), case let .string(code) = try freeze(arguments[0]) else {
+                throw corrupt("\(name) expects a type code such as 'f4'")
+            }
+            return .object(registry.add(PickleNode.ObjectBox(typeName: NumPyArray.dataTypeName, arguments: [.value(.string(code))])))
+
+        case .tensorType, .storageType, .dataType, .numpyArrayType:
             throw corrupt("\(name) may appear as a value but is never called")
         }
     }

@@ -16,6 +16,10 @@ public enum EvaluationError: Error, Equatable, Sendable, CustomStringConvertible
     case empty(name: String)
     /// A result file line is malformed.
     case malformedResultFile(path: String, line: Int, reason: String)
+    /// A LAPACK routine reported failure (`info` ≠ 0).
+    case linearAlgebra(routine: String, code: Int)
+    /// A statistic needs more samples than it was given.
+    case tooFewSamples(name: String, count: Int, needed: Int)
 
     public var description: String {
         switch self {
@@ -35,6 +39,10 @@ public enum EvaluationError: Error, Equatable, Sendable, CustomStringConvertible
             return "\(name) is empty: there is nothing to evaluate"
         case let .malformedResultFile(path, line, reason):
             return "\(path), line \(line): \(reason) (expected query_id,rank,result_id,score)"
+        case let .linearAlgebra(routine, code):
+            return "LAPACK \(routine) failed with info = \(code) (\(code < 0 ? "argument \(-code) is invalid" : "no convergence"))"
+        case let .tooFewSamples(name, count, needed):
+            return "\(name) needs at least \(needed) samples, got \(count)"
         }
     }
 }

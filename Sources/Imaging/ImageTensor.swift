@@ -33,6 +33,22 @@ extension RGBImage {
     }
 }
 
+extension RGBImage {
+    /// The raw samples as a channels-first Float32 tensor [3, height, width] in 0…255 (NumPy's
+    /// `np.asarray(image, np.float32).transpose(2, 0, 1)`), for pipelines that scale by themselves.
+    public func channelsFirstSamples() -> Tensor {
+        let planeSize = width * height
+        return Tensor(shape: [3, height, width]) { output in
+            pixels.withUnsafeBufferPointer { input in
+                for channel in 0..<3 {
+                    let plane = output.baseAddress! + channel * planeSize
+                    for index in 0..<planeSize { plane[index] = Float(input[index * 3 + channel]) }
+                }
+            }
+        }
+    }
+}
+
 extension Tensor {
     /// Stacks same-shaped [3, H, W] image tensors into a batch [N, 3, H, W].
     public static func stackingImages(_ images: [Tensor]) -> Tensor {

@@ -19,6 +19,18 @@ public struct Conv2d: Module {
         self.bias = bias ? Parameter(Tensor(zeros: [outChannels])) : nil
     }
 
+    /// A convolution with a rectangular kernel, stride and padding, each `(height, width)`
+    /// (Inception's factorised 1×7 and 7×1 convolutions).
+    public init(inChannels: Int, outChannels: Int, kernel: (height: Int, width: Int), stride: (height: Int, width: Int) = (1, 1),
+                padding: (height: Int, width: Int) = (0, 0), groups: Int = 1, bias: Bool = true) {
+        precondition(inChannels % groups == 0 && outChannels % groups == 0, "channels must divide into \(groups) groups")
+        geometry = Convolution2DGeometry(kernel: (kernel.height, kernel.width), stride: (stride.height, stride.width),
+                                         padding: (padding.height, padding.width))
+        self.groups = groups
+        weight = Parameter(Tensor(zeros: [outChannels, inChannels / groups, kernel.height, kernel.width]))
+        self.bias = bias ? Parameter(Tensor(zeros: [outChannels])) : nil
+    }
+
     /// `[batch, inChannels, height, width]` → `[batch, outChannels, height′, width′]`.
     public func callAsFunction(_ input: Variable) -> Variable {
         Variable.conv2d(input, weight: weight.variable, bias: bias?.variable, geometry: geometry, groups: groups)

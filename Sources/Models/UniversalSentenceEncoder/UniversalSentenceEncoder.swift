@@ -119,16 +119,16 @@ public struct UniversalSentenceEncoder: Module {
         guard !chunkNames.isEmpty, chunkNames.enumerated().allSatisfy({ Int($1.dropFirst()) == $0 + 1 }) else {
             throw ModelError.invalidConfiguration(path: url.path, reason: "no arrays q1…qN (the quantized embedding table)")
         }
-        let bits = try array("bits").tensor().scalars.first ?? 0
+        let bits = try array("bits").tensor(name: "bits", path: url.path).scalars.first ?? 0
         let codes = try chunkNames.map { try array($0).unsignedBytes() }
         guard codes.allSatisfy({ $0.allSatisfy { Float($0) < Foundation.pow(2, bits) } }) else {
             throw ModelError.invalidConfiguration(path: url.path, reason: "a table code exceeds \(Int(bits)) bits")
         }
         let width = try array("q1").shape.last ?? 0
-        let table = try QuantizedEmbeddingTable(chunkCodes: codes, width: width, scales: try array("scale").tensor().scalars,
-                                                offsets: try array("lo").tensor().scalars)
-        let network = UniversalSentenceEncoder(table: table, epsilon: try array("eps").tensor().scalars.first ?? 1e-12)
-        let dense = arrays.filter { !chunkNames.contains($0.key) && !["scale", "lo", "bits", "eps"].contains($0.key) }.mapValues { $0.tensor() }
+        let table = try QuantizedEmbeddingTable(chunkCodes: codes, width: width, scales: try array("scale").tensor(name: "scale", path: url.path).scalars,
+                                                offsets: try array("lo").tensor(name: "lo", path: url.path).scalars)
+        let network = UniversalSentenceEncoder(table: table, epsilon: try array("eps").tensor(name: "eps", path: url.path).scalars.first ?? 1e-12)
+        let dense = try arrays.filter { !chunkNames.contains($0.key) && !["scale", "lo", "bits", "eps"].contains($0.key) }.mapValues { try $0.tensor(name: $0.shape.description, path: url.path) }
         try network.loadWeights(dense, source: url.lastPathComponent)
         return network
     }

@@ -79,6 +79,8 @@ public enum WeightMappingError: Error, Equatable, CustomStringConvertible {
     case incompatibleMerge(source: String, result: String, shapes: [String])
     /// A tensor named by a transpose rule is not a matrix.
     case notAMatrix(source: String, tensor: String, shape: [Int])
+    /// A tensor named by an axis permutation has another number of axes.
+    case wrongRankForPermutation(source: String, tensor: String, shape: [Int], axes: [Int])
 
     public var description: String {
         switch self {
@@ -88,6 +90,8 @@ public enum WeightMappingError: Error, Equatable, CustomStringConvertible {
             return "\(source): cannot build \(result): the parts' shapes differ beyond the first axis (\(shapes.joined(separator: ", ")))"
         case let .notAMatrix(source, tensor, shape):
             return "\(source): tensor \(tensor) should be transposed but has shape \(shape), not a matrix"
+        case let .wrongRankForPermutation(source, tensor, shape, axes):
+            return "\(source): tensor \(tensor) should have its axes permuted to \(axes) but has shape \(shape)"
         }
     }
 }

@@ -3,10 +3,11 @@ import Tensor
 
 /// How one checkpoint layout maps onto a model, entirely as data: tensors to stack
 /// (`merges`), matrices stored the other way round (`transposes`, e.g. a `Linear` weight
-/// `[out, in]` where the model keeps an `x·P` projection `[in, out]`), name rewrites (`renames`)
-/// and tensors the model deliberately does not use (`ignoredNames`).
+/// `[out, in]` where the model keeps an `x·P` projection `[in, out]`), tensors stored in another
+/// axis order (`permutations`, e.g. Flax convolution kernels), name rewrites (`renames`) and
+/// tensors the model deliberately does not use (`ignoredNames`).
 ///
-/// Loading runs the merges, then the transposes (both on checkpoint names), then
+/// Loading runs the merges, then the transposes and permutations (all on checkpoint names), then
 /// `StrictWeightLoader` with the renames: every parameter filled, every tensor used or ignored,
 /// every shape right, or an error naming each offender.
 public struct WeightMapping: Codable, Hashable, Sendable {
@@ -16,13 +17,16 @@ public struct WeightMapping: Codable, Hashable, Sendable {
     public var renames: [KeyRule]
     /// Regular expressions of checkpoint names (after merging) the model does not use.
     public var ignoredNames: [String]
+    /// Axis reorders of checkpoint tensors (after merging), applied after the transposes.
+    public var permutations: [AxisPermutationRule]
 
     public init(merges: [TensorMergeRule] = [], transposes: [String] = [], renames: [KeyRule] = [],
-                ignoredNames: [String] = []) {
+                ignoredNames: [String] = [], permutations: [AxisPermutationRule] = []) {
         self.merges = merges
         self.transposes = transposes
         self.renames = renames
         self.ignoredNames = ignoredNames
+        self.permutations = permutations
     }
 
     /// The checkpoint's tensors after merges and transposes, still under checkpoint names.
@@ -41,6 +45,7 @@ public struct WeightMapping: Codable, Hashable, Sendable {
             guard tensor.rank == 2 else { throw WeightMappingError.notAMatrix(source: source, tensor: name, shape: tensor.shape) }
             result[name] = tensor.transposed()
         }
+        for permutation in permutations { result = try permutation.apply(to: result, source: source) }
         return result
     }
 
