@@ -65,6 +65,9 @@ let package = Package(
         .target(name: "Training", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Datasets", "Models",
                                                  "Evaluation", "CCodecs"],
                 swiftSettings: numericSettings),
+        .target(name: "Generation", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Datasets",
+                                                   "Models", "Training"],
+                swiftSettings: numericSettings),
 
         // Command-line tools.
         .executableTarget(
@@ -109,6 +112,9 @@ let package = Package(
                                    "Tensor", "Imaging", .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/RetrievalTests"),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor"], path: "Tests/EvaluationTests"),
+        .testTarget(name: "GenerationTests", dependencies: ["TestSupport", "Generation", "Training", "Models", "NN", "Autograd", "Tensor",
+                                                            "Checkpoint", "Imaging", "Tokenizers", "Datasets"],
+                    path: "Tests/GenerationTests"),
     ],
     swiftLanguageModes: [.v5]
 )
