@@ -18,8 +18,7 @@ public enum HuggingFaceCLIPTowers {
         }
         let settings = try JSONDecoder().decode(HuggingFaceCLIPConfiguration.Text.self, from: Data(contentsOf: configurationURL))
         let tower = TextTower(text: TextTransformer(try settings.configuration(projection: nil, source: configurationURL.path)))
-        try tower.loadWeights(try CLIP.huggingFaceTensors(in: directory), mapping: CLIPWeightMapping.huggingFace,
-                              source: directory.lastPathComponent)
+        try tower.loadWeights(try CLIP.huggingFaceTensors(in: directory), mapping: textMapping, source: directory.lastPathComponent)
         return tower.text
     }
 
@@ -34,10 +33,24 @@ public enum HuggingFaceCLIPTowers {
         let settings = try JSONDecoder().decode(HuggingFaceCLIPConfiguration.Vision.self, from: data)
         let projection = try JSONDecoder().decode(Projection.self, from: data).projection_dim ?? 512
         let tower = VisionTower(visual: VisionTransformer(try settings.configuration(projection: projection, source: configurationURL.path)))
-        try tower.loadWeights(try CLIP.huggingFaceTensors(in: directory), mapping: CLIPWeightMapping.huggingFace,
-                              source: directory.lastPathComponent)
+        try tower.loadWeights(try CLIP.huggingFaceTensors(in: directory), mapping: visionMapping, source: directory.lastPathComponent)
         return tower.visual
     }
+
+    /// `CLIPWeightMapping.huggingFace` after restoring the `text_model.` prefix that transformers 5
+    /// no longer writes for a lone `CLIPTextModel`.
+    static let textMapping: WeightMapping = {
+        var mapping = CLIPWeightMapping.huggingFace
+        mapping.renames.insert(KeyRule(#"^(embeddings|encoder|final_layer_norm)\."#, "text_model.$1."), at: 0)
+        return mapping
+    }()
+
+    /// `CLIPWeightMapping.huggingFace`, also for a vision tower saved without its `vision_model.` prefix.
+    static let visionMapping: WeightMapping = {
+        var mapping = CLIPWeightMapping.huggingFace
+        mapping.renames.insert(KeyRule(#"^(embeddings|encoder|pre_layrnorm|post_layernorm)\."#, "vision_model.$1."), at: 0)
+        return mapping
+    }()
 
     /// The text tower at the top level, where `CLIPWeightMapping.huggingFace` puts `text_model.*`.
     struct TextTower: Module {
