@@ -7,7 +7,7 @@
 /// "diffusion": {
 ///   "data": {"person_folders": "data/orl-faces", "attributes": "data/orl-faces/attributes.csv",
 ///            "people": [0, 27], "validation_people": [27, 40], "image_size": 32, "channels": 1},
-///   "unet_config": "configs/orl-unet.json", "scheduler_config": "configs/orl-scheduler.json",
+///   "unet_config": "configs/orl/unet.json", "scheduler_config": "configs/orl/scheduler.json",
 ///   "context_length": 24, "batch_size": 32, "text_dropout": 0.1, "ema_decay": 0.999,
 ///   "adapter": {"tokens": 4, "references": "self", "aggregation": "mean", "heads": 8,
 ///               "image_dropout": 0.05, "text_dropout": 0.05, "both_dropout": 0.05}
