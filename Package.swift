@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor", "Autograd"], swiftSettings: numericSettings),
         .target(name: "Optim", dependencies: ["Tensor", "NN"], swiftSettings: numericSettings),
         .target(name: "Checkpoint", dependencies: ["Tensor", "CCodecs"]),
-        .target(name: "Imaging", dependencies: ["Tensor", "CCodecs"], swiftSettings: numericSettings),
+        .target(name: "Imaging", dependencies: ["Tensor", "CCodecs", "Checkpoint"], swiftSettings: numericSettings),
         .target(name: "Tokenizers", dependencies: ["Checkpoint"]),
         .target(name: "Datasets", dependencies: ["Tensor", "Checkpoint", "Imaging"], swiftSettings: numericSettings),
         .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging", "Tokenizers"],
@@ -61,9 +61,12 @@ let package = Package(
                 dependencies: ["Tensor", "CBLAS", "Checkpoint", "Imaging", "Datasets", "Models", "CFaiss", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: numericSettings),
         .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Datasets", "Models",
-                                                "Training", "Retrieval", "Evaluation"]),
+                                                "Training", "Retrieval", "Evaluation", "Generation"]),
         .target(name: "Training", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Datasets", "Models",
                                                  "Evaluation", "CCodecs"],
+                swiftSettings: numericSettings),
+        .target(name: "Generation", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Datasets",
+                                                   "Models", "Training"],
                 swiftSettings: numericSettings),
 
         // Command-line tools.
@@ -71,7 +74,7 @@ let package = Package(
             name: "clipkit",
             dependencies: [
                 "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Datasets", "Models", "CLIPKit", "Training",
-                "Retrieval", "Evaluation",
+                "Retrieval", "Evaluation", "Generation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -92,7 +95,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["TestSupport", "Models", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging", "Tokenizers"],
                     path: "Tests/ModelsTests"),
         .testTarget(name: "CLIPKitTests", dependencies: ["TestSupport", "CLIPKit", "Models", "Checkpoint", "Tensor", "Datasets", "Retrieval",
-                                                         "Training", "Evaluation", "Imaging"],
+                                                         "Training", "Evaluation", "Generation", "Imaging"],
                     path: "Tests/CLIPKitTests"),
         .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor", "Checkpoint"], path: "Tests/ImagingTests"),
@@ -109,6 +112,9 @@ let package = Package(
                                    "Tensor", "Imaging", .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/RetrievalTests"),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor", "Checkpoint"], path: "Tests/EvaluationTests"),
+        .testTarget(name: "GenerationTests", dependencies: ["TestSupport", "Generation", "Training", "Models", "NN", "Autograd", "Tensor",
+                                                            "Checkpoint", "Imaging", "Tokenizers", "Datasets"],
+                    path: "Tests/GenerationTests"),
     ],
     swiftLanguageModes: [.v5]
 )

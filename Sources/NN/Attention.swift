@@ -144,3 +144,68 @@ public struct Attention: Module {
         outputProjection.map { $0(merged) } ?? merged
     }
 }
+
+/// The keys and values of one more context for decoupled cross-attention, already projected to
+/// the layer's inner width (`[batch, tokens, heads · head width]`), and the weight λ of its term.
+public struct AdditionalKeysAndValues {
+    public let keys: Variable
+    public let values: Variable
+    public let weight: Float
+
+    public init(keys: Variable, values: Variable, weight: Float) {
+        precondition(keys.shape.count == 3 && keys.shape == values.shape,
+                     "additional keys \(keys.shape) and values \(values.shape) must be [batch, tokens, inner]")
+        self.keys = keys
+        self.values = values
+        self.weight = weight
+    }
+}
+
+extension Attention {
+    /// Decoupled cross-attention (Ye et al. 2023, "IP-Adapter"; Eq. 19 of the image-prompt paper):
+    /// the queries attend separately to the context and to each additional context, and the
+    /// weighted results are summed before the output projection,
+    ///
+    ///     Z = Attn(Q, K, V) + Σᵢ λᵢ·Attn(Q, K′ᵢ, V′ᵢ),   y = Z·W_oᵀ + b_o
+    ///
+    /// (diffusers' `IPAdapterAttnProcessor`). With no additional context it is plain attention.
+    /// Needs separate query/key/value projections. Without a tape, the heads are read in place
+    /// and queries are processed in chunks (`Tensor.interleavedHeadAttention`), so long image-token
+    /// sequences never materialise a full score matrix.
+    public func callAsFunction(_ query: Variable, context: Variable?, additional: [AdditionalKeysAndValues]) -> Variable {
+        guard let queryProjection, let keyProjection, let valueProjection else {
+            preconditionFailure("decoupled cross-attention needs separate query, key and value projections")
+        }
+        precondition(query.shape.count == 3 && query.shape[2] == queryWidth,
+                     "attention expects queries [batch, queries, \(queryWidth)], got \(query.shape)")
+        if let context {
+            precondition(context.shape.count == 3 && context.shape[0] == query.shape[0] && context.shape[2] == contextWidth,
+                         "attention expects a context [\(query.shape[0]), keys, \(contextWidth)], got \(context.shape)")
+        }
+        for extra in additional {
+            precondition(extra.keys.shape[0] == query.shape[0] && extra.keys.shape[2] == innerWidth,
+                         "additional keys \(extra.keys.shape) do not fit [\(query.shape[0]), tokens, \(innerWidth)]")
+        }
+        let source = context ?? query
+        let projectedQuery = queryProjection(query)  // [batch, queries, inner]
+        let keys = keyProjection(source), values = valueProjection(source)  // [batch, keys, inner]
+        if GradientMode.isDisabled {
+            var merged = Tensor.interleavedHeadAttention(query: projectedQuery.value, key: keys.value, value: values.value,
+                                                         heads: heads)  // [batch, queries, inner]
+            for extra in additional where extra.weight != 0 {
+                merged = Tensor.interleavedHeadAttention(query: projectedQuery.value, key: extra.keys.value, value: extra.values.value,
+                                                         heads: heads, weight: extra.weight, accumulating: merged)
+            }
+            return projectOutput(Variable(merged))  // [batch, queries, outputWidth]
+        }
+        let splitQuery = splittingHeads(projectedQuery)  // [batch, heads, queries, headWidth]
+        var merged = mergingHeads(Variable.scaledDotProductAttention(query: splitQuery, key: splittingHeads(keys),
+                                                                      value: splittingHeads(values)))  // [batch, queries, inner]
+        for extra in additional where extra.weight != 0 {
+            let attended = Variable.scaledDotProductAttention(query: splitQuery, key: splittingHeads(extra.keys),
+                                                              value: splittingHeads(extra.values))  // [batch, heads, queries, headWidth]
+            merged = merged + mergingHeads(attended) * extra.weight
+        }
+        return projectOutput(merged)  // [batch, queries, outputWidth]
+    }
+}

@@ -13,7 +13,7 @@ struct CLIPKitCommand: ParsableCommand {
         version: CLIPKitVersion.string,
         subcommands: [IndexCommand.self, SearchCommand.self, RetrieveCommand.self, EmbedCommand.self, ClassifyCommand.self,
                       EvalCommand.self, ExportCommand.self, ModelsCommand.self, TrainCommand.self, CheckpointCommand.self, ImageCommand.self,
-                      VersionCommand.self])
+                      GenerateCommand.self, VersionCommand.self])
 }
 
 enum CLIPKitVersion {

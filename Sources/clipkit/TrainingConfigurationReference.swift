@@ -9,6 +9,7 @@ enum TrainingConfigurationReference {
 
         Top level
           task      "triplet" (default) | "contrastive" | "clip_from_scratch"
+                    | "diffusion" | "ip_adapter"
           seed      seeds initialisation, data order, sampling (default 0)
           output    folder for metrics.csv, metrics.svg, checkpoints/,
                     model.safetensors, configuration.json, evaluation.json
@@ -88,5 +89,24 @@ enum TrainingConfigurationReference {
           augmentation {crop_scale [low, high], flip_probability},
           preprocessing (image_size, mean, std, interpolation,
           resize_mode)
+        diffusion (tasks "diffusion" and "ip_adapter"; example
+        configs/orl-diffusion.json)
+          data      person_folders "data/orl-faces", attributes (the
+                    face attribute table), people [first, end) and
+                    validation_people [first, end) folder positions
+                    (default [0, 27] and [27, 40]), image_size 32,
+                    channels 1 (grey) or 3
+          unet_config       a diffusers UNet2DConditionModel config.json
+                    (diffusion; cross_attention_dim 384 for MiniLM)
+          scheduler_config  a diffusers scheduler_config.json (default
+                    DDPM, linear betas 1e-4..0.02, 1000 steps)
+          base_model        ip_adapter: the model/ folder of a diffusion run
+          text_encoder "minilm", context_length 24, image_encoder
+          "efficientnet-lite0", batch_size 32, text_dropout 0.1,
+          ema_decay (default none)
+          adapter   ip_adapter: tokens 4, references "self" |
+                    "leave_one_out", aggregation "mean" | "max" | "concat"
+                    | "attention", heads 8, image_dropout, text_dropout,
+                    both_dropout (0.05 each), initial_adapter
         """
 }

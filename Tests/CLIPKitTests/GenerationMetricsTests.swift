@@ -14,7 +14,15 @@ import Testing
 /// and the `clipkit eval fid|lpips|inception-score|identity` commands end to end.
 @Suite(.serialized) struct GenerationMetricsTests {
     static let lpipsImages = TestPaths.fixture("metrics", "lpips")
-    static let faces = TestPaths.fixture("metrics", "faces")
+    /// Eight held-out ORL people (s28–s35 of `data/orl-faces`) copied into a folder of their own.
+    static let faces: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-orl-s28-s35-\(ProcessInfo.processInfo.processIdentifier)")
+        for person in 28...35 where !FileManager.default.fileExists(atPath: folder.appendingPathComponent("s\(person)").path) {
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try? FileManager.default.copyItem(at: TestPaths.orlFaces.appendingPathComponent("s\(person)"), to: folder.appendingPathComponent("s\(person)"))
+        }
+        return folder
+    }()
     static let fid = Result { try FIDEvaluation.installed(batchSize: 4) }
 
     /// A temporary folder holding copies of `names` from the LPIPS fixtures, and `extra` files.

@@ -104,11 +104,9 @@ import TestSupport
         #expect(throws: DatasetError.emptyDataset(path: none.url.path, reason: "there is no person folder")) { try PersonFolders(root: none.url) }
     }
 
-    static let orlFaces = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/orl-faces")
+    static let orlFaces = TestPaths.orlFaces
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: orlFaces.path), "the shared ORL faces copy is absent"))
-    func readsTheSharedORLFaces() throws {
+    @Test func readsTheCommittedORLFaces() throws {
         let faces = try PersonFolders(root: Self.orlFaces)
         #expect(faces.people.count == 40 && faces.people.allSatisfy { $0.photos.count == 10 })
         #expect(faces.people.first?.name == "s1" && faces.people.last?.name == "s40")

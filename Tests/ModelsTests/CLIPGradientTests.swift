@@ -34,7 +34,7 @@ import Testing
         #expect(abs(model.logitScale.gradient!.item - loss.value.item) <= 1e-4 * max(1, abs(loss.value.item)))
 
         // One projection weight against a central difference.
-        let projection = model.textTower.projection
+        let projection = model.textTower.projection!
         let analytic = projection.gradient!.scalars[5]
         let step: Float = 1e-2, original = projection.value
         func perturbedLoss(_ offset: Float) -> Float {

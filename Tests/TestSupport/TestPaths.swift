@@ -8,6 +8,12 @@ public enum TestPaths {
         .deletingLastPathComponent()   // Tests
         .appendingPathComponent("Fixtures", isDirectory: true)
 
+    /// The root of this checkout.
+    public static let repository: URL = fixtures.deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The Database of Faces (AT&T/ORL) committed under `data/orl-faces`: s1…s40, ten PNGs each.
+    public static let orlFaces: URL = repository.appendingPathComponent("data/orl-faces", isDirectory: true)
+
     /// A fixture group folder written by `scripts/make_fixtures.py` (`ops`, `imaging`, ...).
     public static func fixture(_ group: String, _ name: String) -> URL {
         fixtures.appendingPathComponent(group, isDirectory: true).appendingPathComponent(name)

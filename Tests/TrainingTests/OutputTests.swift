@@ -75,7 +75,7 @@ import Testing
         #expect(throws: TrainingError.invalidConfiguration("configuration: unknown key training.setps")) {
             try TrainingConfiguration.decode(Data(#"{"training": {"setps": 5}}"#.utf8))
         }
-        #expect(throws: TrainingError.self) { try TrainingConfiguration.decode(Data(#"{"task": "diffusion"}"#.utf8)) }
+        #expect(throws: TrainingError.self) { try TrainingConfiguration.decode(Data(#"{"task": "gan"}"#.utf8)) }
     }
 
     @Test func shippedConfigurationsDecode() throws {

@@ -20,7 +20,7 @@ public struct CLIPTextEncoder: TextEncoder {
     }
 
     public var embeddingWidth: Int { transformer.configuration.outputDimension }
-    public var projectionPaths: [String] { ["text_projection"] }
+    public var projectionPaths: [String] { transformer.projection == nil ? [] : ["text_projection"] }
 
     /// Token rows cut to the longest text; a token id beyond the model's vocabulary (a test-size
     /// checkpoint) throws `ModelError.vocabularyTooSmall`.
@@ -52,6 +52,6 @@ public struct CLIPTextEncoder: TextEncoder {
         let (batch, length, width) = (states.shape[0], states.shape[1], states.shape[2])
         let rows = transformer.configuration.pooling.positions(tokens.ids).enumerated().map { $0.offset * length + $0.element }
         let pooled = Variable.gather(rowsOf: states.reshaped([batch * length, width]), indices: rows)  // [batch, width]
-        return TextEncoding(pooled: Variable.matmul(pooled, transformer.projection.variable), tokenStates: states, tokens: tokens)
+        return TextEncoding(pooled: transformer.project(pooled), tokenStates: states, tokens: tokens)
     }
 }

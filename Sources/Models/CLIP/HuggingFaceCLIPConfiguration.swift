@@ -129,18 +129,48 @@ public struct HuggingFaceCLIPConfiguration: Decodable, Sendable, Equatable {
     /// Our configuration for the same model. Throws for what our towers do not implement
     /// (non-square images, other than 3 channels, unknown activations, several end-of-text ids).
     public func clipConfiguration(source: String = "config.json") throws -> CLIPConfiguration {
-        func activation(_ name: String?) throws -> Activation {
-            switch name ?? "quick_gelu" {
-            case "quick_gelu": return .quickGELU
-            case "gelu": return .gelu
-            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": return .geluTanh
-            case "relu": return .relu
-            case "silu", "swish": return .silu
-            case let other: throw ModelError.unsupportedConfiguration(source: source, reason: "hidden_act \(other)")
-            }
-        }
         let projection = projectionDimension ?? 512
-        let imageSize = vision.imageSize ?? SquareSize(side: 224), patchSize = vision.patchSize ?? SquareSize(side: 32)
+        return CLIPConfiguration(vision: .visionTransformer(try vision.configuration(projection: projection, source: source)),
+                                 text: try text.configuration(projection: projection, source: source))
+    }
+
+    /// A `hidden_act` name as our activation.
+    static func activation(_ name: String?, source: String) throws -> Activation {
+        switch name ?? "quick_gelu" {
+        case "quick_gelu": return .quickGELU
+        case "gelu": return .gelu
+        case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": return .geluTanh
+        case "relu": return .relu
+        case "silu", "swish": return .silu
+        case let other: throw ModelError.unsupportedConfiguration(source: source, reason: "hidden_act \(other)")
+        }
+    }
+}
+
+extension HuggingFaceCLIPConfiguration.Text {
+    /// Our text tower for these settings, projecting to `projection` (nil: no `text_projection`,
+    /// Hugging Face's `CLIPTextModel`).
+    public func configuration(projection: Int?, source: String = "config.json") throws -> TextTransformerConfiguration {
+        let width = hiddenSize ?? 512, heads = attentionHeads ?? 8
+        guard width % heads == 0 else {
+            throw ModelError.unsupportedConfiguration(source: source, reason: "hidden_size not divisible by num_attention_heads")
+        }
+        // transformers pools the highest token id when eos_token_id is the legacy 2, else the first eos.
+        let endOfText = endOfTextTokenID ?? 49407
+        let configuration = TextTransformerConfiguration(
+            contextLength: maximumPositions ?? 77, vocabularySize: vocabularySize ?? 49408, width: width,
+            layers: hiddenLayers ?? 12, heads: heads, mlpWidth: intermediateSize ?? 2048,
+            outputDimension: projection ?? width, activation: try HuggingFaceCLIPConfiguration.activation(hiddenActivation, source: source),
+            layerNormEpsilon: layerNormEpsilon ?? 1e-5,
+            pooling: endOfText == 2 ? .highestTokenID : .firstOccurrence(of: endOfText))
+        return projection == nil ? configuration.withoutProjection() : configuration
+    }
+}
+
+extension HuggingFaceCLIPConfiguration.Vision {
+    /// Our vision tower for these settings, projecting to `projection`.
+    public func configuration(projection: Int, source: String = "config.json") throws -> VisionTransformerConfiguration {
+        let imageSize = imageSize ?? .init(side: 224), patchSize = patchSize ?? .init(side: 32)
         guard imageSize.height == imageSize.width, patchSize.height == patchSize.width else {
             throw ModelError.unsupportedConfiguration(source: source, reason: "non-square image_size or patch_size")
         }
@@ -148,28 +178,18 @@ public struct HuggingFaceCLIPConfiguration: Decodable, Sendable, Equatable {
             throw ModelError.unsupportedConfiguration(
                 source: source, reason: "image_size \(imageSize.width) is not a multiple of patch_size \(patchSize.width)")
         }
-        guard (vision.channels ?? 3) == 3 else {
-            throw ModelError.unsupportedConfiguration(source: source, reason: "num_channels \(vision.channels ?? 3)")
+        guard (channels ?? 3) == 3 else {
+            throw ModelError.unsupportedConfiguration(source: source, reason: "num_channels \(channels ?? 3)")
         }
-        let visionWidth = vision.hiddenSize ?? 768, visionHeads = vision.attentionHeads ?? 12
-        let textWidth = text.hiddenSize ?? 512, textHeads = text.attentionHeads ?? 8
-        guard visionWidth % visionHeads == 0, textWidth % textHeads == 0 else {
+        let width = hiddenSize ?? 768, heads = attentionHeads ?? 12
+        guard width % heads == 0 else {
             throw ModelError.unsupportedConfiguration(source: source, reason: "hidden_size not divisible by num_attention_heads")
         }
-        // transformers pools the highest token id when eos_token_id is the legacy 2, else the first eos.
-        let endOfText = text.endOfTextTokenID ?? 49407
-        return CLIPConfiguration(
-            vision: .visionTransformer(VisionTransformerConfiguration(
-                imageSize: imageSize.width, patchSize: patchSize.width, width: visionWidth,
-                layers: vision.hiddenLayers ?? 12, heads: visionHeads, mlpWidth: vision.intermediateSize ?? 3072,
-                outputDimension: projection, activation: try activation(vision.hiddenActivation),
-                layerNormEpsilon: vision.layerNormEpsilon ?? 1e-5)),
-            text: TextTransformerConfiguration(
-                contextLength: text.maximumPositions ?? 77, vocabularySize: text.vocabularySize ?? 49408, width: textWidth,
-                layers: text.hiddenLayers ?? 12, heads: textHeads, mlpWidth: text.intermediateSize ?? 2048,
-                outputDimension: projection, activation: try activation(text.hiddenActivation),
-                layerNormEpsilon: text.layerNormEpsilon ?? 1e-5,
-                pooling: endOfText == 2 ? .highestTokenID : .firstOccurrence(of: endOfText)))
+        return VisionTransformerConfiguration(
+            imageSize: imageSize.width, patchSize: patchSize.width, width: width, layers: hiddenLayers ?? 12, heads: heads,
+            mlpWidth: intermediateSize ?? 3072, outputDimension: projection,
+            activation: try HuggingFaceCLIPConfiguration.activation(hiddenActivation, source: source),
+            layerNormEpsilon: layerNormEpsilon ?? 1e-5)
     }
 }
 

@@ -8,6 +8,9 @@ import Tensor
 ///     h_L = transformer(h₀, causal mask)          pre-LN residual attention blocks
 ///     y = LN_final(h_L[end of text]) · P_text      the pooled token (see `TextPooling`), projected
 ///
+/// Without a projection (`hasProjection` false: Hugging Face's `CLIPTextModel`, the text encoder of
+/// Stable Diffusion, whose token states condition the U-Net) y is the normalised pooled token.
+///
 /// Only the pooled token leaves the last block, so that block computes nothing else. Parameter
 /// names are OpenAI's and OpenCLIP's (`token_embedding.weight`, `positional_embedding`,
 /// `transformer.resblocks.<l>.…`, `ln_final`, `text_projection`), which put the text tower at the
@@ -18,7 +21,7 @@ public struct TextTransformer: Module {
     @Key("positional_embedding") public var positionalEmbedding: Parameter
     @Key("transformer") public var transformer: PreNormTransformer
     @Key("ln_final") public var finalNorm: LayerNorm
-    @Key("text_projection") public var projection: Parameter
+    @Key("text_projection") public var projection: Parameter?
 
     public init(_ configuration: TextTransformerConfiguration) {
         let width = configuration.width
@@ -29,7 +32,7 @@ public struct TextTransformer: Module {
                                          mlpWidth: configuration.mlpWidth, activation: configuration.activation,
                                          layerNormEpsilon: configuration.layerNormEpsilon)
         finalNorm = LayerNorm(width: width, epsilon: configuration.layerNormEpsilon)
-        projection = Parameter(Tensor(zeros: [width, configuration.outputDimension]))
+        projection = configuration.hasProjection ? Parameter(Tensor(zeros: [width, configuration.outputDimension])) : nil
     }
 
     /// Token ids, one row per text, all of one length ≤ `contextLength` (padded as the tokenizer
@@ -38,7 +41,12 @@ public struct TextTransformer: Module {
         let (embedded, mask) = embeddings(tokenIDs)  // [batch, tokens, width]
         // The last block and LayerNorm act on the pooled tokens only: the other rows are never read.
         let pooled = transformer(embedded, mask: mask, keepingRows: configuration.pooling.positions(tokenIDs))  // [batch, width]
-        return Variable.matmul(finalNorm(pooled), projection.variable)  // [batch, outputDimension]
+        return project(finalNorm(pooled))  // [batch, outputDimension]
+    }
+
+    /// Normalised pooled tokens `[batch, width]` times `text_projection` (unchanged without one).
+    public func project(_ pooled: Variable) -> Variable {
+        projection.map { Variable.matmul(pooled, $0.variable) } ?? pooled  // [batch, outputDimension]
     }
 
     /// The last block's output for every token, before `ln_final`: `[batch, tokens, width]`.

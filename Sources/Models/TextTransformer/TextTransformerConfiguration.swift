@@ -19,6 +19,10 @@ public struct TextTransformerConfiguration: Codable, Sendable, Equatable {
     public var activation: Activation
     public var layerNormEpsilon: Float
     public var pooling: TextPooling
+    /// Whether the tower ends in `text_projection` (false for Hugging Face's `CLIPTextModel`, the
+    /// text encoder of Stable Diffusion; then `outputDimension` equals `width`). Not a coding key:
+    /// OpenCLIP configurations always have the projection.
+    public var hasProjection: Bool = true
 
     enum CodingKeys: String, CodingKey {
         case contextLength = "context_length"
@@ -65,6 +69,14 @@ public struct TextTransformerConfiguration: Codable, Sendable, Equatable {
                   activation: try container.decodeIfPresent(Activation.self, forKey: .activation) ?? .quickGELU,
                   layerNormEpsilon: try container.decodeIfPresent(Float.self, forKey: .layerNormEpsilon) ?? 1e-5,
                   pooling: try container.decodeIfPresent(TextPooling.self, forKey: .pooling) ?? .highestTokenID)
+    }
+
+    /// The same tower without `text_projection`: embeddings are the normalised pooled token.
+    public func withoutProjection() -> Self {
+        var copy = self
+        copy.hasProjection = false
+        copy.outputDimension = width
+        return copy
     }
 
     /// The same shape with another activation.

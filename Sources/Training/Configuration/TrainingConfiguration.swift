@@ -42,11 +42,15 @@ import Foundation
 ///   step_size, factor).
 /// - `triplet`: see `TripletTaskConfiguration` (used by task `triplet`).
 /// - `contrastive`: see `ContrastiveTaskConfiguration` (used by `contrastive` and `clip_from_scratch`).
+/// - `diffusion`: see `DiffusionTaskConfiguration` (used by `diffusion`, a text-conditioned U-Net
+///   from scratch, and `ip_adapter`, an IP-Adapter on a frozen U-Net; both run by the Generation target).
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public enum Task: String, Codable, Sendable, CaseIterable {
         case triplet
         case contrastive
         case clipFromScratch = "clip_from_scratch"
+        case diffusion
+        case ipAdapter = "ip_adapter"
     }
 
     public var task: Task
@@ -57,11 +61,13 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var schedule: ScheduleConfiguration
     public var triplet: TripletTaskConfiguration
     public var contrastive: ContrastiveTaskConfiguration
+    public var diffusion: DiffusionTaskConfiguration
 
     public init(task: Task = .triplet, seed: UInt64 = 0, output: String? = nil, training: LoopConfiguration = LoopConfiguration(),
                 optimizer: OptimizerConfiguration = OptimizerConfiguration(), schedule: ScheduleConfiguration = ScheduleConfiguration(),
                 triplet: TripletTaskConfiguration = TripletTaskConfiguration(),
-                contrastive: ContrastiveTaskConfiguration = ContrastiveTaskConfiguration()) {
+                contrastive: ContrastiveTaskConfiguration = ContrastiveTaskConfiguration(),
+                diffusion: DiffusionTaskConfiguration = DiffusionTaskConfiguration()) {
         self.task = task
         self.seed = seed
         self.output = output
@@ -70,10 +76,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         self.schedule = schedule
         self.triplet = triplet
         self.contrastive = contrastive
+        self.diffusion = diffusion
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case task, seed, output, training, optimizer, schedule, triplet, contrastive
+        case task, seed, output, training, optimizer, schedule, triplet, contrastive, diffusion
     }
 
     public init(from decoder: Decoder) throws {
@@ -87,6 +94,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         schedule = try container.decodeIfPresent(ScheduleConfiguration.self, forKey: .schedule) ?? defaults.schedule
         triplet = try container.decodeIfPresent(TripletTaskConfiguration.self, forKey: .triplet) ?? defaults.triplet
         contrastive = try container.decodeIfPresent(ContrastiveTaskConfiguration.self, forKey: .contrastive) ?? defaults.contrastive
+        diffusion = try container.decodeIfPresent(DiffusionTaskConfiguration.self, forKey: .diffusion) ?? defaults.diffusion
     }
 
     /// Reads a configuration file, rejecting keys no configuration type knows.
@@ -148,6 +156,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         "contrastive": ["model", "tokenizer", "embedding_width", "preprocessing"],
         "contrastive.data": ["path", "validation_path"],
         "contrastive.augmentation": ["crop_scale"],
+        "diffusion": ["unet_config", "scheduler_config", "base_model", "ema_decay"],
+        "diffusion.data": ["validation_people"],
+        "diffusion.adapter": ["initial_adapter"],
     ]
 
     static func describe(_ error: DecodingError) -> String {

@@ -1,0 +1,29 @@
+import CLIPKit
+import Foundation
+import Generation
+import Tensor
+import Training
+
+extension TrainCommand {
+    /// Tasks `diffusion` and `ip_adapter`: train, save the model folder (`model/` under the output,
+    /// loadable by `clipkit generate --model`), and a sheet of samples for the validation people.
+    func runDiffusion(_ configuration: TrainingConfiguration, output: URL) throws {
+        let start = Date()
+        let training = try DiffusionTraining(configuration: configuration, outputDirectory: output)
+        print("\(configuration.task.rawValue): \(training.faces.count) training photos of \(training.faces.personNames.count) people, "
+              + "\(training.faces.captionTexts.count) captions, \(training.trainer.model.trainableParameters.reduce(0) { $0 + $1.value.count }) "
+              + "trainable parameters, \(ThreadPolicy.threadCount) threads")
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        try configuration.encoded().write(to: output.appendingPathComponent("configuration.json"))
+        if let resume = runOptions.resume {
+            let stored = try training.trainer.resume(from: URL(fileURLWithPath: resume))
+            warnIfDifferent(stored: stored, current: configuration)
+        }
+        let summary = try training.trainer.train(stopStep: runOptions.stopAtStep)
+        let model = output.appendingPathComponent("model", isDirectory: true)
+        try training.saveModel(to: model)
+        print(String(format: "final loss %.4f%@; model in %@; wall time %.1f s", summary.finalLoss ?? .nan,
+                     summary.validation["validation_loss"].map { String(format: ", validation loss %.4f", $0) } ?? "", model.path,
+                     Date().timeIntervalSince(start)))
+    }
+}
