@@ -9,6 +9,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case checkpointNotFound(path: String)
     case nonFiniteLoss(step: Int, value: Float)
     case invalidConfiguration(String)
+    /// A training or validation example that cannot be read or preprocessed.
+    case unreadableExample(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .checkpointNotFound(path): "no training checkpoint at \(path)"
         case let .nonFiniteLoss(step, value): "the loss became \(value) at step \(step); lower the learning rate or clip gradients"
         case let .invalidConfiguration(reason): "invalid training configuration: \(reason)"
+        case let .unreadableExample(name, reason):
+            "cannot use the training example \(name): " + (reason.hasPrefix(name + ": ") ? String(reason.dropFirst(name.count + 2)) : reason)
         }
     }
 }

@@ -26,7 +26,7 @@ extension ImageTextModel {
 
     /// The unit vector the double returns for an image file's content, decoded and preprocessed as the indexer does.
     public func expectedVector(forImageFile url: URL) throws -> [Float] {
-        let tensor = identity.preprocessing!(try ImageDecoder().decode(contentsOf: url))
+        let tensor = try identity.preprocessing!(ImageDecoder().decode(contentsOf: url))
         return try embed(images: tensor.reshaped([1] + tensor.shape)).scalars
     }
 }

@@ -106,7 +106,7 @@ public enum ContrastiveTraining {
                                           preprocessing: preprocessing, seed: 0)
         let count = validation.captions.count
         let images = try RowBatches.map(Array(0..<count), size: 32, dimension: model.identity.dimension) { indices in
-            try model.embed(images: Tensor.stackingImages(indices.map { source.imageTensor($0, augmented: false) }))
+            try model.embed(images: Tensor.stackingImages(try indices.map { try source.imageTensor($0, augmented: false) }))
         }
         return try RetrievalEvaluation.evaluate(pairedImages: images, texts: try model.embed(texts: validation.captions),
                                                 matchKeys: validation.matchKeys, ks: [1, 5]).metrics
@@ -171,9 +171,9 @@ public enum ContrastiveTraining {
     }
 
     /// Image-encoder features `[N, featureWidth]` of `count` images, in chunks, without a tape.
-    static func frozenFeatures(_ model: ContrastiveModel, count: Int, image: (Int) -> Tensor) -> Tensor {
-        RowBatches.map(Array(0..<count), size: 32, dimension: model.imageEncoder.embeddingWidth) { indices in
-            model.imageEncoder.embed(Tensor.stackingImages(indices.map(image)))
+    static func frozenFeatures(_ model: ContrastiveModel, count: Int, image: (Int) throws -> Tensor) throws -> Tensor {
+        try RowBatches.map(Array(0..<count), size: 32, dimension: model.imageEncoder.embeddingWidth) { indices in
+            model.imageEncoder.embed(Tensor.stackingImages(try indices.map(image)))
         }
     }
 
@@ -191,7 +191,7 @@ public enum ContrastiveTraining {
         var cachedTrainFeatures: Tensor?
         if model.imageTowerIsFrozen && !source.augments {
             var reader = source
-            cachedTrainFeatures = frozenFeatures(model, count: train.captions.count) { reader.imageTensor($0, augmented: false) }
+            cachedTrainFeatures = try frozenFeatures(model, count: train.captions.count) { try reader.imageTensor($0, augmented: false) }
             source.preparesImages = false
         }
         let optimizer = configuration.optimizer.makeOptimizer(parameters: model.trainableParameters)
@@ -203,9 +203,9 @@ public enum ContrastiveTraining {
                                                         preprocessing: resolvedPreprocessing, seed: 0)
             let count = validation.captions.count
             let frozenImageFeatures = model.imageTowerIsFrozen
-                ? frozenFeatures(model, count: count) { evaluationSource.imageTensor($0, augmented: false) } : nil
+                ? try frozenFeatures(model, count: count) { try evaluationSource.imageTensor($0, augmented: false) } : nil
             let images = frozenImageFeatures == nil
-                ? Tensor.stackingImages((0..<count).map { evaluationSource.imageTensor($0, augmented: false) }) : nil
+                ? Tensor.stackingImages(try (0..<count).map { try evaluationSource.imageTensor($0, augmented: false) }) : nil
             let captions = validation.captions, keys = validation.matchKeys
             checks = Validation(metricNames: ["validation_loss", "i2t_r1", "i2t_r5", "t2i_r1", "t2i_r5"],
                                 lossNames: ["validation_loss"]) {

@@ -132,7 +132,7 @@ public final class Trainer<Source: BatchSource> {
         var learningRate = schedule.learningRate(atStep: step)
         while step < target {
             learningRate = schedule.learningRate(atStep: step)
-            let microBatches = (0..<max(options.gradientAccumulation, 1)).map { _ in source.nextBatch() }
+            let microBatches = try (0..<max(options.gradientAccumulation, 1)).map { _ in try source.nextBatch() }
             var value = 0.0
             for (index, stage) in stages.enumerated() {
                 let stageLoss = try run(stage, on: microBatches)
