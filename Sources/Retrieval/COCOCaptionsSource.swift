@@ -1,3 +1,4 @@
+import FileSystem
 import Datasets
 import Foundation
 
@@ -19,7 +20,7 @@ public struct COCOCaptionsSource: DataSource {
             let url = imageRoot.appendingPathComponent(image.fileName)
             var metadata = ["coco_id": String(image.id)]
             if let width = image.width, let height = image.height { metadata["size"] = "\(width)x\(height)" }
-            return SourceItem(key: image.fileName, content: .file(url), fileState: try? FileState(fileAt: url), metadata: metadata)
+            return SourceItem(key: image.fileName, content: .file(FileSystemPath(url)), fileState: try? FileState(fileAt: url), metadata: metadata)
         }
         let captions = file.captions.enumerated().map { position, caption in
             SourceCaption(key: caption.id.map(String.init) ?? "annotation-\(position)", text: caption.text, language: "en",

@@ -1,3 +1,4 @@
+import FileSystem
 import Datasets
 import Foundation
 
@@ -45,7 +46,7 @@ public struct CaptionTableSource: DataSource {
         for (row, entry) in table.rows.enumerated() {
             if itemKeys.insert(entry.image).inserted {
                 let url = entry.image.hasPrefix("/") ? URL(fileURLWithPath: entry.image) : root.appendingPathComponent(entry.image)
-                items.append(SourceItem(key: entry.image, content: .file(url), fileState: try? FileState(fileAt: url)))
+                items.append(SourceItem(key: entry.image, content: .file(FileSystemPath(url)), fileState: try? FileState(fileAt: url)))
             }
             captions.append(SourceCaption(key: entry.captionID ?? String(row + 1), text: entry.caption,
                                           language: entry.language ?? language, itemKeys: [entry.image]))

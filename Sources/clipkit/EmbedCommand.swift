@@ -59,7 +59,7 @@ struct EmbedCommand: ParsableCommand {
         for failure in result.unreadable {
             FileHandle.standardError.write(Data("skipped \(failure)\n".utf8))
         }
-        try EmbeddingExport.write(result.embeddings, keys: result.embedded.map(\.path), keyKind: "image",
+        try EmbeddingExport.write(result.embeddings, keys: result.embeddedPaths.map(\.escapedText), keyKind: "image",
                                   identity: loaded.identity, to: output)
         print("wrote \(result.embedded.count) image embeddings of dimension \(loaded.identity.dimension) to \(out)"
               + (result.unreadable.isEmpty ? "" : "; \(result.unreadable.count) unreadable file(s) skipped"))
