@@ -73,6 +73,7 @@ public enum ContrastiveTraining {
     ///   and logit scale (a checkpoint read by shape uses `model_activation` and `model_head_width`).
     public static func prepare(configuration: TrainingConfiguration, outputDirectory: URL?) throws
         -> (run: ContrastiveRun, zeroShot: [String: Double]?) {
+        try configuration.validate()
         let task = configuration.contrastive
         if configuration.task == .clipFromScratch {
             let tokenizer = try task.tokenizer.map { try CLIPTokenizer(mergesFile: URL(fileURLWithPath: $0)) }
@@ -117,6 +118,7 @@ public enum ContrastiveTraining {
     /// with OpenAI's mean/std at the architecture's size unless `contrastive.preprocessing` is set.
     public static func fromScratch(configuration: TrainingConfiguration, tokenizer: CLIPTokenizer,
                                    outputDirectory: URL?) throws -> ContrastiveRun {
+        try configuration.validate()
         let clipConfiguration = try configuration.contrastive.architecture.clipConfiguration()
         let clip = CLIP(clipConfiguration)
         var generator = SeededGenerator(seed: configuration.seed ^ 0xC11F)
@@ -134,6 +136,7 @@ public enum ContrastiveTraining {
     /// model's `logit_scale` is where training starts.
     public static func fineTuning(_ base: ImageTextModel, configuration: TrainingConfiguration,
                                   outputDirectory: URL?) throws -> ContrastiveRun {
+        try configuration.validate()
         var generator = SeededGenerator(seed: configuration.seed)
         let task = configuration.contrastive
         guard task.embeddingWidth == nil else {
@@ -160,6 +163,7 @@ public enum ContrastiveTraining {
     /// (locked) and all-MiniLM-L6-v2.
     public static func withTowers(imageEncoder: any ImageEncoder, textEncoder: any TextEncoder, preprocessing: Preprocessing,
                                   configuration: TrainingConfiguration, outputDirectory: URL?) throws -> ContrastiveRun {
+        try configuration.validate()
         var generator = SeededGenerator(seed: configuration.seed)
         let task = configuration.contrastive
         let model = ContrastiveModel(imageEncoder: imageEncoder, textEncoder: textEncoder, embeddingWidth: task.embeddingWidth ?? 256,
@@ -182,6 +186,7 @@ public enum ContrastiveTraining {
     /// augmented, its features are computed once for every training and validation image.
     public static func makeTrainer(configuration: TrainingConfiguration, model: ContrastiveModel, preprocessing: Preprocessing,
                                    outputDirectory: URL?) throws -> Trainer<CaptionedBatchSource> {
+        try configuration.validate()
         let task = configuration.contrastive
         let (train, validation) = try loadData(task, seed: configuration.seed)
         let resolvedPreprocessing = task.preprocessing ?? preprocessing
