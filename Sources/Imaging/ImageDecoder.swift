@@ -77,9 +77,9 @@ public struct ImageDecoder: Sendable {
     public func decode(bytes: UnsafeRawBufferPointer, source: String = "<memory>") throws -> RGBImage {
         guard bytes.count > 0 else { throw ImageError.emptyFile(path: source) }
         guard let format = ImageFormat.detect(bytes) else {
-            let shown = bytes.prefix(8).map { String(format: "%02X", $0) }.joined(separator: " ")
+            // Never shown: the bytes themselves (a dataset may point at /etc/passwd).
             throw ImageError.unsupportedFormat(
-                path: source, detail: "the first bytes (\(shown)) match no known image signature")
+                path: source, detail: "the data (\(bytes.count) bytes) starts with no known image signature")
         }
         let guardrail = PixelCountGuard(limit: maximumPixelCount, source: source)
         switch format {

@@ -10,6 +10,9 @@ public enum ItemContent: Sendable, Equatable {
     case base64Region(file: URL, offset: Int, length: Int)
     /// Bytes held in memory.
     case bytes(Data)
+    /// Nothing will be read: the source refused the item's `path` as written (`reason`, e.g. a
+    /// path outside the dataset's image folder); indexing records the reason as the item's failure.
+    case refused(path: String, reason: String)
 
     /// A path or label naming the content in messages.
     public var source: String {
@@ -17,6 +20,7 @@ public enum ItemContent: Sendable, Equatable {
         case let .file(path): return path.escapedText
         case let .base64Region(file, offset, _): return "\(file.path) at byte \(offset)"
         case .bytes: return "<memory>"
+        case let .refused(path, _): return path
         }
     }
 
@@ -32,6 +36,8 @@ public enum ItemContent: Sendable, Equatable {
             return try ChineseCLIPImages.imageData(file: file, offset: offset, length: length)
         case let .bytes(data):
             return data
+        case let .refused(path, reason):
+            throw DatasetError.unknownFormat(path: path, reason: reason)
         }
     }
 }

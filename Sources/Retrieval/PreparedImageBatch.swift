@@ -47,6 +47,7 @@ final class PreparedImageBatch: @unchecked Sendable {
 
     /// The decoded image of `item`, after the existence and size checks.
     static func image(_ item: SourceItem, options: IndexingOptions) throws -> RGBImage {
+        if case let .refused(path, reason) = item.content { throw PreparationFailure(reason: "\(path): \(reason)") }
         guard let state = item.fileState else {
             // Say why: examine the file again for the system's reason.
             if case let .file(path) = item.content {
