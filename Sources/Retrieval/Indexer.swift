@@ -5,7 +5,8 @@ import Tensor
 
 /// Embeds a collection into an `EmbeddingStore`, incrementally and resumably.
 ///
-/// 1. Records the model in the store, or refuses a store built with another model.
+/// 1. Claims the store (`IndexingLock`: a second indexer is refused, naming the first), records
+///    the model in the store, or refuses a store built with another model.
 /// 2. Skips items whose size and modification time match the stored ones (and, unless
 ///    `retriesFailures`, files that failed before and have not changed); with `prunes`, deletes
 ///    stored items and captions the catalog no longer lists.
@@ -36,6 +37,9 @@ public struct Indexer: Sendable {
     public func index(_ catalog: SourceCatalog, progress: ((IndexingProgress) -> Void)? = nil) throws -> IndexingReport {
         let start = DispatchTime.now().uptimeNanoseconds
         let identity = model.identity
+        // One indexer at a time: a second one would redo every batch the first has not committed.
+        let lock = try store.lockForIndexing()
+        defer { withExtendedLifetime(lock) {} }
         try store.begin(model: identity)
         var report = IndexingReport()
         report.listingProblems = catalog.listingProblems
