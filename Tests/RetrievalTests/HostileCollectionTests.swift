@@ -29,6 +29,21 @@ import TestSupport
         #expect(second.embeddedItems == 0 && second.previouslyFailedItems == 1 && second.unchangedItems == 1)
     }
 
+    @Test("an indexing process refuses a 2x200,000 and a 1x1,000,000 image within 100 MB of memory and finishes")
+    func thinImagesStayWithinMemory() throws {
+        guard let helper = KillAndResumeTests.helperExecutable else { throw HelperMissing() }
+        let folder = try TemporaryFolder()
+        try folder.write(TestPNGWriter.png(width: 2, height: 200_000, red: 9, green: 0, blue: 0), to: "imgs/a-thin.png")
+        try folder.write(TestPNGWriter.png(width: 1_000_000, height: 1, red: 9, green: 0, blue: 0), to: "imgs/b-line.png")
+        try folder.write(TestPNGWriter.png(width: 8, height: 8, red: 10, green: 0, blue: 0), to: "imgs/c.png")
+        // CLIP's preprocessing (shorter side to 224) once asked for 15 GB and 150 GB here.
+        let child = try ChildProcess(helper, arguments: [folder.file("store.sqlite").path, folder.file("imgs").path, "1", "0", "shortest"])
+        let result = child.wait()
+        #expect(result.status == 0 && result.signal == nil, "\(child.errors)")
+        #expect(child.output.contains("done 1 0 failed 2"), "\(child.output)")
+        #expect(result.peakResidentBytes < 100 << 20, "peak resident memory \(result.peakResidentBytes) bytes")
+    }
+
     @Test("link loops are indexed once; a name that is not UTF-8 is stored losslessly and not retried")
     func loopsAndByteNames() throws {
         let folder = try TemporaryFolder()
