@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "CLIPKitRetrieval", targets: ["Retrieval", "Evaluation"]),
         .executable(name: "clipkit", targets: ["clipkit"]),
         .executable(name: "clipkit-bench", targets: ["ClipkitBench"]),
+        .executable(name: "clipkit-fuzz", targets: ["clipkit-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -82,6 +83,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Fuzzing (issue 13): the readers of untrusted bytes as fuzz targets, and their libFuzzer /
+        // replay entry (scripts/fuzz.sh builds it with -sanitize=fuzzer,address -D FUZZING).
+        .target(name: "FuzzTargets", dependencies: ["Checkpoint", "Datasets", "Imaging"]),
+        .executableTarget(name: "clipkit-fuzz", dependencies: ["FuzzTargets"]),
+
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["TestSupport", "Tensor", "Checkpoint"], path: "Tests/TensorTests"),
@@ -108,6 +114,7 @@ let package = Package(
                     dependencies: ["TestSupport", "RetrievalTestSupport", "retrieval-test-indexer", "Retrieval", "Models", "Evaluation", "Datasets", "FileSystem",
                                    "Tensor", "Imaging", .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/RetrievalTests"),
+        .testTarget(name: "FuzzTargetTests", dependencies: ["TestSupport", "FuzzTargets"], path: "Tests/FuzzTargetTests"),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor"], path: "Tests/EvaluationTests"),
     ],
     swiftLanguageModes: [.v5]
