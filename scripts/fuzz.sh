@@ -29,7 +29,7 @@ for target in "${targets[@]}"; do
     echo "== $target: $runs executions (log .fuzz/$target.log)"
     set +e
     CLIPKIT_FUZZ_TARGET=$target CLIPKIT_FUZZ_CORPUS=$corpus CLIPKIT_FUZZ_FIXTURES=Tests/Fixtures \
-        ASAN_OPTIONS=detect_leaks=1 \
+        ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=scripts/fuzz-leak-suppressions.txt:print_suppressions=0 \
         "$binary" "$corpus" -runs="$runs" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix="$findings/" -print_final_stats=1 > ".fuzz/$target.log" 2>&1
     code=$?

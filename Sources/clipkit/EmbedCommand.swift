@@ -75,8 +75,13 @@ struct EmbedCommand: ParsableCommand {
     /// reported on standard error with their numbers, and bytes that are not UTF-8 are an error
     /// naming the line.
     static func readLines(_ path: String) throws -> [String] {
-        let lines = path == "-" ? try TextLines(FileHandle.standardInput.readDataToEndOfFile(), source: "standard input")
-            : try TextLines(contentsOf: URL(fileURLWithPath: path))
+        let lines: TextLines
+        do {
+            lines = path == "-" ? try TextLines(FileHandle.standardInput.readDataToEndOfFile(), source: "standard input")
+                : try TextLines(contentsOf: URL(fileURLWithPath: path))
+        } catch let DatasetError.malformed(source, line, reason) where reason.contains("not UTF-8") {
+            throw ValidationError("\(source) line \(line) is not valid UTF-8 (\(reason))")
+        }
         if !lines.blankLines.isEmpty {
             FileHandle.standardError.write(Data(("skipped \(lines.blankLines.count) blank line(s) of \(path == "-" ? "standard input" : path) "
                 + "(nothing visible on \(TextLines.describe(lines.blankLines)))\n").utf8))

@@ -26,6 +26,11 @@ do {
         print("committed \(progress.completed)")
     }
     print("done \(report.embeddedItems) \(report.unchangedItems) failed \(report.failures.count)")
+    // This process's own peak resident memory (VmHWM: not inherited from the parent across exec).
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    if let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
+        print("peak \(line.split(separator: " ")[1]) kB")
+    }
 } catch {
     FileHandle.standardError.write(Data("retrieval-test-indexer: \(error)\n".utf8))
     exit(1)

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A program run as a child process with its output in files, so a test can send it signals,
-/// wait for it, and read how much memory it used at its peak (`wait4`'s resource usage, which
-/// belongs to this child alone).
+/// wait for it, and read its resource usage from `wait4` (see `wait()` for what its peak memory
+/// does and does not measure).
 public final class ChildProcess: @unchecked Sendable {
     public let processIdentifier: pid_t
     private let outputFile: URL, errorFile: URL
@@ -55,7 +55,10 @@ public final class ChildProcess: @unchecked Sendable {
     public func send(_ signal: Int32) { kill(processIdentifier, signal) }
 
     /// Waits for the exit: the exit status (or 128 + signal), the signal that ended it if any,
-    /// and its peak resident memory in bytes.
+    /// and its peak resident memory in bytes. That peak is an upper bound only: `posix_spawn` runs
+    /// the child in this process's memory until `exec`, and Linux carries that memory's peak over
+    /// `exec`, so a large test process inflates it. A child's own peak is its `VmHWM`
+    /// (`/proc/self/status`), which it must report itself.
     @discardableResult
     public func wait() -> (status: Int32, signal: Int32?, peakResidentBytes: Int) {
         if let finished { return finished }
