@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "CLIPKitRetrieval", targets: ["Retrieval", "Evaluation"]),
         .executable(name: "clipkit", targets: ["clipkit"]),
         .executable(name: "clipkit-bench", targets: ["ClipkitBench"]),
+        .executable(name: "clipkit-fuzz", targets: ["clipkit-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,21 +47,22 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("faiss"), .linkedLibrary("openblas"), .linkedLibrary("gomp"), .linkedLibrary("m")]),
 
         // Engine.
+        .target(name: "FileSystem"),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
         .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Tensor", "Autograd"], swiftSettings: numericSettings),
         .target(name: "Optim", dependencies: ["Tensor", "NN"], swiftSettings: numericSettings),
         .target(name: "Checkpoint", dependencies: ["Tensor", "CCodecs"]),
-        .target(name: "Imaging", dependencies: ["Tensor", "CCodecs", "Checkpoint"], swiftSettings: numericSettings),
+        .target(name: "Imaging", dependencies: ["Tensor", "CCodecs", "Checkpoint", "FileSystem"], swiftSettings: numericSettings),
         .target(name: "Tokenizers", dependencies: ["Checkpoint"]),
-        .target(name: "Datasets", dependencies: ["Tensor", "Checkpoint", "Imaging"], swiftSettings: numericSettings),
-        .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Imaging", "Tokenizers"],
+        .target(name: "Datasets", dependencies: ["Tensor", "Checkpoint", "Imaging", "FileSystem"], swiftSettings: numericSettings),
+        .target(name: "Models", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "FileSystem", "Imaging", "Tokenizers"],
                 swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["Tensor", "CBLAS", "Datasets"], swiftSettings: numericSettings),
         .target(name: "Retrieval",
-                dependencies: ["Tensor", "CBLAS", "Checkpoint", "Imaging", "Datasets", "Models", "CFaiss", .product(name: "GRDB", package: "GRDB.swift")],
+                dependencies: ["Tensor", "CBLAS", "Checkpoint", "FileSystem", "Imaging", "Datasets", "Models", "CFaiss", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: numericSettings),
-        .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Datasets", "Models",
+        .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "FileSystem", "Tokenizers", "Imaging", "Datasets", "Models",
                                                 "Training", "Retrieval", "Evaluation", "Generation"]),
         .target(name: "Training", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Datasets", "Models",
                                                  "Evaluation", "CCodecs"],
@@ -73,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "clipkit",
             dependencies: [
-                "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Datasets", "Models", "CLIPKit", "Training",
+                "Tensor", "Autograd", "NN", "Checkpoint", "FileSystem", "Tokenizers", "Imaging", "Datasets", "Models", "CLIPKit", "Training",
                 "Retrieval", "Evaluation", "Generation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -83,6 +85,11 @@ let package = Package(
                 "Tensor", "Autograd", "NN", "Optim", "Models", "Retrieval", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // Fuzzing (issue 13): the readers of untrusted bytes as fuzz targets, and their libFuzzer /
+        // replay entry (scripts/fuzz.sh builds it with -sanitize=fuzzer,address -D FUZZING).
+        .target(name: "FuzzTargets", dependencies: ["Checkpoint", "Datasets", "Imaging"]),
+        .executableTarget(name: "clipkit-fuzz", dependencies: ["FuzzTargets"]),
 
         // Tests.
         // Helpers shared by the test targets (comparisons with tolerances, fixture access, test images);
@@ -97,20 +104,22 @@ let package = Package(
         .testTarget(name: "CLIPKitTests", dependencies: ["TestSupport", "CLIPKit", "Models", "Checkpoint", "Tensor", "Datasets", "Retrieval",
                                                          "Training", "Evaluation", "Generation", "Imaging"],
                     path: "Tests/CLIPKitTests"),
-        .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor"], path: "Tests/CheckpointTests"),
+        .testTarget(name: "CheckpointTests", dependencies: ["TestSupport", "Checkpoint", "Tensor", "CCodecs"], path: "Tests/CheckpointTests"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging", "Tensor", "Checkpoint"], path: "Tests/ImagingTests"),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "Optim", "NN", "Autograd", "Tensor", "Checkpoint", "Imaging", "Datasets",
                                                           "Models", "Tokenizers"],
                     path: "Tests/TrainingTests"),
         .testTarget(name: "TokenizersTests", dependencies: ["TestSupport", "Tokenizers"], path: "Tests/TokenizersTests"),
-        .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "Imaging", "Checkpoint", "Tensor"], path: "Tests/DatasetsTests"),
+        .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "FileSystem", "Imaging", "Checkpoint", "Tensor"],
+                    path: "Tests/DatasetsTests"),
         .target(name: "RetrievalTestSupport", dependencies: ["Retrieval", "Models", "NN", "Autograd", "Tensor", "Imaging"], path: "Tests/RetrievalTestSupport"),
         .executableTarget(name: "retrieval-test-indexer", dependencies: ["RetrievalTestSupport", "Retrieval", "Models"],
                           path: "Tests/RetrievalTestIndexer"),
         .testTarget(name: "RetrievalTests",
-                    dependencies: ["TestSupport", "RetrievalTestSupport", "retrieval-test-indexer", "Retrieval", "Models", "Evaluation", "Datasets",
+                    dependencies: ["TestSupport", "RetrievalTestSupport", "retrieval-test-indexer", "Retrieval", "Models", "Evaluation", "Datasets", "FileSystem",
                                    "Tensor", "Imaging", .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/RetrievalTests"),
+        .testTarget(name: "FuzzTargetTests", dependencies: ["TestSupport", "FuzzTargets"], path: "Tests/FuzzTargetTests"),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor", "Checkpoint"], path: "Tests/EvaluationTests"),
         .testTarget(name: "GenerationTests", dependencies: ["TestSupport", "Generation", "Training", "Models", "NN", "Autograd", "Tensor",
                                                             "Checkpoint", "Imaging", "Tokenizers", "Datasets"],

@@ -33,9 +33,16 @@ public enum EmbeddingExport {
     }
 
     /// Writes `embeddings` (`[keys.count, dimension]`) for `keys` to `url` in the format its
-    /// extension names. `keyKind` is "image" or "text".
+    /// extension names. `keyKind` is "image" or "text". Rows that are not embeddings (NaN,
+    /// infinite, zero) are refused with `ModelError.unusableEmbeddings` before anything is written.
     public static func write(_ embeddings: Tensor, keys: [String], keyKind: String, identity: ModelIdentity, to url: URL) throws {
         precondition(embeddings.rank == 2 && embeddings.shape[0] == keys.count, "one embedding row per key")
+        // Never write NaN, infinite or zero vectors (a model with damaged weights).
+        let problems = EmbeddingRowCheck.problems(in: embeddings)
+        if let first = problems.first {
+            throw ModelError.unusableEmbeddings(count: problems.count, of: keys.count, examples: problems.prefix(3).map { keys[$0.row] },
+                                                       reason: first.reason)
+        }
         switch try Format(url: url) {
         case .npy:
             try NPYFile.write(embeddings, to: url)

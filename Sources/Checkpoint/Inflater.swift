@@ -76,10 +76,14 @@ public enum Inflater {
         return iterator.next() == 0x1F && iterator.next() == 0x8B
     }
 
-    /// The inflated contents of gzip data: every member in turn.
-    public static func gunzip(_ bytes: [UInt8]) throws(Failure) -> [UInt8] {
+    /// The most bytes `gunzip` produces unless told otherwise (1 GiB: Fashion-MNIST's largest idx
+    /// file inflates to 47 MB); a gzip bomb stops there with a `Failure`.
+    public static let defaultMaximumGunzipSize = 1 << 30
+
+    /// The inflated contents of gzip data: every member in turn, at most `maximumSize` bytes.
+    public static func gunzip(_ bytes: [UInt8], maximumSize: Int = defaultMaximumGunzipSize) throws(Failure) -> [UInt8] {
         do {
-            return try bytes.withUnsafeBytes { input in try gunzip(input) }
+            return try bytes.withUnsafeBytes { input in try gunzip(input, maximumSize: maximumSize) }
         } catch let failure as Failure {
             throw failure
         } catch {
@@ -87,11 +91,11 @@ public enum Inflater {
         }
     }
 
-    /// The inflated contents of gzip data: every member in turn.
-    public static func gunzip(_ input: UnsafeRawBufferPointer) throws(Failure) -> [UInt8] {
+    /// The inflated contents of gzip data: every member in turn, at most `maximumSize` bytes.
+    public static func gunzip(_ input: UnsafeRawBufferPointer, maximumSize: Int = defaultMaximumGunzipSize) throws(Failure) -> [UInt8] {
         guard isGzip(input) else { throw Failure("the data does not start with the gzip magic 1f 8b") }
         var output: [UInt8] = []
-        output.reserveCapacity(input.count * 4)
+        output.reserveCapacity(min(input.count * 4, maximumSize))
         var chunk = [UInt8](repeating: 0, count: 1 << 18)
         var offset = 0  // the first byte zlib has not consumed
         var member = 0
@@ -116,7 +120,11 @@ public enum Inflater {
                     stream.avail_out = UInt32(buffer.count)
                     return CCodecs.inflate(&stream, Z_NO_FLUSH)
                 }
-                output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+                let produced = chunk.count - Int(stream.avail_out)
+                guard output.count + produced <= maximumSize else {
+                    throw Failure("the data inflates to more than \(maximumSize) bytes (a decompression bomb?)")
+                }
+                output.append(contentsOf: chunk[0..<produced])
                 if status == Z_BUF_ERROR {
                     // No progress with a fresh output chunk: the input ran out.
                     throw Failure("gzip member \(member) ends before its trailer (the data is truncated)")

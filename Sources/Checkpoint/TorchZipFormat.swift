@@ -18,6 +18,10 @@ struct TorchZipFormat {
     /// TorchScript's `constants.pkl` tuple, when present.
     let constants: PickleValue?
 
+    /// The largest pickle (`data.pkl`, `constants.pkl`) inflated: the pickle of a state dict
+    /// is about 150 bytes per tensor, so 256 MiB is far above any real checkpoint.
+    static let maximumPickleSize = 256 << 20
+
     init(archive: ZipArchive, verifyingChecksums: Bool) throws {
         self.archive = archive
         let path = archive.file.path
@@ -38,6 +42,10 @@ struct TorchZipFormat {
             || archive.entries.contains { $0.name.hasPrefix(prefix + "code/") }
 
         if let orderEntry = archive.entry(named: prefix + "byteorder") {
+            guard orderEntry.uncompressedSize <= 16 else {
+                throw CheckpointError.corrupt(path: path, part: "zip entry '\(orderEntry.name)'",
+                                              reason: "declares \(orderEntry.uncompressedSize) bytes for a byte-order word")
+            }
             let order = String(decoding: try archive.contents(of: orderEntry).array, as: UTF8.self)
             switch order {
             case "little": isBigEndian = false
@@ -59,6 +67,12 @@ struct TorchZipFormat {
     private static func unpickle(_ entry: ZipEntry, archiveName: String, in archive: ZipArchive, torchScript: Bool,
                                  verifyingChecksums: Bool) throws -> PickleValue {
         let path = archive.file.path
+        // Checked before inflating: a deflated pickle can claim gigabytes in a few megabytes.
+        guard entry.uncompressedSize <= maximumPickleSize else {
+            throw CheckpointError.corrupt(path: path, part: "zip entry '\(entry.name)'",
+                                          reason: "declares a \(entry.uncompressedSize)-byte pickle, over the limit of \(maximumPickleSize) bytes "
+                                              + "(a state dict's pickle is a few megabytes; this looks like a decompression bomb)")
+        }
         let bytes = try archive.contents(of: entry, verifyingChecksum: verifyingChecksums)
         var unpickler = Unpickler(bytes: bytes.bytes, path: path, part: "zip entry '\(entry.name)'",
                                   allowsTorchScriptClasses: torchScript) { identifier in
@@ -109,6 +123,13 @@ struct TorchZipFormat {
         guard entry.uncompressedSize >= byteCount else {
             throw CheckpointError.corrupt(path: path, part: "zip entry '\(entry.name)'",
                                           reason: "holds \(entry.uncompressedSize) bytes but storage '\(storage.key)' declares \(storage.elementCount) × \(storage.elementByteSize) bytes")
+        }
+        // A stored record is mapped in place, so extra bytes cost nothing; a deflated one would be
+        // inflated whole, so it must not claim more than its storage needs (checked before inflating).
+        guard entry.method == .stored || entry.uncompressedSize == byteCount else {
+            throw CheckpointError.corrupt(path: path, part: "zip entry '\(entry.name)'",
+                                          reason: "a compressed record of \(entry.uncompressedSize) bytes for storage '\(storage.key)', which needs "
+                                              + "\(byteCount); it is not inflated (a decompression bomb or a damaged file)")
         }
         let region = try archive.contents(of: entry, verifyingChecksum: verifyingChecksums)
         return ByteRegion(bytes: UnsafeRawBufferPointer(rebasing: region.bytes[0..<byteCount]), owner: region.owner)

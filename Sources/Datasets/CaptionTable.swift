@@ -41,5 +41,8 @@ public struct CaptionTable: Sendable, Equatable {
             return Row(line: record.line, image: image, caption: record.fields[captionIndex],
                        captionID: idIndex.map { record.fields[$0] }, language: languageIndex.map { record.fields[$0] })
         }
+        guard !rows.isEmpty else {
+            throw DatasetError.emptyDataset(path: url.path, reason: "the table has a header but no rows")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 import Imaging
 
@@ -11,7 +12,7 @@ import Imaging
 /// Class names are the folder names, or come from a names file (`ClassNamesFile`), for folders
 /// named by ids such as ImageNet's WordNet ids.
 public struct ClassFolders: Sendable, Equatable {
-    /// One image: its path relative to `root` and its class.
+    /// One image: its path relative to `root` (escaped text, `PathTextEscaping`) and its class.
     public struct Image: Sendable, Equatable {
         public var path: String
         public var label: Int
@@ -29,35 +30,40 @@ public struct ClassFolders: Sendable, Equatable {
     public let classNames: [String]
     /// Class by class, each class's images sorted by path.
     public let images: [Image]
+    /// Subfolders that could not be listed, or links to folders already listed (`ImageFolder`).
+    public let problems: [ImageFolder.Problem]
 
     /// Lists `root`; throws when no class folder holds an image.
     public init(root: URL, classNamesFile: URL? = nil, extensions: Set<String> = ImageFormat.decodableFileExtensions) throws {
-        guard ImageFolder.isFolder(root) else {
-            throw DatasetError.unreadable(path: root.path, reason: "no such folder")
-        }
-        let folders = try ImageFolder.visibleEntries(of: root).filter { ImageFolder.isFolder(root.appendingPathComponent($0)) }.sorted()
-        var images: [Image] = []
+        let rootPath = FileSystemPath(root)
+        let folders = try ImageFolder.visibleSubfolders(of: rootPath).map(\.escapedText)
+        var images: [Image] = [], problems: [ImageFolder.Problem] = []
         for (label, folder) in folders.enumerated() {
-            let files = try ImageFolder.listing(root.appendingPathComponent(folder, isDirectory: true), recursive: true, extensions: extensions)
-            images += files.map { Image(path: folder + "/" + $0, label: label) }
+            let listing = try ImageFolder(rootPath: rootPath.appending(FileSystemPath(escapedText: folder)), recursive: true, extensions: extensions)
+            images += listing.files.map { Image(path: folder + "/" + $0, label: label) }
+            problems += listing.problems.map { ImageFolder.Problem(path: folder + "/" + $0.path, reason: $0.reason) }
         }
         guard !images.isEmpty else {
             throw DatasetError.emptyDataset(path: root.path, reason: "no class folder holds an image file ("
                                             + extensions.sorted().map { "." + $0 }.joined(separator: ", ") + ")")
         }
         self.root = root
+        self.problems = problems
         folderNames = folders
         classNames = try classNamesFile.map { try ClassNamesFile(contentsOf: $0).names(forFolders: folders) } ?? folders
         self.images = images
     }
 
-    /// The file of `image`.
+    /// The file of `image` (a name that is not UTF-8 appears as its escaped text: read through `path(of:)`).
     public func url(of image: Image) -> URL { root.appendingPathComponent(image.path) }
+
+    /// The file of `image` as bytes.
+    public func path(of image: Image) -> FileSystemPath { FileSystemPath(root).appending(FileSystemPath(escapedText: image.path)) }
 
     /// Decodes every image once into memory (`LabeledImageSet(decoding:…)`).
     public func load(size: Int, channels: Int, filter: ResamplingFilter = .bilinear,
                      decoder: ImageDecoder = ImageDecoder()) throws -> LabeledImageSet {
-        try LabeledImageSet(decoding: images.map(url(of:)), labels: images.map(\.label), classNames: classNames,
+        try LabeledImageSet(decoding: images.map(path(of:)), labels: images.map(\.label), classNames: classNames,
                             size: size, channels: channels, filter: filter, decoder: decoder)
     }
 }

@@ -1,4 +1,5 @@
 import Checkpoint
+import FileSystem
 import Foundation
 
 /// Reading dataset files: their bytes (inflated when gzip-compressed), their lines, and their
@@ -7,15 +8,27 @@ enum DatasetFile {
     /// The UTF-8 byte-order mark some editors write first; it is not part of the text.
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-    /// The file's bytes; `options` may map it instead of reading it.
+    /// The file's bytes; `options` may map it instead of reading it. Only regular files are read:
+    /// a FIFO or a device such as `/dev/zero` is refused by what it is.
     static func data(of url: URL, options: Data.ReadingOptions = []) throws -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw DatasetError.unreadable(path: url.path, reason: "no such file")
+        let path = FileSystemPath(url)
+        let status: FileStatus
+        do throws(FileSystemError) { status = try path.status() } catch {
+            if case let .failed(_, _, code) = error, code == ENOENT { throw DatasetError.unreadable(path: url.path, reason: "no such file") }
+            throw DatasetError.unreadable(path: url.path, reason: error.reason)
         }
-        guard !isDirectory.boolValue else { throw DatasetError.unreadable(path: url.path, reason: "it is a folder, not a file") }
-        do { return try Data(contentsOf: url, options: options) } catch {
-            throw DatasetError.unreadable(path: url.path, reason: error.localizedDescription)
+        switch status.kind {
+        case .regularFile: break
+        case .directory: throw DatasetError.unreadable(path: url.path, reason: "it is a folder, not a file")
+        default: throw DatasetError.unreadable(path: url.path, reason: "it is \(status.kind), not a regular file")
+        }
+        if options.contains(.alwaysMapped) || options.contains(.mappedIfSafe) {
+            do { return try Data(contentsOf: url, options: options) } catch {
+                throw DatasetError.unreadable(path: url.path, reason: error.localizedDescription)
+            }
+        }
+        do throws(FileSystemError) { return Data(try path.contents()) } catch {
+            throw DatasetError.unreadable(path: url.path, reason: error.reason)
         }
     }
 

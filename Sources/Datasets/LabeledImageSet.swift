@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 import Imaging
 import Tensor
@@ -31,6 +32,13 @@ public struct LabeledImageSet: Sendable {
     /// made grey with ITU-R 601-2 luma in Pillow's integer arithmetic (`convert("L")`:
     /// (19595·R + 38470·G + 7471·B + 2¹⁵) >> 16).
     public init(decoding files: [URL], labels: [Int], classNames: [String], size: Int, channels: Int,
+                filter: ResamplingFilter = .bilinear, decoder: ImageDecoder = ImageDecoder()) throws {
+        try self.init(decoding: files.map(FileSystemPath.init), labels: labels, classNames: classNames, size: size, channels: channels,
+                      filter: filter, decoder: decoder)
+    }
+
+    /// Decodes `files` (byte paths) once, as `init(decoding:labels:classNames:size:channels:filter:decoder:)`.
+    public init(decoding files: [FileSystemPath], labels: [Int], classNames: [String], size: Int, channels: Int,
                 filter: ResamplingFilter = .bilinear, decoder: ImageDecoder = ImageDecoder()) throws {
         precondition(channels == 1 || channels == 3, "images have 1 or 3 channels")
         precondition(files.count == labels.count, "\(files.count) files for \(labels.count) labels")

@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 import Imaging
 
@@ -23,11 +24,12 @@ public struct PersonFolders: Sendable, Equatable {
     public let people: [Person]
 
     public init(root: URL, extensions: Set<String> = ImageFormat.decodableFileExtensions) throws {
-        guard ImageFolder.isFolder(root) else { throw DatasetError.unreadable(path: root.path, reason: "no such folder") }
-        let names = try ImageFolder.visibleEntries(of: root).filter { ImageFolder.isFolder(root.appendingPathComponent($0)) }
+        let rootPath = FileSystemPath(root)
+        let names = try ImageFolder.visibleSubfolders(of: rootPath).map(\.escapedText)
         people = try names.sorted(by: Self.numericOrder).map { name in
             let folder = root.appendingPathComponent(name, isDirectory: true)
-            let photos = try ImageFolder.listing(folder, recursive: false, extensions: extensions).sorted(by: Self.numericOrder)
+            let photos = try ImageFolder(rootPath: rootPath.appending(FileSystemPath(escapedText: name)), recursive: false,
+                                         extensions: extensions).files.sorted(by: Self.numericOrder)
             guard !photos.isEmpty else {
                 throw DatasetError.emptyDataset(path: folder.path, reason: "the person's folder holds no image file")
             }
@@ -49,7 +51,7 @@ public struct PersonFolders: Sendable, Equatable {
     public func load(_ range: Range<Int>, size: Int, channels: Int, filter: ResamplingFilter = .bilinear,
                      decoder: ImageDecoder = ImageDecoder()) throws -> LabeledImageSet {
         let (images, classNames) = images(of: range)
-        return try LabeledImageSet(decoding: images.map { root.appendingPathComponent($0.path) }, labels: images.map(\.label),
+        return try LabeledImageSet(decoding: images.map { FileSystemPath(root).appending(FileSystemPath(escapedText: $0.path)) }, labels: images.map(\.label),
                                    classNames: classNames, size: size, channels: channels, filter: filter, decoder: decoder)
     }
 

@@ -10,12 +10,12 @@ extension RGBImage {
     /// `CenterCrop`), the short side untouched. The cut is a plain crop (no pixels outside it
     /// influence the result), followed by Pillow's resampler with `filter` (bicubic in the paper),
     /// i.e. `image.crop(box).resize((size, size), filter)` in Pillow.
-    public func aspectLimitedSquashed(to size: Int, filter: ResamplingFilter = .bicubic) -> RGBImage {
+    public func aspectLimitedSquashed(to size: Int, filter: ResamplingFilter = .bicubic) throws -> RGBImage {
         precondition(size > 0, "output size must be positive, got \(size)")
         let box = Self.aspectLimitedCropBox(width: width, height: height)
         let kept = box.width == width && box.height == height
-            ? self : cropped(left: box.left, top: box.top, width: box.width, height: box.height)
-        return kept.resized(width: size, height: size, filter: filter)
+            ? self : try cropped(left: box.left, top: box.top, width: box.width, height: box.height)
+        return try kept.resized(width: size, height: size, filter: filter)
     }
 
     /// The region kept by `aspectLimitedSquashed` before resizing: the whole image when its

@@ -1,8 +1,10 @@
 extension RGBImage {
     /// The `width` x `height` rectangle whose top-left corner is (`left`, `top`), as Pillow's
     /// `Image.crop((left, top, left + width, top + height))`: parts outside the image are black.
-    public func cropped(left: Int, top: Int, width cropWidth: Int, height cropHeight: Int) -> RGBImage {
+    /// Throws `ImageError.outputTooLarge` for a crop over `RGBImage.maximumOutputPixelCount`.
+    public func cropped(left: Int, top: Int, width cropWidth: Int, height cropHeight: Int) throws -> RGBImage {
         precondition(cropWidth >= 0 && cropHeight >= 0, "crop size \(cropWidth)x\(cropHeight) is negative")
+        try requireOutputSize(width: cropWidth, height: cropHeight)
         let sourceWidth = width, sourceHeight = height
         // Columns of the crop that fall inside the image.
         let firstColumn = min(max(-left, 0), cropWidth)
@@ -26,11 +28,11 @@ extension RGBImage {
     /// torchvision's `CenterCrop((height, width))` on a PIL image: when the image is smaller than
     /// the crop it is first padded with black, (crop - size) // 2 before and the rest after; the
     /// offsets are then `round((size - crop) / 2)` with Python's round-half-to-even.
-    public func centerCropped(width cropWidth: Int, height cropHeight: Int) -> RGBImage {
+    public func centerCropped(width cropWidth: Int, height cropHeight: Int) throws -> RGBImage {
         precondition(cropWidth > 0 && cropHeight > 0, "center crop size \(cropWidth)x\(cropHeight) must be positive")
         let top = Self.centerCropOffset(size: height, crop: cropHeight)
         let left = Self.centerCropOffset(size: width, crop: cropWidth)
-        return cropped(left: left, top: top, width: cropWidth, height: cropHeight)
+        return try cropped(left: left, top: top, width: cropWidth, height: cropHeight)
     }
 
     /// The start of a centred window of `crop` pixels within `size`, negative when the window

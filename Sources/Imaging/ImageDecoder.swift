@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 
 /// Decodes JPEG, PNG, WebP and PGM files to `RGBImage`, matching Pillow's
@@ -32,21 +33,29 @@ public struct ImageDecoder: Sendable {
 
     /// Decodes the image file at `url`.
     public func decode(contentsOf url: URL) throws -> RGBImage {
-        let path = url.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ImageError.unreadableFile(path: path, reason: "no such file")
-        }
-        if isDirectory.boolValue {
-            throw ImageError.unreadableFile(path: path, reason: "it is a directory, not an image file")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
+        try decode(contentsOf: FileSystemPath(url))
+    }
+
+    /// Decodes the image file at `path` (bytes: a name that is not UTF-8 is read too; errors name
+    /// it by its escaped text). Only regular files are read: a FIFO or a device such as
+    /// `/dev/zero` is refused by what it is, before anything is read.
+    public func decode(contentsOf path: FileSystemPath) throws -> RGBImage {
+        let bytes: [UInt8]
+        do throws(FileSystemError) {
+            bytes = try path.contents()
         } catch {
-            throw ImageError.unreadableFile(path: path, reason: "\(error.localizedDescription)")
+            throw ImageError.unreadableFile(path: path.escapedText, reason: Self.reason(error))
         }
-        return try decode(data, source: path)
+        return try decode(bytes, source: path.escapedText)
+    }
+
+    /// Why a file could not be read, in the decoder's words.
+    static func reason(_ error: FileSystemError) -> String {
+        switch error {
+        case let .failed(_, _, code) where code == ENOENT: return "no such file"
+        case let .notARegularFile(_, kind): return "it is \(kind), not an image file"
+        default: return error.reason
+        }
     }
 
     /// Decodes the image file at `path`.
@@ -68,9 +77,9 @@ public struct ImageDecoder: Sendable {
     public func decode(bytes: UnsafeRawBufferPointer, source: String = "<memory>") throws -> RGBImage {
         guard bytes.count > 0 else { throw ImageError.emptyFile(path: source) }
         guard let format = ImageFormat.detect(bytes) else {
-            let shown = bytes.prefix(8).map { String(format: "%02X", $0) }.joined(separator: " ")
+            // Never shown: the bytes themselves (a dataset may point at /etc/passwd).
             throw ImageError.unsupportedFormat(
-                path: source, detail: "the first bytes (\(shown)) match no known image signature")
+                path: source, detail: "the data (\(bytes.count) bytes) starts with no known image signature")
         }
         let guardrail = PixelCountGuard(limit: maximumPixelCount, source: source)
         switch format {

@@ -13,6 +13,10 @@ public enum ImageError: Error, Equatable, Sendable {
     case truncated(path: String, format: ImageFormat, detail: String)
     /// The data is malformed.
     case corrupt(path: String, format: ImageFormat, detail: String)
+    /// A resize or crop of a decoded image would produce more pixels than
+    /// `RGBImage.maximumOutputPixelCount` (a very thin image resized by its short side). The image
+    /// is already decoded, so this case does not name the file: callers that read it do.
+    case outputTooLarge(inputWidth: Int, inputHeight: Int, outputWidth: Int, outputHeight: Int, limit: Int)
 }
 
 extension ImageError: CustomStringConvertible {
@@ -31,6 +35,12 @@ extension ImageError: CustomStringConvertible {
             return "\(path): the \(format.name) data is truncated: \(detail)"
         case let .corrupt(path, format, detail):
             return "\(path): the \(format.name) data is corrupt: \(detail)"
+        case let .outputTooLarge(inputWidth, inputHeight, outputWidth, outputHeight, limit):
+            let (pixels, overflow) = outputWidth.multipliedReportingOverflow(by: outputHeight)
+            let ratio = max(inputWidth, inputHeight) / max(min(inputWidth, inputHeight), 1)
+            return "resizing the \(inputWidth)x\(inputHeight) image to \(outputWidth)x\(outputHeight) would make "
+                + (overflow ? "more than \(Int.max)" : "\(pixels)") + " pixels, over the limit of \(limit)"
+                + (ratio >= 10 ? "; its aspect ratio (\(ratio):1) is too extreme to preprocess" : "")
         }
     }
 }

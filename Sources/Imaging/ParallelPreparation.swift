@@ -26,9 +26,10 @@ public enum ParallelPreparation {
 extension Preprocessing {
     /// Preprocesses `count` images on up to `threads` threads (all cores by default): image `i`
     /// comes from `image(i)`, which may read and decode a file; each result is the model input
-    /// `[3, imageSize, imageSize]` or the error that stopped it, in index order.
+    /// `[3, imageSize, imageSize]` or the error that stopped it (reading, decoding, or a resize
+    /// refused by `RGBImage.maximumOutputPixelCount`), in index order.
     public func prepare(count: Int, threads: Int = ThreadPolicy.threadCount,
                         image: (Int) throws -> RGBImage) -> [Result<Tensor, Error>] {
-        ParallelPreparation.results(count: count, threads: threads) { self(try image($0)) }
+        ParallelPreparation.results(count: count, threads: threads) { try self(try image($0)) }
     }
 }

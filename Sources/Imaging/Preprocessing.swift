@@ -107,26 +107,27 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         imageSize: 224, mean: openAIMean, std: openAIStd, interpolation: .bicubic,
         resizeMode: .squashWithinTwoToOne)
 
-    /// The geometric part only: the `imageSize` x `imageSize` 8-bit image the model sees.
-    public func resizedImage(_ image: RGBImage) -> RGBImage {
+    /// The geometric part only: the `imageSize` x `imageSize` 8-bit image the model sees. Throws
+    /// `ImageError.outputTooLarge` for an image too thin to resize (see `RGBImage.maximumOutputPixelCount`).
+    public func resizedImage(_ image: RGBImage) throws -> RGBImage {
         switch resizeMode {
         case .shortest:
-            return image.resizedShortestSide(to: resizeSize ?? imageSize, filter: interpolation)
+            return try image.resizedShortestSide(to: resizeSize ?? imageSize, filter: interpolation)
                 .centerCropped(width: imageSize, height: imageSize)
         case .squash:
-            return image.resized(width: imageSize, height: imageSize, filter: interpolation)
+            return try image.resized(width: imageSize, height: imageSize, filter: interpolation)
         case .squashWithinTwoToOne:
-            return image.aspectLimitedSquashed(to: imageSize, filter: interpolation)
+            return try image.aspectLimitedSquashed(to: imageSize, filter: interpolation)
         }
     }
 
     /// The model input for one image: [3, imageSize, imageSize].
-    public func callAsFunction(_ image: RGBImage) -> Tensor {
-        resizedImage(image).normalizedTensor(mean: mean, std: std)
+    public func callAsFunction(_ image: RGBImage) throws -> Tensor {
+        try resizedImage(image).normalizedTensor(mean: mean, std: std)
     }
 
     /// The model input for a batch: [N, 3, imageSize, imageSize].
-    public func batch(_ images: [RGBImage]) -> Tensor {
-        Tensor.stackingImages(images.map { callAsFunction($0) })
+    public func batch(_ images: [RGBImage]) throws -> Tensor {
+        Tensor.stackingImages(try images.map { try callAsFunction($0) })
     }
 }

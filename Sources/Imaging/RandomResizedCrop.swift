@@ -74,9 +74,9 @@ public struct RandomResizedCrop: Sendable, Equatable {
 
     /// A random window of `image`, resized to `width` x `height`.
     public func callAsFunction<Generator: RandomNumberGenerator>(_ image: RGBImage,
-                                                                  using generator: inout Generator) -> RGBImage {
+                                                                  using generator: inout Generator) throws -> RGBImage {
         let window = window(imageWidth: image.width, imageHeight: image.height, using: &generator)
-        return image.cropped(left: window.left, top: window.top, width: window.width, height: window.height)
+        return try image.cropped(left: window.left, top: window.top, width: window.width, height: window.height)
             .resized(width: width, height: height, filter: filter)
     }
 }

@@ -29,10 +29,16 @@ extension RGBImage {
     /// touch. `nearest` follows Pillow's affine scaling instead (`nearestResized`). An unchanged
     /// size over the whole image returns the image, and an integer-aligned region of exactly the
     /// output size returns a crop, as Pillow does.
+    ///
+    /// Throws `ImageError.outputTooLarge`, before allocating, when the output or the intermediate
+    /// image of the first pass would exceed `RGBImage.maximumOutputPixelCount` (the intermediate is
+    /// never larger than the input or the output, so its check only matters for inputs decoded
+    /// with a raised `ImageDecoder.maximumPixelCount`).
     public func resized(width outputWidth: Int, height outputHeight: Int,
-                        filter: ResamplingFilter = .bicubic, region: ResizeRegion? = nil) -> RGBImage {
+                        filter: ResamplingFilter = .bicubic, region: ResizeRegion? = nil) throws -> RGBImage {
         precondition(outputWidth > 0 && outputHeight > 0,
                      "resize target \(outputWidth)x\(outputHeight) must be positive in both directions")
+        try requireOutputSize(width: outputWidth, height: outputHeight)
         let box: (left: Float, top: Float, right: Float, bottom: Float) = region.map {
             (Float($0.left), Float($0.top), Float($0.right), Float($0.bottom))
         } ?? (0, 0, Float(width), Float(height))
@@ -46,7 +52,7 @@ extension RGBImage {
         // Integer region of exactly the output size: Pillow crops instead of resampling.
         if box.left == box.left.rounded(.towardZero) && box.top == box.top.rounded(.towardZero)
             && box.right - box.left == Float(outputWidth) && box.bottom - box.top == Float(outputHeight) {
-            return cropped(left: Int(box.left), top: Int(box.top), width: outputWidth, height: outputHeight)
+            return try cropped(left: Int(box.left), top: Int(box.top), width: outputWidth, height: outputHeight)
         }
         if filter == .nearest {
             return nearestResized(width: outputWidth, height: outputHeight, box: box)
@@ -65,6 +71,7 @@ extension RGBImage {
         if needsHorizontal && needsVertical
             && Self.resamplesVerticallyFirst(inputWidth: width, inputHeight: height,
                                              outputWidth: outputWidth, outputHeight: outputHeight) {
+            try requireOutputSize(width: usedColumns.count, height: outputHeight)
             let columns = Self.resampleColumns(self, rows: 0..<height, columns: usedColumns,
                                                coefficients: vertical, outputHeight: outputHeight)
             return Self.resampleRows(columns, rows: 0..<outputHeight, columnOffset: usedColumns.lowerBound,
@@ -73,6 +80,7 @@ extension RGBImage {
         var source = self
         var rowOffset = 0
         if needsHorizontal {
+            try requireOutputSize(width: outputWidth, height: needsVertical ? usedRows.count : height)
             source = Self.resampleRows(self, rows: needsVertical ? usedRows : 0..<height, columnOffset: 0,
                                        coefficients: horizontal, outputWidth: outputWidth)
             rowOffset = needsVertical ? usedRows.lowerBound : 0

@@ -12,10 +12,12 @@ extension RGBImage {
     }
 
     /// torchvision's `Resize(shortestSide, interpolation)` on a PIL image: resized with Pillow's
-    /// resampler to `shortestSideSize`, or returned unchanged when it already has that size.
-    public func resizedShortestSide(to shortestSide: Int, filter: ResamplingFilter = .bicubic) -> RGBImage {
+    /// resampler to `shortestSideSize`, or returned unchanged when it already has that size. A
+    /// very thin image, whose long side would grow past `RGBImage.maximumOutputPixelCount`, throws
+    /// `ImageError.outputTooLarge` before anything is allocated.
+    public func resizedShortestSide(to shortestSide: Int, filter: ResamplingFilter = .bicubic) throws -> RGBImage {
         let size = Self.shortestSideSize(width: width, height: height, shortestSide: shortestSide)
         if size.width == width && size.height == height { return self }
-        return resized(width: size.width, height: size.height, filter: filter)
+        return try resized(width: size.width, height: size.height, filter: filter)
     }
 }

@@ -52,6 +52,9 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case wrongInputShape(expected: String, got: [Int])
     /// An option value out of range.
     case invalidOption(String)
+    /// The model returned rows that are not embeddings (`EmbeddingRowCheck`: NaN, infinite or zero)
+    /// for `count` inputs, the first of them `examples`.
+    case unusableEmbeddings(count: Int, of: Int, examples: [String], reason: String)
 
     public var description: String {
         switch self {
@@ -104,6 +107,9 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
             return "images must be \(expected) after preprocessing, got \(got)"
         case let .invalidOption(message):
             return message
+        case let .unusableEmbeddings(count, total, examples, reason):
+            return "\(reason) for \(count) of \(total) inputs (" + examples.map { "\"\($0)\"" }.joined(separator: ", ")
+                + (count > examples.count ? ", …" : "") + "); nothing was written: the model's weights may be damaged"
         }
     }
 }

@@ -1,3 +1,4 @@
+import FileSystem
 import Datasets
 import Foundation
 
@@ -7,19 +8,28 @@ import Foundation
 public struct COCOCaptionsSource: DataSource {
     public var annotationsFile: URL
     public var imageRoot: URL
+    /// Read `file_name`s that are absolute or climb out of `imageRoot` (`DatasetImagePath`); off
+    /// by default: such images are refused and reported.
+    public var allowsPathsOutsideRoot: Bool
 
-    public init(annotationsFile: URL, imageRoot: URL) {
+    public init(annotationsFile: URL, imageRoot: URL, allowsPathsOutsideRoot: Bool = false) {
         self.annotationsFile = annotationsFile
         self.imageRoot = imageRoot
+        self.allowsPathsOutsideRoot = allowsPathsOutsideRoot
     }
 
     public func catalog() throws -> SourceCatalog {
         let file = try COCOCaptions(contentsOf: annotationsFile)
-        let items = file.images.map { image -> SourceItem in
-            let url = imageRoot.appendingPathComponent(image.fileName)
+        let items = file.images.enumerated().map { position, image -> SourceItem in
             var metadata = ["coco_id": String(image.id)]
             if let width = image.width, let height = image.height { metadata["size"] = "\(width)x\(height)" }
-            return SourceItem(key: image.fileName, content: .file(url), fileState: try? FileState(fileAt: url), metadata: metadata)
+            switch DatasetImagePath.resolve(image.fileName, root: imageRoot, allowingOutsideRoot: allowsPathsOutsideRoot) {
+            case let .success(path):
+                return SourceItem(key: image.fileName, content: .file(path), fileState: try? FileState(fileAt: path), metadata: metadata)
+            case let .failure(refusal):
+                return SourceItem(key: image.fileName, content: .refused(path: image.fileName, reason: "images[\(position)].file_name: \(refusal)"),
+                                  fileState: nil, metadata: metadata)
+            }
         }
         let captions = file.captions.enumerated().map { position, caption in
             SourceCaption(key: caption.id.map(String.init) ?? "annotation-\(position)", text: caption.text, language: "en",

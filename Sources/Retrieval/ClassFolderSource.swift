@@ -1,3 +1,4 @@
+import FileSystem
 import Datasets
 import Foundation
 import Imaging
@@ -27,9 +28,9 @@ public struct ClassFolderSource: DataSource {
         let folders = try ClassFolders(root: root, classNamesFile: classNamesFile, extensions: extensions)
         var membersByClass = [[String]](repeating: [], count: folders.classNames.count)
         let items = folders.images.map { image in
-            let url = folders.url(of: image)
+            let path = folders.path(of: image)
             membersByClass[image.label].append(image.path)
-            return SourceItem(key: image.path, content: .file(url), fileState: try? FileState(fileAt: url),
+            return SourceItem(key: image.path, content: .file(path), fileState: try? FileState(fileAt: path),
                               label: folders.classNames[image.label])
         }
         let captions = folders.classNames.indices.filter { !membersByClass[$0].isEmpty }.map { label in
@@ -37,6 +38,6 @@ public struct ClassFolderSource: DataSource {
                           text: captionTemplate.replacingOccurrences(of: "{}", with: folders.classNames[label]),
                           itemKeys: membersByClass[label])
         }
-        return SourceCatalog(items: items, captions: captions)
+        return SourceCatalog(items: items, captions: captions, listingProblems: folders.problems)
     }
 }

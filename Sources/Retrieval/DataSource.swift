@@ -1,35 +1,43 @@
+import FileSystem
 import Datasets
 import Foundation
 
 /// Where an item's encoded bytes are.
 public enum ItemContent: Sendable, Equatable {
-    /// A whole file.
-    case file(URL)
+    /// A whole file, by its bytes (`FileSystemPath`: names that are not UTF-8 included).
+    case file(FileSystemPath)
     /// Base64 text at `offset..<offset + length` of a data file (a Chinese-CLIP image TSV).
     case base64Region(file: URL, offset: Int, length: Int)
     /// Bytes held in memory.
     case bytes(Data)
+    /// Nothing will be read: the source refused the item's `path` as written (`reason`, e.g. a
+    /// path outside the dataset's image folder); indexing records the reason as the item's failure.
+    case refused(path: String, reason: String)
 
     /// A path or label naming the content in messages.
     public var source: String {
         switch self {
-        case let .file(url): return url.path
+        case let .file(path): return path.escapedText
         case let .base64Region(file, offset, _): return "\(file.path) at byte \(offset)"
         case .bytes: return "<memory>"
+        case let .refused(path, _): return path
         }
     }
 
-    /// The encoded bytes.
-    public func load() throws -> Data {
+    /// The encoded bytes. Only regular files are read: a FIFO or a device such as `/dev/zero` is
+    /// refused by what it is, and a file over `maximumSize` bytes by its size.
+    public func load(maximumSize: Int64 = .max) throws -> Data {
         switch self {
-        case let .file(url):
-            do { return try Data(contentsOf: url) } catch {
-                throw DatasetError.unreadable(path: url.path, reason: error.localizedDescription)
+        case let .file(path):
+            do throws(FileSystemError) { return Data(try path.contents(maximumSize: maximumSize)) } catch {
+                throw DatasetError.unreadable(path: path.escapedText, reason: error.reason)
             }
         case let .base64Region(file, offset, length):
             return try ChineseCLIPImages.imageData(file: file, offset: offset, length: length)
         case let .bytes(data):
             return data
+        case let .refused(path, reason):
+            throw DatasetError.unknownFormat(path: path, reason: reason)
         }
     }
 }
@@ -73,14 +81,19 @@ public struct SourceCaption: Sendable, Equatable {
 }
 
 /// Everything a source lists: items, captions and the links between them (the ground truth
-/// of retrieval evaluation).
+/// of retrieval evaluation), and what could not be listed.
 public struct SourceCatalog: Sendable, Equatable {
     public var items: [SourceItem]
     public var captions: [SourceCaption]
+    /// Folders that could not be listed and entries that could not be examined (relative paths,
+    /// folders ending in `/`), or links skipped because they lead to a folder already listed; the
+    /// indexer reports them with the run's failures.
+    public var listingProblems: [ImageFolder.Problem]
 
-    public init(items: [SourceItem], captions: [SourceCaption] = []) {
+    public init(items: [SourceItem], captions: [SourceCaption] = [], listingProblems: [ImageFolder.Problem] = []) {
         self.items = items
         self.captions = captions
+        self.listingProblems = listingProblems
     }
 
     /// Caption key → keys of the items it describes.

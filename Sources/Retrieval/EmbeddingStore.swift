@@ -18,15 +18,23 @@ import Imaging
 /// `synchronous = NORMAL` in WAL mode keeps committed batches across a process crash; a power
 /// failure may roll back the last few.
 ///
-/// Several processes may read while one writes. The schema is described in `StoreSchema`.
+/// Several processes may read while one writes, and one indexer at a time writes: `Indexer`
+/// holds `IndexingLock` for its run, so a second indexer on the same store is refused with the
+/// first one's process id instead of redoing all the work. Queries open the store read-only
+/// (`openExisting`). A SQLite file that holds other tables is never turned into a store. The
+/// schema is described in `StoreSchema`.
 public final class EmbeddingStore: @unchecked Sendable {
     /// The SQLite file.
     public let url: URL
+    /// Whether the store was opened for queries only (`openExisting`): nothing is ever written.
+    public let isReadOnly: Bool
     let pool: DatabasePool
 
-    /// Opens the store at `path`, creating the file (and its folder) when missing.
+    /// Opens the store at `path` for indexing, creating the file (and its folder) when missing.
+    /// Refuses a SQLite file that holds tables of something else (`StoreError.notAStore`).
     public init(path: URL) throws {
         url = path
+        isReadOnly = false
         let folder = path.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -39,6 +47,7 @@ public final class EmbeddingStore: @unchecked Sendable {
             try database.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
+            try Self.refuseForeignDatabase(at: path)
             pool = try DatabasePool(path: path.path, configuration: configuration)
             try StoreSchema.migrator.migrate(pool)
         } catch let error as DatabaseError {
@@ -46,10 +55,52 @@ public final class EmbeddingStore: @unchecked Sendable {
         }
     }
 
-    /// Opens a store that must already exist (for queries): throws `StoreError.missingStore` otherwise.
+    /// Opens a store that must already exist, read-only (for queries): throws
+    /// `StoreError.missingStore` when there is no file, `StoreError.notAStore` for a SQLite file
+    /// of something else, and never writes to the file (a read-only file or folder works).
     public static func openExisting(at path: URL) throws -> EmbeddingStore {
         guard FileManager.default.fileExists(atPath: path.path) else { throw StoreError.missingStore(path: path.path) }
-        return try EmbeddingStore(path: path)
+        return try EmbeddingStore(readingExisting: path)
+    }
+
+    private init(readingExisting path: URL) throws {
+        url = path
+        isReadOnly = true
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        do {
+            try Self.refuseForeignDatabase(at: path)
+            pool = try DatabasePool(path: path.path, configuration: configuration)
+            let applied = try pool.read { try StoreSchema.migrator.appliedIdentifiers($0) }
+            let missing = StoreSchema.migrator.migrations.filter { !applied.contains($0) }
+            guard applied.contains("v1") else { throw StoreError.notAStore(path: path.path, tables: []) }
+            guard missing.isEmpty else {
+                throw StoreError.unreadableStore(path: path.path, reason: "it was written by an older clipkit and needs an upgrade "
+                                                 + "(\(missing.joined(separator: ", "))): run clipkit index on it once")
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.unreadableStore(path: path.path, reason: "\(error.message ?? error.description) (is it an embedding store?)")
+        }
+    }
+
+    /// Throws `StoreError.notAStore` when `path` is a SQLite database holding tables but not this
+    /// store's (no `grdb_migrations` record of them): the store must not add its tables to it.
+    static func refuseForeignDatabase(at path: URL) throws {
+        guard FileManager.default.fileExists(atPath: path.path) else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path.path, configuration: configuration)
+        defer { try? queue.close() }
+        let tables = try queue.read { database in
+            try String.fetchAll(database, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        }
+        guard !tables.isEmpty else { return }
+        let ours = Set(["grdb_migrations", "model", "store_state", "items", "item_embeddings", "captions", "caption_items",
+                        "caption_embeddings", "failures"])
+        guard tables.contains("grdb_migrations"), tables.contains("model"), Set(tables).isSubset(of: ours) else {
+            throw StoreError.notAStore(path: path.path, tables: tables)
+        }
     }
 
     // MARK: Model identity

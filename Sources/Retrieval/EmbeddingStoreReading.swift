@@ -43,13 +43,17 @@ extension EmbeddingStore {
         }
     }
 
-    /// The file state of every item that has an embedding, by key (what the incremental indexer skips).
+    /// The file state of every item that has an intact embedding, by key (what the incremental
+    /// indexer skips). An embedding of the wrong length (a damaged file) is left out, so indexing
+    /// again re-embeds the item, as the error that reports the damage advises.
     public func embeddedItemStates() throws -> [String: FileState] {
         try pool.read { database in
             var states: [String: FileState] = [:]
+            let bytes = (try Self.storedModel(database)?.dimension ?? 0) * MemoryLayout<Float>.size
             let rows = try Row.fetchCursor(database, sql: """
                 SELECT i.key, i.size, i.modification_time FROM items i JOIN item_embeddings e ON e.item_id = i.id
-                """)
+                WHERE length(e.vector) = ?
+                """, arguments: [bytes])
             while let row = try rows.next() {
                 states[row[0]] = FileState(size: row[1], modificationTime: row[2])
             }
@@ -86,11 +90,13 @@ extension EmbeddingStore {
         let linkFilter = filter.replacingOccurrences(of: "c.id", with: "caption_id")
         let linkRows = try Row.fetchCursor(database, sql: "SELECT caption_id, item_key FROM caption_items \(linkFilter) ORDER BY rowid")
         while let row = try linkRows.next() { links[row[0], default: []].append(row[1]) }
+        // A damaged (wrong-length) embedding counts as none, so indexing again replaces it.
+        let bytes = (try storedModel(database)?.dimension ?? 0) * MemoryLayout<Float>.size
         return try Row.fetchAll(database, sql: """
             SELECT c.id, c.key, c.text, c.language,
-                   EXISTS (SELECT 1 FROM caption_embeddings e WHERE e.caption_id = c.id) AS has_embedding
+                   EXISTS (SELECT 1 FROM caption_embeddings e WHERE e.caption_id = c.id AND length(e.vector) = ?) AS has_embedding
             FROM captions c \(filter) ORDER BY c.id
-            """).map { row in
+            """, arguments: [bytes]).map { row in
             let id: Int64 = row["id"]
             return StoredCaption(id: id, key: row["key"], text: row["text"], language: row["language"],
                                  itemKeys: links[id] ?? [], hasEmbedding: row["has_embedding"])
@@ -131,7 +137,8 @@ extension EmbeddingStore {
                 }
                 guard intact else {
                     throw StoreError.unreadableStore(path: url.path, reason: "the embedding of \(key) does not hold \(dimension) "
-                                                     + "Float32 values; the file is damaged: index the collection again")
+                                                     + "Float32 values; the file is damaged: index the collection again "
+                                                     + "(damaged embeddings are re-embedded)")
                 }
                 ids.append(row[0])
                 keys.append(key)

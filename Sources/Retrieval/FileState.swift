@@ -1,3 +1,4 @@
+import FileSystem
 import Datasets
 import Foundation
 
@@ -16,15 +17,15 @@ public struct FileState: Codable, Sendable, Equatable, Hashable {
 
     /// The state of the file at `url`, following symbolic links.
     public init(fileAt url: URL) throws {
-        var status = stat()
-        guard stat(url.path, &status) == 0 else {
-            throw DatasetError.unreadable(path: url.path, reason: String(cString: strerror(errno)))
+        try self.init(fileAt: FileSystemPath(url))
+    }
+
+    /// The state of the file at `path` (bytes), following symbolic links.
+    public init(fileAt path: FileSystemPath) throws {
+        let status: FileStatus
+        do throws(FileSystemError) { status = try path.status() } catch {
+            throw DatasetError.unreadable(path: path.escapedText, reason: error.reason)
         }
-        #if canImport(Darwin)
-        let time = status.st_mtimespec
-        #else
-        let time = status.st_mtim
-        #endif
-        self.init(size: Int64(status.st_size), modificationTime: Double(time.tv_sec) + Double(time.tv_nsec) / 1e9)
+        self.init(size: status.size, modificationTime: status.modificationTime)
     }
 }

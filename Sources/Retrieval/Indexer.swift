@@ -5,7 +5,8 @@ import Tensor
 
 /// Embeds a collection into an `EmbeddingStore`, incrementally and resumably.
 ///
-/// 1. Records the model in the store, or refuses a store built with another model.
+/// 1. Claims the store (`IndexingLock`: a second indexer is refused, naming the first), records
+///    the model in the store, or refuses a store built with another model.
 /// 2. Skips items whose size and modification time match the stored ones (and, unless
 ///    `retriesFailures`, files that failed before and have not changed); with `prunes`, deletes
 ///    stored items and captions the catalog no longer lists.
@@ -36,8 +37,12 @@ public struct Indexer: Sendable {
     public func index(_ catalog: SourceCatalog, progress: ((IndexingProgress) -> Void)? = nil) throws -> IndexingReport {
         let start = DispatchTime.now().uptimeNanoseconds
         let identity = model.identity
+        // One indexer at a time: a second one would redo every batch the first has not committed.
+        let lock = try store.lockForIndexing()
+        defer { withExtendedLifetime(lock) {} }
         try store.begin(model: identity)
         var report = IndexingReport()
+        report.listingProblems = catalog.listingProblems
 
         if options.prunes {
             report.prunedItems = try store.pruneItems(keeping: Set(catalog.items.map(\.key)))
@@ -105,7 +110,7 @@ public struct Indexer: Sendable {
                     switch finished(embeddings, row: row) {
                     case let .success(vector):
                         var metadata = item.metadata
-                        if case let .file(url) = item.content, metadata["path"] == nil { metadata["path"] = url.path }
+                        if case let .file(path) = item.content, metadata["path"] == nil { metadata["path"] = path.absolute.escapedText }
                         records.append(ItemRecord(key: item.key, fileState: item.fileState!, contentKind: item.contentKind,
                                                   label: item.label, metadata: metadata, embedding: vector))
                         if replacing.contains(item.key) { report.replacedItems += 1 }
@@ -169,11 +174,9 @@ public struct Indexer: Sendable {
 
     /// Row `row` as a stored vector (the model's unit-length rows), or why it cannot be stored.
     private func finished(_ embeddings: Tensor, row: Int) -> Result<[Float], IndexFailureReason> {
+        if let problem = EmbeddingRowCheck.problem(in: embeddings, row: row) { return .failure(IndexFailureReason(problem)) }
         let dimension = embeddings.shape[1]
-        let vector = Array(UnsafeBufferPointer(start: embeddings.pointer + row * dimension, count: dimension))
-        guard vector.allSatisfy(\.isFinite) else { return .failure(IndexFailureReason("the model produced NaN or infinite values")) }
-        guard vector.contains(where: { $0 != 0 }) else { return .failure(IndexFailureReason("the model produced an all-zero embedding")) }
-        return .success(vector)
+        return .success(Array(UnsafeBufferPointer(start: embeddings.pointer + row * dimension, count: dimension)))
     }
 }
 

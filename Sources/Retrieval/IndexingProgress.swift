@@ -1,3 +1,4 @@
+import Datasets
 /// A progress report, sent after each committed batch.
 public struct IndexingProgress: Sendable, Equatable {
     public enum Phase: String, Sendable {
@@ -30,6 +31,10 @@ public struct IndexingReport: Sendable, Equatable {
     public var previouslyFailedItems = 0
     /// Files that failed in this run (path and reason), also kept in the store.
     public var failures: [IndexFailure] = []
+    /// Folders that could not be listed, entries that could not be examined and links skipped
+    /// because they lead to a folder already listed (`SourceCatalog.listingProblems`); found again
+    /// on every run, so not kept in the store.
+    public var listingProblems: [ImageFolder.Problem] = []
     /// Keys of items deleted because the catalog no longer lists them.
     public var prunedItems: [String] = []
     public var embeddedCaptions = 0

@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 import Imaging
 import Tensor
@@ -46,13 +47,18 @@ final class PreparedImageBatch: @unchecked Sendable {
 
     /// The decoded image of `item`, after the existence and size checks.
     static func image(_ item: SourceItem, options: IndexingOptions) throws -> RGBImage {
+        if case let .refused(path, reason) = item.content { throw PreparationFailure(reason: "\(path): \(reason)") }
         guard let state = item.fileState else {
+            // Say why: examine the file again for the system's reason.
+            if case let .file(path) = item.content {
+                do throws(FileSystemError) { _ = try path.status() } catch { throw PreparationFailure(reason: error.description) }
+            }
             throw PreparationFailure(reason: "\(item.content.source): the file does not exist or cannot be examined")
         }
         guard state.size <= options.maximumFileSize else {
             throw PreparationFailure(reason: "\(item.content.source): the file is \(state.size) bytes, over the limit of "
                                      + "\(options.maximumFileSize) bytes (IndexingOptions.maximumFileSize)")
         }
-        return try options.decoder.decode(try item.content.load(), source: item.content.source)
+        return try options.decoder.decode(try item.content.load(maximumSize: options.maximumFileSize), source: item.content.source)
     }
 }

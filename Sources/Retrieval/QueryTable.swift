@@ -38,6 +38,7 @@ public struct QueryTable: Sendable {
             }
             queries.append(Query(id: id, value: value))
         }
+        guard !queries.isEmpty else { throw DatasetError.emptyDataset(path: file.path, reason: "the query table has a header but no rows") }
         self.queries = queries
     }
 

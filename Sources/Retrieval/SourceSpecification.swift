@@ -25,6 +25,9 @@ public struct SourceSpecification: Sendable {
     public var captionTemplate = "a photo of a {}."
     /// Class folders: a file naming the classes (`ClassNamesFile`); nil: the folder names.
     public var classNamesFile: URL?
+    /// Caption tables and COCO: read image paths that are absolute or climb out of the image
+    /// root (a dataset you trust); otherwise such images are refused and reported.
+    public var allowsPathsOutsideRoot = false
 
     public init(location: URL, format: SourceFormat? = nil) {
         self.location = location
@@ -49,11 +52,14 @@ public struct SourceSpecification: Sendable {
         case .classFolders:
             return ClassFolderSource(root: location, captionTemplate: captionTemplate, classNamesFile: classNamesFile)
         case .csv, .tsv:
-            return CaptionTableSource(file: location, imageColumn: imageColumn, captionColumn: captionColumn,
-                                      captionIDColumn: captionIDColumn, delimiter: format == .tsv ? "\t" : ",",
-                                      imageRoot: imageRoot)
+            var source = CaptionTableSource(file: location, imageColumn: imageColumn, captionColumn: captionColumn,
+                                            captionIDColumn: captionIDColumn, delimiter: format == .tsv ? "\t" : ",",
+                                            imageRoot: imageRoot)
+            source.allowsPathsOutsideRoot = allowsPathsOutsideRoot
+            return source
         case .coco:
-            return COCOCaptionsSource(annotationsFile: location, imageRoot: imageRoot ?? Self.cocoImageRoot(for: location))
+            return COCOCaptionsSource(annotationsFile: location, imageRoot: imageRoot ?? Self.cocoImageRoot(for: location),
+                                      allowsPathsOutsideRoot: allowsPathsOutsideRoot)
         case .chineseCLIP:
             let (texts, images) = try chineseCLIPFiles(isFolder: isFolder)
             return ChineseCLIPSource(textsFile: texts, imagesFile: images)

@@ -16,6 +16,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case duplicateKey(key: String)
     /// The file is not a store of this version or is damaged.
     case unreadableStore(path: String, reason: String)
+    /// The file is a SQLite database of something else (`tables` are its tables).
+    case notAStore(path: String, tables: [String])
+    /// Another indexer (process `processIdentifier`, when known) is writing to the store.
+    case busy(path: String, processIdentifier: Int32?)
 
     public var description: String {
         switch self {
@@ -36,6 +40,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the key \(key) appears twice in one batch; each item and caption key must be unique"
         case let .unreadableStore(path, reason):
             return "cannot use the store \(path): \(reason)"
+        case let .notAStore(path, tables):
+            return "\(path) is not an embedding store" + (tables.isEmpty ? "" : " (it holds the tables \(tables.prefix(8).joined(separator: ", ")))")
+                + "; it was left untouched: give --db a new file or a store written by clipkit index"
+        case let .busy(path, processIdentifier):
+            return "another indexer" + (processIdentifier.map { " (process \($0))" } ?? "") + " is writing to \(path); "
+                + "wait for it to finish (or stop it) and run again: this run would only redo its work"
         }
     }
 }

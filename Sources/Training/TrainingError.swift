@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why training could not start, resume or continue.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case notATrainingCheckpoint(path: String)
@@ -9,6 +11,13 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case checkpointNotFound(path: String)
     case nonFiniteLoss(step: Int, value: Float)
     case invalidConfiguration(String)
+    /// A training or validation example that cannot be read or preprocessed.
+    case unreadableExample(name: String, reason: String)
+    /// Training stopped at a step boundary on request (`signal` 0) or on SIGINT/SIGTERM, after
+    /// writing `checkpoint` (nil without an output folder).
+    case interrupted(signal: Int32, step: Int, checkpoint: String?)
+    /// The output folder holds another run's files; resume it or overwrite it explicitly.
+    case outputFolderNotEmpty(path: String)
 
     public var description: String {
         switch self {
@@ -25,6 +34,14 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .checkpointNotFound(path): "no training checkpoint at \(path)"
         case let .nonFiniteLoss(step, value): "the loss became \(value) at step \(step); lower the learning rate or clip gradients"
         case let .invalidConfiguration(reason): "invalid training configuration: \(reason)"
+        case let .interrupted(signal, step, checkpoint):
+            (signal == SIGINT ? "interrupted (SIGINT)" : signal == SIGTERM ? "terminated (SIGTERM)" : "stopped on request")
+                + " at step \(step)" + (checkpoint.map { "; checkpoint written to \($0): continue with --resume" } ?? "")
+        case let .outputFolderNotEmpty(path):
+            "the output folder \(path) already holds a run (checkpoints, metrics or a model); continue it with --resume \(path), "
+                + "or pass --overwrite to replace it (its old checkpoints are deleted so --resume cannot pick them up later)"
+        case let .unreadableExample(name, reason):
+            "cannot use the training example \(name): " + (reason.hasPrefix(name + ": ") ? String(reason.dropFirst(name.count + 2)) : reason)
         }
     }
 }

@@ -14,6 +14,11 @@ struct CLIPKitCommand: ParsableCommand {
         subcommands: [IndexCommand.self, SearchCommand.self, RetrieveCommand.self, EmbedCommand.self, ClassifyCommand.self,
                       EvalCommand.self, ExportCommand.self, ModelsCommand.self, TrainCommand.self, CheckpointCommand.self, ImageCommand.self,
                       GenerateCommand.self, VersionCommand.self])
+
+    /// Parses the raw command line, so file names that are not UTF-8 survive (`RawArguments`).
+    static func main() {
+        main(RawArguments.escaped())
+    }
 }
 
 enum CLIPKitVersion {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileSystem
 import CLIPKit
 import Foundation
 import Imaging
@@ -79,7 +80,7 @@ struct ClassifyCommand: ParsableCommand {
         if isZeroShot { try classifyZeroShot(files) } else { try classifyImageNet(files) }
     }
 
-    func classifyZeroShot(_ files: [URL]) throws {
+    func classifyZeroShot(_ files: [FileSystemPath]) throws {
         let loaded = try modelOptions.load()
         var names: [String], prompts = templates
         let language = ImageNetLanguage(named: self.language)!
@@ -98,15 +99,15 @@ struct ClassifyCommand: ParsableCommand {
         let embedded = try loaded.embed(imageFiles: files, batchSize: batchSize, progress: ProgressBar.callback(label: "classifying"))
         for failure in embedded.unreadable { FileHandle.standardError.write(Data("skipped \(failure)\n".utf8)) }
         let probabilities = classifier.probabilities(imageEmbeddings: embedded.embeddings)
-        try report(paths: embedded.embedded.map(\.path), probabilities: probabilities, names: names)
+        try report(paths: embedded.embeddedPaths.map(\.escapedText), probabilities: probabilities, names: names)
     }
 
-    func classifyImageNet(_ files: [URL]) throws {
+    func classifyImageNet(_ files: [FileSystemPath]) throws {
         let classification = try ImageFileClassification.installedImageNetClassifier()
         let names = try ImageNetZeroShotMetadata.installed().classNames
         let result = classification.classify(imageFiles: files, batchSize: batchSize, progress: ProgressBar.callback(label: "classifying"))
         for failure in result.unreadable { FileHandle.standardError.write(Data("skipped \(failure)\n".utf8)) }
-        try report(paths: result.classified.map(\.path), probabilities: result.probabilities, names: names)
+        try report(paths: result.classified.map(\.escapedText), probabilities: result.probabilities, names: names)
     }
 
     /// One line (or JSON object) per image with its `top` most probable labels.

@@ -30,6 +30,9 @@ struct CollectionSourceOptions: ParsableArguments {
     @Option(help: "Class folders: the caption of each class, {} standing for the folder name.")
     var classCaption = "a photo of a {}."
 
+    @Flag(help: "CSV/TSV and COCO: also read image paths that are absolute or climb out of the image root with .. (a dataset you trust).")
+    var allowOutsideRoot = false
+
     func specification(location: String) -> SourceSpecification {
         var specification = SourceSpecification(location: Self.url(location), format: format)
         specification.imageColumn = imageColumn
@@ -38,6 +41,7 @@ struct CollectionSourceOptions: ParsableArguments {
         specification.imageRoot = imageRoot.map(Self.url)
         specification.imagesFile = images.map(Self.url)
         specification.captionTemplate = classCaption
+        specification.allowsPathsOutsideRoot = allowOutsideRoot
         return specification
     }
 

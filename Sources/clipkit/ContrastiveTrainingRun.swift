@@ -9,9 +9,10 @@ import Tokenizers
 import Training
 
 extension TrainCommand {
-    func runContrastive(_ configuration: TrainingConfiguration, output: URL) throws {
+    func runContrastive(_ configuration: TrainingConfiguration, output: URL, interruption: TrainingInterruption) throws {
         let start = Date()
         let (run, zeroShot) = try ContrastiveTraining.prepare(configuration: configuration, outputDirectory: output)
+        run.trainer.interruption = interruption
         if let zeroShot { print("default model (ConSE) zero-shot: " + Self.describe(zeroShot)) }
         let trainer = run.trainer
         let trainable = run.model.trainableParameters.reduce(0) { $0 + $1.value.count }

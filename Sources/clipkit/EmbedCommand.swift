@@ -1,7 +1,9 @@
 import ArgumentParser
 import CLIPKit
+import Datasets
 import Foundation
 import Imaging
+import Models
 
 struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,23 +61,31 @@ struct EmbedCommand: ParsableCommand {
         for failure in result.unreadable {
             FileHandle.standardError.write(Data("skipped \(failure)\n".utf8))
         }
-        try EmbeddingExport.write(result.embeddings, keys: result.embedded.map(\.path), keyKind: "image",
+        guard !result.embeddedPaths.isEmpty else {
+            throw ModelError.invalidOption("none of the \(files.count) image file(s) could be embedded (reasons above); nothing was written")
+        }
+        try EmbeddingExport.write(result.embeddings, keys: result.embeddedPaths.map(\.escapedText), keyKind: "image",
                                   identity: loaded.identity, to: output)
         print("wrote \(result.embedded.count) image embeddings of dimension \(loaded.identity.dimension) to \(out)"
               + (result.unreadable.isEmpty ? "" : "; \(result.unreadable.count) unreadable file(s) skipped"))
     }
 
-    /// Non-empty lines of a UTF-8 file (or standard input for "-"); invalid UTF-8 is an error
-    /// naming the line rather than a silent replacement.
+    /// The lines of a UTF-8 text file (or standard input for "-") with something visible on them
+    /// (`TextLines`: `\n`, `\r\n` and lone `\r` end lines); blank or invisible-only lines are
+    /// reported on standard error with their numbers, and bytes that are not UTF-8 are an error
+    /// naming the line.
     static func readLines(_ path: String) throws -> [String] {
-        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
-        var lines: [String] = []
-        for (number, raw) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            guard let line = String(validating: raw.filter { $0 != UInt8(ascii: "\r") }, as: UTF8.self) else {
-                throw ValidationError("\(path) line \(number + 1) is not valid UTF-8")
-            }
-            if !line.trimmingCharacters(in: .whitespaces).isEmpty { lines.append(line) }
+        let lines: TextLines
+        do {
+            lines = path == "-" ? try TextLines(FileHandle.standardInput.readDataToEndOfFile(), source: "standard input")
+                : try TextLines(contentsOf: URL(fileURLWithPath: path))
+        } catch let DatasetError.malformed(source, line, reason) where reason.contains("not UTF-8") {
+            throw ValidationError("\(source) line \(line) is not valid UTF-8 (\(reason))")
         }
-        return lines
+        if !lines.blankLines.isEmpty {
+            FileHandle.standardError.write(Data(("skipped \(lines.blankLines.count) blank line(s) of \(path == "-" ? "standard input" : path) "
+                + "(nothing visible on \(TextLines.describe(lines.blankLines)))\n").utf8))
+        }
+        return lines.lines.map(\.text)
     }
 }

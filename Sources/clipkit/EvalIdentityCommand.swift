@@ -75,7 +75,7 @@ struct EvalIdentityCommand: ParsableCommand {
             let names = "\(people.people[range.lowerBound].name)–\(people.people[range.upperBound - 1].name) of \(verificationFaces)"
             threshold = (fitted.threshold, fitted.pairs, names)
         }
-        let report = try evaluation.evaluate(generated: try ImageFiles.collect([generated]), references: try ImageFiles.collect([reference]),
+        let report = try evaluation.evaluate(generated: try ImageFiles.collectURLs([generated]), references: try ImageFiles.collectURLs([reference]),
                                              threshold: threshold, progress: quiet ? nil : ProgressBar.callback(label: "identity"))
         for failure in report.unreadable.prefix(20) { note("skipped \(failure)") }
         if try MetricReportOutput.write(report, json: json) { return }

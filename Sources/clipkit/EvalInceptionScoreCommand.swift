@@ -43,7 +43,7 @@ struct EvalInceptionScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let files = try ImageFiles.collect(paths)
+        let files = try ImageFiles.collectURLs(paths)
         let evaluation = try InceptionScoreEvaluation.installed(splits: splits, batchSize: batchSize)
         let report = try evaluation.evaluate(files, progress: quiet ? nil : ProgressBar.callback(label: InceptionScoreEvaluation.metricName))
         for failure in report.unreadable.prefix(20) { note("skipped \(failure)") }

@@ -66,7 +66,7 @@ struct EvalLPIPSCommand: ParsableCommand {
         let progress = quiet ? nil : ProgressBar.callback(label: metric)
         let report: Report
         if diversity {
-            let files = try ImageFiles.collect(paths)
+            let files = try ImageFiles.collectURLs(paths)
             report = Report(metric: metric, network: name, summary: try evaluation.diversity(of: files, progress: progress))
         } else {
             let (first, second) = (CollectionSourceOptions.url(paths[0]), CollectionSourceOptions.url(paths[1]))

@@ -51,7 +51,7 @@ struct ImageCommand: ParsableCommand {
             for path in images {
                 do {
                     let image = try decoder.decode(contentsOf: URL(fileURLWithPath: path))
-                    let tensor = preprocessing(image)
+                    let tensor = try preprocessing(image)
                     tensors.append(tensor)
                     names.append(path)
                     let mean = tensor.mean()

@@ -58,6 +58,9 @@ struct RetrieveCommand: ParsableCommand {
     @Option(help: "Queries per model call.")
     var batchSize = 64
 
+    @Flag(help: "Exit with success even when some query images cannot be read (their rows are left out of the result file).")
+    var skipUnreadable = false
+
     /// `--model` is only needed when the store's model cannot be loaded by the name it records.
     @OptionGroup var modelOptions: ModelOptionGroup
 
@@ -89,6 +92,20 @@ struct RetrieveCommand: ParsableCommand {
         } else {
             print(ResultFile.render(result.results, depth: k), terminator: "")
         }
+        if !result.unreadable.isEmpty && !skipUnreadable {
+            throw MissingQueries(count: result.unreadable.count, total: table.queries.count)
+        }
+    }
+}
+
+/// Query images that could not be read: the result file lacks their rows, which a results
+/// table must not do silently.
+struct MissingQueries: Error, CustomStringConvertible {
+    let count: Int
+    let total: Int
+    var description: String {
+        "\(count) of \(total) query images could not be read (listed above), so the result file has no rows for them; "
+            + "fix or remove those queries, or pass --skip-unreadable to accept the gaps"
     }
 }
 

@@ -27,6 +27,9 @@ struct TrainingRunOptions: ParsableArguments {
     @Flag(help: "No progress lines (CI); only the final summary.")
     var quiet = false
 
+    @Flag(help: "Start over in an output folder that holds an earlier run: its checkpoints, metrics and model are deleted first.")
+    var overwrite = false
+
     func apply(to configuration: inout TrainingConfiguration) {
         if let steps { configuration.training.steps = steps }
         if let output { configuration.output = output }
@@ -56,18 +59,28 @@ struct TrainCommand: ParsableCommand {
         var configuration = try config.map { try TrainingConfiguration.load(contentsOf: URL(fileURLWithPath: $0)) }
             ?? TrainingConfiguration()
         runOptions.apply(to: &configuration)
+        try configuration.validate()
         if printConfiguration {
             print(String(decoding: try configuration.encoded(), as: UTF8.self))
             return
         }
         let output = URL(fileURLWithPath: configuration.output ?? "runs/\(configuration.task.rawValue)", isDirectory: true)
-        switch configuration.task {
-        case .triplet:
-            try runTriplet(configuration, output: output)
-        case .contrastive, .clipFromScratch:
-            try runContrastive(configuration, output: output)
-        case .diffusion, .ipAdapter:
-            try runDiffusion(configuration, output: output)
+        try TrainingOutputFolder.prepare(output, resuming: runOptions.resume != nil, overwrite: runOptions.overwrite)
+        // Ctrl-C or a SIGTERM stops at the next step boundary with a checkpoint.
+        let interruption = TrainingInterruption.watchingSignals()
+        do {
+            switch configuration.task {
+            case .triplet:
+                try runTriplet(configuration, output: output, interruption: interruption)
+            case .contrastive, .clipFromScratch:
+                try runContrastive(configuration, output: output, interruption: interruption)
+            case .diffusion, .ipAdapter:
+                try runDiffusion(configuration, output: output)
+            }
+        } catch let error as TrainingError {
+            guard case let .interrupted(signal, _, _) = error else { throw error }
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(128 + (signal == 0 ? SIGINT : signal))
         }
     }
 
@@ -85,9 +98,10 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    private func runTriplet(_ configuration: TrainingConfiguration, output: URL) throws {
+    private func runTriplet(_ configuration: TrainingConfiguration, output: URL, interruption: TrainingInterruption) throws {
         let start = Date()
         let training = try TripletTraining(configuration: configuration, outputDirectory: output)
+        training.trainer.interruption = interruption
         print("triplet: \(training.trainImages.count) training and \(training.testImages.count) evaluation images, "
               + "\(training.network.trainableParameters.reduce(0) { $0 + $1.value.count }) trainable parameters, "
               + "\(ThreadPolicy.threadCount) threads")

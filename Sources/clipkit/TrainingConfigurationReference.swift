@@ -19,7 +19,9 @@ enum TrainingConfigurationReference {
           steps_per_epoch      validation after each epoch (default: one pass
                                over the training images)
           log_interval         steps between loss records (default 20)
-          checkpoint_interval  steps between checkpoints (default: end only)
+          checkpoint_interval  steps between checkpoints (default 500; 0: end
+                               only); Ctrl-C or SIGTERM writes one at the
+                               next step and stops
           validate_each_epoch  default true
           gradient_clipping    {"mode": "global" | "per_tensor",
                                "max_norm": 5}; per_tensor = Keras clipnorm

@@ -209,7 +209,8 @@ import Testing
         let photos = try TestPaths.installedPackageFile("skimage/data")
         try Data("image,caption\n\(photos.path)/chelsea.png,a cat\n\(photos.path)/coffee.png,a cup of coffee\n".utf8).write(to: captions)
         let retrieval = folder.appendingPathComponent("retrieval.json")
-        let evaluated = try CommandLineTests().clipkit(["eval", "retrieval", "--dataset", captions.path, "--benchmark-json", retrieval.path, "--quiet"])
+        let evaluated = try CommandLineTests().clipkit(["eval", "retrieval", "--dataset", captions.path, "--allow-outside-root",
+                                                               "--benchmark-json", retrieval.path, "--quiet"])
         #expect(evaluated.status == 0, "\(evaluated.errors)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: retrieval)) as? [String: Any])
         #expect(result["task"] as? String == "zeroshot_retrieval" && result["dataset"] as? String == "captions")

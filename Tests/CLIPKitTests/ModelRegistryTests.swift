@@ -94,7 +94,7 @@ import Tokenizers
     @Test func emptyInputsGiveEmptyMatrices() throws {
         let model = try ModelRegistry.load(Self.folder.path)
         #expect(try model.embed(texts: []).shape == [0, 16])
-        #expect(try model.embed(imageFiles: []).embeddings.shape == [0, 16])
+        #expect(try model.embed(imageFiles: [URL]()).embeddings.shape == [0, 16])
     }
 
     @Test func wrongImageSizeIsAnError() throws {

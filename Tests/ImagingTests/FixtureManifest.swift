@@ -148,16 +148,16 @@ func apply(_ step: ImagingManifest.Step, to image: RGBImage) throws -> RGBImage 
     }
     switch step.op {
     case "resize_shortest":
-        return image.resizedShortestSide(to: step.size!, filter: try filter())
+        return try image.resizedShortestSide(to: step.size!, filter: try filter())
     case "center_crop":
-        return image.centerCropped(width: step.width!, height: step.height!)
+        return try image.centerCropped(width: step.width!, height: step.height!)
     case "resize":
         let region = step.box.map { ResizeRegion(left: $0[0], top: $0[1], right: $0[2], bottom: $0[3]) }
-        return image.resized(width: step.width!, height: step.height!, filter: try filter(), region: region)
+        return try image.resized(width: step.width!, height: step.height!, filter: try filter(), region: region)
     case "crop":
-        return image.cropped(left: step.left!, top: step.top!, width: step.width!, height: step.height!)
+        return try image.cropped(left: step.left!, top: step.top!, width: step.width!, height: step.height!)
     case "aspect_rule":
-        return image.aspectLimitedSquashed(to: step.size!, filter: try filter())
+        return try image.aspectLimitedSquashed(to: step.size!, filter: try filter())
     default:
         throw FixtureError("unknown step \(step.op)")
     }

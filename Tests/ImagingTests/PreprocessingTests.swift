@@ -17,22 +17,22 @@ struct PreprocessingTests {
     }
 
     @Test("CenterCrop offsets round half to even like Python's round")
-    func centerCropOffsets() {
+    func centerCropOffsets() throws {
         let image = RGBImage(width: 7, height: 6) { buffer in
             for index in 0..<buffer.count { buffer[index] = UInt8(index / 3) }
         }
         // (7 - 4) / 2 = 1.5 → 2; (6 - 3) / 2 = 1.5 → 2.
-        #expect(image.centerCropped(width: 4, height: 3) == image.cropped(left: 2, top: 2, width: 4, height: 3))
+        #expect(try image.centerCropped(width: 4, height: 3) == image.cropped(left: 2, top: 2, width: 4, height: 3))
         // (7 - 6) / 2 = 0.5 → 0; (6 - 1) / 2 = 2.5 → 2.
-        #expect(image.centerCropped(width: 6, height: 1) == image.cropped(left: 0, top: 2, width: 6, height: 1))
+        #expect(try image.centerCropped(width: 6, height: 1) == image.cropped(left: 0, top: 2, width: 6, height: 1))
         // Larger than the image: black padding of (crop - size) // 2 in front.
-        let padded = image.centerCropped(width: 10, height: 6)
-        #expect(padded == image.cropped(left: -1, top: 0, width: 10, height: 6))
+        let padded = try image.centerCropped(width: 10, height: 6)
+        #expect(try padded == image.cropped(left: -1, top: 0, width: 10, height: 6))
         #expect(padded[0, 0] == (0, 0, 0) && padded[1, 0] == image[0, 0] && padded[9, 5] == (0, 0, 0))
     }
 
     @Test("the aspect rule keeps ≤ 2:1 whole and cuts longer sides to exactly 2:1")
-    func aspectRuleBoxes() {
+    func aspectRuleBoxes() throws {
         #expect(RGBImage.aspectLimitedCropBox(width: 400, height: 200) == (0, 0, 400, 200))
         #expect(RGBImage.aspectLimitedCropBox(width: 200, height: 400) == (0, 0, 200, 400))
         #expect(RGBImage.aspectLimitedCropBox(width: 448, height: 172) == (52, 0, 344, 172))
@@ -43,7 +43,7 @@ struct PreprocessingTests {
         // (403 - 200) / 2 = 101.5 → 102.
         #expect(RGBImage.aspectLimitedCropBox(width: 403, height: 100) == (102, 0, 200, 100))
         let wide = RGBImage(width: 90, height: 20, red: 9)
-        #expect(wide.aspectLimitedSquashed(to: 16).width == 16 && wide.aspectLimitedSquashed(to: 16).height == 16)
+        #expect(try wide.aspectLimitedSquashed(to: 16).width == 16 && wide.aspectLimitedSquashed(to: 16).height == 16)
     }
 
     @Test("normalised tensor equals torchvision's ToTensor + Normalize on chelsea.png")
@@ -51,7 +51,7 @@ struct PreprocessingTests {
         let manifest = ImagingManifest.shared
         let reference = manifest.normalized
         let image = try ImageDecoder().decode(contentsOf: manifest.photo(reference.source))
-        let tensor = Preprocessing.openAICLIP(image)
+        let tensor = try Preprocessing.openAICLIP(image)
         #expect(tensor.shape == reference.shape)
         for sample in reference.samples {
             let value = tensor[indices: sample.channel, sample.y, sample.x]
@@ -80,12 +80,12 @@ struct PreprocessingTests {
     }
 
     @Test("batches stack to [N, 3, H, W]")
-    func batch() {
+    func batch() throws {
         let images = [RGBImage(width: 300, height: 200, red: 200), RGBImage(width: 50, height: 90, green: 10)]
-        let batch = Preprocessing.openAICLIP.batch(images)
+        let batch = try Preprocessing.openAICLIP.batch(images)
         #expect(batch.shape == [2, 3, 224, 224])
-        #expect(batch[1].scalars == Preprocessing.openAICLIP(images[1]).scalars)
-        #expect(batch[0].scalars == Preprocessing.openAICLIP(images[0]).scalars)
+        #expect(try batch[1].scalars == Preprocessing.openAICLIP(images[1]).scalars)
+        #expect(try batch[0].scalars == Preprocessing.openAICLIP(images[0]).scalars)
     }
 
     @Test("presets and Codable round trip with open_clip's field names")
@@ -120,12 +120,12 @@ struct PreprocessingTests {
             for index in 0..<buffer.count { buffer[index] = UInt8(truncatingIfNeeded: index &* 7 / 5) }
         }
         let preprocessing = Preprocessing(imageSize: 64, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], resizeSize: 73)
-        let expected = image.resizedShortestSide(to: 73, filter: .bicubic).centerCropped(width: 64, height: 64)
-        #expect(preprocessing.resizedImage(image) == expected)
+        let expected = try image.resizedShortestSide(to: 73, filter: .bicubic).centerCropped(width: 64, height: 64)
+        #expect(try preprocessing.resizedImage(image) == expected)
         // Without it the shorter side goes straight to the crop size.
         var plain = preprocessing
         plain.resizeSize = nil
-        #expect(plain.resizedImage(image) == image.resizedShortestSide(to: 64).centerCropped(width: 64, height: 64))
+        #expect(try plain.resizedImage(image) == image.resizedShortestSide(to: 64).centerCropped(width: 64, height: 64))
 
         let data = try JSONEncoder().encode(preprocessing)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -140,12 +140,12 @@ struct PreprocessingTests {
     }
 
     @Test("each resize mode gives a square of the configured size")
-    func modes() {
+    func modes() throws {
         let image = RGBImage(width: 500, height: 120, blue: 77)
         for mode in ResizeMode.allCases {
             let preprocessing = Preprocessing(imageSize: 64, mean: Preprocessing.openAIMean,
                                               std: Preprocessing.openAIStd, resizeMode: mode)
-            let resized = preprocessing.resizedImage(image)
+            let resized = try preprocessing.resizedImage(image)
             #expect(resized.width == 64 && resized.height == 64, "\(mode)")
             #expect(resized[32, 32] == (0, 0, 77), "\(mode)")
         }
@@ -155,29 +155,29 @@ struct PreprocessingTests {
 @Suite("Crops")
 struct CropTests {
     @Test("crops partly or wholly outside the image are filled with black, as Pillow's crop")
-    func outsideCrops() {
+    func outsideCrops() throws {
         var image = RGBImage(width: 4, height: 3, red: 10, green: 20, blue: 30)
         image[3, 2] = (1, 2, 3)
-        let overhanging = image.cropped(left: 2, top: 1, width: 4, height: 4)
+        let overhanging = try image.cropped(left: 2, top: 1, width: 4, height: 4)
         #expect(overhanging.width == 4 && overhanging.height == 4)
         #expect(overhanging[0, 0] == (10, 20, 30))
         #expect(overhanging[1, 1] == (1, 2, 3))
         #expect(overhanging[2, 0] == (0, 0, 0) && overhanging[0, 2] == (0, 0, 0))
-        let before = image.cropped(left: -3, top: -1, width: 4, height: 2)
+        let before = try image.cropped(left: -3, top: -1, width: 4, height: 2)
         #expect(before[2, 1] == (0, 0, 0) && before[3, 1] == (10, 20, 30) && before[3, 0] == (0, 0, 0))
-        #expect(image.cropped(left: 10, top: 10, width: 2, height: 2) == RGBImage(width: 2, height: 2))
-        #expect(image.cropped(left: 0, top: 0, width: 4, height: 3) == image)
-        #expect(image.cropped(left: 1, top: 1, width: 0, height: 5).pixels.isEmpty)
+        #expect(try image.cropped(left: 10, top: 10, width: 2, height: 2) == RGBImage(width: 2, height: 2))
+        #expect(try image.cropped(left: 0, top: 0, width: 4, height: 3) == image)
+        #expect(try image.cropped(left: 1, top: 1, width: 0, height: 5).pixels.isEmpty)
     }
 
     @Test("resizing to the same size returns the image; an integer region of the output size is a crop")
-    func resizeShortcuts() {
+    func resizeShortcuts() throws {
         let image = RGBImage(width: 9, height: 7) { buffer in
             for index in 0..<buffer.count { buffer[index] = UInt8(index % 251) }
         }
-        #expect(image.resized(width: 9, height: 7) == image)
+        #expect(try image.resized(width: 9, height: 7) == image)
         let region = ResizeRegion(left: 2, top: 1, right: 7, bottom: 5)
-        #expect(image.resized(width: 5, height: 4, filter: .lanczos, region: region)
+        #expect(try image.resized(width: 5, height: 4, filter: .lanczos, region: region)
                 == image.cropped(left: 2, top: 1, width: 5, height: 4))
     }
 }

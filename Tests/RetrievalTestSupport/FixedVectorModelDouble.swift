@@ -13,12 +13,13 @@ import Tensor
 /// process mid-run; `reportedDimension` lets an encoder claim another width than it returns.
 extension ImageTextModel {
     public static func fixedVectorDouble(name: String = "fixed-vector-test-double", checkpointHash: String = "test-double-hash",
-                                         dimension: Int = 16, reportedDimension: Int? = nil, delayPerCall: Double = 0) -> ImageTextModel {
+                                         dimension: Int = 16, reportedDimension: Int? = nil, delayPerCall: Double = 0,
+                                         resizeMode: ResizeMode = .squash, imageSize: Int = 8) -> ImageTextModel {
         let width = reportedDimension ?? dimension
         let identity = ModelIdentity(name: name, checkpointHash: checkpointHash, dimension: width,
-                                     preprocessing: Preprocessing(imageSize: 8, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25],
-                                                                  interpolation: .bilinear, resizeMode: .squash))
-        let image = HashedImageEncoder(dimension: dimension, embeddingWidth: width, delayPerCall: delayPerCall)
+                                     preprocessing: Preprocessing(imageSize: imageSize, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25],
+                                                                  interpolation: .bilinear, resizeMode: resizeMode))
+        let image = HashedImageEncoder(dimension: dimension, embeddingWidth: width, delayPerCall: delayPerCall, imageSize: imageSize)
         return ImageTextModel(imageEncoder: image, textEncoder: HashedTextEncoder(dimension: dimension, embeddingWidth: width,
                                                                                  delayPerCall: delayPerCall),
                               logScale: Parameter(Tensor(scalar: 0), isTrainable: false), weights: image, identity: identity)
@@ -26,7 +27,7 @@ extension ImageTextModel {
 
     /// The unit vector the double returns for an image file's content, decoded and preprocessed as the indexer does.
     public func expectedVector(forImageFile url: URL) throws -> [Float] {
-        let tensor = identity.preprocessing!(try ImageDecoder().decode(contentsOf: url))
+        let tensor = try identity.preprocessing!(ImageDecoder().decode(contentsOf: url))
         return try embed(images: tensor.reshaped([1] + tensor.shape)).scalars
     }
 }
@@ -36,7 +37,8 @@ struct HashedImageEncoder: ImageEncoder {
     let dimension: Int
     let embeddingWidth: Int
     let delayPerCall: Double
-    var inputSize: Int? { 8 }
+    let imageSize: Int
+    var inputSize: Int? { imageSize }
 
     func encode(_ images: Variable, includingTokenStates: Bool) -> ImageEncoding { ImageEncoding(pooled: Variable(embed(images.value))) }
 

@@ -1,4 +1,5 @@
 import Datasets
+import FileSystem
 import Foundation
 import Retrieval
 import RetrievalTestSupport
@@ -14,7 +15,7 @@ import TestSupport
         let catalog = try ImageFolderSource(root: folder.url).catalog()
         #expect(catalog.items.map(\.key) == ["a.JPG", "b.png", "sub/c.webp", "sub/deeper/d.jpeg"])
         #expect(catalog.items[0].fileState?.size == 1)
-        #expect(catalog.items[0].content == .file(folder.file("a.JPG")))
+        #expect(catalog.items[0].content == .file(FileSystemPath(folder.file("a.JPG"))))
         #expect(try ImageFolderSource(root: folder.url, recursive: false).catalog().items.map(\.key) == ["a.JPG", "b.png"])
         #expect(throws: DatasetError.self) { try ImageFolderSource(root: folder.file("missing")).catalog() }
     }
@@ -87,7 +88,7 @@ import TestSupport
         let catalog = try COCOCaptionsSource(annotationsFile: file, imageRoot: folder.file("val2017")).catalog()
         #expect(catalog.items.map(\.key) == ["000009.jpg", "000025.jpg"])
         #expect(catalog.items[0].metadata == ["coco_id": "9", "size": "640x480"])
-        #expect(catalog.items[0].content == .file(folder.file("val2017/000009.jpg")))
+        #expect(catalog.items[0].content == .file(FileSystemPath(folder.file("val2017/000009.jpg"))))
         #expect(catalog.captions.map(\.key) == ["1", "2", "3"])
         #expect(catalog.captions[0].text == "A plate of food." && catalog.captions[0].language == "en")
         #expect(catalog.captionKeysByItem["000009.jpg"] == ["1", "2"])

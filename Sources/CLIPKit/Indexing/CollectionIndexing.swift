@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 import Models
 import Retrieval
@@ -36,7 +37,7 @@ public struct CollectionIndexing {
     public func summary(of report: IndexingReport, store: EmbeddingStore, failureLimit: Int = 20) throws -> String {
         let sources = Dictionary(catalog.items.map { ($0.key, $0.content.source) }, uniquingKeysWith: { first, _ in first })
         let rate = report.seconds > 0 ? Double(report.embeddedItems) / report.seconds : 0
-        var lines = [report.embeddedItems + report.embeddedCaptions + report.failures.count == 0
+        var lines = [report.embeddedItems + report.embeddedCaptions + report.failures.count + report.listingProblems.count == 0
                      ? "Up to date: nothing new to embed in \(store.url.path)"
                      : String(format: "Indexed in %.1f s (%.1f images/s) into %@", report.seconds, rate, store.url.path)]
         func row(_ name: String, _ value: Int, _ remark: String = "") {
@@ -62,6 +63,16 @@ public struct CollectionIndexing {
         }
         if report.failures.count > failureLimit {
             lines.append("    … and \(report.failures.count - failureLimit) more (the store keeps all of them with their reasons)")
+        }
+        if !report.listingProblems.isEmpty {
+            row("not listed", report.listingProblems.count, "(folders that cannot be listed, entries that cannot be examined, links to listed folders)")
+            let root = FileSystemPath(specification.location)
+            for problem in report.listingProblems.prefix(failureLimit) {
+                lines.append("    \(root.appending(FileSystemPath(escapedText: problem.path)).escapedText): \(problem.reason)")
+            }
+            if report.listingProblems.count > failureLimit {
+                lines.append("    … and \(report.listingProblems.count - failureLimit) more")
+            }
         }
         let model = try store.model().map(\.description) ?? "none"
         lines.append("Store: \(try store.embeddingCount(of: .items)) images, \(try store.embeddingCount(of: .captions)) captions; model \(model)")

@@ -36,7 +36,7 @@ public struct FaceEmbedder {
         var rows: [Tensor] = [], embedded: [URL] = []
         let (encoder, preprocessing) = (self.encoder, self.preprocessing)
         let unreadable = try PreparedImageFiles(files: files, batchSize: batchSize).forEachBatch(
-            prepare: { preprocessing($0) }, progress: progress
+            prepare: { try preprocessing($0) }, progress: progress
         ) { inputs, batchFiles in
             rows.append(encoder.embed(inputs))  // [batch, width]
             embedded += batchFiles

@@ -1,3 +1,4 @@
+import FileSystem
 import Evaluation
 import Foundation
 import Models
@@ -42,7 +43,7 @@ public struct InceptionScoreEvaluation {
 
     /// The score of the readable files among `files`.
     public func evaluate(_ files: [URL], progress: ((Int, Int) -> Void)? = nil) throws -> Report {
-        let result = classification.classify(imageFiles: files, batchSize: batchSize, progress: progress)
+        let result = classification.classify(imageFiles: files.map(FileSystemPath.init), batchSize: batchSize, progress: progress)
         let score = try InceptionScore(probabilities: result.probabilities, splits: splits)
         return Report(mean: score.mean, standardDeviation: score.standardDeviation, splits: splits, images: result.classified.count,
                       unreadable: result.unreadable.map(\.description))

@@ -13,7 +13,7 @@ struct PreparedImageFiles {
     var decoder = ImageDecoder()
 
     /// Runs `body` on each batch; returns the unreadable files. `progress(done, total)` after each batch.
-    func forEachBatch(prepare: @escaping (RGBImage) -> Tensor, progress: ((Int, Int) -> Void)?,
+    func forEachBatch(prepare: @escaping (RGBImage) throws -> Tensor, progress: ((Int, Int) -> Void)?,
                       _ body: (Tensor, [URL]) throws -> Void) throws -> [UnreadableImage] {
         precondition(batchSize > 0, "batch size must be positive")
         var unreadable: [UnreadableImage] = []
@@ -21,7 +21,7 @@ struct PreparedImageFiles {
         for start in stride(from: 0, to: files.count, by: batchSize) {
             let batch = Array(files[start..<min(start + batchSize, files.count)])
             var ready: [Tensor] = [], readyFiles: [URL] = []
-            for (url, result) in zip(batch, ParallelPreparation.results(count: batch.count) { prepare(try decoder.decode(contentsOf: batch[$0])) }) {
+            for (url, result) in zip(batch, ParallelPreparation.results(count: batch.count) { try prepare(try decoder.decode(contentsOf: batch[$0])) }) {
                 switch result {
                 case let .success(tensor):
                     ready.append(tensor)

@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 import Imaging
 import Models
@@ -23,10 +24,11 @@ public struct ImageFileClassification {
 
     /// Probabilities `[classified.count, classes]` of the readable files, in list order; unreadable
     /// files are reported and skipped. `progress(done, total)` after each batch.
-    public func classify(imageFiles: [URL], batchSize: Int = 8, decoder: ImageDecoder = ImageDecoder(),
-                         progress: ((Int, Int) -> Void)? = nil) -> (probabilities: Tensor, classified: [URL], unreadable: [UnreadableImage]) {
+    public func classify(imageFiles: [FileSystemPath], batchSize: Int = 8, decoder: ImageDecoder = ImageDecoder(),
+                         progress: ((Int, Int) -> Void)? = nil)
+        -> (probabilities: Tensor, classified: [FileSystemPath], unreadable: [UnreadableImage]) {
         precondition(batchSize > 0, "batch size must be positive")
-        var rows: [Tensor] = [], classified: [URL] = [], unreadable: [UnreadableImage] = []
+        var rows: [Tensor] = [], classified: [FileSystemPath] = [], unreadable: [UnreadableImage] = []
         for start in stride(from: 0, to: imageFiles.count, by: batchSize) {
             let batch = Array(imageFiles[start..<min(start + batchSize, imageFiles.count)])
             var ready: [Tensor] = []
@@ -36,7 +38,7 @@ public struct ImageFileClassification {
                     ready.append(tensor)
                     classified.append(url)
                 case let .failure(error):
-                    unreadable.append(UnreadableImage(path: url.path, reason: String(describing: error)))
+                    unreadable.append(UnreadableImage(path: url.escapedText, reason: String(describing: error)))
                 }
             }
             if !ready.isEmpty { rows.append(classifier.classProbabilities(Tensor.stackingImages(ready))) }

@@ -109,7 +109,7 @@ public struct DiffusionModel {
             }
             indices = ReferenceSelection.fitted(indices, to: referenceCount, generator: &generator)
         }
-        let embeddings = imageEncoder.embeddings(of: indices.map { references[$0] })  // [images, width]
+        let embeddings = try imageEncoder.embeddings(of: indices.map { references[$0] })  // [images, width]
         let perSample = embeddings.reshaped([1, indices.count, embeddings.shape[1]])
         let aggregated = GradientMode.withoutGradients { aggregation.aggregate(Variable(perSample), aggregator: aggregator).value }
         let rows = Array(repeating: aggregated, count: count)

@@ -18,8 +18,8 @@ public struct ReferenceImageEncoder {
     public var embeddingWidth: Int { encoder.embeddingWidth }
 
     /// Pooled embeddings `[images.count, embeddingWidth]`, without a tape.
-    public func embeddings(of images: [RGBImage]) -> Tensor {
+    public func embeddings(of images: [RGBImage]) throws -> Tensor {
         precondition(!images.isEmpty, "no reference images to embed")
-        return encoder.embed(preprocessing.batch(images))  // [images, width]
+        return encoder.embed(try preprocessing.batch(images))  // [images, width]
     }
 }

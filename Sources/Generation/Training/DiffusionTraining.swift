@@ -106,8 +106,8 @@ public final class DiffusionTraining {
             }
             let encoder = try InstalledConditioningEncoders.imageEncoder(task.imageEncoder)
             imageEncoder = encoder
-            embeddings = Self.embeddings(of: faces, encoder: encoder)
-            validationEmbeddings = validationFaces.map { Self.embeddings(of: $0, encoder: encoder) }
+            embeddings = try Self.embeddings(of: faces, encoder: encoder)
+            validationEmbeddings = try validationFaces.map { try Self.embeddings(of: $0, encoder: encoder) }
             unet.freeze(paths: [""])
             let fresh = IPAdapter(for: unet, imageEmbeddingWidth: encoder.embeddingWidth, tokens: adapterSettings.tokens)
             if let initial = adapterSettings.initialAdapter {
@@ -169,9 +169,9 @@ public final class DiffusionTraining {
     }
 
     /// The frozen image encoder's embeddings of every photo `[count, width]`.
-    static func embeddings(of faces: CaptionedFaces, encoder: ReferenceImageEncoder) -> Tensor {
-        let rows = stride(from: 0, to: faces.count, by: 32).map { start in
-            encoder.embeddings(of: Array(faces.originals[start..<min(start + 32, faces.count)]))
+    static func embeddings(of faces: CaptionedFaces, encoder: ReferenceImageEncoder) throws -> Tensor {
+        let rows = try stride(from: 0, to: faces.count, by: 32).map { start in
+            try encoder.embeddings(of: Array(faces.originals[start..<min(start + 32, faces.count)]))
         }
         return Tensor.concatenate(rows, alongAxis: 0)  // [count, width]
     }

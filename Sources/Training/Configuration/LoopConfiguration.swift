@@ -7,7 +7,8 @@ public struct LoopConfiguration: Codable, Sendable, Equatable {
     public var stepsPerEpoch: Int?
     /// Steps between loss records and progress lines. Default 20.
     public var logInterval: Int
-    /// Steps between checkpoints (nil: only the final one).
+    /// Steps between checkpoints. Default 500, so an interrupted run loses at most that many
+    /// steps (a SIGINT or SIGTERM also writes one at the next step); 0 or nil: only the final one.
     public var checkpointInterval: Int?
     /// Validate after every epoch. Default true.
     public var validateEachEpoch: Bool
@@ -16,7 +17,11 @@ public struct LoopConfiguration: Codable, Sendable, Equatable {
     /// No progress lines. Default false.
     public var quiet: Bool
 
-    public init(steps: Int = 1000, stepsPerEpoch: Int? = nil, logInterval: Int = 20, checkpointInterval: Int? = nil,
+    /// The default `checkpoint_interval`.
+    public static let defaultCheckpointInterval = 500
+
+    public init(steps: Int = 1000, stepsPerEpoch: Int? = nil, logInterval: Int = 20,
+                checkpointInterval: Int? = LoopConfiguration.defaultCheckpointInterval,
                 validateEachEpoch: Bool = true, gradientClipping: GradientClippingOption? = nil, quiet: Bool = false) {
         self.steps = steps
         self.stepsPerEpoch = stepsPerEpoch
@@ -39,7 +44,7 @@ public struct LoopConfiguration: Codable, Sendable, Equatable {
         steps = try container.decodeIfPresent(Int.self, forKey: .steps) ?? defaults.steps
         stepsPerEpoch = try container.decodeIfPresent(Int.self, forKey: .stepsPerEpoch)
         logInterval = try container.decodeIfPresent(Int.self, forKey: .logInterval) ?? defaults.logInterval
-        checkpointInterval = try container.decodeIfPresent(Int.self, forKey: .checkpointInterval)
+        checkpointInterval = try container.decodeIfPresent(Int.self, forKey: .checkpointInterval) ?? defaults.checkpointInterval
         validateEachEpoch = try container.decodeIfPresent(Bool.self, forKey: .validateEachEpoch) ?? defaults.validateEachEpoch
         gradientClipping = try container.decodeIfPresent(GradientClippingOption.self, forKey: .gradientClipping)
         quiet = try container.decodeIfPresent(Bool.self, forKey: .quiet) ?? defaults.quiet

@@ -118,6 +118,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         if let unknown = Self.unknownKeys(given, known: known, path: "").first {
             throw TrainingError.invalidConfiguration("\(source): unknown key \(unknown)")
         }
+        do { try configuration.validate() } catch let TrainingError.invalidConfiguration(reason) {
+            throw TrainingError.invalidConfiguration("\(source): \(reason)")
+        }
         return configuration
     }
 

@@ -94,25 +94,35 @@ public struct CaptionedBatchSource: BatchSource {
         }
     }
 
-    /// The preprocessed tensor of example `index` (augmented when `augmented`).
-    public mutating func imageTensor(_ index: Int, augmented: Bool) -> Tensor {
+    /// The preprocessed tensor of example `index` (augmented when `augmented`). A file that cannot
+    /// be read or preprocessed is a broken data set: `TrainingError.unreadableExample` names it.
+    public mutating func imageTensor(_ index: Int, augmented: Bool) throws -> Tensor {
+        do {
+            return try preparedImage(index, augmented: augmented)
+        } catch {
+            let name: String
+            switch images {
+            case .inMemory: name = "image \(index)"
+            case .files(let paths): name = paths[index]
+            }
+            throw TrainingError.unreadableExample(name: name, reason: String(describing: error))
+        }
+    }
+
+    private mutating func preparedImage(_ index: Int, augmented: Bool) throws -> Tensor {
         let image: RGBImage
         switch images {
         case .inMemory(let all): image = all[index]
-        case .files(let paths):
-            // A file that cannot be read is a broken data set: stop with its name.
-            do { image = try decoder.decode(contentsOf: URL(fileURLWithPath: paths[index])) } catch {
-                preconditionFailure("cannot read training image \(paths[index]): \(error)")
-            }
+        case .files(let paths): image = try decoder.decode(contentsOf: URL(fileURLWithPath: paths[index]))
         }
-        guard augmented else { return preprocessing(image) }
+        guard augmented else { return try preprocessing(image) }
         var result = image
         if let scale = augmentation.cropScale, scale.count == 2 {
             let crop = RandomResizedCrop(width: preprocessing.imageSize, height: preprocessing.imageSize,
                                          scale: scale[0]...scale[1], filter: preprocessing.interpolation)
-            result = crop(result, using: &generator)
+            result = try crop(result, using: &generator)
         } else {
-            result = preprocessing.resizedImage(result)
+            result = try preprocessing.resizedImage(result)
         }
         if augmentation.flipProbability > 0 {
             result = result.randomlyFlippedHorizontally(probability: augmentation.flipProbability, using: &generator)
@@ -129,9 +139,9 @@ public struct CaptionedBatchSource: BatchSource {
         (augmentation.cropScale.map { $0.count == 2 } ?? false) || augmentation.flipProbability > 0
     }
 
-    public mutating func nextBatch() -> CaptionedBatch {
+    public mutating func nextBatch() throws -> CaptionedBatch {
         let indices = order.next()
-        let images = preparesImages ? Tensor.stackingImages(indices.map { imageTensor($0, augmented: true) }) : Tensor(zeros: [0])
+        let images = preparesImages ? Tensor.stackingImages(try indices.map { try imageTensor($0, augmented: true) }) : Tensor(zeros: [0])
         return CaptionedBatch(images: images, captions: indices.map { captions[$0] }, indices: indices)
     }
 }

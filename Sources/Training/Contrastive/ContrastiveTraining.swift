@@ -73,6 +73,7 @@ public enum ContrastiveTraining {
     ///   and logit scale (a checkpoint read by shape uses `model_activation` and `model_head_width`).
     public static func prepare(configuration: TrainingConfiguration, outputDirectory: URL?) throws
         -> (run: ContrastiveRun, zeroShot: [String: Double]?) {
+        try configuration.validate()
         let task = configuration.contrastive
         if configuration.task == .clipFromScratch {
             let tokenizer = try task.tokenizer.map { try CLIPTokenizer(mergesFile: URL(fileURLWithPath: $0)) }
@@ -106,7 +107,7 @@ public enum ContrastiveTraining {
                                           preprocessing: preprocessing, seed: 0)
         let count = validation.captions.count
         let images = try RowBatches.map(Array(0..<count), size: 32, dimension: model.identity.dimension) { indices in
-            try model.embed(images: Tensor.stackingImages(indices.map { source.imageTensor($0, augmented: false) }))
+            try model.embed(images: Tensor.stackingImages(try indices.map { try source.imageTensor($0, augmented: false) }))
         }
         return try RetrievalEvaluation.evaluate(pairedImages: images, texts: try model.embed(texts: validation.captions),
                                                 matchKeys: validation.matchKeys, ks: [1, 5]).metrics
@@ -117,6 +118,7 @@ public enum ContrastiveTraining {
     /// with OpenAI's mean/std at the architecture's size unless `contrastive.preprocessing` is set.
     public static func fromScratch(configuration: TrainingConfiguration, tokenizer: CLIPTokenizer,
                                    outputDirectory: URL?) throws -> ContrastiveRun {
+        try configuration.validate()
         let clipConfiguration = try configuration.contrastive.architecture.clipConfiguration()
         let clip = CLIP(clipConfiguration)
         var generator = SeededGenerator(seed: configuration.seed ^ 0xC11F)
@@ -134,6 +136,7 @@ public enum ContrastiveTraining {
     /// model's `logit_scale` is where training starts.
     public static func fineTuning(_ base: ImageTextModel, configuration: TrainingConfiguration,
                                   outputDirectory: URL?) throws -> ContrastiveRun {
+        try configuration.validate()
         var generator = SeededGenerator(seed: configuration.seed)
         let task = configuration.contrastive
         guard task.embeddingWidth == nil else {
@@ -160,6 +163,7 @@ public enum ContrastiveTraining {
     /// (locked) and all-MiniLM-L6-v2.
     public static func withTowers(imageEncoder: any ImageEncoder, textEncoder: any TextEncoder, preprocessing: Preprocessing,
                                   configuration: TrainingConfiguration, outputDirectory: URL?) throws -> ContrastiveRun {
+        try configuration.validate()
         var generator = SeededGenerator(seed: configuration.seed)
         let task = configuration.contrastive
         let model = ContrastiveModel(imageEncoder: imageEncoder, textEncoder: textEncoder, embeddingWidth: task.embeddingWidth ?? 256,
@@ -171,9 +175,9 @@ public enum ContrastiveTraining {
     }
 
     /// Image-encoder features `[N, featureWidth]` of `count` images, in chunks, without a tape.
-    static func frozenFeatures(_ model: ContrastiveModel, count: Int, image: (Int) -> Tensor) -> Tensor {
-        RowBatches.map(Array(0..<count), size: 32, dimension: model.imageEncoder.embeddingWidth) { indices in
-            model.imageEncoder.embed(Tensor.stackingImages(indices.map(image)))
+    static func frozenFeatures(_ model: ContrastiveModel, count: Int, image: (Int) throws -> Tensor) throws -> Tensor {
+        try RowBatches.map(Array(0..<count), size: 32, dimension: model.imageEncoder.embeddingWidth) { indices in
+            model.imageEncoder.embed(Tensor.stackingImages(try indices.map(image)))
         }
     }
 
@@ -182,6 +186,7 @@ public enum ContrastiveTraining {
     /// augmented, its features are computed once for every training and validation image.
     public static func makeTrainer(configuration: TrainingConfiguration, model: ContrastiveModel, preprocessing: Preprocessing,
                                    outputDirectory: URL?) throws -> Trainer<CaptionedBatchSource> {
+        try configuration.validate()
         let task = configuration.contrastive
         let (train, validation) = try loadData(task, seed: configuration.seed)
         let resolvedPreprocessing = task.preprocessing ?? preprocessing
@@ -191,7 +196,7 @@ public enum ContrastiveTraining {
         var cachedTrainFeatures: Tensor?
         if model.imageTowerIsFrozen && !source.augments {
             var reader = source
-            cachedTrainFeatures = frozenFeatures(model, count: train.captions.count) { reader.imageTensor($0, augmented: false) }
+            cachedTrainFeatures = try frozenFeatures(model, count: train.captions.count) { try reader.imageTensor($0, augmented: false) }
             source.preparesImages = false
         }
         let optimizer = configuration.optimizer.makeOptimizer(parameters: model.trainableParameters)
@@ -203,9 +208,9 @@ public enum ContrastiveTraining {
                                                         preprocessing: resolvedPreprocessing, seed: 0)
             let count = validation.captions.count
             let frozenImageFeatures = model.imageTowerIsFrozen
-                ? frozenFeatures(model, count: count) { evaluationSource.imageTensor($0, augmented: false) } : nil
+                ? try frozenFeatures(model, count: count) { try evaluationSource.imageTensor($0, augmented: false) } : nil
             let images = frozenImageFeatures == nil
-                ? Tensor.stackingImages((0..<count).map { evaluationSource.imageTensor($0, augmented: false) }) : nil
+                ? Tensor.stackingImages(try (0..<count).map { try evaluationSource.imageTensor($0, augmented: false) }) : nil
             let captions = validation.captions, keys = validation.matchKeys
             checks = Validation(metricNames: ["validation_loss", "i2t_r1", "i2t_r5", "t2i_r1", "t2i_r5"],
                                 lossNames: ["validation_loss"]) {

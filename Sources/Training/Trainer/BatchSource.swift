@@ -9,6 +9,7 @@ public protocol BatchSource {
     var batchesPerEpoch: Int { get }
     /// The resumable position.
     var position: Position { get set }
-    /// The next batch; advances the position.
-    mutating func nextBatch() -> Batch
+    /// The next batch; advances the position. Throws when an example cannot be read (an
+    /// unreadable or unusable image file), which stops the run with its name.
+    mutating func nextBatch() throws -> Batch
 }

@@ -75,11 +75,17 @@ public final class Trainer<Source: BatchSource> {
     public var plotTitle = "Training"
     /// Where progress lines go (standard output by default).
     public var write: (String) -> Void = { print($0) }
+    /// A stop request (SIGINT, SIGTERM) checked at every step boundary: training then writes a
+    /// checkpoint and the metrics, and throws `TrainingError.interrupted`.
+    public var interruption: TrainingInterruption?
 
     public private(set) var step = 0
     public private(set) var epoch = 0
     public private(set) var history: MetricsHistory
     private var elapsedBefore = 0.0
+    /// Losses of the steps since the last loss record; kept in checkpoints so that the first
+    /// record after a resume averages the same steps as an uninterrupted run's.
+    private var pendingLoss = PendingLoss()
 
     /// The first stage's optimiser (the only one of a single-stage run).
     public var optimizer: any CheckpointableOptimizer { stages[0].optimizer }
@@ -126,38 +132,41 @@ public final class Trainer<Source: BatchSource> {
         let target = min(stopStep ?? options.steps, options.steps)
         let start = Date()
         let progress = ProgressReporter(totalSteps: options.steps, startStep: step, quiet: options.quiet, write: write)
-        var lossSum = 0.0, lossCount = 0, lastLoss: Double?
-        var stageLossSums = [Double](repeating: 0, count: stages.count)
+        var lastLoss: Double?
+        if pendingLoss.stageSums.count != stages.count { pendingLoss = PendingLoss(stageCount: stages.count) }
         var lastValidation: [String: Double] = [:]
         var learningRate = schedule.learningRate(atStep: step)
+        if let outputDirectory { TrainingCheckpoint.removeOrphanedPartialFiles(in: outputDirectory) }
         while step < target {
+            if interruption?.isRequested == true { break }
             learningRate = schedule.learningRate(atStep: step)
-            let microBatches = (0..<max(options.gradientAccumulation, 1)).map { _ in source.nextBatch() }
+            let microBatches = try (0..<max(options.gradientAccumulation, 1)).map { _ in try source.nextBatch() }
             var value = 0.0
-            for (index, stage) in stages.enumerated() {
+            var stageLosses: [Double] = []
+            for stage in stages {
                 let stageLoss = try run(stage, on: microBatches)
-                stageLossSums[index] += stageLoss
+                stageLosses.append(stageLoss)
                 value += stageLoss
             }
             afterStep?()
             movingAverage?.update()
             step += 1
-            lossSum += value
-            lossCount += 1
+            pendingLoss.add(value, stageLosses: stageLosses)
             lastLoss = value
 
             let endsEpoch = step % max(source.batchesPerEpoch, 1) == 0
-            if step % max(options.logInterval, 1) == 0 || step == target || endsEpoch {
-                let mean = lossSum / Double(lossCount)
+            // A run stopped early (`stopStep`, an interruption) keeps its partial window in the
+            // checkpoint instead of recording it, so resumed runs log what uninterrupted ones do.
+            if step % max(options.logInterval, 1) == 0 || step == options.steps || endsEpoch {
+                let mean = pendingLoss.sum / Double(pendingLoss.count)
                 let stageMeans = stages.count > 1
-                    ? Dictionary(uniqueKeysWithValues: zip(stages.map(\.name), stageLossSums.map { $0 / Double(lossCount) })) : nil
+                    ? Dictionary(uniqueKeysWithValues: zip(stages.map(\.name), pendingLoss.stageSums.map { $0 / Double(pendingLoss.count) }))
+                    : nil
                 history.records.append(MetricsRecord(step: step, epoch: epoch, learningRate: learningRate, trainingLoss: mean,
                                                      elapsedSeconds: elapsedBefore + Date().timeIntervalSince(start),
                                                      stageLosses: stageMeans))
                 progress.step(step, epoch: epoch, loss: mean, learningRate: learningRate)
-                lossSum = 0
-                lossCount = 0
-                stageLossSums = stageLossSums.map { _ in 0 }
+                pendingLoss = PendingLoss(stageCount: stages.count)
             }
             if endsEpoch {
                 epoch += 1
@@ -173,9 +182,25 @@ public final class Trainer<Source: BatchSource> {
             }
         }
         let elapsed = elapsedBefore + Date().timeIntervalSince(start)
-        // Validate at the end unless the last step just did.
-        if let validation, lastValidation.isEmpty || step % max(source.batchesPerEpoch, 1) != 0 {
-            lastValidation = try validate(validation, learningRate: learningRate, elapsed: elapsed)
+        if let signal = interruption?.signal, step < target {
+            // Stop at this step boundary: a checkpoint and the metrics, nothing else.
+            elapsedBefore = elapsed
+            var checkpoint: URL?
+            if outputDirectory != nil {
+                checkpoint = try saveCheckpoint(learningRate: learningRate, elapsedSeconds: elapsed)
+                try writeMetrics()
+            }
+            throw TrainingError.interrupted(signal: signal, step: step, checkpoint: checkpoint?.path)
+        }
+        // Validate at the end of the run unless this step already has a validation (the last step
+        // ended an epoch, or a finished run was resumed); a run stopped early (`stopStep`) leaves
+        // its history as the uninterrupted run's would be at this step.
+        if let validation, step == options.steps {
+            if let record = history.records.last, record.step == step, !record.validation.isEmpty {
+                lastValidation = record.validation
+            } else {
+                lastValidation = try validate(validation, learningRate: learningRate, elapsed: elapsed)
+            }
         }
         elapsedBefore = elapsed
         var checkpoint: URL?
@@ -259,6 +284,7 @@ public final class Trainer<Source: BatchSource> {
         }
         state.movingAverageUpdates = movingAverage?.updateCount
         state.randomStream = randomStream.state
+        state.pendingLoss = pendingLoss.count > 0 ? pendingLoss : nil
         return state
     }
 
@@ -293,6 +319,7 @@ public final class Trainer<Source: BatchSource> {
         history = state.history
         if history.validationNames.isEmpty { history.validationNames = validation?.metricNames ?? [] }
         elapsedBefore = state.elapsedSeconds
+        pendingLoss = state.pendingLoss ?? PendingLoss(stageCount: stages.count)
         write("resumed from \(file.path) at step \(step)")
         return configuration
     }

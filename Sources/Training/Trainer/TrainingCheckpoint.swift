@@ -27,6 +27,8 @@ public struct TrainingState: Codable, Sendable, Equatable {
     public var movingAverageUpdates: Int?
     /// The random stream of training-mode layers such as dropout (absent in older checkpoints).
     public var randomStream: CounterBasedGenerator?
+    /// Losses of the steps after the last loss record (absent when there are none, and in older checkpoints).
+    public var pendingLoss: PendingLoss?
 
     /// One training stage's optimiser in a checkpoint.
     public struct StageState: Codable, Sendable, Equatable {
@@ -184,6 +186,20 @@ public enum TrainingCheckpoint {
             throw TrainingError.checkpointNotFound(path: folder.path)
         }
         return folder.appendingPathComponent(latest)
+    }
+
+    /// Deletes `checkpoints/.step-*.safetensors.<pid>.partial` files under `directory` left by a
+    /// writer that was killed mid-write (its process no longer runs, or it is this process, which
+    /// is not writing while it calls this).
+    public static func removeOrphanedPartialFiles(in directory: URL) {
+        let folder = directory.appendingPathComponent("checkpoints", isDirectory: true)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            let fields = name.dropLast(".partial".count).split(separator: ".")
+            guard let pid = fields.last.flatMap({ Int32($0) }) else { continue }
+            let alive = pid != ProcessInfo.processInfo.processIdentifier && (kill(pid, 0) == 0 || errno == EPERM)
+            if !alive { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+        }
     }
 
     /// `checkpoints/step-00000100.safetensors` under `directory`.

@@ -1,0 +1,159 @@
+extension TrainingConfiguration {
+    /// Checks every numeric field of the sections the task uses, so that a zero batch, a negative
+    /// width or a negative step count is a clear message naming the field instead of a trap deep in
+    /// a layer (or a run that silently does nothing). Throws `TrainingError.invalidConfiguration`
+    /// listing every problem found. Called when a file is read, after command-line overrides, and by
+    /// the tasks before they build anything.
+    public func validate() throws {
+        var check = FieldCheck()
+        check.loop(training)
+        check.optimizer(optimizer)
+        check.schedule(schedule)
+        switch task {
+        case .triplet: check.triplet(triplet)
+        case .contrastive, .clipFromScratch: check.contrastive(contrastive, fromScratch: task == .clipFromScratch)
+        case .diffusion, .ipAdapter: check.diffusion(diffusion, adapter: task == .ipAdapter)
+        }
+        if !check.problems.isEmpty {
+            throw TrainingError.invalidConfiguration(check.problems.joined(separator: "; "))
+        }
+    }
+}
+
+/// The problems found so far, one sentence each naming the field by its JSON path.
+struct FieldCheck {
+    var problems: [String] = []
+
+    mutating func require(_ condition: Bool, _ field: String, _ rule: String, _ value: Any) {
+        if !condition { problems.append("\(field) must be \(rule) (got \(value))") }
+    }
+
+    mutating func atLeast<Value: Comparable>(_ value: Value, _ minimum: Value, _ field: String) {
+        require(value >= minimum, field, "at least \(minimum)", value)
+    }
+
+    mutating func positive(_ value: Float, _ field: String) {
+        require(value.isFinite && value > 0, field, "a positive number", value)
+    }
+
+    mutating func nonNegative(_ value: Float, _ field: String) {
+        require(value.isFinite && value >= 0, field, "zero or more", value)
+    }
+
+    mutating func probability<Value: BinaryFloatingPoint>(_ value: Value, _ field: String) {
+        require(value >= 0 && value <= 1, field, "between 0 and 1", value)
+    }
+
+    mutating func diffusion(_ diffusion: DiffusionTaskConfiguration, adapter trainsAdapter: Bool) {
+        let data = diffusion.data
+        require(!data.people.isEmpty, "diffusion.data.people", "a non-empty list", data.people)
+        require(data.people.allSatisfy { $0 >= 1 }, "diffusion.data.people", "person numbers from 1", data.people)
+        if let validation = data.validationPeople {
+            require(validation.allSatisfy { $0 >= 1 }, "diffusion.data.validation_people", "person numbers from 1", validation)
+        }
+        atLeast(data.imageSize, 8, "diffusion.data.image_size")
+        require(data.channels == 1 || data.channels == 3, "diffusion.data.channels", "1 or 3", data.channels)
+        atLeast(diffusion.contextLength, 2, "diffusion.context_length")
+        atLeast(diffusion.batchSize, 1, "diffusion.batch_size")
+        probability(diffusion.textDropout, "diffusion.text_dropout")
+        if let decay = diffusion.emaDecay { require(decay >= 0 && decay < 1, "diffusion.ema_decay", "in [0, 1)", decay) }
+        guard trainsAdapter else { return }
+        let adapter = diffusion.adapter
+        atLeast(adapter.tokens, 1, "diffusion.adapter.tokens")
+        atLeast(adapter.heads, 1, "diffusion.adapter.heads")
+        require(["self", "leave_one_out"].contains(adapter.references), "diffusion.adapter.references", "self or leave_one_out", adapter.references)
+        require(["mean", "max", "concat", "attention"].contains(adapter.aggregation), "diffusion.adapter.aggregation",
+                "mean, max, concat or attention", adapter.aggregation)
+        probability(adapter.imageDropout, "diffusion.adapter.image_dropout")
+        probability(adapter.textDropout, "diffusion.adapter.text_dropout")
+        probability(adapter.bothDropout, "diffusion.adapter.both_dropout")
+    }
+
+    mutating func loop(_ loop: LoopConfiguration) {
+        atLeast(loop.steps, 1, "training.steps")
+        if let perEpoch = loop.stepsPerEpoch { atLeast(perEpoch, 1, "training.steps_per_epoch") }
+        atLeast(loop.logInterval, 1, "training.log_interval")
+        if let interval = loop.checkpointInterval { atLeast(interval, 0, "training.checkpoint_interval") }
+        if let clipping = loop.gradientClipping { positive(clipping.maxNorm, "training.gradient_clipping.max_norm") }
+    }
+
+    mutating func optimizer(_ optimizer: OptimizerConfiguration) {
+        positive(optimizer.learningRate, "optimizer.learning_rate")
+        require(optimizer.beta1 >= 0 && optimizer.beta1 < 1, "optimizer.beta1", "in [0, 1)", optimizer.beta1)
+        require(optimizer.beta2 >= 0 && optimizer.beta2 < 1, "optimizer.beta2", "in [0, 1)", optimizer.beta2)
+        positive(optimizer.epsilon, "optimizer.epsilon")
+        nonNegative(optimizer.weightDecay, "optimizer.weight_decay")
+        require(optimizer.momentum >= 0 && optimizer.momentum < 1, "optimizer.momentum", "in [0, 1)", optimizer.momentum)
+    }
+
+    mutating func schedule(_ schedule: ScheduleConfiguration) {
+        atLeast(schedule.warmupSteps, 0, "schedule.warmup_steps")
+        nonNegative(schedule.minimum, "schedule.minimum")
+        atLeast(schedule.stepSize, 1, "schedule.step_size")
+        positive(schedule.factor, "schedule.factor")
+    }
+
+    mutating func triplet(_ triplet: TripletTaskConfiguration) {
+        atLeast(triplet.data.imageSize, 1, "triplet.data.image_size")
+        require(triplet.data.channels == 1 || triplet.data.channels == 3, "triplet.data.channels", "1 or 3", triplet.data.channels)
+        if let count = triplet.data.trainPerClass { atLeast(count, 1, "triplet.data.train_per_class") }
+        if let count = triplet.data.testPerClass { atLeast(count, 1, "triplet.data.test_per_class") }
+        let network = triplet.backbone.smallCNN
+        atLeast(network.inputChannels, 1, "triplet.backbone.small_cnn.input_channels")
+        require(!network.channels.isEmpty && network.channels.allSatisfy { $0 >= 1 }, "triplet.backbone.small_cnn.channels",
+                "a non-empty list of positive widths", network.channels)
+        atLeast(triplet.head.hiddenWidth, 1, "triplet.head.hidden_width")
+        atLeast(triplet.head.embeddingWidth, 1, "triplet.head.embedding_width")
+        let objective = triplet.objective
+        nonNegative(objective.margin, "triplet.objective.margin")
+        if let width = objective.width { positive(width, "triplet.objective.width") }
+        if let beta = objective.beta { positive(beta, "triplet.objective.beta") }
+        positive(objective.epsilon, "triplet.objective.epsilon")
+        if objective.minesBatches {
+            atLeast(objective.classesPerBatch, 2, "triplet.objective.classes_per_batch")
+            atLeast(objective.imagesPerClass, 2, "triplet.objective.images_per_class")
+        }
+        atLeast(triplet.tripletsPerBatch, 1, "triplet.triplets_per_batch")
+        probability(triplet.flipProbability, "triplet.flip_probability")
+        atLeast(triplet.evaluation.triplets, 1, "triplet.evaluation.triplets")
+        if let count = triplet.evaluation.validationPerClass { atLeast(count, 1, "triplet.evaluation.validation_per_class") }
+        if let threshold = triplet.evaluation.threshold { nonNegative(threshold, "triplet.evaluation.threshold") }
+    }
+
+    mutating func contrastive(_ contrastive: ContrastiveTaskConfiguration, fromScratch: Bool) {
+        atLeast(contrastive.batchSize, 2, "contrastive.batch_size")  // InfoNCE needs a negative in every batch
+        if let width = contrastive.embeddingWidth { atLeast(width, 1, "contrastive.embedding_width") }
+        atLeast(contrastive.modelHeadWidth, 1, "contrastive.model_head_width")
+        require(contrastive.initialLogScale.isFinite, "contrastive.initial_log_scale", "finite", contrastive.initialLogScale)
+        let data = contrastive.data
+        if data.source == .syntheticShapes {
+            atLeast(data.shapesCount, 1, "contrastive.data.shapes_count")
+            atLeast(data.shapesValidationCount, 0, "contrastive.data.shapes_validation_count")
+            atLeast(data.shapesCanvas, 8, "contrastive.data.shapes_canvas")
+            require(data.shapesHeldOutFraction >= 0 && data.shapesHeldOutFraction < 1, "contrastive.data.shapes_held_out_fraction",
+                    "in [0, 1)", data.shapesHeldOutFraction)
+        }
+        if let scale = contrastive.augmentation.cropScale {
+            require(scale.count == 2 && scale[0] > 0 && scale[0] <= scale[1] && scale[1] <= 1, "contrastive.augmentation.crop_scale",
+                    "two numbers 0 < low <= high <= 1", scale)
+        }
+        probability(contrastive.augmentation.flipProbability, "contrastive.augmentation.flip_probability")
+        if fromScratch {
+            let before = problems.count
+            let architecture = contrastive.architecture
+            for (value, field) in [(architecture.embeddingDimension, "embed_dim"), (architecture.vision.imageSize, "vision.image_size"),
+                                   (architecture.vision.patchSize, "vision.patch_size"), (architecture.vision.width, "vision.width"),
+                                   (architecture.vision.layers, "vision.layers"), (architecture.vision.heads, "vision.heads"),
+                                   (architecture.text.vocabularySize, "text.vocab_size"), (architecture.text.width, "text.width"),
+                                   (architecture.text.layers, "text.layers"), (architecture.text.heads, "text.heads")] {
+                atLeast(value, 1, "contrastive.architecture." + field)
+            }
+            // The shapes must also fit together (patches tile the image, heads divide the width).
+            if problems.count == before {
+                do { _ = try architecture.clipConfiguration() } catch {
+                    if case let TrainingError.invalidConfiguration(reason) = error { problems.append(reason) } else { problems.append("\(error)") }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import FuzzTargets
+import Testing
+import TestSupport
+
+/// Issue 13, item 9, the part that runs in CI time: every fuzz target gets a fixed number of
+/// deterministic mutations of its seeds (built-in and fixture files). Each input must be read or
+/// refused with the reader's own error, within a time limit; the long libFuzzer runs with
+/// sanitizers are `scripts/fuzz.sh` (README, "Fuzzing").
+@Suite struct BoundedFuzzTests {
+    static let runsPerTarget = 300
+    /// Longer than any input takes on a loaded machine; a hang shows up as a run over it.
+    static let secondsPerInput = 5.0
+
+    @Test("the built-in seeds are accepted and the fixture seeds are read or refused clearly", arguments: FuzzTarget.allCases)
+    func seeds(_ target: FuzzTarget) throws {
+        let scratch = try FuzzScratchFile()
+        defer { scratch.removeAll() }
+        for (index, seed) in target.builtInSeeds.enumerated() {
+            let outcome = seed.withUnsafeBytes { target.run($0, scratch: scratch) }
+            #expect(outcome == .accepted, "\(target.rawValue) built-in seed \(index): \(outcome)")
+        }
+        for seed in target.seeds(fixtures: TestPaths.fixtures) {
+            let outcome = seed.bytes.withUnsafeBytes { target.run($0, scratch: scratch) }
+            if case .unexpectedError = outcome { Issue.record("\(target.rawValue) seed \(seed.name): \(outcome)") }
+        }
+    }
+
+    @Test("mutated inputs are read or refused with the reader's error, none hangs", arguments: FuzzTarget.allCases)
+    func mutations(_ target: FuzzTarget) throws {
+        let scratch = try FuzzScratchFile()
+        defer { scratch.removeAll() }
+        let seeds = target.seeds(fixtures: TestPaths.fixtures).map(\.bytes)
+        var mutator = FuzzMutator(seeds: seeds, seed: UInt64(target.rawValue.utf8.count) &* 7919)
+        var accepted = 0, refused = 0
+        for run in 0..<Self.runsPerTarget {
+            let bytes = mutator.next()
+            let start = DispatchTime.now().uptimeNanoseconds
+            let outcome = bytes.withUnsafeBytes { target.run($0, scratch: scratch) }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            #expect(seconds < Self.secondsPerInput, "\(target.rawValue) run \(run) took \(seconds) s")
+            switch outcome {
+            case .accepted: accepted += 1
+            case .refused: refused += 1
+            case .unexpectedError: Issue.record("\(target.rawValue) run \(run): \(outcome)")
+            }
+        }
+        print("fuzz \(target.rawValue): \(Self.runsPerTarget) inputs, \(accepted) accepted, \(refused) refused")
+        #expect(accepted + refused == Self.runsPerTarget)
+    }
+}
