@@ -42,6 +42,7 @@ let package = Package(
         // System-library shims.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CCodecs", path: "Sources/CCodecs"),
+        .systemLibrary(name: "CLinkGrammar", path: "Sources/CLinkGrammar"),
         .target(name: "CFaiss", path: "Sources/CFaiss",
                 linkerSettings: [.linkedLibrary("faiss"), .linkedLibrary("openblas"), .linkedLibrary("gomp"), .linkedLibrary("m")]),
 
@@ -61,9 +62,12 @@ let package = Package(
                 dependencies: ["Tensor", "CBLAS", "Checkpoint", "Imaging", "Datasets", "Models", "CFaiss", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: numericSettings),
         .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Datasets", "Models",
-                                                "Training", "Retrieval", "Evaluation"]),
+                                                "Training", "Retrieval", "Evaluation", "Relations"]),
         .target(name: "Training", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Datasets", "Models",
                                                  "Evaluation", "CCodecs"],
+                swiftSettings: numericSettings),
+        .target(name: "Relations", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Datasets",
+                                                  "Models", "Evaluation", "Training", "CLinkGrammar"],
                 swiftSettings: numericSettings),
 
         // Command-line tools.
@@ -71,7 +75,7 @@ let package = Package(
             name: "clipkit",
             dependencies: [
                 "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Datasets", "Models", "CLIPKit", "Training",
-                "Retrieval", "Evaluation",
+                "Retrieval", "Evaluation", "Relations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -107,6 +111,9 @@ let package = Package(
                                    "Tensor", "Imaging"],
                     path: "Tests/RetrievalTests"),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor"], path: "Tests/EvaluationTests"),
+        .testTarget(name: "RelationsTests", dependencies: ["TestSupport", "Relations", "Training", "Models", "Evaluation", "Datasets", "Imaging",
+                                                           "Optim", "NN", "Autograd", "Tensor", "Checkpoint", "Tokenizers"],
+                    path: "Tests/RelationsTests"),
     ],
     swiftLanguageModes: [.v5]
 )
