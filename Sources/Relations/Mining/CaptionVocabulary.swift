@@ -33,7 +33,8 @@ public enum CaptionVocabulary {
     public static let verbIdioms = [("has_as_a_part", "contains.v")]
 
     /// Two-word prepositions the dictionary lacks ("the cat is left of the dog"), with the
-    /// dictionary's expression for "next to" and "in front of".
+    /// dictionary's expression for "next to" and "in front of" at a cost of 1, so "to the left
+    /// of" still reads "left" as a noun.
     public static let prepositions = ["left_of", "right_of"]
 
     /// The entries in link-grammar's dictionary syntax (`word.n …: expression;`).
@@ -51,7 +52,7 @@ public enum CaptionVocabulary {
               <marker-common-entity> or <common-const-noun>;
             \(verbIdioms.map { "\($0.0).v: \($0.1);" }.joined(separator: "\n"))
             \(prepositions.joined(separator: " ")):
-              <alter-preps> or <locative> or (J+ & (<prep-main-b> or FM- or <fronted>));
+              [<alter-preps> or <locative> or (J+ & (<prep-main-b> or FM- or <fronted>))];
 
             """
     }

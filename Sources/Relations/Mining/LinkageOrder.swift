@@ -4,13 +4,17 @@
 /// man is *sitting* on a bench" as "is [a] sitting". Each such reading counts one:
 ///
 /// - an "-ing" word read as a noun (or gerund) with a noun compounded onto it (AN link);
-/// - an "-ing" word read as a noun (or gerund) that is a copula's object (O link).
+/// - an "-ing" word that is a copula's object (O link): "is [a] lying";
+/// - "left" read as the participle of "leave" ("a cube *left* of a sphere" is a direction).
 enum LinkageOrder {
+    /// Words captions use as directions rather than as the verbs they can also be.
+    static let directionWords: Set<String> = ["left"]
+
     static func implausibility(_ linkage: LinkGrammarLinkage) -> Int {
-        var count = 0
+        var count = linkage.words.filter { directionWords.contains($0.base) && ($0.subscriptTag?.hasPrefix("v") ?? false) }.count
         for (index, word) in linkage.words.enumerated() where word.base.hasSuffix("ing") {
-            guard let tag = word.subscriptTag, tag.hasPrefix("n") || tag.hasPrefix("g") else { continue }
-            if !linkage.leftNeighbours(of: index, type: "AN").isEmpty { count += 1 }
+            let tag = word.subscriptTag ?? ""
+            if (tag.hasPrefix("n") || tag.hasPrefix("g")) && !linkage.leftNeighbours(of: index, type: "AN").isEmpty { count += 1 }
             if linkage.leftNeighbours(of: index, type: "O").contains(where: { RelationVocabulary.english.copulas.contains(linkage.words[$0].base) }) {
                 count += 1
             }

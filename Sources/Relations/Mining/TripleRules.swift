@@ -161,7 +161,8 @@ struct TripleRules {
         for (link, other) in linkage.links(of: noun).sorted(by: { $0.other < $1.other }) where link.left == noun && link.type == "M" {
             switch link.subtype {
             case "g", "v": if let predicate = verbalPredicate(other, anchors: [noun]) { return predicate }
-            case "p", "a" where base(other) != "of" || linkage.idiom(containing: other).count > 1:
+            case "p", "a":
+                guard base(other) != "of" || linkage.idiom(containing: other).count > 1 else { continue }
                 if let predicate = prepositionChain(from: idiomStart(other), anchors: [noun]) { return predicate }
             default: continue
             }
@@ -206,6 +207,12 @@ struct TripleRules {
             let group = linkage.idiom(containing: current)
             relation += group.filter { !relation.contains($0) }
             if let target = group.lazy.flatMap({ linkage.rightNeighbours(of: $0, type: "J") }).first, let noun = conjunct(target) {
+                // A prepositional idiom starting at the object's place ("to the *left of*") continues the relation.
+                let idiom = linkage.idiom(containing: noun)
+                if idiom.count > 1, idiom.first == noun, idiom.dropFirst().contains(where: { !linkage.rightNeighbours(of: $0, type: "J").isEmpty }) {
+                    current = noun
+                    continue
+                }
                 if isRelationalNoun(noun), let next = continuation(of: noun) {
                     relation.append(noun)
                     current = next
