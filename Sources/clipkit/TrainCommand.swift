@@ -39,7 +39,7 @@ struct TrainingRunOptions: ParsableArguments {
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model from a JSON configuration (tasks \"triplet\", \"contrastive\", \"clip_from_scratch\").",
+        abstract: "Train a model from a JSON configuration (tasks \"triplet\", \"contrastive\", \"clip_from_scratch\", \"sa_clip\").",
         discussion: TrainingConfigurationReference.text)
 
     @Option(help: "The run's JSON configuration (see the field reference below).", completion: .file())
@@ -66,6 +66,8 @@ struct TrainCommand: ParsableCommand {
             try runTriplet(configuration, output: output)
         case .contrastive, .clipFromScratch:
             try runContrastive(configuration, output: output)
+        case .saCLIP:
+            try runRelationAware(configuration, output: output)
         }
     }
 

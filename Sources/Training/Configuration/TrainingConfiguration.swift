@@ -42,11 +42,13 @@ import Foundation
 ///   step_size, factor).
 /// - `triplet`: see `TripletTaskConfiguration` (used by task `triplet`).
 /// - `contrastive`: see `ContrastiveTaskConfiguration` (used by `contrastive` and `clip_from_scratch`).
+/// - `sa_clip`: see `RelationTaskConfiguration` (used by `sa_clip`, relation-aware CLIP).
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public enum Task: String, Codable, Sendable, CaseIterable {
         case triplet
         case contrastive
         case clipFromScratch = "clip_from_scratch"
+        case saCLIP = "sa_clip"
     }
 
     public var task: Task
@@ -57,11 +59,13 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var schedule: ScheduleConfiguration
     public var triplet: TripletTaskConfiguration
     public var contrastive: ContrastiveTaskConfiguration
+    public var saCLIP: RelationTaskConfiguration
 
     public init(task: Task = .triplet, seed: UInt64 = 0, output: String? = nil, training: LoopConfiguration = LoopConfiguration(),
                 optimizer: OptimizerConfiguration = OptimizerConfiguration(), schedule: ScheduleConfiguration = ScheduleConfiguration(),
                 triplet: TripletTaskConfiguration = TripletTaskConfiguration(),
-                contrastive: ContrastiveTaskConfiguration = ContrastiveTaskConfiguration()) {
+                contrastive: ContrastiveTaskConfiguration = ContrastiveTaskConfiguration(),
+                saCLIP: RelationTaskConfiguration = RelationTaskConfiguration()) {
         self.task = task
         self.seed = seed
         self.output = output
@@ -70,10 +74,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         self.schedule = schedule
         self.triplet = triplet
         self.contrastive = contrastive
+        self.saCLIP = saCLIP
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case task, seed, output, training, optimizer, schedule, triplet, contrastive
+        case task, seed, output, training, optimizer, schedule, triplet, contrastive, saCLIP = "sa_clip"
     }
 
     public init(from decoder: Decoder) throws {
@@ -87,6 +92,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         schedule = try container.decodeIfPresent(ScheduleConfiguration.self, forKey: .schedule) ?? defaults.schedule
         triplet = try container.decodeIfPresent(TripletTaskConfiguration.self, forKey: .triplet) ?? defaults.triplet
         contrastive = try container.decodeIfPresent(ContrastiveTaskConfiguration.self, forKey: .contrastive) ?? defaults.contrastive
+        saCLIP = try container.decodeIfPresent(RelationTaskConfiguration.self, forKey: .saCLIP) ?? defaults.saCLIP
     }
 
     /// Reads a configuration file, rejecting keys no configuration type knows.
@@ -148,6 +154,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         "contrastive": ["model", "tokenizer", "embedding_width", "preprocessing"],
         "contrastive.data": ["path", "validation_path"],
         "contrastive.augmentation": ["crop_scale"],
+        "sa_clip.data": ["path", "validation_path", "image_root"],
     ]
 
     static func describe(_ error: DecodingError) -> String {
