@@ -1,4 +1,5 @@
 import Datasets
+import Imaging
 
 /// An axis-aligned box in an image's pixel coordinates, by its corners: `left ≤ x < right`,
 /// `top ≤ y < bottom` (the (x₁, y₁, x₂, y₂) of ROI-align and of LXMERT's box features).
@@ -46,5 +47,12 @@ public struct PixelBox: Codable, Sendable, Hashable {
         let x1 = max(0, Int((left - growX).rounded(.down))), y1 = max(0, Int((top - growY).rounded(.down)))
         let x2 = min(imageWidth, Int((right + growX).rounded(.up))), y2 = min(imageHeight, Int((bottom + growY).rounded(.up)))
         return (x1, y1, max(x2 - x1, 1), max(y2 - y1, 1))
+    }
+
+    /// The region of `image` under this box, grown by `margin` of its size on every side (at
+    /// least 16 pixels a side): what SA-CLIP's Eq. 6 encodes as f_v(ROI).
+    public func crop(from image: RGBImage, margin: Double) -> RGBImage {
+        let region = expanded(by: margin, minimumSide: 16, width: image.width, height: image.height)
+        return image.cropped(left: region.left, top: region.top, width: region.width, height: region.height)
     }
 }

@@ -4,6 +4,7 @@ import ArgumentParser
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure a model: retrieval recall on a captioned dataset, zero-shot accuracy on a labelled one.",
-        subcommands: [EvalRetrievalCommand.self, EvalZeroShotCommand.self])
+        abstract: "Measure a model: retrieval recall, zero-shot accuracy, relation true/false accuracy (VSR), anomaly ROC-AUC.",
+        subcommands: [EvalRetrievalCommand.self, EvalZeroShotCommand.self, EvalVSRCommand.self, EvalAnomalyCommand.self,
+                      EvalRelationsCommand.self])
 }

@@ -44,11 +44,7 @@ public struct RelationImageFeatures: Sendable {
     static func inputs(of example: RelationExample, regionMargin: Double, decoder: ImageDecoder) throws
         -> (images: [RGBImage], corners: [[Float]]) {
         let image = try example.decodedImage(decoder: decoder)
-        func crop(_ box: PixelBox) -> RGBImage {
-            let region = box.expanded(by: regionMargin, minimumSide: 16, width: image.width, height: image.height)
-            return image.cropped(left: region.left, top: region.top, width: region.width, height: region.height)
-        }
-        return ([image, crop(example.subjectBox), crop(example.objectBox)],
+        return ([image, example.subjectBox.crop(from: image, margin: regionMargin), example.objectBox.crop(from: image, margin: regionMargin)],
                 [example.subjectBox.normalizedCorners(width: image.width, height: image.height),
                  example.objectBox.normalizedCorners(width: image.width, height: image.height)])
     }

@@ -142,10 +142,14 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
     public var objective: Objective
     /// Share of a region's size added around it before it is cropped and encoded. Default 0.15.
     public var regionMargin: Double
+    /// Side the image tower sees (whole images and region crops squashed to it; nil: the tower's
+    /// own preprocessing). Towers that pool globally (EfficientNet) take any size; smaller inputs
+    /// make encoding the regions much cheaper.
+    public var inputSize: Int?
 
     public init(data: Data = Data(), model: String = "clipkit-default", relationFeatures: Bool = true, embeddingWidth: Int = 256,
                 relationWidth: Int = 256, anchorsPerBatch: Int = 32, locksImageTower: Bool = true, objective: Objective = Objective(),
-                regionMargin: Double = 0.15) {
+                regionMargin: Double = 0.15, inputSize: Int? = nil) {
         self.data = data
         self.model = model
         self.relationFeatures = relationFeatures
@@ -155,11 +159,13 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         self.locksImageTower = locksImageTower
         self.objective = objective
         self.regionMargin = regionMargin
+        self.inputSize = inputSize
     }
 
     enum CodingKeys: String, CodingKey {
         case data, model, relationFeatures = "relation_features", embeddingWidth = "embedding_width", relationWidth = "relation_width"
         case anchorsPerBatch = "anchors_per_batch", locksImageTower = "locks_image_tower", objective, regionMargin = "region_margin"
+        case inputSize = "input_size"
     }
 
     public init(from decoder: Decoder) throws {
@@ -174,5 +180,6 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         locksImageTower = try container.decodeIfPresent(Bool.self, forKey: .locksImageTower) ?? defaults.locksImageTower
         objective = try container.decodeIfPresent(Objective.self, forKey: .objective) ?? defaults.objective
         regionMargin = try container.decodeIfPresent(Double.self, forKey: .regionMargin) ?? defaults.regionMargin
+        inputSize = try container.decodeIfPresent(Int.self, forKey: .inputSize)
     }
 }

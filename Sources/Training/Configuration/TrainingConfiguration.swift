@@ -154,6 +154,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         "contrastive": ["model", "tokenizer", "embedding_width", "preprocessing"],
         "contrastive.data": ["path", "validation_path"],
         "contrastive.augmentation": ["crop_scale"],
+        "sa_clip": ["input_size"],
         "sa_clip.data": ["path", "validation_path", "image_root"],
     ]
 
