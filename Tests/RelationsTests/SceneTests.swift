@@ -99,3 +99,32 @@ import Testing
         #expect(image == (try examples[0].decodedImage()))
     }
 }
+
+/// COCO captions grounded in COCO instances by category name.
+@Suite struct COCORelationsTests {
+    @Test func captionsAreGroundedToTheLargestInstanceOfTheirCategory() throws {
+        let folder = try TemporaryFolder()
+        let image = SpatialScenes(imageSize: 64, seed: 1).renderer.render([])
+        try PNGEncoder.encode(image).write(to: folder.url.appendingPathComponent("a.png"))
+        let images = #"[{"id": 7, "file_name": "a.png", "width": 64, "height": 64}]"#
+        let captions = #"{"images": \#(images), "annotations": [{"id": 1, "image_id": 7, "caption": "A man riding a horse."}, "#
+            + #"{"id": 2, "image_id": 7, "caption": "A dog sitting next to a cat."}, {"id": 3, "image_id": 7, "caption": "A zebra near a cat."}]}"#
+        let categories = #"[{"id": 1, "name": "person"}, {"id": 2, "name": "horse"}, {"id": 3, "name": "dog"}, {"id": 4, "name": "cat"}]"#
+        let boxes: [(Int, Int, [Int])] = [(10, 1, [1, 2, 10, 20]), (11, 2, [5, 5, 30, 30]), (12, 3, [0, 0, 4, 4]), (13, 3, [20, 20, 8, 8]),
+                                          (14, 4, [40, 40, 6, 6])]
+        let annotations = boxes.map { #"{"id": \#($0.0), "image_id": 7, "category_id": \#($0.1), "bbox": \#($0.2)}"# }.joined(separator: ", ")
+        let instances = #"{"images": \#(images), "categories": \#(categories), "annotations": [\#(annotations)]}"#
+        try Data(captions.utf8).write(to: folder.url.appendingPathComponent("captions.json"))
+        try Data(instances.utf8).write(to: folder.url.appendingPathComponent("instances.json"))
+        let examples = try COCORelations.examples(captions: folder.url.appendingPathComponent("captions.json"),
+                                                  instances: folder.url.appendingPathComponent("instances.json"), imageRoot: folder.url,
+                                                  miner: RelationMiningTests.miner)
+        #expect(examples.map(\.caption) == ["A man riding a horse.", "A dog sitting next to a cat."])
+        #expect(examples[0].subjectBox == PixelBox(left: 1, top: 2, right: 11, bottom: 22))
+        #expect(examples[0].objectBox == PixelBox(left: 5, top: 5, right: 35, bottom: 35))
+        #expect(examples[1].subjectBox == PixelBox(left: 20, top: 20, right: 28, bottom: 28))
+        #expect(examples[1].negative?.caption == "A cat sitting next to a dog.")
+        #expect(COCORelations.category(of: "teddy bear", in: ["bear", "teddy bear"]) == "teddy bear")
+        #expect(COCORelations.category(of: "skiers", in: ["person", "skis"]) == "person")
+    }
+}

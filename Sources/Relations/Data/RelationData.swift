@@ -13,7 +13,8 @@ public struct RelationData: Sendable {
     /// The traffic generator of those frames.
     public var traffic: TrafficScenes
 
-    /// Generated scenes (seeded) or VSR JSON-lines files with boxes, as configured.
+    /// Generated scenes (seeded), VSR JSON-lines files with boxes, or COCO captions grounded in
+    /// COCO instances, as configured.
     public static func load(_ data: RelationTaskConfiguration.Data, seed: UInt64) throws -> RelationData {
         let traffic = TrafficScenes(imageSize: max(data.imageSize, 64), seed: seed)
         let trafficValidation = traffic.scenes(data.trafficValidationCount, split: .heldOut, seed: seed &+ 4)
@@ -31,6 +32,23 @@ public struct RelationData: Sendable {
             let train = try examples(fromVSR: URL(fileURLWithPath: path), imageRoot: root, miner: miner).filter(\.label)
             let validation = try data.validationPath.map { try examples(fromVSR: URL(fileURLWithPath: $0), imageRoot: root, miner: miner) } ?? []
             return RelationData(train: train, validation: validation.filter(\.label), trafficValidation: trafficValidation, traffic: traffic)
+        case .coco:
+            guard let path = data.path, let instances = data.instancesPath, let root = data.imageRoot else {
+                throw RelationError.invalidConfiguration("sa_clip.data.source coco needs path, instances_path and image_root")
+            }
+            let miner = try RelationMiner.installed()
+            let folder = URL(fileURLWithPath: root, isDirectory: true)
+            let train = try COCORelations.examples(captions: URL(fileURLWithPath: path), instances: URL(fileURLWithPath: instances),
+                                                   imageRoot: folder, miner: miner)
+            var validation: [RelationExample] = []
+            if let validationPath = data.validationPath {
+                guard let validationInstances = data.validationInstancesPath else {
+                    throw RelationError.invalidConfiguration("sa_clip.data.validation_path needs validation_instances_path for coco")
+                }
+                validation = try COCORelations.examples(captions: URL(fileURLWithPath: validationPath),
+                                                        instances: URL(fileURLWithPath: validationInstances), imageRoot: folder, miner: miner)
+            }
+            return RelationData(train: train, validation: validation, trafficValidation: trafficValidation, traffic: traffic)
         }
     }
 

@@ -12,6 +12,9 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             /// A Visual Spatial Reasoning JSON-lines file with boxes (`clipkit export scenes`);
             /// the label-1 lines are the examples, triples mined from their captions.
             case vsrJSONL = "vsr_jsonl"
+            /// COCO captions (`path`, `validation_path`) with COCO instances (`instances_path`,
+            /// `validation_instances_path`): triples mined and grounded to boxes by category name.
+            case coco
         }
         public var source: Source
         /// Training spatial scenes. Default 2400.
@@ -31,10 +34,14 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         public var path: String?
         public var validationPath: String?
         public var imageRoot: String?
+        /// `coco`: the instances files matching `path` and `validation_path`.
+        public var instancesPath: String?
+        public var validationInstancesPath: String?
 
         public init(source: Source = .scenes, spatialCount: Int = 2400, trafficCount: Int = 0, validationCount: Int = 400,
                     trafficValidationCount: Int = 0, imageSize: Int = 128, heldOutFraction: Double = 0.25, path: String? = nil,
-                    validationPath: String? = nil, imageRoot: String? = nil) {
+                    validationPath: String? = nil, imageRoot: String? = nil, instancesPath: String? = nil,
+                    validationInstancesPath: String? = nil) {
             self.source = source
             self.spatialCount = spatialCount
             self.trafficCount = trafficCount
@@ -45,12 +52,15 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             self.path = path
             self.validationPath = validationPath
             self.imageRoot = imageRoot
+            self.instancesPath = instancesPath
+            self.validationInstancesPath = validationInstancesPath
         }
 
         enum CodingKeys: String, CodingKey {
             case source, spatialCount = "spatial_count", trafficCount = "traffic_count", validationCount = "validation_count"
             case trafficValidationCount = "traffic_validation_count", imageSize = "image_size", heldOutFraction = "held_out_fraction"
-            case path, validationPath = "validation_path", imageRoot = "image_root"
+            case path, validationPath = "validation_path", imageRoot = "image_root", instancesPath = "instances_path"
+            case validationInstancesPath = "validation_instances_path"
         }
 
         public init(from decoder: Decoder) throws {
@@ -66,6 +76,8 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             path = try container.decodeIfPresent(String.self, forKey: .path)
             validationPath = try container.decodeIfPresent(String.self, forKey: .validationPath)
             imageRoot = try container.decodeIfPresent(String.self, forKey: .imageRoot)
+            instancesPath = try container.decodeIfPresent(String.self, forKey: .instancesPath)
+            validationInstancesPath = try container.decodeIfPresent(String.self, forKey: .validationInstancesPath)
         }
     }
 

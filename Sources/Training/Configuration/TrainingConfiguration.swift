@@ -155,7 +155,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         "contrastive.data": ["path", "validation_path"],
         "contrastive.augmentation": ["crop_scale"],
         "sa_clip": ["input_size"],
-        "sa_clip.data": ["path", "validation_path", "image_root"],
+        "sa_clip.data": ["path", "validation_path", "image_root", "instances_path", "validation_instances_path"],
     ]
 
     static func describe(_ error: DecodingError) -> String {
