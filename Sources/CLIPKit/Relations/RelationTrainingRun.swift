@@ -77,6 +77,9 @@ public enum RelationTrainingRun {
         if let text = report.textSilhouette, let image = report.imageSilhouette {
             parts.append(String(format: "silhouette text %.4f image %.4f", text, image))
         }
+        if let text = report.relationTextSilhouette, let image = report.relationImageSilhouette {
+            parts.append(String(format: "relation halves text %.4f image %.4f", text, image))
+        }
         return parts.joined(separator: ", ")
     }
 }

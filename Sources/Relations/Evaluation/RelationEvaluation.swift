@@ -29,10 +29,15 @@ public enum RelationEvaluation {
         /// Silhouette by group of the text features of true captions and of the image features.
         public var textSilhouette: Double?
         public var imageSilhouette: Double?
+        /// The same for the relation halves alone (r_svo and r_roi after normalisation), when the
+        /// model has them: the sentence and whole-image halves also encode the objects.
+        public var relationTextSilhouette: Double?
+        public var relationImageSilhouette: Double?
 
         enum CodingKeys: String, CodingKey {
             case captions, pairedAccuracy = "paired_accuracy", thresholdAccuracy = "threshold_accuracy", threshold
             case groupAccuracy = "group_accuracy", textSilhouette = "text_silhouette", imageSilhouette = "image_silhouette"
+            case relationTextSilhouette = "relation_text_silhouette", relationImageSilhouette = "relation_image_silhouette"
         }
     }
 
@@ -45,6 +50,8 @@ public enum RelationEvaluation {
         public var flippedImages: Tensor
         /// Examples with a flipped caption (symmetric relations have none and are not judged).
         public var flippable: [Bool]
+        /// The columns of the relation halves (r_svo, r_roi), nil without relation features.
+        public var relationColumns: Range<Int>?
     }
 
     /// Whether a negative keeps the relation and swaps the roles.
@@ -68,8 +75,10 @@ public enum RelationEvaluation {
             flippedImages = Tensor.gather(rowsOf: Tensor.concatenate([images, swappedImages], alongAxis: 0),
                                           indices: swaps.enumerated().map { $0.element ? examples.count + $0.offset : $0.offset })
         }
+        let relationWidth = model.heads.svoProjection?.outFeatures ?? 0
         return Features(texts: texts, images: images, flippedTexts: flippedTexts, flippedImages: flippedImages,
-                        flippable: examples.map { $0.negative != nil })
+                        flippable: examples.map { $0.negative != nil },
+                        relationColumns: relationWidth > 0 ? (model.featureWidth - relationWidth)..<model.featureWidth : nil)
     }
 
     /// Row-wise dot products of two `[N, D]` matrices.
@@ -118,12 +127,25 @@ public enum RelationEvaluation {
         let groups = truths.map { examples[$0].group ?? examples[$0].triple.relation.text }
         let groupNumbers = Dictionary(uniqueKeysWithValues: Array(Set(groups)).sorted().enumerated().map { ($0.element, $0.offset) })
         let labels = groups.map { groupNumbers[$0]! }
-        var textSilhouette: Double?, imageSilhouette: Double?
+        var silhouettes: [Double?] = [nil, nil, nil, nil]
         if groupNumbers.count >= 2 && groupNumbers.count < truths.count {
-            textSilhouette = try SilhouetteScore.mean(points: Tensor.gather(rowsOf: features.texts, indices: truths), labels: labels)
-            imageSilhouette = try SilhouetteScore.mean(points: Tensor.gather(rowsOf: features.images, indices: truths), labels: labels)
+            let texts = Tensor.gather(rowsOf: features.texts, indices: truths), images = Tensor.gather(rowsOf: features.images, indices: truths)
+            silhouettes[0] = try SilhouetteScore.mean(points: texts, labels: labels)
+            silhouettes[1] = try SilhouetteScore.mean(points: images, labels: labels)
+            if let columns = features.relationColumns {
+                silhouettes[2] = try SilhouetteScore.mean(points: columnsOf(texts, columns), labels: labels)
+                silhouettes[3] = try SilhouetteScore.mean(points: columnsOf(images, columns), labels: labels)
+            }
         }
         return Report(captions: judged.count, pairedAccuracy: accuracy(judged[...]), thresholdAccuracy: thresholdAccuracy, threshold: threshold,
-                      groupAccuracy: groupAccuracy, textSilhouette: textSilhouette, imageSilhouette: imageSilhouette)
+                      groupAccuracy: groupAccuracy, textSilhouette: silhouettes[0], imageSilhouette: silhouettes[1],
+                      relationTextSilhouette: silhouettes[2], relationImageSilhouette: silhouettes[3])
+    }
+
+    /// Columns `columns` of a `[N, D]` matrix.
+    static func columnsOf(_ matrix: Tensor, _ columns: Range<Int>) -> Tensor {
+        let width = matrix.shape[1], values = matrix.scalars
+        return Tensor(shape: [matrix.shape[0], columns.count],
+                      scalars: (0..<matrix.shape[0]).flatMap { row in values[(row * width + columns.lowerBound)..<(row * width + columns.upperBound)] })
     }
 }
