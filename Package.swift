@@ -43,6 +43,7 @@ let package = Package(
         // System-library shims.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CCodecs", path: "Sources/CCodecs"),
+        .systemLibrary(name: "CLinkGrammar", path: "Sources/CLinkGrammar"),
         .target(name: "CFaiss", path: "Sources/CFaiss",
                 linkerSettings: [.linkedLibrary("faiss"), .linkedLibrary("openblas"), .linkedLibrary("gomp"), .linkedLibrary("m")]),
 
@@ -63,12 +64,15 @@ let package = Package(
                 dependencies: ["Tensor", "CBLAS", "Checkpoint", "FileSystem", "Imaging", "Datasets", "Models", "CFaiss", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: numericSettings),
         .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "FileSystem", "Tokenizers", "Imaging", "Datasets", "Models",
-                                                "Training", "Retrieval", "Evaluation", "Generation"]),
+                                                "Training", "Retrieval", "Evaluation", "Generation", "Relations"]),
         .target(name: "Training", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Datasets", "Models",
                                                  "Evaluation", "CCodecs"],
                 swiftSettings: numericSettings),
         .target(name: "Generation", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Datasets",
                                                    "Models", "Training"],
+                swiftSettings: numericSettings),
+        .target(name: "Relations", dependencies: ["Tensor", "Autograd", "NN", "Optim", "Checkpoint", "Imaging", "Tokenizers", "Datasets",
+                                                  "Models", "Evaluation", "Training", "CLinkGrammar"],
                 swiftSettings: numericSettings),
 
         // Command-line tools.
@@ -76,7 +80,7 @@ let package = Package(
             name: "clipkit",
             dependencies: [
                 "Tensor", "Autograd", "NN", "Checkpoint", "FileSystem", "Tokenizers", "Imaging", "Datasets", "Models", "CLIPKit", "Training",
-                "Retrieval", "Evaluation", "Generation",
+                "Retrieval", "Evaluation", "Generation", "Relations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -124,6 +128,9 @@ let package = Package(
         .testTarget(name: "GenerationTests", dependencies: ["TestSupport", "Generation", "Training", "Models", "NN", "Autograd", "Tensor",
                                                             "Checkpoint", "Imaging", "Tokenizers", "Datasets"],
                     path: "Tests/GenerationTests"),
+        .testTarget(name: "RelationsTests", dependencies: ["TestSupport", "Relations", "Training", "Models", "Evaluation", "Datasets", "Imaging",
+                                                           "Optim", "NN", "Autograd", "Tensor", "Checkpoint", "Tokenizers"],
+                    path: "Tests/RelationsTests"),
     ],
     swiftLanguageModes: [.v5]
 )

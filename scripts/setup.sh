@@ -18,6 +18,8 @@ apt_packages=(
     libfaiss-dev         # faiss 1.7.3 static C++ library and headers, wrapped by Sources/CFaiss
     libgomp1             # OpenMP runtime that libfaiss.a is built against
     libgcc-12-dev        # libgomp.so, the link-time name of that runtime (-lgomp)
+    liblink-grammar-dev  # link grammar's C API, used through Sources/CLinkGrammar (relation mining)
+    link-grammar-dictionaries-en  # its English dictionary (/usr/share/link-grammar/en)
     pkg-config
     python3-pip
     dataset-fashion-mnist  # Fashion-MNIST idx files under /usr/share/datasets/fashion-mnist

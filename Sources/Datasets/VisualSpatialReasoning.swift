@@ -6,7 +6,10 @@ import Foundation
 /// surfboard.", "label": 1, "relation": "on", "subj": "dog", "obj": "surfboard", …}`. The zero-shot
 /// splits carry `subj` and `obj`; the random splits of the first release do not, so they are
 /// optional; `image_link` is optional; annotator fields are ignored. `label` is 0, 1, true or
-/// false; `image`, `caption` and `relation` must not be empty.
+/// false; `image`, `caption` and `relation` must not be empty. Files CLIPKit writes for
+/// relation-aware CLIP (`clipkit export scenes`) add the subject's and object's boxes
+/// `subj_box`, `obj_box` (COCO's `[x, y, width, height]` in pixels) and a `group` (the scene's
+/// spatial configuration); both are optional.
 public struct VisualSpatialReasoning: Sendable, Equatable {
     /// One judged caption.
     public struct Example: Sendable, Equatable, Decodable {
@@ -20,9 +23,16 @@ public struct VisualSpatialReasoning: Sendable, Equatable {
         public var relation: String
         public var subject: String?
         public var object: String?
+        /// The subject's box in the image, when the file gives one.
+        public var subjectBox: COCOInstances.Box?
+        /// The object's box in the image, when the file gives one.
+        public var objectBox: COCOInstances.Box?
+        /// A grouping of examples (a generated scene's configuration), when the file gives one.
+        public var group: String?
 
         public init(image: String, imageLink: String? = nil, caption: String, label: Bool, relation: String,
-                    subject: String? = nil, object: String? = nil, line: Int = 0) {
+                    subject: String? = nil, object: String? = nil, subjectBox: COCOInstances.Box? = nil,
+                    objectBox: COCOInstances.Box? = nil, group: String? = nil, line: Int = 0) {
             self.line = line
             self.image = image
             self.imageLink = imageLink
@@ -31,10 +41,14 @@ public struct VisualSpatialReasoning: Sendable, Equatable {
             self.relation = relation
             self.subject = subject
             self.object = object
+            self.subjectBox = subjectBox
+            self.objectBox = objectBox
+            self.group = group
         }
 
         enum CodingKeys: String, CodingKey {
             case image, imageLink = "image_link", caption, label, relation, subject = "subj", object = "obj"
+            case subjectBox = "subj_box", objectBox = "obj_box", group
         }
 
         public init(from decoder: Decoder) throws {
@@ -50,6 +64,9 @@ public struct VisualSpatialReasoning: Sendable, Equatable {
             relation = try text(.relation)
             subject = try container.decodeIfPresent(String.self, forKey: .subject)
             object = try container.decodeIfPresent(String.self, forKey: .object)
+            subjectBox = try container.decodeIfPresent(COCOInstances.Box.self, forKey: .subjectBox)
+            objectBox = try container.decodeIfPresent(COCOInstances.Box.self, forKey: .objectBox)
+            group = try container.decodeIfPresent(String.self, forKey: .group)
             label = try container.decode(JSONFlag.self, forKey: .label).value
         }
     }

@@ -12,7 +12,7 @@ struct CLIPKitCommand: ParsableCommand {
             """,
         version: CLIPKitVersion.string,
         subcommands: [IndexCommand.self, SearchCommand.self, RetrieveCommand.self, EmbedCommand.self, ClassifyCommand.self,
-                      EvalCommand.self, ExportCommand.self, ModelsCommand.self, TrainCommand.self, CheckpointCommand.self, ImageCommand.self,
+                      EvalCommand.self, ExportCommand.self, RelationsCommand.self, ModelsCommand.self, TrainCommand.self, CheckpointCommand.self, ImageCommand.self,
                       GenerateCommand.self, VersionCommand.self])
 
     /// Parses the raw command line, so file names that are not UTF-8 survive (`RawArguments`).

@@ -4,7 +4,8 @@ import ArgumentParser
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure a model: retrieval recall, zero-shot accuracy; image generation: FID, IS, LPIPS, identity.",
-        subcommands: [EvalRetrievalCommand.self, EvalZeroShotCommand.self, EvalFIDCommand.self, EvalInceptionScoreCommand.self,
+        abstract: "Measure a model: retrieval recall, zero-shot accuracy, relation true/false accuracy (VSR), anomaly ROC-AUC; image generation: FID, IS, LPIPS, identity.",
+        subcommands: [EvalRetrievalCommand.self, EvalZeroShotCommand.self, EvalVSRCommand.self, EvalAnomalyCommand.self,
+                      EvalRelationsCommand.self, EvalFIDCommand.self, EvalInceptionScoreCommand.self,
                       EvalLPIPSCommand.self, EvalIdentityCommand.self])
 }

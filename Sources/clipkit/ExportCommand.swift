@@ -5,5 +5,5 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write a data set as image files.",
-        subcommands: [ExportFashionMNISTCommand.self])
+        subcommands: [ExportFashionMNISTCommand.self, ExportScenesCommand.self])
 }

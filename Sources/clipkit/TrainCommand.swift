@@ -42,7 +42,7 @@ struct TrainingRunOptions: ParsableArguments {
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model from a JSON configuration (tasks \"triplet\", \"contrastive\", \"clip_from_scratch\", \"diffusion\", \"ip_adapter\").",
+        abstract: "Train a model from a JSON configuration (tasks \"triplet\", \"contrastive\", \"clip_from_scratch\", \"sa_clip\", \"diffusion\", \"ip_adapter\").",
         discussion: TrainingConfigurationReference.text)
 
     @Option(help: "The run's JSON configuration (see the field reference below).", completion: .file())
@@ -74,6 +74,8 @@ struct TrainCommand: ParsableCommand {
                 try runTriplet(configuration, output: output, interruption: interruption)
             case .contrastive, .clipFromScratch:
                 try runContrastive(configuration, output: output, interruption: interruption)
+            case .saCLIP:
+                try runRelationAware(configuration, output: output)
             case .diffusion, .ipAdapter:
                 try runDiffusion(configuration, output: output)
             }

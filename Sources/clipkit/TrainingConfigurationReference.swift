@@ -9,7 +9,7 @@ enum TrainingConfigurationReference {
 
         Top level
           task      "triplet" (default) | "contrastive" | "clip_from_scratch"
-                    | "diffusion" | "ip_adapter"
+                    | "sa_clip" | "diffusion" | "ip_adapter"
           seed      seeds initialisation, data order, sampling (default 0)
           output    folder for metrics.csv, metrics.svg, checkpoints/,
                     model.safetensors, configuration.json, evaluation.json
@@ -110,5 +110,22 @@ enum TrainingConfigurationReference {
                     "leave_one_out", aggregation "mean" | "max" | "concat"
                     | "attention", heads 8, image_dropout, text_dropout,
                     both_dropout (0.05 each), initial_adapter
+        sa_clip (task "sa_clip", relation-aware CLIP; examples
+        configs/saclip-clevr.json, configs/saclip-baseline.json)
+          data      source "scenes" (generated: spatial_count 2400,
+                    traffic_count 0, validation_count 400,
+                    traffic_validation_count 0, image_size 128,
+                    held_out_fraction 0.25) | "vsr_jsonl" (path,
+                    validation_path, image_root: VSR lines with boxes)
+          model     "clipkit-default" (EfficientNet-Lite0 + MiniLM, new
+                    projections) or any model name or path
+          input_size  side the image tower sees (default: the tower's)
+          relation_features  true (SA-CLIP) | false (dual-encoder
+                    baseline); embedding_width 256, relation_width 256
+          anchors_per_batch 32 (a batch holds 2N examples),
+          locks_image_tower true, region_margin 0.15
+          objective text_weight 1, image_weight 1, triplet_weight 1,
+                    contrastive_weight 0, temperature 0.1, margin 0.2,
+                    positives "triple" | "relation"
         """
 }

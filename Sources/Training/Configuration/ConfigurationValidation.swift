@@ -13,6 +13,7 @@ extension TrainingConfiguration {
         case .triplet: check.triplet(triplet)
         case .contrastive, .clipFromScratch: check.contrastive(contrastive, fromScratch: task == .clipFromScratch)
         case .diffusion, .ipAdapter: check.diffusion(diffusion, adapter: task == .ipAdapter)
+        case .saCLIP: check.relations(saCLIP)
         }
         if !check.problems.isEmpty {
             throw TrainingError.invalidConfiguration(check.problems.joined(separator: "; "))
@@ -42,6 +43,28 @@ struct FieldCheck {
 
     mutating func probability<Value: BinaryFloatingPoint>(_ value: Value, _ field: String) {
         require(value >= 0 && value <= 1, field, "between 0 and 1", value)
+    }
+
+    mutating func relations(_ relations: RelationTaskConfiguration) {
+        let data = relations.data
+        atLeast(data.spatialCount, 0, "sa_clip.data.spatial_count")
+        atLeast(data.trafficCount, 0, "sa_clip.data.traffic_count")
+        atLeast(data.validationCount, 0, "sa_clip.data.validation_count")
+        atLeast(data.trafficValidationCount, 0, "sa_clip.data.traffic_validation_count")
+        atLeast(data.imageSize, 16, "sa_clip.data.image_size")
+        probability(data.heldOutFraction, "sa_clip.data.held_out_fraction")
+        atLeast(relations.embeddingWidth, 1, "sa_clip.embedding_width")
+        atLeast(relations.relationWidth, 1, "sa_clip.relation_width")
+        atLeast(relations.anchorsPerBatch, 1, "sa_clip.anchors_per_batch")
+        require(relations.regionMargin >= 0 && relations.regionMargin < 1, "sa_clip.region_margin", "in [0, 1)", relations.regionMargin)
+        if let size = relations.inputSize { atLeast(size, 16, "sa_clip.input_size") }
+        let objective = relations.objective
+        nonNegative(objective.textWeight, "sa_clip.objective.text_weight")
+        nonNegative(objective.imageWeight, "sa_clip.objective.image_weight")
+        nonNegative(objective.tripletWeight, "sa_clip.objective.triplet_weight")
+        nonNegative(objective.contrastiveWeight, "sa_clip.objective.contrastive_weight")
+        positive(objective.temperature, "sa_clip.objective.temperature")
+        nonNegative(objective.margin, "sa_clip.objective.margin")
     }
 
     mutating func diffusion(_ diffusion: DiffusionTaskConfiguration, adapter trainsAdapter: Bool) {

@@ -44,6 +44,7 @@ import Foundation
 /// - `contrastive`: see `ContrastiveTaskConfiguration` (used by `contrastive` and `clip_from_scratch`).
 /// - `diffusion`: see `DiffusionTaskConfiguration` (used by `diffusion`, a text-conditioned U-Net
 ///   from scratch, and `ip_adapter`, an IP-Adapter on a frozen U-Net; both run by the Generation target).
+/// - `sa_clip`: see `RelationTaskConfiguration` (used by `sa_clip`, relation-aware CLIP).
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public enum Task: String, Codable, Sendable, CaseIterable {
         case triplet
@@ -51,6 +52,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         case clipFromScratch = "clip_from_scratch"
         case diffusion
         case ipAdapter = "ip_adapter"
+        case saCLIP = "sa_clip"
     }
 
     public var task: Task
@@ -62,12 +64,14 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var triplet: TripletTaskConfiguration
     public var contrastive: ContrastiveTaskConfiguration
     public var diffusion: DiffusionTaskConfiguration
+    public var saCLIP: RelationTaskConfiguration
 
     public init(task: Task = .triplet, seed: UInt64 = 0, output: String? = nil, training: LoopConfiguration = LoopConfiguration(),
                 optimizer: OptimizerConfiguration = OptimizerConfiguration(), schedule: ScheduleConfiguration = ScheduleConfiguration(),
                 triplet: TripletTaskConfiguration = TripletTaskConfiguration(),
                 contrastive: ContrastiveTaskConfiguration = ContrastiveTaskConfiguration(),
-                diffusion: DiffusionTaskConfiguration = DiffusionTaskConfiguration()) {
+                diffusion: DiffusionTaskConfiguration = DiffusionTaskConfiguration(),
+                saCLIP: RelationTaskConfiguration = RelationTaskConfiguration()) {
         self.task = task
         self.seed = seed
         self.output = output
@@ -77,10 +81,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         self.triplet = triplet
         self.contrastive = contrastive
         self.diffusion = diffusion
+        self.saCLIP = saCLIP
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case task, seed, output, training, optimizer, schedule, triplet, contrastive, diffusion
+        case task, seed, output, training, optimizer, schedule, triplet, contrastive, diffusion, saCLIP = "sa_clip"
     }
 
     public init(from decoder: Decoder) throws {
@@ -95,6 +100,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         triplet = try container.decodeIfPresent(TripletTaskConfiguration.self, forKey: .triplet) ?? defaults.triplet
         contrastive = try container.decodeIfPresent(ContrastiveTaskConfiguration.self, forKey: .contrastive) ?? defaults.contrastive
         diffusion = try container.decodeIfPresent(DiffusionTaskConfiguration.self, forKey: .diffusion) ?? defaults.diffusion
+        saCLIP = try container.decodeIfPresent(RelationTaskConfiguration.self, forKey: .saCLIP) ?? defaults.saCLIP
     }
 
     /// Reads a configuration file, rejecting keys no configuration type knows.
@@ -162,6 +168,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         "diffusion": ["unet_config", "scheduler_config", "base_model", "ema_decay"],
         "diffusion.data": ["validation_people"],
         "diffusion.adapter": ["initial_adapter"],
+        "sa_clip": ["input_size"],
+        "sa_clip.data": ["path", "validation_path", "image_root", "instances_path", "validation_instances_path"],
     ]
 
     static func describe(_ error: DecodingError) -> String {

@@ -1,0 +1,53 @@
+import Checkpoint
+import Foundation
+import Models
+import Tensor
+import Training
+
+/// Image-side features of a run's generated data, kept in the computed cache
+/// (`$CLIPKIT_HOME/cache/sa_clip-features/<key>.safetensors`) so runs over the same scenes with
+/// the same locked tower (SA-CLIP, its baseline, ablations) encode images and regions once. The
+/// key covers everything the features depend on: the data section, the seed, the model
+/// reference, the input size and the region margin. Only generated data (`scenes`) is cached;
+/// files may change under the same names.
+public struct RelationFeatureCache: Sendable {
+    public let directory: URL
+
+    public init(directory: URL = InstalledFiles.computedCache.appendingPathComponent("sa_clip-features", isDirectory: true)) {
+        self.directory = directory
+    }
+
+    /// The cache key of a configuration's features for one split ("train", "validation"), or
+    /// nil when its data are not generated.
+    public static func key(_ configuration: TrainingConfiguration, split: String) throws -> String? {
+        let task = configuration.saCLIP
+        guard task.data.source == .scenes else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var hasher = SHA256()
+        hasher.update(Array(try encoder.encode(task.data)))
+        hasher.update(Array("\(configuration.seed)|\(task.model)|\(task.inputSize ?? 0)|\(task.regionMargin)|\(split)|v1".utf8))
+        return String(hasher.hexDigest().prefix(24))
+    }
+
+    /// The cached features of `key`, if present and `count` rows long.
+    public func load(_ key: String, count: Int) -> RelationImageFeatures? {
+        guard let file = try? SafetensorsFile(contentsOf: directory.appendingPathComponent("\(key).safetensors")),
+              let global = try? file.tensor(named: "global"), global.shape.first == count,
+              let subject = try? file.tensor(named: "subject"), let object = try? file.tensor(named: "object"),
+              let subjectCorners = try? file.tensor(named: "subject_corners"), let objectCorners = try? file.tensor(named: "object_corners")
+        else { return nil }
+        return RelationImageFeatures(global: global, subject: subject, object: object, subjectCorners: subjectCorners, objectCorners: objectCorners)
+    }
+
+    /// Stores features under `key` (written to a temporary name, then moved into place).
+    public func store(_ features: RelationImageFeatures, key: String) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temporary = directory.appendingPathComponent("\(key).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        try SafetensorsFile.write(["global": features.global, "subject": features.subject, "object": features.object,
+                                   "subject_corners": features.subjectCorners, "object_corners": features.objectCorners], to: temporary)
+        let destination = directory.appendingPathComponent("\(key).safetensors")
+        try? FileManager.default.removeItem(at: destination)
+        try FileManager.default.moveItem(at: temporary, to: destination)
+    }
+}

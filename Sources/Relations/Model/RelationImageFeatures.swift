@@ -1,0 +1,81 @@
+import Foundation
+import Imaging
+import Models
+import Tensor
+
+/// What SA-CLIP's image side reads per example: the image encoder's pooled features of the whole
+/// image, of the subject's region and of the object's region (each region cropped with a margin
+/// and encoded on its own, f_v(ROI) of Eq. 6), and the regions' normalised corners for the box
+/// embedding. Computed once for a locked image tower and gathered by row for each batch.
+public struct RelationImageFeatures: Sendable {
+    /// `[N, F]` f_v(image).
+    public var global: Tensor
+    /// `[N, F]` f_v(ROI_subject), f_v(ROI_object).
+    public var subject: Tensor
+    public var object: Tensor
+    /// `[N, 4]` (x₁/W, y₁/H, x₂/W, y₂/H) of each region.
+    public var subjectCorners: Tensor
+    public var objectCorners: Tensor
+
+    public init(global: Tensor, subject: Tensor, object: Tensor, subjectCorners: Tensor, objectCorners: Tensor) {
+        self.global = global
+        self.subject = subject
+        self.object = object
+        self.subjectCorners = subjectCorners
+        self.objectCorners = objectCorners
+    }
+
+    public var count: Int { global.shape[0] }
+
+    /// The rows `indices`, in that order.
+    public func rows(_ indices: [Int]) -> RelationImageFeatures {
+        RelationImageFeatures(global: Tensor.gather(rowsOf: global, indices: indices), subject: Tensor.gather(rowsOf: subject, indices: indices),
+                              object: Tensor.gather(rowsOf: object, indices: indices),
+                              subjectCorners: Tensor.gather(rowsOf: subjectCorners, indices: indices),
+                              objectCorners: Tensor.gather(rowsOf: objectCorners, indices: indices))
+    }
+
+    /// The same images with other regions (a caption that names the objects the other way round).
+    public func withRegions(subject: Tensor, object: Tensor, subjectCorners: Tensor, objectCorners: Tensor) -> RelationImageFeatures {
+        RelationImageFeatures(global: global, subject: subject, object: object, subjectCorners: subjectCorners, objectCorners: objectCorners)
+    }
+
+    /// The three images of one example: whole, subject crop, object crop (before preprocessing).
+    static func inputs(of example: RelationExample, regionMargin: Double, decoder: ImageDecoder) throws
+        -> (images: [RGBImage], corners: [[Float]]) {
+        let image = try example.decodedImage(decoder: decoder)
+        return ([image, try example.subjectBox.crop(from: image, margin: regionMargin), try example.objectBox.crop(from: image, margin: regionMargin)],
+                [example.subjectBox.normalizedCorners(width: image.width, height: image.height),
+                 example.objectBox.normalizedCorners(width: image.width, height: image.height)])
+    }
+
+    /// Encodes every example's image and regions with `encoder` (no tape), `batchSize` images per
+    /// forward pass, preprocessing on all cores; `progress(done, total)` after each batch of examples.
+    public static func compute(_ examples: [RelationExample], encoder: any ImageEncoder, preprocessing: Preprocessing,
+                               regionMargin: Double, batchSize: Int = 48, decoder: ImageDecoder = ImageDecoder(),
+                               progress: ((Int, Int) -> Void)? = nil) throws -> RelationImageFeatures {
+        let width = encoder.embeddingWidth
+        var global: [Tensor] = [], subject: [Tensor] = [], object: [Tensor] = []
+        var subjectCorners: [Float] = [], objectCorners: [Float] = []
+        let perBatch = max(1, batchSize / 3)
+        for start in stride(from: 0, to: examples.count, by: perBatch) {
+            let slice = Array(examples[start..<min(start + perBatch, examples.count)])
+            let inputs = try slice.map { try Self.inputs(of: $0, regionMargin: regionMargin, decoder: decoder) }
+            let tensors = try preprocessing.prepare(count: slice.count * 3) { inputs[$0 / 3].images[$0 % 3] }.map { try $0.get() }
+            let features = encoder.embed(Tensor.stackingImages(tensors))  // [3·n, F]
+            let rows = (0..<slice.count)
+            global.append(Tensor.gather(rowsOf: features, indices: rows.map { 3 * $0 }))
+            subject.append(Tensor.gather(rowsOf: features, indices: rows.map { 3 * $0 + 1 }))
+            object.append(Tensor.gather(rowsOf: features, indices: rows.map { 3 * $0 + 2 }))
+            for input in inputs {
+                subjectCorners += input.corners[0]
+                objectCorners += input.corners[1]
+            }
+            progress?(start + slice.count, examples.count)
+        }
+        return RelationImageFeatures(global: RowBatches.stacked(global, dimension: width), subject: RowBatches.stacked(subject, dimension: width),
+                                     object: RowBatches.stacked(object, dimension: width),
+                                     subjectCorners: Tensor(shape: [examples.count, 4], scalars: subjectCorners),
+                                     objectCorners: Tensor(shape: [examples.count, 4], scalars: objectCorners))
+    }
+}

@@ -1,0 +1,31 @@
+import Training
+
+/// Which examples are inter-sample positives of each other (SA-CLIP §2.3.3: "positive pairs are
+/// image samples retrieved based on the textual similarity of their SVO triplets"): here exact
+/// agreement after normalisation, as integer keys. With `.triple`, the subject's and object's
+/// head nouns (last words, lower case) and the relation up to `RelationVocabulary.synonyms`
+/// must agree ("cube | to the left of | sphere" ≡ "cube | left of | sphere"); with `.relation`
+/// only the relation. Similarity of triple texts under a sentence encoder is not used: such
+/// encoders barely tell "left of" from "right of", which is the problem SA-CLIP addresses.
+public enum PositiveKeys {
+    /// The key text of one triple.
+    public static func key(_ triple: RelationTriple, positives: RelationTaskConfiguration.Positives,
+                           vocabulary: RelationVocabulary = .english) -> String {
+        let relation = vocabulary.canonicalRelation(triple.relation.text)
+        guard positives == .triple else { return relation }
+        func head(_ phrase: CaptionPhrase) -> String { phrase.text.lowercased().split(separator: " ").last.map(String.init) ?? "" }
+        return "\(head(triple.subject))|\(relation)|\(head(triple.object))"
+    }
+
+    /// One integer per triple; equal keys get equal integers (numbered in order of appearance).
+    public static func keys(_ triples: [RelationTriple], positives: RelationTaskConfiguration.Positives,
+                            vocabulary: RelationVocabulary = .english) -> [Int] {
+        var numbers: [String: Int] = [:]
+        return triples.map { triple in
+            let text = key(triple, positives: positives, vocabulary: vocabulary)
+            if let number = numbers[text] { return number }
+            numbers[text] = numbers.count
+            return numbers.count - 1
+        }
+    }
+}

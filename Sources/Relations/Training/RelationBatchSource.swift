@@ -1,0 +1,59 @@
+import Tensor
+import Training
+
+/// One batch of relation-aware training: N shuffled anchors followed by one inter-sample positive
+/// for each (another example with the same key, or a random one when the anchor's key is unique),
+/// 2N example indices in all, with their keys (Eq. 9 runs over the 2N samples).
+public struct RelationBatch: Sendable, Equatable {
+    public var indices: [Int]
+    public var keys: [Int]
+}
+
+/// Seeded batches of anchors and their positives; resumable (shuffle position and the
+/// generator that draws positives).
+public struct RelationBatchSource: BatchSource {
+    public struct Position: Codable, Sendable, Equatable {
+        public var order: ShuffledBatches.Position
+        public var generator: SeededGenerator
+    }
+
+    public let keys: [Int]
+    private let members: [Int: [Int]]
+    private var order: ShuffledBatches
+    private var generator: SeededGenerator
+
+    public init(keys: [Int], anchorsPerBatch: Int, seed: UInt64) {
+        precondition(keys.count >= anchorsPerBatch && anchorsPerBatch >= 1, "\(keys.count) examples cannot fill \(anchorsPerBatch) anchors")
+        self.keys = keys
+        members = Dictionary(grouping: keys.indices, by: { keys[$0] })
+        order = ShuffledBatches(count: keys.count, batchSize: anchorsPerBatch, seed: seed)
+        generator = SeededGenerator(seed: seed ^ 0x9051_71BE)
+    }
+
+    public var batchesPerEpoch: Int { order.batchesPerEpoch }
+
+    public var position: Position {
+        get { Position(order: order.position, generator: generator) }
+        set {
+            order.position = newValue.order
+            generator = newValue.generator
+        }
+    }
+
+    public mutating func nextBatch() -> RelationBatch {
+        let anchors = order.next()
+        let partners = anchors.map { anchor -> Int in
+            let group = members[keys[anchor]] ?? []
+            if group.count > 1 {
+                var partner = anchor
+                while partner == anchor { partner = group[Int(generator.next() % UInt64(group.count))] }
+                return partner
+            }
+            var partner = anchor
+            while partner == anchor && keys.count > 1 { partner = Int(generator.next() % UInt64(keys.count)) }
+            return partner
+        }
+        let indices = anchors + partners
+        return RelationBatch(indices: indices, keys: indices.map { keys[$0] })
+    }
+}

@@ -1,0 +1,43 @@
+import Autograd
+import NN
+import Training
+
+/// SA-CLIP's training loss for one batch (Li et al. 2025, §2.3): with u, v the text and image
+/// features of the batch's 2N examples (`RelationAwareCLIP`), keys marking inter-sample
+/// positives, and u′ the texts of the opposite-relation negatives of some rows,
+///
+///     L = w_u·L_u + w_v·L_v + w_t·L_triplet + w_c·L_clip
+///     L_u = InterSample(u), L_v = InterSample(v)            (Eq. 9, `Losses.interSampleContrastive`, τ)
+///     L_triplet = mean over rows with a negative of max(0, ‖v − u‖² − ‖v − u′‖² + α)   (Eq. 10)
+///     L_clip = CLIP's symmetric InfoNCE between v and u      (not in the paper; the baseline's loss)
+public enum RelationObjective {
+    /// The loss and each term's value (`loss_text`, `loss_image`, `loss_triplet`, `loss_contrastive`).
+    public static func loss(texts: Variable, images: Variable, negativeTexts: Variable?, negativeRows: [Int], keys: [Int],
+                            logScale: Variable, objective: RelationTaskConfiguration.Objective) -> (loss: Variable, terms: [String: Double]) {
+        var total: Variable?
+        var terms: [String: Double] = [:]
+        func add(_ name: String, _ weight: Float, _ term: () -> Variable) {
+            guard weight != 0 else { return }
+            let value = term()
+            terms[name] = Double(value.value.item)
+            total = total.map { $0 + value * weight } ?? value * weight
+        }
+        add("loss_text", objective.textWeight) {
+            Losses.interSampleContrastive(embeddings: texts, keys: keys, temperature: objective.temperature)
+        }
+        add("loss_image", objective.imageWeight) {
+            Losses.interSampleContrastive(embeddings: images, keys: keys, temperature: objective.temperature)
+        }
+        if let negativeTexts, !negativeRows.isEmpty {
+            add("loss_triplet", objective.tripletWeight) {
+                Losses.triplet(anchor: Variable.gather(rowsOf: images, indices: negativeRows),
+                               positive: Variable.gather(rowsOf: texts, indices: negativeRows), negative: negativeTexts,
+                               margin: objective.margin, distance: .squaredEuclidean)
+            }
+        }
+        add("loss_contrastive", objective.contrastiveWeight) {
+            Losses.clip(imageEmbeddings: images, textEmbeddings: texts, logScale: logScale)
+        }
+        return (total ?? (texts * 0).sum(), terms)
+    }
+}

@@ -1,0 +1,110 @@
+import Autograd
+import Foundation
+import Models
+import NN
+import Optim
+import Tensor
+import Training
+
+/// Task `sa_clip`: relation-aware CLIP trained on the `Trainer` (SA-CLIP, Li et al. 2025, §2.3):
+/// each step takes N anchors and an inter-sample positive for each (`RelationBatchSource`),
+/// encodes the 2N captions with their triples and the N·2 opposite-relation negatives in one
+/// text pass, reads the images' precomputed features (the image tower is locked, so whole images
+/// and region crops are encoded once), and minimises `RelationObjective`. Validation after each
+/// epoch: paired and threshold true/false accuracy and silhouettes on the held-out scenes
+/// (`RelationEvaluation`), and anomaly ROC-AUC on held-out traffic frames when configured.
+public final class RelationTraining {
+    public let configuration: TrainingConfiguration
+    public let model: RelationAwareCLIP
+    public let data: RelationData
+    public let trainer: Trainer<RelationBatchSource>
+    public let trainFeatures: RelationImageFeatures
+    public let validationFeatures: RelationImageFeatures?
+
+    /// Builds the model, the data and their image features (from `cache` when it holds them), and
+    /// the trainer.
+    public init(configuration: TrainingConfiguration, outputDirectory: URL?, cache: RelationFeatureCache? = nil,
+                progress: ((String, Int, Int) -> Void)? = nil) throws {
+        let task = configuration.saCLIP
+        guard task.anchorsPerBatch >= 2 else { throw RelationError.invalidConfiguration("sa_clip.anchors_per_batch must be at least 2") }
+        guard task.locksImageTower else {
+            throw RelationError.invalidConfiguration("sa_clip trains with a locked image tower (locks_image_tower true); region crops are encoded once")
+        }
+        self.configuration = configuration
+        model = try RelationAwareCLIP.make(task: task, seed: configuration.seed)
+        data = try RelationData.load(task.data, seed: configuration.seed)
+        guard data.train.count >= task.anchorsPerBatch else {
+            throw RelationError.invalidConfiguration("\(data.train.count) training examples cannot fill \(task.anchorsPerBatch) anchors")
+        }
+        let model = self.model
+        func features(_ examples: [RelationExample], split: String, label: String) throws -> RelationImageFeatures {
+            let key = try cache.flatMap { _ in try RelationFeatureCache.key(configuration, split: split) }
+            if let cache, let key, let cached = cache.load(key, count: examples.count) { return cached }
+            let computed = try RelationImageFeatures.compute(examples, encoder: model.imageEncoder, preprocessing: model.preprocessing,
+                                                             regionMargin: task.regionMargin, progress: { progress?(label, $0, $1) })
+            if let cache, let key { try cache.store(computed, key: key) }
+            return computed
+        }
+        trainFeatures = try features(data.train, split: "train", label: "encoding training images and regions")
+        validationFeatures = data.validation.isEmpty ? nil
+            : try features(data.validation, split: "validation", label: "encoding held-out images and regions")
+        let keys = PositiveKeys.keys(data.train.map(\.triple), positives: task.objective.positives)
+        let source = RelationBatchSource(keys: keys, anchorsPerBatch: task.anchorsPerBatch, seed: configuration.seed &+ 1)
+        let optimizer = configuration.optimizer.makeOptimizer(parameters: model.trainableParameters)
+        let loop = configuration.training
+        let schedule = configuration.schedule.schedule(learningRate: configuration.optimizer.learningRate, totalSteps: loop.steps)
+        let train = data.train, trainFeatures = self.trainFeatures, objective = task.objective
+        var validation: Validation?
+        if let validationFeatures {
+            let examples = data.validation
+            validation = Validation(metricNames: ["vsr_paired", "vsr_threshold", "text_silhouette", "image_silhouette"]) {
+                let report = try RelationEvaluation.report(
+                    examples: examples, features: try RelationEvaluation.features(model: model, examples: examples, imageFeatures: validationFeatures))
+                var metrics = ["vsr_paired": report.pairedAccuracy]
+                metrics["vsr_threshold"] = report.thresholdAccuracy
+                metrics["text_silhouette"] = report.textSilhouette
+                metrics["image_silhouette"] = report.imageSilhouette
+                return metrics
+            }
+        }
+        trainer = Trainer(model: model, optimizer: optimizer, schedule: schedule, source: source, options: loop.trainerOptions,
+                          outputDirectory: outputDirectory, seed: configuration.seed, validation: validation) { batch, _ in
+            try Self.loss(model: model, examples: train, features: trainFeatures, batch: batch, objective: objective)
+        }
+        trainer.afterStep = { model.clampLogitScale() }
+        trainer.plotTitle = task.relationFeatures ? "SA-CLIP (relation-aware CLIP)" : "Dual encoder baseline (sa_clip data)"
+        trainer.configurationJSON = String(decoding: try configuration.encoded(), as: UTF8.self)
+    }
+
+    /// The loss of one batch: positives and negatives through the text encoder together.
+    static func loss(model: RelationAwareCLIP, examples: [RelationExample], features: RelationImageFeatures, batch: RelationBatch,
+                     objective: RelationTaskConfiguration.Objective) throws -> Variable {
+        let rows = batch.indices.map { examples[$0] }
+        let negativeRows = rows.indices.filter { rows[$0].negative != nil }
+        let negatives = negativeRows.map { rows[$0].negative! }
+        let encoded = try model.encodeTexts(rows.map(\.caption) + negatives.map(\.caption),
+                                            triples: rows.map(\.triple) + negatives.map(\.triple))  // [2N + negatives, width]
+        let texts = encoded.narrowed(alongAxis: 0, start: 0, length: rows.count)
+        let negativeTexts = negatives.isEmpty ? nil : encoded.narrowed(alongAxis: 0, start: rows.count, length: negatives.count)
+        let images = model.encodeImages(features.rows(batch.indices))
+        return RelationObjective.loss(texts: texts, images: images, negativeTexts: negativeTexts, negativeRows: negativeRows, keys: batch.keys,
+                                      logScale: model.logScale.variable, objective: objective).loss
+    }
+
+    /// The held-out report (nil without validation examples).
+    public func evaluate() throws -> RelationEvaluation.Report? {
+        guard let validationFeatures else { return nil }
+        return try RelationEvaluation.report(examples: data.validation,
+                                             features: try RelationEvaluation.features(model: model, examples: data.validation,
+                                                                                       imageFeatures: validationFeatures))
+    }
+
+    /// Anomaly ROC-AUC on the held-out traffic frames (nil when none are configured).
+    public func evaluateAnomalies(miner: RelationMiner) throws -> AnomalyScoring.Report? {
+        guard !data.trafficValidation.isEmpty else { return nil }
+        let frames = data.trafficValidation.map(data.traffic.frame)
+        return try AnomalyScoring.report(AnomalyScoring.score(model: model, frames: frames, anomalyDescriptions: TrafficScenes.anomalyDescriptions,
+                                                              normalDescriptions: TrafficScenes.normalDescriptions, miner: miner,
+                                                              regionMargin: configuration.saCLIP.regionMargin))
+    }
+}

@@ -1,0 +1,197 @@
+/// The `sa_clip` section: relation-aware CLIP (SA-CLIP, Li, Shao, Rajapaksha & Crespi 2025)
+/// trained by `Relations.RelationTraining` on the `Trainer`. Defaults follow the paper where it
+/// says (AdamW, lr 5e-4 in the `optimizer` section, a locked image tower, L_u + L_v + L_triplet)
+/// and fit two CPU cores otherwise (batch, widths, data size).
+public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
+    /// Where examples come from.
+    public struct Data: Codable, Sendable, Equatable {
+        public enum Source: String, Codable, Sendable {
+            /// Generated in memory from `seed`: CLEVR-style spatial scenes (train: unseen shape–colour
+            /// combinations held out; validation: held-out scenes) plus traffic frames.
+            case scenes
+            /// A Visual Spatial Reasoning JSON-lines file with boxes (`clipkit export scenes`);
+            /// the label-1 lines are the examples, triples mined from their captions.
+            case vsrJSONL = "vsr_jsonl"
+            /// COCO captions (`path`, `validation_path`) with COCO instances (`instances_path`,
+            /// `validation_instances_path`): triples mined and grounded to boxes by category name.
+            case coco
+        }
+        public var source: Source
+        /// Training spatial scenes. Default 2400.
+        public var spatialCount: Int
+        /// Training traffic frames mixed in. Default 0.
+        public var trafficCount: Int
+        /// Held-out spatial scenes for validation and evaluation. Default 400.
+        public var validationCount: Int
+        /// Held-out traffic frames for the anomaly evaluation. Default 0.
+        public var trafficValidationCount: Int
+        /// Image side in pixels. Default 128.
+        public var imageSize: Int
+        /// Fraction of shape–colour combinations kept out of training. Default 0.25.
+        public var heldOutFraction: Double
+        /// `vsr_jsonl`: the training file and an optional validation file; images are resolved
+        /// against `image_root` (default: each file's folder).
+        public var path: String?
+        public var validationPath: String?
+        public var imageRoot: String?
+        /// `coco`: the instances files matching `path` and `validation_path`.
+        public var instancesPath: String?
+        public var validationInstancesPath: String?
+
+        public init(source: Source = .scenes, spatialCount: Int = 2400, trafficCount: Int = 0, validationCount: Int = 400,
+                    trafficValidationCount: Int = 0, imageSize: Int = 128, heldOutFraction: Double = 0.25, path: String? = nil,
+                    validationPath: String? = nil, imageRoot: String? = nil, instancesPath: String? = nil,
+                    validationInstancesPath: String? = nil) {
+            self.source = source
+            self.spatialCount = spatialCount
+            self.trafficCount = trafficCount
+            self.validationCount = validationCount
+            self.trafficValidationCount = trafficValidationCount
+            self.imageSize = imageSize
+            self.heldOutFraction = heldOutFraction
+            self.path = path
+            self.validationPath = validationPath
+            self.imageRoot = imageRoot
+            self.instancesPath = instancesPath
+            self.validationInstancesPath = validationInstancesPath
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case source, spatialCount = "spatial_count", trafficCount = "traffic_count", validationCount = "validation_count"
+            case trafficValidationCount = "traffic_validation_count", imageSize = "image_size", heldOutFraction = "held_out_fraction"
+            case path, validationPath = "validation_path", imageRoot = "image_root", instancesPath = "instances_path"
+            case validationInstancesPath = "validation_instances_path"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Data()
+            source = try container.decodeIfPresent(Source.self, forKey: .source) ?? defaults.source
+            spatialCount = try container.decodeIfPresent(Int.self, forKey: .spatialCount) ?? defaults.spatialCount
+            trafficCount = try container.decodeIfPresent(Int.self, forKey: .trafficCount) ?? defaults.trafficCount
+            validationCount = try container.decodeIfPresent(Int.self, forKey: .validationCount) ?? defaults.validationCount
+            trafficValidationCount = try container.decodeIfPresent(Int.self, forKey: .trafficValidationCount) ?? defaults.trafficValidationCount
+            imageSize = try container.decodeIfPresent(Int.self, forKey: .imageSize) ?? defaults.imageSize
+            heldOutFraction = try container.decodeIfPresent(Double.self, forKey: .heldOutFraction) ?? defaults.heldOutFraction
+            path = try container.decodeIfPresent(String.self, forKey: .path)
+            validationPath = try container.decodeIfPresent(String.self, forKey: .validationPath)
+            imageRoot = try container.decodeIfPresent(String.self, forKey: .imageRoot)
+            instancesPath = try container.decodeIfPresent(String.self, forKey: .instancesPath)
+            validationInstancesPath = try container.decodeIfPresent(String.self, forKey: .validationInstancesPath)
+        }
+    }
+
+    /// Which samples of a batch are inter-sample positives (Eq. 9, §2.3.3).
+    public enum Positives: String, Codable, Sendable {
+        /// The same triple: subject and object head nouns and the relation up to synonyms
+        /// ("left of", "to the left of", "on the left side of" are one relation).
+        case triple
+        /// The same relation, whatever the subject and object.
+        case relation
+    }
+
+    /// The loss: weights of its terms and their settings.
+    public struct Objective: Codable, Sendable, Equatable {
+        /// L_u, inter-sample contrastive loss over text features (Eq. 9; "SVO" in Table 3). Default 1.
+        public var textWeight: Float
+        /// L_v, the same over image features ("ROI" in Table 3). Default 1.
+        public var imageWeight: Float
+        /// L_triplet, intra-sample max(0, ‖v − u‖² − ‖v − u′‖² + α) (Eq. 10). Default 1.
+        public var tripletWeight: Float
+        /// CLIP's symmetric InfoNCE between v and u (not in the paper; the baseline's only term). Default 0.
+        public var contrastiveWeight: Float
+        /// τ of Eq. 9. Default 0.1.
+        public var temperature: Float
+        /// α of Eq. 10 (u, v are unit vectors, so squared distances lie in [0, 4]). Default 0.2.
+        public var margin: Float
+        /// `triple` (default) or `relation`.
+        public var positives: Positives
+
+        public init(textWeight: Float = 1, imageWeight: Float = 1, tripletWeight: Float = 1, contrastiveWeight: Float = 0,
+                    temperature: Float = 0.1, margin: Float = 0.2, positives: Positives = .triple) {
+            self.textWeight = textWeight
+            self.imageWeight = imageWeight
+            self.tripletWeight = tripletWeight
+            self.contrastiveWeight = contrastiveWeight
+            self.temperature = temperature
+            self.margin = margin
+            self.positives = positives
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case textWeight = "text_weight", imageWeight = "image_weight", tripletWeight = "triplet_weight"
+            case contrastiveWeight = "contrastive_weight", temperature, margin, positives
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Objective()
+            textWeight = try container.decodeIfPresent(Float.self, forKey: .textWeight) ?? defaults.textWeight
+            imageWeight = try container.decodeIfPresent(Float.self, forKey: .imageWeight) ?? defaults.imageWeight
+            tripletWeight = try container.decodeIfPresent(Float.self, forKey: .tripletWeight) ?? defaults.tripletWeight
+            contrastiveWeight = try container.decodeIfPresent(Float.self, forKey: .contrastiveWeight) ?? defaults.contrastiveWeight
+            temperature = try container.decodeIfPresent(Float.self, forKey: .temperature) ?? defaults.temperature
+            margin = try container.decodeIfPresent(Float.self, forKey: .margin) ?? defaults.margin
+            positives = try container.decodeIfPresent(Positives.self, forKey: .positives) ?? defaults.positives
+        }
+    }
+
+    public var data: Data
+    /// The towers: "clipkit-default" (EfficientNet-Lite0 + all-MiniLM-L6-v2, new projections) or
+    /// any reference `ModelRegistry` resolves (its own projections). Default clipkit-default.
+    public var model: String
+    /// SA-CLIP's relation features in u and v (Eqs. 4–8); false gives the plain dual-encoder
+    /// baseline. Default true.
+    public var relationFeatures: Bool
+    /// Width of the sentence and image projections for towers without a shared space. Default 256.
+    public var embeddingWidth: Int
+    /// Width of r_svo and r_roi. Default 256.
+    public var relationWidth: Int
+    /// Anchors per batch N; each gets an inter-sample positive, so a batch holds 2N examples. Default 32.
+    public var anchorsPerBatch: Int
+    /// Freeze the image tower (the paper's locked tuning). Default true.
+    public var locksImageTower: Bool
+    public var objective: Objective
+    /// Share of a region's size added around it before it is cropped and encoded. Default 0.15.
+    public var regionMargin: Double
+    /// Side the image tower sees (whole images and region crops squashed to it; nil: the tower's
+    /// own preprocessing). Towers that pool globally (EfficientNet) take any size; smaller inputs
+    /// make encoding the regions much cheaper.
+    public var inputSize: Int?
+
+    public init(data: Data = Data(), model: String = "clipkit-default", relationFeatures: Bool = true, embeddingWidth: Int = 256,
+                relationWidth: Int = 256, anchorsPerBatch: Int = 32, locksImageTower: Bool = true, objective: Objective = Objective(),
+                regionMargin: Double = 0.15, inputSize: Int? = nil) {
+        self.data = data
+        self.model = model
+        self.relationFeatures = relationFeatures
+        self.embeddingWidth = embeddingWidth
+        self.relationWidth = relationWidth
+        self.anchorsPerBatch = anchorsPerBatch
+        self.locksImageTower = locksImageTower
+        self.objective = objective
+        self.regionMargin = regionMargin
+        self.inputSize = inputSize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case data, model, relationFeatures = "relation_features", embeddingWidth = "embedding_width", relationWidth = "relation_width"
+        case anchorsPerBatch = "anchors_per_batch", locksImageTower = "locks_image_tower", objective, regionMargin = "region_margin"
+        case inputSize = "input_size"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = RelationTaskConfiguration()
+        data = try container.decodeIfPresent(Data.self, forKey: .data) ?? defaults.data
+        model = try container.decodeIfPresent(String.self, forKey: .model) ?? defaults.model
+        relationFeatures = try container.decodeIfPresent(Bool.self, forKey: .relationFeatures) ?? defaults.relationFeatures
+        embeddingWidth = try container.decodeIfPresent(Int.self, forKey: .embeddingWidth) ?? defaults.embeddingWidth
+        relationWidth = try container.decodeIfPresent(Int.self, forKey: .relationWidth) ?? defaults.relationWidth
+        anchorsPerBatch = try container.decodeIfPresent(Int.self, forKey: .anchorsPerBatch) ?? defaults.anchorsPerBatch
+        locksImageTower = try container.decodeIfPresent(Bool.self, forKey: .locksImageTower) ?? defaults.locksImageTower
+        objective = try container.decodeIfPresent(Objective.self, forKey: .objective) ?? defaults.objective
+        regionMargin = try container.decodeIfPresent(Double.self, forKey: .regionMargin) ?? defaults.regionMargin
+        inputSize = try container.decodeIfPresent(Int.self, forKey: .inputSize)
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import CLIPKit
+import Foundation
+import Relations
+
+/// `clipkit eval relations`: held-out CLEVR-style scenes, several models side by side.
+struct EvalRelationsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relations",
+        abstract: "Relation accuracy, silhouettes and a t-SNE figure of held-out spatial scenes for one or more models.",
+        discussion: """
+            Draws --count held-out CLEVR-style scenes (the same as a training run with that --seed draws) and, for each \
+            model, reports true/false accuracy (paired and threshold) and the silhouette by spatial configuration of \
+            image and text features; --svg writes t-SNE panels of every model's image and text features coloured by \
+            configuration (SA-CLIP's Fig. 4).
+            Example: clipkit eval relations --models runs/saclip-baseline runs/saclip-clevr --svg tsne.svg
+            """)
+
+    @Option(parsing: .upToNextOption, help: "Trained sa_clip runs (folders or model.safetensors) or model names.")
+    var models: [String]
+
+    @Option(help: "Held-out scenes.")
+    var count = 400
+
+    @Option(help: "Seed of the shape–colour split and the scenes (the training run's seed).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Scene side in pixels (the training run's).")
+    var imageSize = 128
+
+    @Option(help: "Fraction of shape–colour combinations held out (the training run's).")
+    var heldOutFraction = 0.25
+
+    @Option(help: "Write the t-SNE figure here.")
+    var svg: String?
+
+    @Option(help: "Write the reports as JSON to this file (- for standard output).")
+    var json: String?
+
+    func run() throws {
+        let (results, figure) = try RelationEvaluationRun.scenes(models: models, count: count, seed: seed, imageSize: imageSize,
+                                                                 heldOutFraction: heldOutFraction)
+        for result in results { print("\(result.label): " + RelationTrainingRun.describe(result.report)) }
+        if let svg { try figure.svg().write(toFile: svg, atomically: true, encoding: .utf8) }
+        if let json { try writeJSON(Dictionary(uniqueKeysWithValues: results.map { ($0.label, $0.report) }), to: json) }
+    }
+}
