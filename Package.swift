@@ -37,6 +37,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System-library shims.
@@ -66,12 +68,17 @@ let package = Package(
                                                  "Evaluation", "CCodecs"],
                 swiftSettings: numericSettings),
 
+        // The HTTP service (`clipkit serve`) over the facade only.
+        .target(name: "Server", dependencies: ["CLIPKit", "Retrieval", "Models", "Datasets", "Imaging", "Tensor",
+                                               .product(name: "Hummingbird", package: "hummingbird"),
+                                               .product(name: "Prometheus", package: "swift-prometheus")]),
+
         // Command-line tools.
         .executableTarget(
             name: "clipkit",
             dependencies: [
                 "Tensor", "Autograd", "NN", "Checkpoint", "Tokenizers", "Imaging", "Datasets", "Models", "CLIPKit", "Training",
-                "Retrieval", "Evaluation",
+                "Retrieval", "Evaluation", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -108,6 +115,8 @@ let package = Package(
                     dependencies: ["TestSupport", "RetrievalTestSupport", "retrieval-test-indexer", "Retrieval", "Models", "Evaluation", "Datasets",
                                    "Tensor", "Imaging", .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/RetrievalTests"),
+        .testTarget(name: "ServerTests", dependencies: ["TestSupport", "Server", "CLIPKit", "Retrieval", "Models", "Imaging"],
+                    path: "Tests/ServerTests"),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Tensor"], path: "Tests/EvaluationTests"),
     ],
     swiftLanguageModes: [.v5]
