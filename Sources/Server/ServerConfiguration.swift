@@ -20,8 +20,6 @@ public struct ServerConfiguration: Sendable {
     public var maximumBatch = 256
     /// An origin allowed to call the API from a browser (CORS); nil sends no CORS headers.
     public var allowedOrigin: String?
-    /// The longest a request may take before it is answered 503.
-    public var requestTimeout: Duration = .seconds(60)
 
     public init() {}
 }
