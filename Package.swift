@@ -38,6 +38,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System-library shims.
@@ -75,12 +77,17 @@ let package = Package(
                                                   "Models", "Evaluation", "Training", "CLinkGrammar"],
                 swiftSettings: numericSettings),
 
+        // The HTTP service (`clipkit serve`) over the facade only.
+        .target(name: "Server", dependencies: ["CLIPKit", "Retrieval", "Models", "Datasets", "Imaging", "Tensor",
+                                               .product(name: "Hummingbird", package: "hummingbird"),
+                                               .product(name: "Prometheus", package: "swift-prometheus")]),
+
         // Command-line tools.
         .executableTarget(
             name: "clipkit",
             dependencies: [
                 "Tensor", "Autograd", "NN", "Checkpoint", "FileSystem", "Tokenizers", "Imaging", "Datasets", "Models", "CLIPKit", "Training",
-                "Retrieval", "Evaluation", "Generation", "Relations",
+                "Retrieval", "Evaluation", "Generation", "Relations", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -131,6 +138,8 @@ let package = Package(
         .testTarget(name: "RelationsTests", dependencies: ["TestSupport", "Relations", "Training", "Models", "Evaluation", "Datasets", "Imaging",
                                                            "Optim", "NN", "Autograd", "Tensor", "Checkpoint", "Tokenizers"],
                     path: "Tests/RelationsTests"),
+        .testTarget(name: "ServerTests", dependencies: ["TestSupport", "Server", "CLIPKit", "Retrieval", "Models", "Imaging"],
+                    path: "Tests/ServerTests"),
     ],
     swiftLanguageModes: [.v5]
 )

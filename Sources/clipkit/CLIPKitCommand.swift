@@ -2,7 +2,7 @@ import ArgumentParser
 import Tensor
 
 @main
-struct CLIPKitCommand: ParsableCommand {
+struct CLIPKitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clipkit",
         abstract: "CLIPKit: joint image–text embeddings (the CLIP family) in Swift.",
@@ -11,13 +11,13 @@ struct CLIPKitCommand: ParsableCommand {
             `clipkit search --db photos.db --text "a cat"`. Run `clipkit help <command>` for details and examples.
             """,
         version: CLIPKitVersion.string,
-        subcommands: [IndexCommand.self, SearchCommand.self, RetrieveCommand.self, EmbedCommand.self, ClassifyCommand.self,
+        subcommands: [IndexCommand.self, SearchCommand.self, RetrieveCommand.self, ServeCommand.self, EmbedCommand.self, ClassifyCommand.self,
                       EvalCommand.self, ExportCommand.self, RelationsCommand.self, ModelsCommand.self, TrainCommand.self, CheckpointCommand.self, ImageCommand.self,
                       GenerateCommand.self, VersionCommand.self])
 
     /// Parses the raw command line, so file names that are not UTF-8 survive (`RawArguments`).
-    static func main() {
-        main(RawArguments.escaped())
+    static func main() async {
+        await main(RawArguments.escaped())
     }
 }
 

@@ -25,7 +25,9 @@ extension ImageTextModel {
         try await Self.offload { try self.embed(imageFiles: files, batchSize: batchSize) }
     }
 
-    private static func offload<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+    /// Runs blocking work (inference, exact search, indexing) on a global dispatch queue and
+    /// resumes the caller with its result: the one place the facade leaves Swift's cooperative pool.
+    static func offload<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(with: Swift.Result { try work() })

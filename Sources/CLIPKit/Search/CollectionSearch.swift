@@ -73,7 +73,8 @@ public final class CollectionSearch: @unchecked Sendable {
             return results.map { hits in
                 hits.enumerated().map { position, hit in
                     let caption = captions[hit.id]
-                    return SearchHit(rank: position + 1, score: hit.score, key: hit.key, text: caption?.text, imageKeys: caption?.itemKeys)
+                    return SearchHit(rank: position + 1, score: hit.score, key: hit.key, text: caption?.text, imageKeys: caption?.itemKeys,
+                                     id: hit.id)
                 }
             }
         }
@@ -81,7 +82,8 @@ public final class CollectionSearch: @unchecked Sendable {
         return results.map { hits in
             hits.enumerated().map { position, hit in
                 let item = items[hit.id]
-                return SearchHit(rank: position + 1, score: hit.score, key: hit.key, path: item?.metadata["path"], label: item?.label)
+                return SearchHit(rank: position + 1, score: hit.score, key: hit.key, path: item?.metadata["path"], label: item?.label,
+                                 id: hit.id)
             }
         }
     }

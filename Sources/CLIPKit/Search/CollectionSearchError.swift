@@ -8,6 +8,10 @@ public enum CollectionSearchError: Error, Equatable, Sendable, CustomStringConve
     case unreadableQueryImage(path: String, reason: String)
     /// Evaluation needs captions linked to images.
     case nothingToEvaluate(storePath: String, reason: String)
+    /// A query vector whose length is not the store's embedding dimension.
+    case wrongDimension(expected: Int, given: Int)
+    /// A query vector with a NaN or infinite component, or all zeros.
+    case invalidQueryVector
 
     public var description: String {
         switch self {
@@ -20,6 +24,10 @@ public enum CollectionSearchError: Error, Equatable, Sendable, CustomStringConve
             return "cannot use \(path) as a query: \(reason)"
         case let .nothingToEvaluate(path, reason):
             return "cannot evaluate retrieval on \(path): \(reason)"
+        case let .wrongDimension(expected, given):
+            return "the query vector has \(given) components; the store's model embeds into \(expected)"
+        case .invalidQueryVector:
+            return "the query vector must be finite and not all zeros"
         }
     }
 }

@@ -19,9 +19,11 @@ public struct SearchHit: Codable, Sendable, Equatable {
     public var text: String?
     /// Captions: the keys of the images the caption describes.
     public var imageKeys: [String]?
+    /// The item's (or caption's) id in the store, which `EmbeddingStore.items(ids:)` looks up.
+    public var id: Int64?
 
     public init(rank: Int, score: Float, key: String, path: String? = nil, label: String? = nil, text: String? = nil,
-                imageKeys: [String]? = nil) {
+                imageKeys: [String]? = nil, id: Int64? = nil) {
         self.rank = rank
         self.score = score
         self.key = key
@@ -29,10 +31,11 @@ public struct SearchHit: Codable, Sendable, Equatable {
         self.label = label
         self.text = text
         self.imageKeys = imageKeys
+        self.id = id
     }
 
     enum CodingKeys: String, CodingKey {
-        case rank, score, key, path, label, text
+        case rank, score, key, path, label, text, id
         case imageKeys = "image_keys"
     }
 }

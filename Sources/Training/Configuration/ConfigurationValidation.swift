@@ -69,11 +69,11 @@ struct FieldCheck {
 
     mutating func diffusion(_ diffusion: DiffusionTaskConfiguration, adapter trainsAdapter: Bool) {
         let data = diffusion.data
-        require(!data.people.isEmpty, "diffusion.data.people", "a non-empty list", data.people)
-        require(data.people.allSatisfy { $0 >= 1 }, "diffusion.data.people", "person numbers from 1", data.people)
-        if let validation = data.validationPeople {
-            require(validation.allSatisfy { $0 >= 1 }, "diffusion.data.validation_people", "person numbers from 1", validation)
+        func range(_ bounds: [Int], _ field: String) {
+            require(bounds.count == 2 && bounds[0] >= 0 && bounds[0] < bounds[1], field, "[first, end) folder positions with 0 ≤ first < end", bounds)
         }
+        range(data.people, "diffusion.data.people")
+        if let validation = data.validationPeople { range(validation, "diffusion.data.validation_people") }
         atLeast(data.imageSize, 8, "diffusion.data.image_size")
         require(data.channels == 1 || data.channels == 3, "diffusion.data.channels", "1 or 3", data.channels)
         atLeast(diffusion.contextLength, 2, "diffusion.context_length")

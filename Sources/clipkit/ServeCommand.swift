@@ -1,0 +1,87 @@
+import ArgumentParser
+import CLIPKit
+import Foundation
+import Imaging
+import Server
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve stores over HTTP: search, OpenAI-style embeddings, clip-retrieval and Immich APIs.",
+        discussion: """
+            Each store is an index named by its file name (or --name, in the same order as --db) and is \
+            searched with the model it records, loaded once at start. The server listens on loopback \
+            (127.0.0.1) unless --host says otherwise; writes (POST /index) need --token-file and the \
+            token as `Authorization: Bearer <token>`. Stop it with Ctrl-C: requests in flight finish first.
+
+            Endpoints: GET /search?q=&k=, POST /search (image), GET /items/{id}, GET /thumbnails/{id}, \
+            POST /index, GET /healthz, GET /readyz, GET /metrics, POST /v1/embeddings, \
+            POST /knn-service, GET /indices-list, POST /metadata, GET /ping, POST /predict.
+
+            Examples:
+              clipkit serve --db photos.db
+              curl 'http://127.0.0.1:8080/search?q=a%20cat&k=5'
+              clipkit serve --db photos.db --db art.db --name photos --name art --port 9000 --token-file ~/.clipkit-token
+            """)
+
+    @Option(help: "A store `clipkit index` wrote; repeat for several indexes.", completion: .file())
+    var db: [String]
+
+    @Option(help: "The index name of each --db, in order (default: the store's file name without extension).")
+    var name: [String] = []
+
+    @Option(help: "The address to listen on (127.0.0.1: this machine only; 0.0.0.0: every interface).")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port = 8080
+
+    @Option(help: "A file holding the bearer token that write endpoints (POST /index) require.", completion: .file())
+    var tokenFile: String?
+
+    @Option(help: "Let web pages from this origin call the API (CORS), e.g. http://localhost:3000. Off by default.")
+    var allowOrigin: String?
+
+    @Option(help: "The largest upload or JSON body accepted, in megabytes.")
+    var maximumUploadMegabytes = 32
+
+    @Option(help: "Refuse images with more pixels than this (decompression-bomb guard).")
+    var maximumPixels = ImageDecoder.defaultMaximumPixelCount
+
+    func validate() throws {
+        guard !db.isEmpty else { throw ValidationError("give at least one store with --db") }
+        guard name.isEmpty || name.count == db.count else { throw ValidationError("give one --name per --db, or none") }
+        guard Set(name).count == name.count else { throw ValidationError("index names must differ") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard maximumUploadMegabytes >= 1, maximumPixels >= 1 else { throw ValidationError("limits must be positive") }
+    }
+
+    func run() async throws {
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.allowedOrigin = allowOrigin
+        configuration.maximumBodyBytes = maximumUploadMegabytes << 20
+        configuration.maximumUploadBytes = maximumUploadMegabytes << 20
+        if let tokenFile {
+            let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw ValidationError("\(tokenFile) is empty") }
+            configuration.token = token
+        }
+        let decoder = ImageDecoder(maximumPixelCount: maximumPixels)
+        var collections: [ServedCollection] = []
+        for (position, path) in db.enumerated() {
+            FileHandle.standardError.write(Data("loading \(path)…\n".utf8))
+            collections.append(try ServedCollection(storeURL: URL(fileURLWithPath: path), name: name.isEmpty ? nil : name[position],
+                                                    decoder: decoder))
+        }
+        guard Set(collections.map(\.name)).count == collections.count else {
+            throw ValidationError("two stores have the same file name; tell them apart with --name")
+        }
+        let server = SearchServer(indexes: collections, configuration: configuration)
+        let host = self.host, names = collections.map(\.name).joined(separator: ", ")
+        try await server.run(handlingSignals: true) { port in
+            FileHandle.standardError.write(Data("serving \(names) on http://\(host):\(port)\n".utf8))
+        }
+    }
+}
