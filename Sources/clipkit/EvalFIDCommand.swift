@@ -37,11 +37,7 @@ struct EvalFIDCommand: ParsableCommand {
     @Option(help: "Images per forward pass.")
     var batchSize = 25
 
-    @Option(help: "Also write the report as JSON to this file (- for standard output instead of the text).")
-    var json: String?
-
-    @Flag(help: "No progress bars.")
-    var quiet = false
+    @OptionGroup var output: MetricReportOptions
 
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
@@ -54,7 +50,7 @@ struct EvalFIDCommand: ParsableCommand {
             guard case let .images(files, name) = try FIDEvaluation.Source.path(CollectionSourceOptions.url(real)) else {
                 throw ValidationError("--save-stats needs a folder of images first")
             }
-            let side = try evaluation.statistics(of: files, name: name, progress: quiet ? nil : ProgressBar.callback(label: "FID features"))
+            let side = try evaluation.statistics(of: files, name: name, progress: output.progress("FID features"))
             reportUnreadable(side.unreadable)
             try FIDStatisticsFile.write(side.statistics, to: CollectionSourceOptions.url(generated))
             print("statistics of \(side.images ?? 0) images written to \(generated)")
@@ -64,13 +60,13 @@ struct EvalFIDCommand: ParsableCommand {
         let generatedSource = try FIDEvaluation.Source.path(CollectionSourceOptions.url(generated))
         var bars: [String: (Int, Int) -> Void] = [:]
         let (report, sides) = try evaluation.compare(real: realSource, generated: generatedSource) { label, done, total in
-            guard !quiet else { return }
+            guard !output.quiet else { return }
             let bar = bars[label] ?? ProgressBar.callback(label: "FID features, \(label)")
             bars[label] = bar
             bar(done, total)
         }
         for side in sides { reportUnreadable(side.unreadable) }
-        if try MetricReportOutput.write(report, json: json) { return }
+        if try output.write(report) { return }
         for (name, side) in [("real", report.real), ("generated", report.generated)] {
             print("\(name): \(side.source)" + (side.images.map { " (\($0) images\(side.unreadable > 0 ? ", \(side.unreadable) unreadable" : ""))" } ?? " (statistics file)"))
         }

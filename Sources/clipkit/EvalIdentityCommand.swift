@@ -42,11 +42,7 @@ struct EvalIdentityCommand: ParsableCommand {
     @Option(help: "Images per forward pass.")
     var batchSize = 16
 
-    @Option(help: "Also write the report as JSON to this file (- for standard output instead of the text).")
-    var json: String?
-
-    @Flag(help: "No progress bars.")
-    var quiet = false
+    @OptionGroup var output: MetricReportOptions
 
     func peopleRange() throws -> Range<Int> {
         let parts = verificationPeople.split(separator: "-").compactMap { Int($0) }
@@ -71,14 +67,14 @@ struct EvalIdentityCommand: ParsableCommand {
                 throw ValidationError("\(verificationFaces) has \(people.people.count) people; --verification-people \(verificationPeople) asks for more")
             }
             let fitted = try evaluation.verificationThreshold(people: people, range: range,
-                                                              progress: quiet ? nil : ProgressBar.callback(label: "verification faces"))
+                                                              progress: output.progress("verification faces"))
             let names = "\(people.people[range.lowerBound].name)–\(people.people[range.upperBound - 1].name) of \(verificationFaces)"
             threshold = (fitted.threshold, fitted.pairs, names)
         }
         let report = try evaluation.evaluate(generated: try ImageFiles.collectURLs([generated]), references: try ImageFiles.collectURLs([reference]),
-                                             threshold: threshold, progress: quiet ? nil : ProgressBar.callback(label: "identity"))
+                                             threshold: threshold, progress: output.progress("identity"))
         for failure in report.unreadable.prefix(20) { note("skipped \(failure)") }
-        if try MetricReportOutput.write(report, json: json) { return }
+        if try output.write(report) { return }
         print("embedder: \(report.embedder)")
         print("\(report.generated) generated × \(report.references) reference images")
         if let verification = report.verification {

@@ -30,11 +30,7 @@ struct EvalInceptionScoreCommand: ParsableCommand {
     @Option(help: "Images per forward pass.")
     var batchSize = 16
 
-    @Option(help: "Also write the report as JSON to this file (- for standard output instead of the text).")
-    var json: String?
-
-    @Flag(help: "No progress bars.")
-    var quiet = false
+    @OptionGroup var output: MetricReportOptions
 
     func validate() throws {
         guard splits >= 1 else { throw ValidationError("--splits must be at least 1") }
@@ -45,9 +41,9 @@ struct EvalInceptionScoreCommand: ParsableCommand {
     func run() throws {
         let files = try ImageFiles.collectURLs(paths)
         let evaluation = try InceptionScoreEvaluation.installed(splits: splits, batchSize: batchSize)
-        let report = try evaluation.evaluate(files, progress: quiet ? nil : ProgressBar.callback(label: InceptionScoreEvaluation.metricName))
+        let report = try evaluation.evaluate(files, progress: output.progress(InceptionScoreEvaluation.metricName))
         for failure in report.unreadable.prefix(20) { note("skipped \(failure)") }
-        if try MetricReportOutput.write(report, json: json) { return }
+        if try output.write(report) { return }
         print("\(report.images) images, \(report.splits) splits, classifier \(report.classifier)")
         print(String(format: "\(report.metric) %.4f ± %.4f", report.mean, report.standardDeviation))
     }

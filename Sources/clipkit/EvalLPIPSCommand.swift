@@ -34,11 +34,7 @@ struct EvalLPIPSCommand: ParsableCommand {
     @Flag(help: "Mean LPIPS over every pair of the folder's images.")
     var diversity = false
 
-    @Option(help: "Also write the report as JSON to this file (- for standard output instead of the text).")
-    var json: String?
-
-    @Flag(help: "No progress bars.")
-    var quiet = false
+    @OptionGroup var output: MetricReportOptions
 
     struct Report: Codable {
         struct PairDistance: Codable {
@@ -63,7 +59,7 @@ struct EvalLPIPSCommand: ParsableCommand {
         let evaluation = try LPIPSEvaluation.installed(network)
         let metric = diversity ? "LPIPS diversity" : "LPIPS"
         let name = "LPIPS v0.1 \(network.rawValue)"
-        let progress = quiet ? nil : ProgressBar.callback(label: metric)
+        let progress = output.progress(metric)
         let report: Report
         if diversity {
             let files = try ImageFiles.collectURLs(paths)
@@ -80,7 +76,7 @@ struct EvalLPIPSCommand: ParsableCommand {
                             unmatched: unmatched.isEmpty ? nil : unmatched)
             for path in unmatched.prefix(20) { note("no partner for \(path)") }
         }
-        if try MetricReportOutput.write(report, json: json) { return }
+        if try output.write(report) { return }
         let summary = report.summary
         if summary.count > 1 {
             print("\(name): \(summary.count) pairs, " + String(format: "std %.6f, min %.6f, max %.6f", summary.standardDeviation,

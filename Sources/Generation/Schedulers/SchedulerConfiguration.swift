@@ -1,3 +1,4 @@
+import Checkpoint
 import Foundation
 
 /// A diffusers scheduler's `scheduler_config.json`, field for field under its own names with
@@ -128,7 +129,7 @@ public struct SchedulerConfiguration: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(SchedulerConfiguration.self, from: Data(contentsOf: url))
         } catch let error as DecodingError {
-            throw GenerationError.invalidConfiguration(source: url.path, reason: describe(error))
+            throw GenerationError.invalidConfiguration(source: url.path, reason: error.oneLineReason)
         }
     }
 

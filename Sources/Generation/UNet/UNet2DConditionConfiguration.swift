@@ -1,3 +1,4 @@
+import Checkpoint
 import Foundation
 
 /// diffusers' `UNet2DConditionModel` configuration (`unet/config.json`), under its own key names with
@@ -266,21 +267,6 @@ func decodeConfiguration<T: Decodable>(_ type: T.Type, contentsOf url: URL) thro
     do {
         return try JSONDecoder().decode(T.self, from: data)
     } catch let error as DecodingError {
-        throw GenerationError.invalidConfiguration(source: url.path, reason: describe(error))
-    }
-}
-
-/// A one-line reason for a decoding failure.
-func describe(_ error: DecodingError) -> String {
-    func path(_ context: DecodingError.Context) -> String {
-        context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-    }
-    switch error {
-    case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
-        return "\(path(context)): \(context.debugDescription)"
-    case let .keyNotFound(key, context):
-        return "\(path(context)): missing \(key.stringValue)"
-    @unknown default:
-        return "\(error)"
+        throw GenerationError.invalidConfiguration(source: url.path, reason: error.oneLineReason)
     }
 }

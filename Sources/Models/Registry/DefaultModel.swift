@@ -42,16 +42,9 @@ public enum DefaultModel {
                     try textModel.embed(texts: slice)
                 }
             }
-        let imageEncoder = ConSEImageEncoder(classifier: classifier, labelEmbeddings: labelEmbeddings, topCount: topCount)
-        var hasher = SHA256()
-        hasher.update(Array(try CheckpointFingerprint.of([classifierURL]).utf8))
-        hasher.update(Array(LabelEmbeddingCache.key(prompts: prompts, modelFingerprint: textFingerprint).utf8))
-        let identity = ModelIdentity(name: name, checkpointHash: hasher.hexDigest(), dimension: imageEncoder.embeddingWidth,
-                                     preprocessing: classifier.configuration.preprocessing,
-                                     options: ModelOptions(topCount: topCount, labelTemplate: template))
-        return ImageTextModel(imageEncoder: imageEncoder, textEncoder: textModel,
-                              logScale: Parameter(Tensor(scalar: Foundation.log(logitScale)), isTrainable: false),
-                              weights: DefaultModelWeights(classifier: classifier, text: textModel), identity: identity)
+        return try assembled(name: name, classifier: classifier, classifierURL: classifierURL, textEncoder: textModel,
+                             labelEmbeddings: labelEmbeddings, prompts: prompts, textFingerprint: textFingerprint,
+                             topCount: topCount, template: template)
     }
 }
 
@@ -66,6 +59,25 @@ extension DefaultModel {
         }
     }
 
+    /// The ConSE model both defaults are: `classifier` (read from `classifierURL`) over the label
+    /// embeddings `[1000, width]` that `textEncoder` (fingerprint `textFingerprint`) gave `prompts`.
+    /// The identity's hash covers the classifier file and the label-embedding cache key, so a store
+    /// notices a changed classifier, text model, template or class list.
+    static func assembled<Text: TextEncoder & Module>(name: String, classifier: EfficientNet, classifierURL: URL, textEncoder: Text,
+                                                      labelEmbeddings: Tensor, prompts: [String], textFingerprint: String,
+                                                      topCount: Int, template: String) throws -> ImageTextModel {
+        let imageEncoder = ConSEImageEncoder(classifier: classifier, labelEmbeddings: labelEmbeddings, topCount: topCount)
+        var hasher = SHA256()
+        hasher.update(Array(try CheckpointFingerprint.of([classifierURL]).utf8))
+        hasher.update(Array(LabelEmbeddingCache.key(prompts: prompts, modelFingerprint: textFingerprint).utf8))
+        let identity = ModelIdentity(name: name, checkpointHash: hasher.hexDigest(), dimension: imageEncoder.embeddingWidth,
+                                     preprocessing: classifier.configuration.preprocessing,
+                                     options: ModelOptions(topCount: topCount, labelTemplate: template))
+        return ImageTextModel(imageEncoder: imageEncoder, textEncoder: textEncoder,
+                              logScale: Parameter(Tensor(scalar: Foundation.log(logitScale)), isTrainable: false),
+                              weights: ConSEModelWeights(classifier: classifier, text: textEncoder), identity: identity)
+    }
+
     /// The default model's pretrained towers for training (LiT, Zhai et al. 2022): EfficientNet-Lite0
     /// without its classifier (pooled 1280-wide features) and all-MiniLM-L6-v2, with the
     /// classifier's preprocessing.
@@ -78,14 +90,14 @@ extension DefaultModel {
     }
 }
 
-/// The default model's weights under one roof: the classifier under `visual.`, MiniLM under `text.`.
-struct DefaultModelWeights: Module {
+/// A ConSE default model's weights under one roof: the classifier under `visual.`, the text
+/// model (MiniLM, USE multilingual) under `text.`.
+struct ConSEModelWeights<Text: Module>: Module {
     @Key("visual") var classifier: EfficientNet
-    @Key("text") var text: SentenceTransformer
+    @Key("text") var text: Text
 
-    init(classifier: EfficientNet, text: SentenceTransformer) {
+    init(classifier: EfficientNet, text: Text) {
         self.classifier = classifier
         self.text = text
     }
-
 }

@@ -50,26 +50,8 @@ public enum MultilingualDefaultModel {
         let englishRows = promptEmbeddings.narrowed(alongAxis: 0, start: 0, length: classes)  // [1000, 512]
         let chineseRows = promptEmbeddings.narrowed(alongAxis: 0, start: classes, length: classes)  // [1000, 512]
         let labelEmbeddings = (englishRows + chineseRows).l2NormalizedRows()  // [1000, 512]
-        let imageEncoder = ConSEImageEncoder(classifier: classifier, labelEmbeddings: labelEmbeddings, topCount: topCount)
-        var hasher = SHA256()
-        hasher.update(Array(try CheckpointFingerprint.of([classifierURL]).utf8))
-        hasher.update(Array(LabelEmbeddingCache.key(prompts: prompts, modelFingerprint: textFingerprint).utf8))
-        let identity = ModelIdentity(name: name, checkpointHash: hasher.hexDigest(), dimension: imageEncoder.embeddingWidth,
-                                     preprocessing: classifier.configuration.preprocessing,
-                                     options: ModelOptions(topCount: topCount, labelTemplate: template))
-        return ImageTextModel(imageEncoder: imageEncoder, textEncoder: textEncoder,
-                              logScale: Parameter(Tensor(scalar: Foundation.log(DefaultModel.logitScale)), isTrainable: false),
-                              weights: MultilingualDefaultModelWeights(classifier: classifier, text: textEncoder), identity: identity)
-    }
-}
-
-/// The multilingual default model's weights: the classifier under `visual.`, USE under `text.`.
-struct MultilingualDefaultModelWeights: Module {
-    @Key("visual") var classifier: EfficientNet
-    @Key("text") var text: UniversalSentenceEncoderTextEncoder
-
-    init(classifier: EfficientNet, text: UniversalSentenceEncoderTextEncoder) {
-        self.classifier = classifier
-        self.text = text
+        return try DefaultModel.assembled(name: name, classifier: classifier, classifierURL: classifierURL, textEncoder: textEncoder,
+                                          labelEmbeddings: labelEmbeddings, prompts: prompts, textFingerprint: textFingerprint,
+                                          topCount: topCount, template: template)
     }
 }

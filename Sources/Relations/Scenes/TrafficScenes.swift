@@ -261,16 +261,7 @@ public struct TrafficScenes: Sendable {
 
     /// The examples of `scenes`, drawn on all cores.
     public func examples(_ scenes: [Scene]) throws -> [RelationExample] {
-        let results = UnsafeMutableBufferPointer<Result<RelationExample, Error>?>.allocate(capacity: scenes.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        let threads = max(1, min(ThreadPolicy.threadCount, scenes.count))
-        DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            for index in stride(from: thread, to: scenes.count, by: threads) {
-                results[index] = Result { try example(scenes[index]) }
-            }
-        }
-        return try results.map { try $0!.get() }
+        try ParallelPreparation.results(count: scenes.count) { try example(scenes[$0]) }.map { try $0.get() }
     }
 
     /// "A car is driving on the road." with its triple's spans.

@@ -1,3 +1,4 @@
+import Checkpoint
 import Foundation
 
 /// A training run as one JSON file, read by `clipkit train --config FILE.json`. Every field is
@@ -116,7 +117,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public static func decode(_ data: Foundation.Data, source: String = "configuration") throws -> TrainingConfiguration {
         let configuration: TrainingConfiguration
         do { configuration = try JSONDecoder().decode(TrainingConfiguration.self, from: data) } catch let error as DecodingError {
-            throw TrainingError.invalidConfiguration("\(source): \(Self.describe(error))")
+            throw TrainingError.invalidConfiguration("\(source): \(error.oneLineReason)")
         }
         // Unknown keys: compare the file against the fully written-out configuration.
         let known = try JSONSerialization.jsonObject(with: try configuration.encoded())
@@ -171,18 +172,4 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         "sa_clip": ["input_size"],
         "sa_clip.data": ["path", "validation_path", "image_root", "instances_path", "validation_instances_path"],
     ]
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
-            return "\(path(context)): \(context.debugDescription)"
-        case let .keyNotFound(key, context):
-            return "\(path(context)): missing \(key.stringValue)"
-        @unknown default:
-            return "\(error)"
-        }
-    }
 }
