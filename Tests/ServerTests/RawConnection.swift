@@ -7,7 +7,7 @@ import Foundation
 
 /// A plain TCP connection to the test server, for clients URLSession cannot play: one that stops
 /// in the middle of its headers or body and then waits.
-final class RawConnection {
+final class RawConnection: @unchecked Sendable {
     private let socket: Int32
 
     init(port: Int) throws {
@@ -32,6 +32,14 @@ final class RawConnection {
     func send(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
+    }
+
+    /// `readUntilClosed(seconds:)` on a dispatch queue: the blocking wait must not hold one of the
+    /// few cooperative threads the in-process server needs to answer.
+    func waitUntilClosed(seconds: Double) async -> (text: String, closed: Bool) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.readUntilClosed(seconds: seconds)) }
+        }
     }
 
     /// Everything the server sends until it closes the connection, and whether it closed within

@@ -8,7 +8,8 @@ import Tensor
 /// are embedded together in one model call, and each caller gets its own rows back. One call on
 /// B short texts costs far less than B calls (the matrix products run on [B·tokens, width]
 /// instead of [tokens, width]), so a busy server answers more queries per second for at most
-/// `window` more latency. This is the adaptive batching of serving systems (Crankshaw et al.,
+/// `window` more latency. One model call runs at a time (it spreads over the cores itself); queries
+/// whose window closes meanwhile go together into the next call. This is the adaptive batching of serving systems (Crankshaw et al.,
 /// "Clipper", NSDI 2017; TensorFlow Serving's batch scheduler).
 ///
 /// Each text's embedding does not depend on the others in its batch (rows are padded and masked),
@@ -35,6 +36,10 @@ public final class TextEmbeddingBatcher: @unchecked Sendable {
     /// Bumped whenever the pending queries leave, so a window timer set for earlier ones does nothing.
     private var generation = 0
     private var timerSet = false
+    /// A model call is running; the next batch starts when it ends (it takes what piled up meanwhile).
+    private var busy = false
+    /// The pending queries' window has closed (or they fill a batch) while a call was running.
+    private var ready = false
     private var calls = 0
     private var embeddedTexts = 0
 
@@ -88,6 +93,12 @@ public final class TextEmbeddingBatcher: @unchecked Sendable {
         pending.append(waiter)
         pendingTexts += waiter.texts.count
         if pendingTexts >= maximumBatch {
+            guard !busy else {
+                ready = true
+                lock.unlock()
+                return
+            }
+            busy = true
             let batch = takePending()
             lock.unlock()
             DispatchQueue.global(qos: .userInitiated).async { self.run(batch) }
@@ -111,6 +122,7 @@ public final class TextEmbeddingBatcher: @unchecked Sendable {
         pendingTexts = 0
         generation += 1
         timerSet = false
+        ready = false
         return batch
     }
 
@@ -120,13 +132,35 @@ public final class TextEmbeddingBatcher: @unchecked Sendable {
             lock.unlock()
             return
         }
+        guard !busy else {
+            ready = true
+            lock.unlock()
+            return
+        }
+        busy = true
         let batch = takePending()
         lock.unlock()
         run(batch)
     }
 
-    /// Embeds the waiters' texts in calls of at most `maximumBatch` texts and hands each its rows.
+    /// Embeds `waiters`, then whatever became ready while it ran, until nothing is ready.
     private func run(_ waiters: [Waiter]) {
+        var batch = waiters
+        while true {
+            embed(batch)
+            lock.lock()
+            guard ready, !pending.isEmpty else {
+                busy = false
+                lock.unlock()
+                return
+            }
+            batch = takePending()
+            lock.unlock()
+        }
+    }
+
+    /// Embeds the waiters' texts in calls of at most `maximumBatch` texts and hands each its rows.
+    private func embed(_ waiters: [Waiter]) {
         let waiting = waiters.filter { !$0.resumption.isFinished }   // cancelled callers are skipped
         var start = 0
         while start < waiting.count {
