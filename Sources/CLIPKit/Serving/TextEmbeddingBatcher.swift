@@ -93,15 +93,9 @@ public final class TextEmbeddingBatcher: @unchecked Sendable {
         pending.append(waiter)
         pendingTexts += waiter.texts.count
         if pendingTexts >= maximumBatch {
-            guard !busy else {
-                ready = true
-                lock.unlock()
-                return
-            }
-            busy = true
-            let batch = takePending()
+            let batch = startOrMarkReady()
             lock.unlock()
-            DispatchQueue.global(qos: .userInitiated).async { self.run(batch) }
+            if let batch { DispatchQueue.global(qos: .userInitiated).async { self.run(batch) } }
             return
         }
         if !timerSet {
@@ -132,15 +126,20 @@ public final class TextEmbeddingBatcher: @unchecked Sendable {
             lock.unlock()
             return
         }
+        let batch = startOrMarkReady()
+        lock.unlock()
+        if let batch { run(batch) }
+    }
+
+    /// The pending queries to embed now when no call is running (which the caller must then
+    /// `run`), else nil with the queries marked ready for the next call; the caller holds the lock.
+    private func startOrMarkReady() -> [Waiter]? {
         guard !busy else {
             ready = true
-            lock.unlock()
-            return
+            return nil
         }
         busy = true
-        let batch = takePending()
-        lock.unlock()
-        run(batch)
+        return takePending()
     }
 
     /// Embeds `waiters`, then whatever became ready while it ran, until nothing is ready.
