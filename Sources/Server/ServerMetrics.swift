@@ -4,7 +4,8 @@ import Hummingbird
 import Prometheus
 
 /// What `/metrics` exposes in Prometheus' text format: requests by route, method and status,
-/// request latencies by route, how many inputs each inference call carried and how long the model
+/// request latencies by route, how many inputs each request's inference carried (and, for text,
+/// how many model calls the dynamic batcher made for them) and how long the model
 /// took, and each store's size. One registry per server, so servers in one process (tests) keep
 /// their counts apart.
 final class ServerMetrics: Sendable {
@@ -53,6 +54,13 @@ final class ServerMetrics: Sendable {
                                                                     helpText: "Image embeddings in the store"),
                                    labels: [("index", collection.name)]).set(Double(counts.embeddings))
             }
+            let batching = collection.textBatcher.statistics
+            registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "clipkit", metricName: "text_model_calls", unitName: "",
+                                                                helpText: "Text-tower calls since start (concurrent queries share one)"),
+                               labels: [("index", collection.name)]).set(Double(batching.modelCalls))
+            registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "clipkit", metricName: "text_model_inputs", unitName: "",
+                                                                helpText: "Texts embedded since start; inputs / calls is the mean batch size"),
+                               labels: [("index", collection.name)]).set(Double(batching.texts))
         }
         return registry.emitToString()
     }

@@ -12,7 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
             Each store is an index named by its file name (or --name, in the same order as --db) and is \
             searched with the model it records, loaded once at start. The server listens on loopback \
             (127.0.0.1) unless --host says otherwise; writes (POST /index) need --token-file and the \
-            token as `Authorization: Bearer <token>`. Stop it with Ctrl-C: requests in flight finish first.
+            token as `Authorization: Bearer <token>`. Concurrent text queries arriving within \
+            --batch-window-ms of each other are embedded in one model call (at most --max-batch texts). \
+            A request taking longer than --request-timeout gets a JSON 408/503. Stop it with Ctrl-C: requests in flight finish first.
 
             Endpoints: GET /search?q=&k=, POST /search (image), GET /items/{id}, GET /thumbnails/{id}, \
             POST /index, GET /healthz, GET /readyz, GET /metrics, POST /v1/embeddings, \
@@ -48,12 +50,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Refuse images with more pixels than this (decompression-bomb guard).")
     var maximumPixels = ImageDecoder.defaultMaximumPixelCount
 
+    @Option(help: "The longest a request may take, in seconds (408 if its body is still arriving, 503 if the server is still computing; POST /index is exempt).")
+    var requestTimeout: Double = 30
+
+    @Option(help: "Close a connection that sends nothing for this many seconds (idle keep-alive, or stalled mid-request).")
+    var idleTimeout: Double = 60
+
+    @Option(help: "Embed text queries arriving within this many milliseconds of each other in one model call (0: no batching).")
+    var batchWindowMs: Double = 3
+
+    @Option(help: "The most texts one batched model call embeds.")
+    var maxBatch = 32
+
     func validate() throws {
         guard !db.isEmpty else { throw ValidationError("give at least one store with --db") }
         guard name.isEmpty || name.count == db.count else { throw ValidationError("give one --name per --db, or none") }
         guard Set(name).count == name.count else { throw ValidationError("index names must differ") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maximumUploadMegabytes >= 1, maximumPixels >= 1 else { throw ValidationError("limits must be positive") }
+        guard requestTimeout > 0, idleTimeout > 0, requestTimeout.isFinite, idleTimeout.isFinite else {
+            throw ValidationError("--request-timeout and --idle-timeout must be positive numbers of seconds")
+        }
+        guard batchWindowMs >= 0, batchWindowMs <= 1000 else { throw ValidationError("--batch-window-ms must be between 0 and 1000") }
+        guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
     }
 
     func run() async throws {
@@ -63,6 +82,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.allowedOrigin = allowOrigin
         configuration.maximumBodyBytes = maximumUploadMegabytes << 20
         configuration.maximumUploadBytes = maximumUploadMegabytes << 20
+        configuration.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
+        configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         if let tokenFile {
             let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !token.isEmpty else { throw ValidationError("\(tokenFile) is empty") }
@@ -73,7 +94,8 @@ struct ServeCommand: AsyncParsableCommand {
         for (position, path) in db.enumerated() {
             FileHandle.standardError.write(Data("loading \(path)…\n".utf8))
             collections.append(try ServedCollection(storeURL: URL(fileURLWithPath: path), name: name.isEmpty ? nil : name[position],
-                                                    decoder: decoder))
+                                                    decoder: decoder, batchWindow: .microseconds(Int64(batchWindowMs * 1000)),
+                                                    maximumTextBatch: maxBatch))
         }
         guard Set(collections.map(\.name)).count == collections.count else {
             throw ValidationError("two stores have the same file name; tell them apart with --name")

@@ -11,7 +11,9 @@ import Testing
 
 /// One server for the whole suite: scikit-image's sample photos indexed with the real
 /// `clipkit-default` model into a store named `store`, served on an ephemeral loopback port with
-/// a token, small limits (2 MiB bodies, 1,000,000-pixel images) and no CORS.
+/// a token, small limits (2 MiB bodies, 1,000,000-pixel images) and no CORS. Its text queries are
+/// not batched, so every reply equals the facade's bit for bit; a second store `batched` over the
+/// same photos, with the default batching (3 ms window, 32 texts), is served on `batchingPort`.
 final class ServerHarness: @unchecked Sendable {
     static let photos = ["astronaut.png", "camera.png", "chelsea.png", "coffee.png", "horse.png", "moon.png",
                          "motorcycle_left.png", "rocket.jpg"]
@@ -22,6 +24,8 @@ final class ServerHarness: @unchecked Sendable {
     let folder: TemporaryFolder
     let collection: ServedCollection
     let port: Int
+    let batchingCollection: ServedCollection
+    let batchingPort: Int
     var photos: URL { folder.file("photos") }
 
     private static let shared = Task { try await ServerHarness() }
@@ -37,21 +41,29 @@ final class ServerHarness: @unchecked Sendable {
         }
         let storeURL = folder.file("store.db")
         _ = try EmbeddingStore(path: storeURL)   // an empty store: ServedCollection gives it the default model
-        let collection = try ServedCollection(storeURL: storeURL, decoder: .init(maximumPixelCount: Self.maximumPixels))
+        let collection = try ServedCollection(storeURL: storeURL, decoder: .init(maximumPixelCount: Self.maximumPixels), batchWindow: .zero)
         _ = try await collection.index(locations: [folder.file("photos")])
+        let batchedURL = folder.file("batched.db")
+        _ = try EmbeddingStore(path: batchedURL)
+        let batchingCollection = try ServedCollection(storeURL: batchedURL, decoder: .init(maximumPixelCount: Self.maximumPixels))
+        _ = try await batchingCollection.index(locations: [folder.file("photos")])
         self.folder = folder
         self.collection = collection
+        self.batchingCollection = batchingCollection
         port = try await Self.start([collection], token: Self.token)
+        batchingPort = try await Self.start([batchingCollection], token: nil)
     }
 
     /// Starts a server over `collections` on a free loopback port and returns the port.
-    static func start(_ collections: [ServedCollection], token: String?, allowedOrigin: String? = nil) async throws -> Int {
+    static func start(_ collections: [ServedCollection], token: String?, allowedOrigin: String? = nil,
+                      adjust: (inout ServerConfiguration) -> Void = { _ in }) async throws -> Int {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.token = token
         configuration.maximumBodyBytes = maximumBytes
         configuration.maximumUploadBytes = maximumBytes
         configuration.allowedOrigin = allowedOrigin
+        adjust(&configuration)
         let server = SearchServer(indexes: collections, configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         Task { try await server.run { port in continuation.yield(port) } }

@@ -27,11 +27,21 @@ extension ImageTextModel {
 
     /// Runs blocking work (inference, exact search, indexing) on a global dispatch queue and
     /// resumes the caller with its result: the one place the facade leaves Swift's cooperative pool.
+    /// A caller whose task is cancelled (a server's request timeout) is resumed at once with
+    /// `CancellationError`; work already started runs to its end and its result is dropped, work
+    /// not yet started is skipped.
     static func offload<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Swift.Result { try work() })
+        let resumption = OneShotResumption<Result>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard resumption.install(continuation) else { return }
+                DispatchQueue.global(qos: .userInitiated).async {
+                    guard !resumption.isFinished else { return }
+                    resumption.resume(with: Swift.Result { try work() })
+                }
             }
+        } onCancel: {
+            resumption.resume(with: .failure(CancellationError()))
         }
     }
 }

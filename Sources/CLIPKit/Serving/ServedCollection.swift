@@ -23,15 +23,19 @@ public final class ServedCollection: @unchecked Sendable {
     public let model: ImageTextModel
     /// Decodes uploads and thumbnails; its `maximumPixelCount` is the decompression-bomb guard.
     public let decoder: ImageDecoder
+    /// Embeds concurrent text queries (`search(text:)`, `embeddings(ofTexts:)`) together.
+    public let textBatcher: TextEmbeddingBatcher
     private let thumbnails: ThumbnailCache
     private var current: CollectionSearch
     private let lock = NSLock()
     private let indexingLock = NSLock()
 
     /// Opens the store at `storeURL` (which must exist) with the model it records; a store that
-    /// records none gets the default model, so that `index(folders:)` can fill it.
+    /// records none gets the default model, so that `index(folders:)` can fill it. Text queries
+    /// arriving within `batchWindow` of each other are embedded together, up to `maximumTextBatch`
+    /// texts per model call (`TextEmbeddingBatcher`; a zero window turns batching off).
     public init(storeURL: URL, name: String? = nil, decoder: ImageDecoder = ImageDecoder(), thumbnailSide: Int = 256,
-                thumbnailCacheCount: Int = 1024) throws {
+                thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3), maximumTextBatch: Int = 32) throws {
         // Opened for writing (not `openExisting`, which is read-only): the server fills an empty
         // store's model record and indexes folders posted to `/index`.
         guard FileManager.default.fileExists(atPath: storeURL.path) else { throw StoreError.missingStore(path: storeURL.path) }
@@ -39,6 +43,7 @@ public final class ServedCollection: @unchecked Sendable {
         model = try StoreModelSelection.model(for: store, requested: nil, emptyStore: .useDefaultModel)
         if try store.model() == nil { try store.begin(model: model.identity) }
         current = try CollectionSearch(store: store, model: model)
+        textBatcher = TextEmbeddingBatcher(model: model, window: batchWindow, maximumBatch: maximumTextBatch)
         self.name = name ?? storeURL.deletingPathExtension().lastPathComponent
         self.decoder = decoder
         thumbnails = ThumbnailCache(side: thumbnailSide, capacity: thumbnailCacheCount)
@@ -56,10 +61,12 @@ public final class ServedCollection: @unchecked Sendable {
 
     // MARK: Queries
 
-    /// The top `k` images for a description, best first.
+    /// The top `k` images for a description, best first; the text is embedded together with
+    /// other queries arriving at the same time (`textBatcher`).
     public func search(text: String, k: Int) async throws -> [SearchHit] {
+        let query = try await textBatcher.embeddings(ofTexts: [text])   // [1, dimension]
         let search = self.search
-        return try await ImageTextModel.offload { try search.search(.text(text), k: k) }
+        return try await ImageTextModel.offload { try search.search(embeddings: query, direction: .textToImage, k: k)[0] }
     }
 
     /// The top `k` images like an uploaded image (encoded bytes: PNG, JPEG, WebP, PGM), best first.
@@ -99,9 +106,9 @@ public final class ServedCollection: @unchecked Sendable {
         return try await ImageTextModel.offload { try search.search(embeddings: query, direction: direction, k: k)[0] }
     }
 
-    /// L2-normalised embeddings `[texts.count, dimension]`.
+    /// L2-normalised embeddings `[texts.count, dimension]`, batched with concurrent text queries.
     public func embeddings(ofTexts texts: [String]) async throws -> Tensor {
-        try await model.embeddings(ofTexts: texts)
+        try await textBatcher.embeddings(ofTexts: texts)
     }
 
     /// L2-normalised embeddings `[images.count, dimension]` of encoded images, decoded with

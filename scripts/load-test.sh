@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Load test of `clipkit serve` (issue 17): builds a store, serves it on loopback and runs text
+# search with wrk at 1, 16 and 64 connections (dynamic batching on), then 16 connections with
+# batching off, printing throughput, p50/p99 latency, errors and the server's RSS before and after.
+# Bounded in time: DURATION per run (default 20s). Not part of `make test`; needs Debian's wrk
+# (scripts/setup.sh installs it) and a release build of clipkit.
+#
+#   scripts/load-test.sh                          # 10,000 images, 20 s per run
+#   IMAGES=2000 DURATION=10s scripts/load-test.sh
+#
+# The store's images are made by scripts/load_test_images.py: 96×96 grey crops of scikit-image's
+# sample photos (random crop, mirror and brightness), indexed with the default model.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+IMAGES="${IMAGES:-10000}"
+DURATION="${DURATION:-20s}"
+PORT="${PORT:-18080}"
+CLIPKIT="${CLIPKIT:-.build/release/clipkit}"
+WORK="${WORK:-$(mktemp -d /tmp/clipkit-load.XXXXXX)}"
+PHOTOS="${CLIPKIT_HOME:-$HOME/.cache/clipkit}/packages/skimage/data"
+
+command -v wrk >/dev/null || { echo "load-test: wrk is missing (scripts/setup.sh installs it)" >&2; exit 1; }
+[ -x "$CLIPKIT" ] || { echo "load-test: no $CLIPKIT; build with swift build -c release (or set CLIPKIT=path)" >&2; exit 1; }
+
+if [ ! -f "$WORK/store.db" ]; then
+    echo "load-test: making $IMAGES images in $WORK/images"
+    python3 scripts/load_test_images.py --photos "$PHOTOS" --out "$WORK/images" --count "$IMAGES"
+    echo "load-test: indexing them"
+    start=$(date +%s.%N)
+    "$CLIPKIT" index "$WORK/images" --db "$WORK/store.db" >/dev/null
+    echo "load-test: indexed $IMAGES images in $(awk -v start="$start" -v end="$(date +%s.%N)" 'BEGIN { printf "%.0f", end - start }') s"
+fi
+
+server=""
+stop_server() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi; }
+trap stop_server EXIT
+
+start_server() {   # start_server BATCH_WINDOW_MS
+    "$CLIPKIT" serve --db "$WORK/store.db" --port "$PORT" --batch-window-ms "$1" 2>"$WORK/server.log" &
+    server=$!
+    for _ in $(seq 1 300); do
+        curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    echo "load-test: the server did not start; its log:" >&2
+    cat "$WORK/server.log" >&2
+    exit 1
+}
+
+rss() { awk '/VmRSS/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$server/status"; }
+
+run() {   # run LABEL CONNECTIONS
+    local output
+    output=$(wrk -t 1 -c "$2" -d "$DURATION" --timeout 10s -s scripts/load-test.lua "http://127.0.0.1:$PORT" | grep '^RESULT')
+    # RESULT requests=N seconds=S p50_us=A p99_us=B errors=E
+    echo "$output" | awk -v label="$1" -v connections="$2" '{
+        for (i = 2; i <= NF; i++) { split($i, pair, "="); value[pair[1]] = pair[2] }
+        printf "| %s | %d | %.1f | %.1f | %.1f | %d |\n", label, connections, value["requests"] / value["seconds"],
+               value["p50_us"] / 1000, value["p99_us"] / 1000, value["errors"]
+    }'
+}
+
+echo "load-test: store $WORK/store.db ($IMAGES images), $DURATION per run, $(nproc) cores"
+echo
+echo "| batching | connections | queries/s | p50 ms | p99 ms | errors |"
+echo "|---|---|---|---|---|---|"
+start_server 3
+curl -sf "http://127.0.0.1:$PORT/search?q=warm%20up&k=10" >/dev/null
+before=$(rss)
+for connections in 1 16 64; do run "3 ms window, 32 max" "$connections"; done
+after=$(rss)
+calls=$(curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^clipkit_text_model_calls/ { print $2 }')
+inputs=$(curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^clipkit_text_model_inputs/ { print $2 }')
+stop_server
+start_server 0
+run "off" 16
+stop_server
+echo
+echo "server RSS (batching on): $before after warm-up, $after after the three runs"
+echo "text model calls: $calls for $inputs queries (mean batch $(awk -v calls="$calls" -v inputs="$inputs" 'BEGIN { printf "%.2f", inputs / calls }'))"
