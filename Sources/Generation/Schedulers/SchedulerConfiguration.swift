@@ -1,4 +1,3 @@
-import Checkpoint
 import Foundation
 
 /// A diffusers scheduler's `scheduler_config.json`, field for field under its own names with
@@ -126,11 +125,7 @@ public struct SchedulerConfiguration: Codable, Sendable, Equatable {
 
     /// Reads `scheduler_config.json`.
     public static func load(contentsOf url: URL) throws -> SchedulerConfiguration {
-        do {
-            return try JSONDecoder().decode(SchedulerConfiguration.self, from: Data(contentsOf: url))
-        } catch let error as DecodingError {
-            throw GenerationError.invalidConfiguration(source: url.path, reason: error.oneLineReason)
-        }
+        try decodeConfiguration(SchedulerConfiguration.self, contentsOf: url)
     }
 
     /// The noise schedule these settings define.

@@ -54,22 +54,19 @@ public final class DiffusionTraining {
         guard configuration.task == .diffusion || configuration.task == .ipAdapter else {
             throw TrainingError.invalidConfiguration("DiffusionTraining runs the tasks diffusion and ip_adapter, not \(configuration.task.rawValue)")
         }
+        try configuration.validate()
         self.configuration = configuration
         let task = configuration.diffusion
         self.task = task
         let isAdapter = configuration.task == .ipAdapter
         let data = task.data
-        guard data.people.count == 2, data.channels == 1 || data.channels == 3 else {
-            throw TrainingError.invalidConfiguration("diffusion.data.people must be [first, end) and channels 1 or 3")
-        }
         let folders = try PersonFolders(root: URL(fileURLWithPath: data.personFolders, isDirectory: true))
         let attributes = try FaceAttributeTable(contentsOf: URL(fileURLWithPath: data.attributes))
         faces = try CaptionedFaces(folders: folders, attributes: attributes, people: data.people[0]..<data.people[1],
                                    size: data.imageSize, channels: data.channels)
         validationFaces = try data.validationPeople.map { range in
-            guard range.count == 2 else { throw TrainingError.invalidConfiguration("diffusion.data.validation_people must be [first, end)") }
-            return try CaptionedFaces(folders: folders, attributes: attributes, people: range[0]..<range[1], size: data.imageSize,
-                                      channels: data.channels)
+            try CaptionedFaces(folders: folders, attributes: attributes, people: range[0]..<range[1], size: data.imageSize,
+                               channels: data.channels)
         }
         promptEncoder = try InstalledConditioningEncoders.promptEncoder(task.textEncoder, contextLength: task.contextLength)
 

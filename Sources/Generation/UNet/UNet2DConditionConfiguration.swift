@@ -1,4 +1,3 @@
-import Checkpoint
 import Foundation
 
 /// diffusers' `UNet2DConditionModel` configuration (`unet/config.json`), under its own key names with
@@ -257,16 +256,5 @@ struct OneOrManyBool: Decodable {
     init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let value = try? container.decode(Bool.self) { anyTrue = value } else { anyTrue = try container.decode([Bool].self).contains(true) }
-    }
-}
-
-/// Decodes a JSON configuration file, turning decoding failures into `GenerationError`.
-func decodeConfiguration<T: Decodable>(_ type: T.Type, contentsOf url: URL) throws -> T {
-    let data: Data
-    do { data = try Data(contentsOf: url) } catch { throw GenerationError.missingFile(path: url.path) }
-    do {
-        return try JSONDecoder().decode(T.self, from: data)
-    } catch let error as DecodingError {
-        throw GenerationError.invalidConfiguration(source: url.path, reason: error.oneLineReason)
     }
 }

@@ -25,8 +25,8 @@ public final class RelationTraining {
     /// the trainer.
     public init(configuration: TrainingConfiguration, outputDirectory: URL?, cache: RelationFeatureCache? = nil,
                 progress: ((String, Int, Int) -> Void)? = nil) throws {
+        try configuration.validate()
         let task = configuration.saCLIP
-        guard task.anchorsPerBatch >= 2 else { throw RelationError.invalidConfiguration("sa_clip.anchors_per_batch must be at least 2") }
         guard task.locksImageTower else {
             throw RelationError.invalidConfiguration("sa_clip trains with a locked image tower (locks_image_tower true); region crops are encoded once")
         }

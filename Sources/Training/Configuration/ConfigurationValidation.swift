@@ -55,7 +55,7 @@ struct FieldCheck {
         probability(data.heldOutFraction, "sa_clip.data.held_out_fraction")
         atLeast(relations.embeddingWidth, 1, "sa_clip.embedding_width")
         atLeast(relations.relationWidth, 1, "sa_clip.relation_width")
-        atLeast(relations.anchorsPerBatch, 1, "sa_clip.anchors_per_batch")
+        atLeast(relations.anchorsPerBatch, 2, "sa_clip.anchors_per_batch")
         require(relations.regionMargin >= 0 && relations.regionMargin < 1, "sa_clip.region_margin", "in [0, 1)", relations.regionMargin)
         if let size = relations.inputSize { atLeast(size, 16, "sa_clip.input_size") }
         let objective = relations.objective
@@ -81,12 +81,11 @@ struct FieldCheck {
         probability(diffusion.textDropout, "diffusion.text_dropout")
         if let decay = diffusion.emaDecay { require(decay >= 0 && decay < 1, "diffusion.ema_decay", "in [0, 1)", decay) }
         guard trainsAdapter else { return }
+        // `references` and `aggregation` are names Generation owns (`ImagePromptAggregation`); the
+        // ip_adapter task checks them.
         let adapter = diffusion.adapter
         atLeast(adapter.tokens, 1, "diffusion.adapter.tokens")
         atLeast(adapter.heads, 1, "diffusion.adapter.heads")
-        require(["self", "leave_one_out"].contains(adapter.references), "diffusion.adapter.references", "self or leave_one_out", adapter.references)
-        require(["mean", "max", "concat", "attention"].contains(adapter.aggregation), "diffusion.adapter.aggregation",
-                "mean, max, concat or attention", adapter.aggregation)
         probability(adapter.imageDropout, "diffusion.adapter.image_dropout")
         probability(adapter.textDropout, "diffusion.adapter.text_dropout")
         probability(adapter.bothDropout, "diffusion.adapter.both_dropout")
