@@ -15,14 +15,16 @@ import Testing
 @Suite(.serialized) struct GenerationMetricsTests {
     static let lpipsImages = TestPaths.fixture("metrics", "lpips")
     /// Eight held-out ORL people (s28–s35 of `data/orl-faces`) copied into a folder of their own.
-    static let faces: URL = {
+    /// A failed copy fails every test that uses the folder, naming the copy's error.
+    static let copiedFaces = Result<URL, any Error> {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-orl-s28-s35-\(ProcessInfo.processInfo.processIdentifier)")
         for person in 28...35 where !FileManager.default.fileExists(atPath: folder.appendingPathComponent("s\(person)").path) {
-            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try? FileManager.default.copyItem(at: TestPaths.orlFaces.appendingPathComponent("s\(person)"), to: folder.appendingPathComponent("s\(person)"))
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: TestPaths.orlFaces.appendingPathComponent("s\(person)"), to: folder.appendingPathComponent("s\(person)"))
         }
         return folder
-    }()
+    }
+    static var faces: URL { get throws { try copiedFaces.get() } }
     static let fid = Result { try FIDEvaluation.installed(batchSize: 4) }
 
     /// A temporary folder holding copies of `names` from the LPIPS fixtures, and `extra` files.
@@ -163,8 +165,8 @@ import Testing
         let (threshold, pairs) = try evaluation.verificationThreshold(people: people, range: 0..<6)
         #expect(pairs == 2 * 6 * 45)
         #expect(threshold.accuracy > 0.75 && threshold.areaUnderCurve > 0.8, "ImageNet features verify ORL faces poorly: \(threshold)")
-        let s34 = (1...10).map { Self.faces.appendingPathComponent("s34/\($0).png") }
-        let s35 = (1...10).map { Self.faces.appendingPathComponent("s35/\($0).png") }
+        let s34 = try (1...10).map { try Self.faces.appendingPathComponent("s34/\($0).png") }
+        let s35 = try (1...10).map { try Self.faces.appendingPathComponent("s35/\($0).png") }
         let fitted = (threshold, pairs: pairs, people: "s28–s33")
         let same = try evaluation.evaluate(generated: Array(s34[0..<5]), references: Array(s34[5...]), threshold: fitted)
         let other = try evaluation.evaluate(generated: Array(s35[0..<5]), references: Array(s34[5...]), threshold: fitted)
@@ -221,7 +223,7 @@ import Testing
         let alias = try clipkit(["eval", "is", folder.url.path, "--splits", "1", "--json", "-", "--quiet"])
         let scoreReport = try JSONSerialization.jsonObject(with: Data(alias.output.utf8)) as? [String: Any]
         #expect(scoreReport?["metric"] as? String == "IS (EfficientNet-Lite0)", "\(alias.output) \(alias.errors)")
-        let faces = GenerationMetricsTests.faces
+        let faces = try GenerationMetricsTests.faces
         let identity = try clipkit(["eval", "identity", faces.appendingPathComponent("s34").path, faces.appendingPathComponent("s34").path,
                                     "--verification-faces", faces.path, "--verification-people", "1-6", "--quiet"])
         #expect(identity.status == 0, "\(identity.errors)")
