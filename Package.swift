@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "ClipkitBench",
             dependencies: [
-                "Tensor", "Autograd", "NN", "Optim", "Models", "Retrieval", "Evaluation",
+                "Tensor", "Autograd", "NN", "Optim", "Models", "Retrieval", "Evaluation", "RetrievalTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
