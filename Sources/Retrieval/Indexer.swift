@@ -3,7 +3,7 @@ import Imaging
 import Models
 import Tensor
 
-/// Embeds a collection into an `EmbeddingStore`, incrementally and resumably.
+/// Embeds a collection into a `CollectionStore` (SQLite or PostgreSQL), incrementally and resumably.
 ///
 /// 1. Claims the store (`IndexingLock`: a second indexer is refused, naming the first), records
 ///    the model in the store, or refuses a store built with another model.
@@ -18,11 +18,11 @@ import Tensor
 /// the file's absolute path as metadata `path` (unless the source set one), so search results
 /// name a file that can be opened.
 public struct Indexer: Sendable {
-    public let store: EmbeddingStore
+    public let store: any CollectionStore
     public let model: ImageTextModel
     public var options: IndexingOptions
 
-    public init(store: EmbeddingStore, model: ImageTextModel, options: IndexingOptions = IndexingOptions()) {
+    public init(store: any CollectionStore, model: ImageTextModel, options: IndexingOptions = IndexingOptions()) {
         self.store = store
         self.model = model
         self.options = options
@@ -38,7 +38,7 @@ public struct Indexer: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         let identity = model.identity
         // One indexer at a time: a second one would redo every batch the first has not committed.
-        let lock = try store.lockForIndexing()
+        let lock = try store.claimForIndexing()
         defer { withExtendedLifetime(lock) {} }
         try store.begin(model: identity)
         var report = IndexingReport()
@@ -61,7 +61,7 @@ public struct Indexer: Sendable {
     // MARK: Items
 
     /// The items to embed, and the keys among them that already have an (outdated) embedding.
-    private func itemsToEmbed(_ items: [SourceItem], report: inout IndexingReport) throws -> ([SourceItem], Set<String>) {
+    func itemsToEmbed(_ items: [SourceItem], report: inout IndexingReport) throws -> ([SourceItem], Set<String>) {
         let embedded = try store.embeddedItemStates()
         let failed = options.retriesFailures ? [:] : Dictionary(
             try store.failures().compactMap { failure in failure.fileState.map { (failure.key, $0) } },
@@ -91,39 +91,46 @@ public struct Indexer: Sendable {
         var next: PreparedImageBatch? = batchStarts.isEmpty ? nil : prepare(0)
         for batch in batchStarts.indices {
             let current = next!
-            let outcomes = current.wait()
             next = batch + 1 < batchStarts.count ? prepare(batch + 1) : nil
-
-            var readyItems: [SourceItem] = [], readyTensors: [Tensor] = [], failures: [IndexFailure] = []
-            for (item, outcome) in zip(current.items, outcomes) {
-                switch outcome {
-                case let .ready(tensor): readyItems.append(item); readyTensors.append(tensor)
-                case let .failed(reason): failures.append(IndexFailure(key: item.key, fileState: item.fileState, reason: reason))
-                }
-            }
-            var records: [ItemRecord] = []
-            if !readyTensors.isEmpty {
-                let embeddings = try embed(expecting: readyTensors.count) {
-                    try model.embed(images: Tensor.stackingImages(readyTensors))
-                }
-                for (row, item) in readyItems.enumerated() {
-                    switch finished(embeddings, row: row) {
-                    case let .success(vector):
-                        var metadata = item.metadata
-                        if case let .file(path) = item.content, metadata["path"] == nil { metadata["path"] = path.absolute.escapedText }
-                        records.append(ItemRecord(key: item.key, fileState: item.fileState!, contentKind: item.contentKind,
-                                                  label: item.label, metadata: metadata, embedding: vector))
-                        if replacing.contains(item.key) { report.replacedItems += 1 }
-                    case let .failure(reason):
-                        failures.append(IndexFailure(key: item.key, fileState: item.fileState, reason: "\(item.content.source): \(reason)"))
-                    }
-                }
-            }
+            let (records, failures) = try embedded(current)
+            report.replacedItems += records.lazy.filter { replacing.contains($0.key) }.count
             try store.upsert(IndexBatch(items: records, failures: failures))
             report.embeddedItems += records.count
             report.failures += failures
             progress?(meter.advance(by: current.items.count, failed: failures.count))
         }
+    }
+
+    /// The records of a prepared batch: each item embedded (with its file's path as metadata
+    /// `path`, unless the source set one, as `pathPrefix` + key when given) or failed with its reason.
+    func embedded(_ batch: PreparedImageBatch, pathPrefix: String? = nil) throws -> (records: [ItemRecord], failures: [IndexFailure]) {
+        let outcomes = batch.wait()
+        var readyItems: [SourceItem] = [], readyTensors: [Tensor] = [], failures: [IndexFailure] = []
+        for (item, outcome) in zip(batch.items, outcomes) {
+            switch outcome {
+            case let .ready(tensor): readyItems.append(item); readyTensors.append(tensor)
+            case let .failed(reason): failures.append(IndexFailure(key: item.key, fileState: item.fileState, reason: reason))
+            }
+        }
+        var records: [ItemRecord] = []
+        guard !readyTensors.isEmpty else { return (records, failures) }
+        let embeddings = try embed(expecting: readyTensors.count) {
+            try model.embed(images: Tensor.stackingImages(readyTensors))   // [batch, dimension]
+        }
+        for (row, item) in readyItems.enumerated() {
+            switch finished(embeddings, row: row) {
+            case let .success(vector):
+                var metadata = item.metadata
+                if case let .file(path) = item.content, metadata["path"] == nil {
+                    metadata["path"] = pathPrefix.map { $0 + item.key } ?? path.absolute.escapedText
+                }
+                records.append(ItemRecord(key: item.key, fileState: item.fileState!, contentKind: item.contentKind,
+                                          label: item.label, metadata: metadata, embedding: vector))
+            case let .failure(reason):
+                failures.append(IndexFailure(key: item.key, fileState: item.fileState, reason: "\(item.content.source): \(reason)"))
+            }
+        }
+        return (records, failures)
     }
 
     // MARK: Captions

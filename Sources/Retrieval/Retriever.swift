@@ -16,21 +16,35 @@ public enum SearchBackend: Sendable, Equatable {
     /// A faiss index kept beside the store (`StoreApproximateIndex`), with search parameters
     /// such as `["efSearch": 128]` or `["nprobe": 16]`.
     case approximate(factory: String, parameters: [String: Double])
+    /// The store's own vector index, for stores that search in place (PostgreSQL: HNSW with
+    /// `hnsw.ef_search` = `efSearch`); a store without one (SQLite) searches exactly.
+    case storeIndex(efSearch: Int?)
+
+    /// How a store that searches in place runs this backend.
+    var storeSearchMode: StoreSearchMode {
+        switch self {
+        case .exact: return .exact
+        case let .storeIndex(efSearch): return .index(efSearch: efSearch)
+        case let .approximate(_, parameters): return .index(efSearch: parameters["efSearch"].map { Int($0) })
+        }
+    }
 }
 
 /// Searches a store's embeddings in any direction for query vectors produced by the store's
 /// model (a thin layer for the CLI: embed the queries, then call `search`).
 ///
-/// The model is checked against the store on creation. Embeddings are read from the store once,
-/// on first use of each side.
+/// The model is checked against the store on creation. A store that searches in place
+/// (PostgreSQL) answers each query itself; otherwise embeddings are read from the store once, on
+/// first use of each side, and searched in memory (exactly, or through a faiss index beside a
+/// SQLite store).
 public final class Retriever: @unchecked Sendable {
-    public let store: EmbeddingStore
+    public let store: any CollectionStore
     public let backend: SearchBackend
     private var databases: [EmbeddingOwner: (matrix: EmbeddingMatrix, exact: ExactIndex?, approximate: ApproximateIndex?)] = [:]
     private let lock = NSLock()
 
     /// Refuses a store built with another model (`StoreError.modelMismatch`).
-    public init(store: EmbeddingStore, model: ModelIdentity, backend: SearchBackend = .exact) throws {
+    public init(store: any CollectionStore, model: ModelIdentity, backend: SearchBackend = .exact) throws {
         try store.verify(model: model)
         self.store = store
         self.backend = backend
@@ -38,6 +52,9 @@ public final class Retriever: @unchecked Sendable {
 
     /// The top `k` of the direction's database for each query row (`[Q, D]`), best first.
     public func search(_ queries: Tensor, direction: RetrievalDirection, k: Int) throws -> [[RetrievedItem]] {
+        if store.searchesInPlace {
+            return try store.nearest(to: queries, owner: direction.database, k: k, mode: backend.storeSearchMode)
+        }
         let (matrix, exact, approximate) = try database(direction.database)
         let results: SearchResults
         if let approximate {
@@ -59,7 +76,7 @@ public final class Retriever: @unchecked Sendable {
         let rows = matrix.rowsByKey()
         let queryRows = try keys.map { key in
             guard let row = rows[key] else {
-                throw SearchError.unknownItem(key: key, storePath: store.url.path)
+                throw SearchError.unknownItem(key: key, storePath: store.location)
             }
             return row
         }
@@ -86,13 +103,14 @@ public final class Retriever: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let cached = databases[owner] { return cached }
-        let matrix = try store.embeddings(of: owner)
+        let matrix: EmbeddingMatrix = try store.embeddings(of: owner)
         guard matrix.count > 0 else { throw SearchError.emptyDatabase }
         let entry: (matrix: EmbeddingMatrix, exact: ExactIndex?, approximate: ApproximateIndex?)
         switch backend {
-        case .exact:
+        case .exact, .storeIndex:
             entry = (matrix, try ExactIndex(vectors: matrix.vectors), nil)
         case let .approximate(factory, parameters):
+            guard let store = store as? EmbeddingStore else { throw SearchError.approximateIndexNeedsFile(storePath: store.location) }
             let index = try StoreApproximateIndex.synchronize(store: store, owner: owner, factory: factory).index
             for (name, value) in parameters.sorted(by: { $0.key < $1.key }) { try index.setParameter(name, value) }
             entry = (matrix, nil, index)

@@ -16,6 +16,8 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
     case zeroVector(name: String, row: Int)
     /// A query named a stored item that the store does not hold (or holds without an embedding).
     case unknownItem(key: String, storePath: String)
+    /// A faiss index was asked for on a store that is not a file (faiss indexes live beside SQLite stores).
+    case approximateIndexNeedsFile(storePath: String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,9 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
                 : "asked for the top \(k) of \(count) vectors; pass k ≤ \(count)"
         case let .unknownItem(key, path):
             return "\(path) holds no embedded item with the key \(key); index it first (`clipkit index`)"
+        case let .approximateIndexNeedsFile(path):
+            return "\(path) searches inside PostgreSQL with its own HNSW index: leave out --ann and tune it with --ef-search "
+                + "(or --exact for an exact scan)"
         case .zeroDimension:
             return "the vectors have dimension 0; embeddings need at least one value"
         case let .notAMatrix(name, shape):

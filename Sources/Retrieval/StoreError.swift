@@ -20,6 +20,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAStore(path: String, tables: [String])
     /// Another indexer (process `processIdentifier`, when known) is writing to the store.
     case busy(path: String, processIdentifier: Int32?)
+    /// The PostgreSQL server cannot be reached, or the connection was lost mid-run.
+    case databaseUnavailable(location: String, reason: String)
+    /// The PostgreSQL server refused a statement (its message and SQLSTATE in `reason`).
+    case databaseFailure(location: String, reason: String)
 
     public var description: String {
         switch self {
@@ -46,6 +50,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .busy(path, processIdentifier):
             return "another indexer" + (processIdentifier.map { " (process \($0))" } ?? "") + " is writing to \(path); "
                 + "wait for it to finish (or stop it) and run again: this run would only redo its work"
+        case let .databaseUnavailable(location, reason):
+            return "cannot reach PostgreSQL at \(location) (\(reason)); start the server or check --db, then run the command again: "
+                + "every committed batch is kept, so indexing resumes where it stopped"
+        case let .databaseFailure(location, reason):
+            return "PostgreSQL at \(location) refused the operation: \(reason)"
         }
     }
 }

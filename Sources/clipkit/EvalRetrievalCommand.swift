@@ -36,7 +36,7 @@ struct EvalRetrievalCommand: ParsableCommand {
 
     @OptionGroup var sourceOptions: CollectionSourceOptions
 
-    @Option(help: "Keep the embeddings in this store, reused and updated on later runs (it is made to hold exactly this dataset: other entries are pruned).",
+    @Option(help: "Keep the embeddings in this store (a SQLite file or a postgres:// URL), reused and updated on later runs (it is made to hold exactly this dataset: other entries are pruned).",
             completion: .file())
     var db: String?
 
@@ -69,7 +69,7 @@ struct EvalRetrievalCommand: ParsableCommand {
         note("\(specification.location.path) (\(format.rawValue)): \(catalog.items.count) images, \(catalog.captions.count) captions")
 
         let temporary = db == nil ? try TemporaryStore(prefix: "clipkit-eval") : nil
-        let store = try temporary?.store ?? EmbeddingStore(path: CollectionSourceOptions.url(db!))
+        let store: any CollectionStore = try temporary?.store ?? StoreLocation(argument: db!).openForWriting()
         let loaded = try modelOptions.load(for: store, emptyStore: .useDefaultModel)
         note("model: \(loaded.identity)")
         var options = IndexingOptions()

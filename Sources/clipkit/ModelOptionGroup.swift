@@ -52,7 +52,7 @@ struct ModelOptionGroup: ParsableArguments {
     }
 
     /// The model to use with `store` (see `StoreModelSelection`).
-    func load(for store: EmbeddingStore, emptyStore: StoreModelSelection.EmptyStore) throws -> ImageTextModel {
+    func load(for store: any CollectionStore, emptyStore: StoreModelSelection.EmptyStore) throws -> ImageTextModel {
         try StoreModelSelection.model(for: store, requested: model, options: try options, emptyStore: emptyStore,
                                       progress: ProgressBar.callback(label: Self.labelCacheLabel))
     }

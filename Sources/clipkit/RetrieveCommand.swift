@@ -31,7 +31,7 @@ struct RetrieveCommand: ParsableCommand {
                 --direction i2t -k 5 --out i2t.csv
             """)
 
-    @Option(help: "The store `clipkit index` wrote.", completion: .file())
+    @Option(help: "The store `clipkit index` wrote: a SQLite file or postgres://user@host:port/database.", completion: .file())
     var db: String
 
     @Option(help: "The query table (CSV or TSV with a header).", completion: .file())
@@ -77,10 +77,10 @@ struct RetrieveCommand: ParsableCommand {
             table = try QueryTable(contentsOf: CollectionSourceOptions.url(queries), idColumn: idColumn,
                                    valueColumn: direction == .textToImage ? textColumn : imageColumn)
         }
-        let store = try EmbeddingStore.openExisting(at: CollectionSourceOptions.url(db))
+        let store = try StoreLocation(argument: db).openExisting()
         let loaded = try modelOptions.load(for: store, emptyStore: .refuse)
         let search = try CollectionSearch(store: store, model: loaded,
-                                          backend: backendOptions.backend(for: store, owner: direction.database))
+                                          backend: try backendOptions.backend(for: store, owner: direction.database))
         let start = Date()
         let result = try search.retrieve(table, direction: direction, k: k, batchSize: batchSize,
                                          progress: ProgressBar.callback(label: "embedding queries"))

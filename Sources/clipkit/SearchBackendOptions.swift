@@ -1,7 +1,8 @@
 import ArgumentParser
 import Retrieval
 
-/// How `search` and `retrieve` search: exactly, or through a faiss index kept beside the store.
+/// How `search` and `retrieve` search: exactly, through a faiss index kept beside a SQLite store,
+/// or through a PostgreSQL store's own HNSW index (the default there; `--ef-search` tunes it).
 struct SearchBackendOptions: ParsableArguments {
     @Flag(help: "Search every vector exactly even when an approximate index exists.")
     var exact = false
@@ -11,7 +12,7 @@ struct SearchBackendOptions: ParsableArguments {
             + "Default: the index `clipkit index --ann` built, else exact search.", valueName: "factory"))
     var ann: String?
 
-    @Option(help: "HNSW: candidates examined per query (higher: better recall, slower).")
+    @Option(help: "HNSW (faiss, or PostgreSQL's hnsw.ef_search): candidates examined per query (higher: better recall, slower).")
     var efSearch: Int?
 
     @Option(help: "IVF: clusters visited per query (higher: better recall, slower).")
@@ -24,8 +25,12 @@ struct SearchBackendOptions: ParsableArguments {
     }
 
     /// The backend for searching `owner`'s embeddings in `store`.
-    func backend(for store: EmbeddingStore, owner: EmbeddingOwner) -> SearchBackend {
+    func backend(for store: any CollectionStore, owner: EmbeddingOwner) throws -> SearchBackend {
         if exact { return .exact }
+        guard let store = store as? EmbeddingStore else {
+            if ann != nil { throw SearchError.approximateIndexNeedsFile(storePath: store.location) }
+            return .storeIndex(efSearch: efSearch)
+        }
         guard let factory = ann ?? StoreApproximateIndex.builtFactories(for: store, owner: owner).first else { return .exact }
         var parameters: [String: Double] = [:]
         if let efSearch { parameters["efSearch"] = Double(efSearch) }
@@ -39,6 +44,7 @@ extension SearchBackend {
         switch self {
         case .exact: return "exact"
         case let .approximate(factory, _): return "faiss \(factory)"
+        case let .storeIndex(efSearch): return "PostgreSQL HNSW" + (efSearch.map { " (ef_search \($0))" } ?? "")
         }
     }
 }

@@ -24,7 +24,7 @@ struct SearchCommand: ParsableCommand {
               clipkit search --db photos.db --text "red car" --format csv > hits.csv
             """)
 
-    @Option(help: "The store `clipkit index` wrote.", completion: .file())
+    @Option(help: "The store `clipkit index` wrote: a SQLite file or postgres://user@host:port/database.", completion: .file())
     var db: String
 
     @Option(help: "Find images matching this description (text→image).")
@@ -66,10 +66,10 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try EmbeddingStore.openExisting(at: CollectionSourceOptions.url(db))
+        let store = try StoreLocation(argument: db).openExisting()
         let loaded = try modelOptions.load(for: store, emptyStore: .refuse)
         let query = query
-        let backend = backendOptions.backend(for: store, owner: query.direction.database)
+        let backend = try backendOptions.backend(for: store, owner: query.direction.database)
         if case .approximate = backend { note("searching with the \(backend.summary) index beside the store (--exact for exact search)") }
         let search = try CollectionSearch(store: store, model: loaded, backend: backend)
         let hits = if case let .image(url) = query {

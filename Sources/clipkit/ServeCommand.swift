@@ -2,6 +2,7 @@ import ArgumentParser
 import CLIPKit
 import Foundation
 import Imaging
+import Retrieval
 import Server
 
 struct ServeCommand: AsyncParsableCommand {
@@ -26,10 +27,11 @@ struct ServeCommand: AsyncParsableCommand {
               clipkit serve --db photos.db --db art.db --name photos --name art --port 9000 --token-file ~/.clipkit-token
             """)
 
-    @Option(help: "A store `clipkit index` wrote; repeat for several indexes.", completion: .file())
+    @Option(help: "A store `clipkit index` wrote (a SQLite file or postgres://user@host:port/database); repeat for several indexes.",
+            completion: .file())
     var db: [String]
 
-    @Option(help: "The index name of each --db, in order (default: the store's file name without extension).")
+    @Option(help: "The index name of each --db, in order (default: the store's file name without extension, or the database name).")
     var name: [String] = []
 
     @Option(help: "The address to listen on (127.0.0.1: this machine only; 0.0.0.0: every interface).")
@@ -93,9 +95,15 @@ struct ServeCommand: AsyncParsableCommand {
         var collections: [ServedCollection] = []
         for (position, path) in db.enumerated() {
             FileHandle.standardError.write(Data("loading \(path)…\n".utf8))
+            let window = Duration.microseconds(Int64(batchWindowMs * 1000))
+            if case let .postgres(location) = try StoreLocation(argument: path) {
+                // A PostgreSQL store: any number of replicas serve it; each search runs in the database.
+                collections.append(try ServedCollection(store: PostgresStore(location: location), name: name.isEmpty ? location.database : name[position],
+                                                        decoder: decoder, batchWindow: window, maximumTextBatch: maxBatch))
+                continue
+            }
             collections.append(try ServedCollection(storeURL: URL(fileURLWithPath: path), name: name.isEmpty ? nil : name[position],
-                                                    decoder: decoder, batchWindow: .microseconds(Int64(batchWindowMs * 1000)),
-                                                    maximumTextBatch: maxBatch))
+                                                    decoder: decoder, batchWindow: window, maximumTextBatch: maxBatch))
         }
         guard Set(collections.map(\.name)).count == collections.count else {
             throw ValidationError("two stores have the same file name; tell them apart with --name")

@@ -4,6 +4,8 @@
 //
 // Usage: retrieval-test-indexer STORE FOLDER BATCH_SIZE SECONDS_PER_BATCH [shortest]
 // ("shortest": CLIP's preprocessing, shorter side to 224 then a centre crop, instead of an 8x8 squash)
+// With a postgres:// STORE it is one distributed worker (DistributedIndexer) with the lease in
+// seconds from CLIPKIT_TEST_LEASE_SECONDS (default 60), printing "committed N" after each job.
 import Foundation
 import Models
 import Retrieval
@@ -16,6 +18,17 @@ guard arguments.count == 5 || (arguments.count == 6 && arguments[5] == "shortest
 }
 setvbuf(stdout, nil, _IOLBF, 0)
 do {
+    if PostgresLocation.isPostgresURL(arguments[1]) {
+        let store = try PostgresStore(location: PostgresLocation(url: arguments[1]))
+        var options = IndexingOptions()
+        options.batchSize = batchSize
+        let lease = ProcessInfo.processInfo.environment["CLIPKIT_TEST_LEASE_SECONDS"].flatMap(Double.init) ?? 60
+        let worker = DistributedIndexer(store: store, model: .fixedVectorDouble(delayPerCall: delay), options: options, leaseSeconds: lease)
+        let catalog = try ImageFolderSource(root: URL(fileURLWithPath: arguments[2])).catalog()
+        let report = try worker.index(catalog) { print("committed \($0)") }
+        print("done \(report.embeddedItems) \(report.unchangedItems) failed \(report.failures.count)")
+        exit(0)
+    }
     let store = try EmbeddingStore(path: URL(fileURLWithPath: arguments[1]))
     var options = IndexingOptions()
     options.batchSize = batchSize

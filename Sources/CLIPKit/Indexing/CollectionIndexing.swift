@@ -28,18 +28,18 @@ public struct CollectionIndexing {
     }
 
     /// Embeds what is new or changed into `store` (see `Indexer`).
-    public func index(into store: EmbeddingStore, model: ImageTextModel, options: IndexingOptions = IndexingOptions(),
+    public func index(into store: any CollectionStore, model: ImageTextModel, options: IndexingOptions = IndexingOptions(),
                       progress: ((IndexingProgress) -> Void)? = nil) throws -> IndexingReport {
         try Indexer(store: store, model: model, options: options).index(catalog) { progress?($0) }
     }
 
     /// The summary: counts, then each unreadable file with its reason (the first `failureLimit`).
-    public func summary(of report: IndexingReport, store: EmbeddingStore, failureLimit: Int = 20) throws -> String {
+    public func summary(of report: IndexingReport, store: any CollectionStore, failureLimit: Int = 20) throws -> String {
         let sources = Dictionary(catalog.items.map { ($0.key, $0.content.source) }, uniquingKeysWith: { first, _ in first })
         let rate = report.seconds > 0 ? Double(report.embeddedItems) / report.seconds : 0
         var lines = [report.embeddedItems + report.embeddedCaptions + report.failures.count + report.listingProblems.count == 0
-                     ? "Up to date: nothing new to embed in \(store.url.path)"
-                     : String(format: "Indexed in %.1f s (%.1f images/s) into %@", report.seconds, rate, store.url.path)]
+                     ? "Up to date: nothing new to embed in \(store.location)"
+                     : String(format: "Indexed in %.1f s (%.1f images/s) into %@", report.seconds, rate, store.location)]
         func row(_ name: String, _ value: Int, _ remark: String = "") {
             let count = String(value)
             lines.append("  " + name.padding(toLength: 12, withPad: " ", startingAt: 0)

@@ -31,7 +31,7 @@ public enum StoreModelSelection {
 
     /// The model to search or extend `store` with (see the type's summary). Another model than the
     /// store's is refused with `StoreError.modelMismatch`.
-    public static func model(for store: EmbeddingStore, requested: String?, options: ModelOptions = ModelOptions(),
+    public static func model(for store: any CollectionStore, requested: String?, options: ModelOptions = ModelOptions(),
                              emptyStore: EmptyStore = .refuse, hub: HubCache = HubCache(),
                              progress: ((Int, Int) -> Void)? = nil) throws -> ImageTextModel {
         let recorded = try store.model()
@@ -42,10 +42,10 @@ public enum StoreModelSelection {
             do {
                 model = try ModelRegistry.load(recorded.name, options: recorded.options, hub: hub, progress: progress)
             } catch {
-                throw RecordedModelError(storePath: store.url.path, recorded: recorded, underlying: error)
+                throw RecordedModelError(storePath: store.location, recorded: recorded, underlying: error)
             }
         } else {
-            guard emptyStore == .useDefaultModel else { throw StoreError.noModelRecorded(storePath: store.url.path) }
+            guard emptyStore == .useDefaultModel else { throw StoreError.noModelRecorded(storePath: store.location) }
             model = try ModelRegistry.load(DefaultModel.name, options: options, hub: hub, progress: progress)
         }
         if recorded != nil { try store.verify(model: model.identity) }

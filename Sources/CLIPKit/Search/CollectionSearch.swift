@@ -12,12 +12,12 @@ import Tensor
 /// let hits = try CollectionSearch(store: store, model: model).search(.text("a cat"), k: 5)
 /// ```
 public final class CollectionSearch: @unchecked Sendable {
-    public let store: EmbeddingStore
+    public let store: any CollectionStore
     public let model: ImageTextModel
     public let retriever: Retriever
 
     /// Refuses a model other than the store's (`StoreError.modelMismatch`).
-    public init(store: EmbeddingStore, model: ImageTextModel, backend: SearchBackend = .exact) throws {
+    public init(store: any CollectionStore, model: ImageTextModel, backend: SearchBackend = .exact) throws {
         self.store = store
         self.model = model
         retriever = try Retriever(store: store, model: model.identity, backend: backend)
@@ -61,11 +61,11 @@ public final class CollectionSearch: @unchecked Sendable {
     public func search(embeddings: Tensor, direction: RetrievalDirection, k: Int) throws -> [[SearchHit]] {
         precondition(k > 0, "k must be positive")
         let owner = direction.database
-        guard try store.embeddingCount(of: owner) > 0 else {
-            throw owner == .captions ? CollectionSearchError.noCaptions(storePath: store.url.path)
-                : CollectionSearchError.noImages(storePath: store.url.path)
+        let available = try store.embeddingCount(of: owner)
+        guard available > 0 else {
+            throw owner == .captions ? CollectionSearchError.noCaptions(storePath: store.location)
+                : CollectionSearchError.noImages(storePath: store.location)
         }
-        let available = try retriever.embeddings(of: owner).count
         let results = try retriever.search(embeddings, direction: direction, k: min(k, available))
         let ids = results.flatMap { $0.map(\.id) }
         if owner == .captions {

@@ -19,7 +19,7 @@ import Tensor
 public final class ServedCollection: @unchecked Sendable {
     /// The index name clients use (`indice_name`, `model`): the store's file name without extension unless given.
     public let name: String
-    public let store: EmbeddingStore
+    public let store: any CollectionStore
     public let model: ImageTextModel
     /// Decodes uploads and thumbnails; its `maximumPixelCount` is the decompression-bomb guard.
     public let decoder: ImageDecoder
@@ -34,19 +34,34 @@ public final class ServedCollection: @unchecked Sendable {
     /// records none gets the default model, so that `index(folders:)` can fill it. Text queries
     /// arriving within `batchWindow` of each other are embedded together, up to `maximumTextBatch`
     /// texts per model call (`TextEmbeddingBatcher`; a zero window turns batching off).
-    public init(storeURL: URL, name: String? = nil, decoder: ImageDecoder = ImageDecoder(), thumbnailSide: Int = 256,
+    public convenience init(storeURL: URL, name: String? = nil, decoder: ImageDecoder = ImageDecoder(), thumbnailSide: Int = 256,
                 thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3), maximumTextBatch: Int = 32) throws {
         // Opened for writing (not `openExisting`, which is read-only): the server fills an empty
         // store's model record and indexes folders posted to `/index`.
         guard FileManager.default.fileExists(atPath: storeURL.path) else { throw StoreError.missingStore(path: storeURL.path) }
-        store = try EmbeddingStore(path: storeURL)
+        try self.init(store: try EmbeddingStore(path: storeURL), name: name ?? storeURL.deletingPathExtension().lastPathComponent,
+                      decoder: decoder, thumbnailSide: thumbnailSide, thumbnailCacheCount: thumbnailCacheCount, batchWindow: batchWindow,
+                      maximumTextBatch: maximumTextBatch)
+    }
+
+    /// Serves `store` (opened for writing: SQLite or PostgreSQL) under `name`, as `init(storeURL:…)`
+    /// does. Replicas serving one PostgreSQL store keep no state of their own: every search runs
+    /// in the database.
+    public init(store: any CollectionStore, name: String, decoder: ImageDecoder = ImageDecoder(), thumbnailSide: Int = 256,
+                thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3), maximumTextBatch: Int = 32) throws {
+        self.store = store
         model = try StoreModelSelection.model(for: store, requested: nil, emptyStore: .useDefaultModel)
         if try store.model() == nil { try store.begin(model: model.identity) }
-        current = try CollectionSearch(store: store, model: model)
+        current = try CollectionSearch(store: store, model: model, backend: Self.backend(for: store))
         textBatcher = TextEmbeddingBatcher(model: model, window: batchWindow, maximumBatch: maximumTextBatch)
-        self.name = name ?? storeURL.deletingPathExtension().lastPathComponent
+        self.name = name
         self.decoder = decoder
         thumbnails = ThumbnailCache(side: thumbnailSide, capacity: thumbnailCacheCount)
+    }
+
+    /// Exact in-memory search for SQLite; the store's HNSW index for PostgreSQL.
+    static func backend(for store: any CollectionStore) -> SearchBackend {
+        store.searchesInPlace ? .storeIndex(efSearch: nil) : .exact
     }
 
     /// The embedding dimension of the store's model.
@@ -175,7 +190,7 @@ public final class ServedCollection: @unchecked Sendable {
                 let report = try indexing.index(into: store, model: model)
                 summaries.append(try indexing.summary(of: report, store: store))
             }
-            let refreshed = try CollectionSearch(store: store, model: model)
+            let refreshed = try CollectionSearch(store: store, model: model, backend: Self.backend(for: store))
             lock.lock()
             current = refreshed
             lock.unlock()
