@@ -20,6 +20,14 @@ extension Variable {
     public func relu() -> Variable { elementwise("relu", value.relu()) { x, _ in x > 0 ? 1 : 0 } }
     public func relu6() -> Variable { elementwise("relu6", value.relu6()) { x, _ in x > 0 && x < 6 ? 1 : 0 } }
 
+    /// softplus(x) = log(1 + eˣ), evaluated as max(x, 0) + log(1 + e^(−|x|)) so large |x| neither
+    /// overflows nor loses the small tail; d/dx = σ(x). (The GAN logistic losses: −log σ(t) = softplus(−t).)
+    public func softplus() -> Variable {
+        elementwise("softplus", value.map { x in Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x))) }) { x, _ in
+            FastMath.sigmoid(x)
+        }
+    }
+
     /// Leaky ReLU (see `Tensor.leakyReLU`); ∂x = ∂y for x > 0, else a·∂y.
     public func leakyReLU(negativeSlope: Float) -> Variable {
         let input = value

@@ -6,13 +6,14 @@ import Generation
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Generate images from a text prompt and, with an IP-Adapter, reference photos.",
+        abstract: "Generate images from a text prompt and, with an IP-Adapter, reference photos; or sample a StyleGAN2 run.",
         discussion: """
             --model is a diffusers Stable Diffusion folder (model_index.json, unet/, vae/, \
             text_encoder/, tokenizer/, scheduler/), optionally with --ip-adapter FILE \
             (ip-adapter_sd15.bin or .safetensors; its CLIP image encoder in image_encoder/ of the \
             folder or beside the file), or a folder written by `clipkit train` (tasks diffusion, \
-            ip_adapter). Several --image references are combined by --aggregate: mean, max, \
+            ip_adapter, stylegan). A stylegan run samples unconditionally: --count images \
+            from --seed with --truncation psi, no prompt. Several --image references are combined by --aggregate: mean, max, \
             concat (one token group per image) or attention (a trained aggregator). Each PNG \
             records the settings in its metadata; a --seed repeats an image bit for bit.
 
@@ -20,13 +21,17 @@ struct GenerateCommand: ParsableCommand {
               clipkit generate --model sd15 --prompt "a portrait of a man" --steps 30 --out out/
               clipkit generate --model runs/orl-ip-attention --prompt "a photo of a man with glasses" \\
                 --image a.png --image b.png --aggregate attention --ip-scale 0.8 --out out/
+              clipkit generate --model runs/text2face-generator --count 8 --seed 1 --truncation 0.7 --out out/
             """)
 
-    @Option(help: "A diffusers Stable Diffusion folder or a CLIPKit diffusion run folder.", completion: .directory)
+    @Option(help: "A diffusers Stable Diffusion folder, a CLIPKit diffusion run folder or a stylegan run folder.", completion: .directory)
     var model: String
 
-    @Option(help: "The text prompt.")
-    var prompt: String
+    @Option(help: "The text prompt (diffusion models).")
+    var prompt: String?
+
+    @Option(help: "StyleGAN2 truncation psi: w moves towards the mean w (1: none).")
+    var truncation: Float = 1
 
     @Option(help: "The negative prompt (the unconditional branch of guidance). Default: empty.")
     var negativePrompt = ""
@@ -73,9 +78,20 @@ struct GenerateCommand: ParsableCommand {
         guard SamplerKind(rawValue: scheduler) != nil else { throw ValidationError("--scheduler must be ddpm or ddim") }
         guard steps >= 1, count >= 1 else { throw ValidationError("--steps and --count must be at least 1") }
         guard eta >= 0 else { throw ValidationError("--eta must be non-negative") }
+        guard truncation.isFinite else { throw ValidationError("--truncation must be a number") }
+        guard prompt != nil || StyleGANSampling.isStyleGANFolder(model) else {
+            throw ValidationError("--prompt is required for diffusion models")
+        }
     }
 
     func run() throws {
+        if StyleGANSampling.isStyleGANFolder(model) {
+            let sampling = try StyleGANSampling(model: model)
+            let files = try sampling.run(count: count, seed: seed, truncation: truncation, outputDirectory: URL(fileURLWithPath: out, isDirectory: true))
+            for file in files { print(file.path) }
+            return
+        }
+        let prompt = self.prompt ?? ""
         let generation = try ImageGeneration.load(model: model, ipAdapter: ipAdapter)
         let settings = GenerationSettings(prompt: prompt, negativePrompt: negativePrompt, aggregation: ImagePromptAggregation(rawValue: aggregate)!,
                                           imageScale: ipScale, guidance: guidance, steps: steps, sampler: SamplerKind(rawValue: scheduler)!,

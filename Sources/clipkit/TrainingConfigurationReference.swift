@@ -9,7 +9,7 @@ enum TrainingConfigurationReference {
 
         Top level
           task      "triplet" (default) | "contrastive" | "clip_from_scratch"
-                    | "sa_clip" | "diffusion" | "ip_adapter"
+                    | "sa_clip" | "diffusion" | "ip_adapter" | "stylegan"
           seed      seeds initialisation, data order, sampling (default 0)
           output    folder for metrics.csv, metrics.svg, checkpoints/,
                     model.safetensors, configuration.json, evaluation.json
@@ -127,5 +127,16 @@ enum TrainingConfigurationReference {
           objective text_weight 1, image_weight 1, triplet_weight 1,
                     contrastive_weight 0, temperature 0.1, margin 0.2,
                     positives "triple" | "relation"
+        stylegan (task "stylegan", StyleGAN2 pretraining; example
+        configs/text2face-generator.json)
+          data      person_folders "data/orl-faces", people [0, 27],
+                    image_size 64 (a power of two), channels 1 | 3
+          style_dim 128, n_mlp 8, lr_mlp 0.01, channels (one count per
+                    resolution 4..image_size; default [128,128,64,32,16])
+          batch_size 16, r1_gamma 1, r1_interval 16 (lazy R1),
+          augmentation ["color","translation","cutout"] (DiffAugment),
+          ema_decay 0.999 (saved g_ema), mean_latent_decay 0.995,
+          sample_count 16 (samples.png); optimizer: StyleGAN2 uses adam,
+          beta1 0, beta2 0.99, learning_rate 0.002
         """
 }

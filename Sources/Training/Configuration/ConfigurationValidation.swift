@@ -14,6 +14,7 @@ extension TrainingConfiguration {
         case .contrastive, .clipFromScratch: check.contrastive(contrastive, fromScratch: task == .clipFromScratch)
         case .diffusion, .ipAdapter: check.diffusion(diffusion, adapter: task == .ipAdapter)
         case .saCLIP: check.relations(saCLIP)
+        case .stylegan: check.stylegan(stylegan)
         }
         if !check.problems.isEmpty {
             throw TrainingError.invalidConfiguration(check.problems.joined(separator: "; "))
@@ -89,6 +90,33 @@ struct FieldCheck {
         probability(adapter.imageDropout, "diffusion.adapter.image_dropout")
         probability(adapter.textDropout, "diffusion.adapter.text_dropout")
         probability(adapter.bothDropout, "diffusion.adapter.both_dropout")
+    }
+
+    mutating func stylegan(_ stylegan: StyleGANTaskConfiguration) {
+        let data = stylegan.data
+        require(data.people.count == 2 && data.people[0] >= 0 && data.people[0] < data.people[1], "stylegan.data.people",
+                "[first, end) folder positions with 0 ≤ first < end", data.people)
+        let size = data.imageSize
+        require(size >= 8 && size & (size - 1) == 0, "stylegan.data.image_size", "a power of two ≥ 8", size)
+        require(data.channels == 1 || data.channels == 3, "stylegan.data.channels", "1 or 3", data.channels)
+        var resolutions = 0
+        var side = 4
+        while side <= size { resolutions += 1; side *= 2 }
+        require(stylegan.channels.count == resolutions && stylegan.channels.allSatisfy { $0 > 0 }, "stylegan.channels",
+                "\(resolutions) positive counts (one per resolution 4…\(size))", stylegan.channels)
+        atLeast(stylegan.styleDimension, 1, "stylegan.style_dim")
+        atLeast(stylegan.mappingLayers, 1, "stylegan.n_mlp")
+        positive(stylegan.mappingLearningRateMultiplier, "stylegan.lr_mlp")
+        atLeast(stylegan.batchSize, 1, "stylegan.batch_size")
+        require(stylegan.batchSize < 4 || stylegan.batchSize % 4 == 0, "stylegan.batch_size", "below 4 or a multiple of 4", stylegan.batchSize)
+        nonNegative(stylegan.r1Gamma, "stylegan.r1_gamma")
+        atLeast(stylegan.r1Interval, 1, "stylegan.r1_interval")
+        require(stylegan.augmentation.allSatisfy { ["color", "translation", "cutout"].contains($0) }, "stylegan.augmentation",
+                "a list of color, translation, cutout", stylegan.augmentation)
+        require(stylegan.emaDecay >= 0 && stylegan.emaDecay < 1, "stylegan.ema_decay", "in [0, 1)", stylegan.emaDecay)
+        require(stylegan.meanLatentDecay >= 0 && stylegan.meanLatentDecay < 1, "stylegan.mean_latent_decay", "in [0, 1)",
+                stylegan.meanLatentDecay)
+        atLeast(stylegan.sampleCount, 1, "stylegan.sample_count")
     }
 
     mutating func loop(_ loop: LoopConfiguration) {

@@ -46,6 +46,8 @@ import Foundation
 /// - `diffusion`: see `DiffusionTaskConfiguration` (used by `diffusion`, a text-conditioned U-Net
 ///   from scratch, and `ip_adapter`, an IP-Adapter on a frozen U-Net; both run by the Generation target).
 /// - `sa_clip`: see `RelationTaskConfiguration` (used by `sa_clip`, relation-aware CLIP).
+/// - `stylegan`: see `StyleGANTaskConfiguration` (used by `stylegan`, StyleGAN2 pretraining; run by
+///   the Generation target).
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public enum Task: String, Codable, Sendable, CaseIterable {
         case triplet
@@ -54,6 +56,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         case diffusion
         case ipAdapter = "ip_adapter"
         case saCLIP = "sa_clip"
+        case stylegan
     }
 
     public var task: Task
@@ -66,13 +69,15 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var contrastive: ContrastiveTaskConfiguration
     public var diffusion: DiffusionTaskConfiguration
     public var saCLIP: RelationTaskConfiguration
+    public var stylegan: StyleGANTaskConfiguration
 
     public init(task: Task = .triplet, seed: UInt64 = 0, output: String? = nil, training: LoopConfiguration = LoopConfiguration(),
                 optimizer: OptimizerConfiguration = OptimizerConfiguration(), schedule: ScheduleConfiguration = ScheduleConfiguration(),
                 triplet: TripletTaskConfiguration = TripletTaskConfiguration(),
                 contrastive: ContrastiveTaskConfiguration = ContrastiveTaskConfiguration(),
                 diffusion: DiffusionTaskConfiguration = DiffusionTaskConfiguration(),
-                saCLIP: RelationTaskConfiguration = RelationTaskConfiguration()) {
+                saCLIP: RelationTaskConfiguration = RelationTaskConfiguration(),
+                stylegan: StyleGANTaskConfiguration = StyleGANTaskConfiguration()) {
         self.task = task
         self.seed = seed
         self.output = output
@@ -83,10 +88,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         self.contrastive = contrastive
         self.diffusion = diffusion
         self.saCLIP = saCLIP
+        self.stylegan = stylegan
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case task, seed, output, training, optimizer, schedule, triplet, contrastive, diffusion, saCLIP = "sa_clip"
+        case task, seed, output, training, optimizer, schedule, triplet, contrastive, diffusion, saCLIP = "sa_clip", stylegan
     }
 
     public init(from decoder: Decoder) throws {
@@ -102,6 +108,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         contrastive = try container.decodeIfPresent(ContrastiveTaskConfiguration.self, forKey: .contrastive) ?? defaults.contrastive
         diffusion = try container.decodeIfPresent(DiffusionTaskConfiguration.self, forKey: .diffusion) ?? defaults.diffusion
         saCLIP = try container.decodeIfPresent(RelationTaskConfiguration.self, forKey: .saCLIP) ?? defaults.saCLIP
+        stylegan = try container.decodeIfPresent(StyleGANTaskConfiguration.self, forKey: .stylegan) ?? defaults.stylegan
     }
 
     /// Reads a configuration file, rejecting keys no configuration type knows.
