@@ -42,7 +42,7 @@ struct TrainingRunOptions: ParsableArguments {
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model from a JSON configuration (tasks \"triplet\", \"contrastive\", \"clip_from_scratch\", \"sa_clip\", \"diffusion\", \"ip_adapter\").",
+        abstract: "Train a model from a JSON configuration (tasks \"triplet\", \"contrastive\", \"clip_from_scratch\", \"sa_clip\", \"diffusion\", \"ip_adapter\", \"captioner\").",
         discussion: TrainingConfigurationReference.text)
 
     @Option(help: "The run's JSON configuration (see the field reference below).", completion: .file())
@@ -78,6 +78,8 @@ struct TrainCommand: ParsableCommand {
                 try runRelationAware(configuration, output: output)
             case .diffusion, .ipAdapter:
                 try runDiffusion(configuration, output: output)
+            case .captioner:
+                try runCaptioner(configuration, output: output)
             }
         } catch let error as TrainingError {
             guard case let .interrupted(signal, _, _) = error else { throw error }

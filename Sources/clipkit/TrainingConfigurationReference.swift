@@ -9,7 +9,7 @@ enum TrainingConfigurationReference {
 
         Top level
           task      "triplet" (default) | "contrastive" | "clip_from_scratch"
-                    | "sa_clip" | "diffusion" | "ip_adapter"
+                    | "sa_clip" | "diffusion" | "ip_adapter" | "captioner"
           seed      seeds initialisation, data order, sampling (default 0)
           output    folder for metrics.csv, metrics.svg, checkpoints/,
                     model.safetensors, configuration.json, evaluation.json
@@ -127,5 +127,14 @@ enum TrainingConfigurationReference {
           objective text_weight 1, image_weight 1, triplet_weight 1,
                     contrastive_weight 0, temperature 0.1, margin 0.2,
                     positives "triple" | "relation"
+        captioner (task "captioner", the text-to-face captioner and face
+        attribute classifier; example configs/text2face-captioner.json)
+          data      as diffusion's; image_size 128 (the side EfficientNet-
+                    Lite0 sees: ceil(size/32)^2 regions)
+          embedding_width 128, hidden_width 256, attention_width 128,
+          gated true, attention_penalty 1 (lambda of the doubly
+          stochastic term), batch_size 32, minimum_word_count 1,
+          beam_width 3 (evaluation), attribute_steps 300,
+          attribute_learning_rate 0.01
         """
 }

@@ -46,6 +46,8 @@ import Foundation
 /// - `diffusion`: see `DiffusionTaskConfiguration` (used by `diffusion`, a text-conditioned U-Net
 ///   from scratch, and `ip_adapter`, an IP-Adapter on a frozen U-Net; both run by the Generation target).
 /// - `sa_clip`: see `RelationTaskConfiguration` (used by `sa_clip`, relation-aware CLIP).
+/// - `captioner`: see `CaptionerTaskConfiguration` (used by `captioner`, the text-to-face
+///   captioner and face attribute classifier; run by the Generation target).
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public enum Task: String, Codable, Sendable, CaseIterable {
         case triplet
@@ -54,6 +56,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         case diffusion
         case ipAdapter = "ip_adapter"
         case saCLIP = "sa_clip"
+        case captioner
     }
 
     public var task: Task
@@ -66,13 +69,15 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var contrastive: ContrastiveTaskConfiguration
     public var diffusion: DiffusionTaskConfiguration
     public var saCLIP: RelationTaskConfiguration
+    public var captioner: CaptionerTaskConfiguration
 
     public init(task: Task = .triplet, seed: UInt64 = 0, output: String? = nil, training: LoopConfiguration = LoopConfiguration(),
                 optimizer: OptimizerConfiguration = OptimizerConfiguration(), schedule: ScheduleConfiguration = ScheduleConfiguration(),
                 triplet: TripletTaskConfiguration = TripletTaskConfiguration(),
                 contrastive: ContrastiveTaskConfiguration = ContrastiveTaskConfiguration(),
                 diffusion: DiffusionTaskConfiguration = DiffusionTaskConfiguration(),
-                saCLIP: RelationTaskConfiguration = RelationTaskConfiguration()) {
+                saCLIP: RelationTaskConfiguration = RelationTaskConfiguration(),
+                captioner: CaptionerTaskConfiguration = CaptionerTaskConfiguration()) {
         self.task = task
         self.seed = seed
         self.output = output
@@ -83,10 +88,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         self.contrastive = contrastive
         self.diffusion = diffusion
         self.saCLIP = saCLIP
+        self.captioner = captioner
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case task, seed, output, training, optimizer, schedule, triplet, contrastive, diffusion, saCLIP = "sa_clip"
+        case task, seed, output, training, optimizer, schedule, triplet, contrastive, diffusion, saCLIP = "sa_clip", captioner
     }
 
     public init(from decoder: Decoder) throws {
@@ -102,6 +108,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         contrastive = try container.decodeIfPresent(ContrastiveTaskConfiguration.self, forKey: .contrastive) ?? defaults.contrastive
         diffusion = try container.decodeIfPresent(DiffusionTaskConfiguration.self, forKey: .diffusion) ?? defaults.diffusion
         saCLIP = try container.decodeIfPresent(RelationTaskConfiguration.self, forKey: .saCLIP) ?? defaults.saCLIP
+        captioner = try container.decodeIfPresent(CaptionerTaskConfiguration.self, forKey: .captioner) ?? defaults.captioner
     }
 
     /// Reads a configuration file, rejecting keys no configuration type knows.
@@ -168,6 +175,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         "contrastive.augmentation": ["crop_scale"],
         "diffusion": ["unet_config", "scheduler_config", "base_model", "ema_decay"],
         "diffusion.data": ["validation_people"],
+        "captioner.data": ["validation_people"],
         "diffusion.adapter": ["initial_adapter"],
         "sa_clip": ["input_size"],
         "sa_clip.data": ["path", "validation_path", "image_root", "instances_path", "validation_instances_path"],
