@@ -42,7 +42,7 @@ struct TrainingRunOptions: ParsableArguments {
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model from a JSON configuration (tasks \"triplet\", \"contrastive\", \"clip_from_scratch\", \"sa_clip\", \"diffusion\", \"ip_adapter\", \"stylegan\").",
+        abstract: "Train a model from a JSON configuration (tasks \"triplet\", \"contrastive\", \"clip_from_scratch\", \"sa_clip\", \"diffusion\", \"ip_adapter\", \"stylegan\", \"captioner\").",
         discussion: TrainingConfigurationReference.text)
 
     @Option(help: "The run's JSON configuration (see the field reference below).", completion: .file())
@@ -80,6 +80,8 @@ struct TrainCommand: ParsableCommand {
                 try runDiffusion(configuration, output: output)
             case .stylegan:
                 try runStyleGAN(configuration, output: output, interruption: interruption)
+            case .captioner:
+                try runCaptioner(configuration, output: output)
             }
         } catch let error as TrainingError {
             guard case let .interrupted(signal, _, _) = error else { throw error }

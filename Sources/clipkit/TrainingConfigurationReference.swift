@@ -10,6 +10,7 @@ enum TrainingConfigurationReference {
         Top level
           task      "triplet" (default) | "contrastive" | "clip_from_scratch"
                     | "sa_clip" | "diffusion" | "ip_adapter" | "stylegan"
+                    | "captioner"
           seed      seeds initialisation, data order, sampling (default 0)
           output    folder for metrics.csv, metrics.svg, checkpoints/,
                     model.safetensors, configuration.json, evaluation.json
@@ -138,5 +139,14 @@ enum TrainingConfigurationReference {
           ema_decay 0.999 (saved g_ema), mean_latent_decay 0.995,
           sample_count 16 (samples.png); optimizer: StyleGAN2 uses adam,
           beta1 0, beta2 0.99, learning_rate 0.002
+        captioner (task "captioner", the text-to-face captioner and face
+        attribute classifier; example configs/text2face-captioner.json)
+          data      as diffusion's; image_size 128 (the side EfficientNet-
+                    Lite0 sees: ceil(size/32)^2 regions)
+          embedding_width 128, hidden_width 256, attention_width 128,
+          gated true, attention_penalty 1 (lambda of the doubly
+          stochastic term), batch_size 32, minimum_word_count 1,
+          beam_width 3 (evaluation), attribute_steps 300,
+          attribute_learning_rate 0.01
         """
 }

@@ -15,6 +15,7 @@ extension TrainingConfiguration {
         case .diffusion, .ipAdapter: check.diffusion(diffusion, adapter: task == .ipAdapter)
         case .saCLIP: check.relations(saCLIP)
         case .stylegan: check.stylegan(stylegan)
+        case .captioner: check.captioner(captioner)
         }
         if !check.problems.isEmpty {
             throw TrainingError.invalidConfiguration(check.problems.joined(separator: "; "))
@@ -68,15 +69,33 @@ struct FieldCheck {
         nonNegative(objective.margin, "sa_clip.objective.margin")
     }
 
-    mutating func diffusion(_ diffusion: DiffusionTaskConfiguration, adapter trainsAdapter: Bool) {
-        let data = diffusion.data
+    mutating func captioner(_ captioner: CaptionerTaskConfiguration) {
+        personFolders(captioner.data, section: "captioner")
+        atLeast(captioner.data.imageSize, 32, "captioner.data.image_size")
+        atLeast(captioner.embeddingWidth, 1, "captioner.embedding_width")
+        atLeast(captioner.hiddenWidth, 1, "captioner.hidden_width")
+        atLeast(captioner.attentionWidth, 1, "captioner.attention_width")
+        nonNegative(captioner.attentionPenalty, "captioner.attention_penalty")
+        atLeast(captioner.batchSize, 1, "captioner.batch_size")
+        atLeast(captioner.minimumWordCount, 1, "captioner.minimum_word_count")
+        atLeast(captioner.beamWidth, 1, "captioner.beam_width")
+        atLeast(captioner.attributeSteps, 0, "captioner.attribute_steps")
+        positive(captioner.attributeLearningRate, "captioner.attribute_learning_rate")
+    }
+
+    /// The person-folder data of the `diffusion` and `captioner` sections.
+    mutating func personFolders(_ data: DiffusionTaskConfiguration.Data, section: String) {
         func range(_ bounds: [Int], _ field: String) {
             require(bounds.count == 2 && bounds[0] >= 0 && bounds[0] < bounds[1], field, "[first, end) folder positions with 0 ≤ first < end", bounds)
         }
-        range(data.people, "diffusion.data.people")
-        if let validation = data.validationPeople { range(validation, "diffusion.data.validation_people") }
-        atLeast(data.imageSize, 8, "diffusion.data.image_size")
-        require(data.channels == 1 || data.channels == 3, "diffusion.data.channels", "1 or 3", data.channels)
+        range(data.people, "\(section).data.people")
+        if let validation = data.validationPeople { range(validation, "\(section).data.validation_people") }
+        atLeast(data.imageSize, 8, "\(section).data.image_size")
+        require(data.channels == 1 || data.channels == 3, "\(section).data.channels", "1 or 3", data.channels)
+    }
+
+    mutating func diffusion(_ diffusion: DiffusionTaskConfiguration, adapter trainsAdapter: Bool) {
+        personFolders(diffusion.data, section: "diffusion")
         atLeast(diffusion.contextLength, 2, "diffusion.context_length")
         atLeast(diffusion.batchSize, 1, "diffusion.batch_size")
         probability(diffusion.textDropout, "diffusion.text_dropout")

@@ -48,6 +48,8 @@ import Foundation
 /// - `sa_clip`: see `RelationTaskConfiguration` (used by `sa_clip`, relation-aware CLIP).
 /// - `stylegan`: see `StyleGANTaskConfiguration` (used by `stylegan`, StyleGAN2 pretraining; run by
 ///   the Generation target).
+/// - `captioner`: see `CaptionerTaskConfiguration` (used by `captioner`, the text-to-face
+///   captioner and face attribute classifier; run by the Generation target).
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public enum Task: String, Codable, Sendable, CaseIterable {
         case triplet
@@ -57,6 +59,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         case ipAdapter = "ip_adapter"
         case saCLIP = "sa_clip"
         case stylegan
+        case captioner
     }
 
     public var task: Task
@@ -70,6 +73,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var diffusion: DiffusionTaskConfiguration
     public var saCLIP: RelationTaskConfiguration
     public var stylegan: StyleGANTaskConfiguration
+    public var captioner: CaptionerTaskConfiguration
 
     public init(task: Task = .triplet, seed: UInt64 = 0, output: String? = nil, training: LoopConfiguration = LoopConfiguration(),
                 optimizer: OptimizerConfiguration = OptimizerConfiguration(), schedule: ScheduleConfiguration = ScheduleConfiguration(),
@@ -77,7 +81,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
                 contrastive: ContrastiveTaskConfiguration = ContrastiveTaskConfiguration(),
                 diffusion: DiffusionTaskConfiguration = DiffusionTaskConfiguration(),
                 saCLIP: RelationTaskConfiguration = RelationTaskConfiguration(),
-                stylegan: StyleGANTaskConfiguration = StyleGANTaskConfiguration()) {
+                stylegan: StyleGANTaskConfiguration = StyleGANTaskConfiguration(),
+                captioner: CaptionerTaskConfiguration = CaptionerTaskConfiguration()) {
         self.task = task
         self.seed = seed
         self.output = output
@@ -89,10 +94,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         self.diffusion = diffusion
         self.saCLIP = saCLIP
         self.stylegan = stylegan
+        self.captioner = captioner
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case task, seed, output, training, optimizer, schedule, triplet, contrastive, diffusion, saCLIP = "sa_clip", stylegan
+        case task, seed, output, training, optimizer, schedule, triplet, contrastive, diffusion, saCLIP = "sa_clip", stylegan, captioner
     }
 
     public init(from decoder: Decoder) throws {
@@ -109,6 +115,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         diffusion = try container.decodeIfPresent(DiffusionTaskConfiguration.self, forKey: .diffusion) ?? defaults.diffusion
         saCLIP = try container.decodeIfPresent(RelationTaskConfiguration.self, forKey: .saCLIP) ?? defaults.saCLIP
         stylegan = try container.decodeIfPresent(StyleGANTaskConfiguration.self, forKey: .stylegan) ?? defaults.stylegan
+        captioner = try container.decodeIfPresent(CaptionerTaskConfiguration.self, forKey: .captioner) ?? defaults.captioner
     }
 
     /// Reads a configuration file, rejecting keys no configuration type knows.
@@ -175,6 +182,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         "contrastive.augmentation": ["crop_scale"],
         "diffusion": ["unet_config", "scheduler_config", "base_model", "ema_decay"],
         "diffusion.data": ["validation_people"],
+        "captioner.data": ["validation_people"],
         "diffusion.adapter": ["initial_adapter"],
         "sa_clip": ["input_size"],
         "sa_clip.data": ["path", "validation_path", "image_root", "instances_path", "validation_instances_path"],
