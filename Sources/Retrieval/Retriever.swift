@@ -13,6 +13,9 @@ public struct RetrievedItem: Sendable, Equatable {
 public enum SearchBackend: Sendable, Equatable {
     /// `ExactIndex`: blocked BLAS products with partial top-k.
     case exact
+    /// `ExactIndex` with an 8-bit copy of the embeddings built in memory when they are read: one
+    /// query scans the copy and rescores its `candidates` best rows in fp32 (`QuantizedScan`).
+    case exactQuantized(candidates: Int)
     /// A faiss index kept beside the store (`StoreApproximateIndex`), with search parameters
     /// such as `["efSearch": 128]` or `["nprobe": 16]`.
     case approximate(factory: String, parameters: [String: Double])
@@ -92,6 +95,8 @@ public final class Retriever: @unchecked Sendable {
         switch backend {
         case .exact:
             entry = (matrix, try ExactIndex(vectors: matrix.vectors), nil)
+        case let .exactQuantized(candidates):
+            entry = (matrix, try ExactIndex(vectors: matrix.vectors).withQuantizedScan(candidates: candidates), nil)
         case let .approximate(factory, parameters):
             let index = try StoreApproximateIndex.synchronize(store: store, owner: owner, factory: factory).index
             for (name, value) in parameters.sorted(by: { $0.key < $1.key }) { try index.setParameter(name, value) }

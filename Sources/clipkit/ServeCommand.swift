@@ -3,6 +3,7 @@ import CLIPKit
 import Foundation
 import Imaging
 import Server
+import Tensor
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The most texts one batched model call embeds.")
     var maxBatch = 32
 
+    @Option(help: "Number format of the model's Linear and attention products: fp32, or bf16 (AVX512_BF16 CPUs; elsewhere fp32 with a notice).")
+    var precision: String = "fp32"
+
     func validate() throws {
         guard !db.isEmpty else { throw ValidationError("give at least one store with --db") }
         guard name.isEmpty || name.count == db.count else { throw ValidationError("give one --name per --db, or none") }
@@ -90,12 +94,13 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.token = token
         }
         let decoder = ImageDecoder(maximumPixelCount: maximumPixels)
+        let inferencePrecision = try InferencePrecision.parsedOption(precision)
         var collections: [ServedCollection] = []
         for (position, path) in db.enumerated() {
             FileHandle.standardError.write(Data("loading \(path)…\n".utf8))
             collections.append(try ServedCollection(storeURL: URL(fileURLWithPath: path), name: name.isEmpty ? nil : name[position],
                                                     decoder: decoder, batchWindow: .microseconds(Int64(batchWindowMs * 1000)),
-                                                    maximumTextBatch: maxBatch))
+                                                    maximumTextBatch: maxBatch, precision: inferencePrecision))
         }
         guard Set(collections.map(\.name)).count == collections.count else {
             throw ValidationError("two stores have the same file name; tell them apart with --name")

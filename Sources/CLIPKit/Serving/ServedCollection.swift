@@ -33,14 +33,16 @@ public final class ServedCollection: @unchecked Sendable {
     /// Opens the store at `storeURL` (which must exist) with the model it records; a store that
     /// records none gets the default model, so that `index(folders:)` can fill it. Text queries
     /// arriving within `batchWindow` of each other are embedded together, up to `maximumTextBatch`
-    /// texts per model call (`TextEmbeddingBatcher`; a zero window turns batching off).
+    /// texts per model call (`TextEmbeddingBatcher`; a zero window turns batching off). `precision`
+    /// is the model's inference number format (`InferencePrecision`).
     public init(storeURL: URL, name: String? = nil, decoder: ImageDecoder = ImageDecoder(), thumbnailSide: Int = 256,
-                thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3), maximumTextBatch: Int = 32) throws {
+                thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3), maximumTextBatch: Int = 32,
+                precision: InferencePrecision = .fp32) throws {
         // Opened for writing (not `openExisting`, which is read-only): the server fills an empty
         // store's model record and indexes folders posted to `/index`.
         guard FileManager.default.fileExists(atPath: storeURL.path) else { throw StoreError.missingStore(path: storeURL.path) }
         store = try EmbeddingStore(path: storeURL)
-        model = try StoreModelSelection.model(for: store, requested: nil, emptyStore: .useDefaultModel)
+        model = try StoreModelSelection.model(for: store, requested: nil, options: ModelOptions(precision: precision), emptyStore: .useDefaultModel)
         if try store.model() == nil { try store.begin(model: model.identity) }
         current = try CollectionSearch(store: store, model: model)
         textBatcher = TextEmbeddingBatcher(model: model, window: batchWindow, maximumBatch: maximumTextBatch)
