@@ -6,14 +6,14 @@ import Retrieval
 import Tensor
 
 /// Reduced precision against fp32 in the same run (issue 11, goals 3 and 4): ViT-B/32 image and
-/// text embeddings with full-size random weights in fp32 and bf16 (two models sharing the fp32
-/// weights), and one exact top-10 query over random unit vectors by the fp32 scan and by the
+/// text embeddings with full-size random weights in fp32, bf16 and int8 (three models sharing the
+/// fp32 weights), and one exact top-10 query over random unit vectors by the fp32 scan and by the
 /// 8-bit scan with fp32 rescoring. Each pair is timed in alternation so both see the same load;
 /// the load average is printed beside the table.
 struct PrecisionBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "precision",
-        abstract: "ViT-B/32 images/s and texts/s in bf16 vs fp32; one-query exact search, 8-bit scan vs fp32 scan.")
+        abstract: "ViT-B/32 images/s and texts/s in bf16 and int8 vs fp32; one-query exact search, 8-bit scan vs fp32 scan.")
 
     @OptionGroup var options: BenchmarkOptions
 
@@ -39,36 +39,40 @@ struct PrecisionBenchmark: ParsableCommand {
         options.applyThreads()
         print("load average before: \(Stopwatch.loadAverage)")
         var rows: [ComparisonRow] = []
+        var notes: [String] = []
         let seconds = options.minimumSeconds
         if !noModels {
             var generator = SeededGenerator(seed: 0)
             let configuration = CLIPConfiguration.vitB32
             let full = CLIP(configuration)
             ModelsBenchmark.randomize(full, generator: &generator)
-            let reduced = CLIP(configuration)
             let weights = full.parameterDictionary
-            for (name, parameter) in reduced.namedParameters { parameter.value = weights[name]!.value }
-            let precision = reduced.setInferencePrecision(.bf16)
-            if precision != .bf16 { print(InferencePrecision.bf16.resolved.notice ?? "") }
+            // One model per precision, sharing the fp32 weights.
+            let reduced: [(precision: InferencePrecision, model: CLIP)] = [InferencePrecision.bf16, .int8].map { requested in
+                let model = CLIP(configuration)
+                for (name, parameter) in model.namedParameters { parameter.value = weights[name]!.value }
+                let precision = model.setInferencePrecision(requested)
+                if let notice = requested.resolved.notice { print(notice) }
+                return (precision, model)
+            }
             let images = Tensor.randomNormal([imageBatch, 3, 224, 224], generator: &generator)
             let tokens = ModelsBenchmark.randomTokens(count: textBatch, generator: &generator)
-
-            let imageTimes = Stopwatch.bestSecondsInterleaved(minimumSeconds: seconds, [
-                { blackHole(full.encodeImage(images)) }, { blackHole(reduced.encodeImage(images)) },
-            ])
-            let textTimes = Stopwatch.bestSecondsInterleaved(minimumSeconds: seconds, [
-                { blackHole(full.encodeText(tokens)) }, { blackHole(reduced.encodeText(tokens)) },
-            ])
-            let imageCosine = Self.minimumRowCosine(reduced.encodeImage(images), full.encodeImage(images))
-            let textCosine = Self.minimumRowCosine(reduced.encodeText(tokens), full.encodeText(tokens))
-            rows += [
-                ComparisonRow(name: "ViT-B/32 images, batch \(imageBatch), \(precision.rawValue)", unit: "images/s",
-                              clipkit: Double(imageBatch) / imageTimes[1], reference: Double(imageBatch) / imageTimes[0], higherIsBetter: true),
-                ComparisonRow(name: "ViT-B/32 texts, batch \(textBatch)×77, \(precision.rawValue)", unit: "texts/s",
-                              clipkit: Double(textBatch) / textTimes[1], reference: Double(textBatch) / textTimes[0], higherIsBetter: true),
-                ComparisonRow(name: "  min cosine to fp32, images", unit: "", clipkit: imageCosine, reference: nil, higherIsBetter: true),
-                ComparisonRow(name: "  min cosine to fp32, texts", unit: "", clipkit: textCosine, reference: nil, higherIsBetter: true),
-            ]
+            let models = [full] + reduced.map(\.model)
+            let imageTimes = Stopwatch.bestSecondsInterleaved(minimumSeconds: seconds, models.map { model in { blackHole(model.encodeImage(images)) } })
+            let textTimes = Stopwatch.bestSecondsInterleaved(minimumSeconds: seconds, models.map { model in { blackHole(model.encodeText(tokens)) } })
+            let (fullImages, fullTexts) = (full.encodeImage(images), full.encodeText(tokens))
+            for (position, entry) in reduced.enumerated() {
+                let name = entry.precision.rawValue
+                rows += [
+                    ComparisonRow(name: "ViT-B/32 images, batch \(imageBatch), \(name)", unit: "images/s", clipkit: Double(imageBatch) / imageTimes[position + 1],
+                                  reference: Double(imageBatch) / imageTimes[0], higherIsBetter: true),
+                    ComparisonRow(name: "ViT-B/32 texts, batch \(textBatch)×77, \(name)", unit: "texts/s", clipkit: Double(textBatch) / textTimes[position + 1],
+                                  reference: Double(textBatch) / textTimes[0], higherIsBetter: true),
+                ]
+                let imageCosine = Self.minimumRowCosine(entry.model.encodeImage(images), fullImages)
+                let textCosine = Self.minimumRowCosine(entry.model.encodeText(tokens), fullTexts)
+                notes.append(String(format: "%@: min cosine to fp32 embeddings: images %.6f, texts %.6f", name, imageCosine, textCosine))
+            }
         }
         if count > 0 {
             print("generating \(count) × \(dimension) random unit vectors (seed 0) and \(recallQueries) queries (seed 1)…")
@@ -97,6 +101,7 @@ struct PrecisionBenchmark: ParsableCommand {
         }
         print("precision benchmark, \(options.threads) thread(s); reference column: fp32 in the same run, timed in alternation")
         ComparisonRow.printTable(rows, referenceName: "fp32")
+        notes.forEach { print($0) }
         print("load average after: \(Stopwatch.loadAverage)")
     }
 

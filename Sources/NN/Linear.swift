@@ -22,9 +22,9 @@ public struct Linear: Module {
     public var outFeatures: Int { weight.value.shape[0] }
 
     /// `[…, inFeatures]` → `[…, outFeatures]`. Without a tape, a weight converted for reduced-precision
-    /// inference (`Module.setInferencePrecision(_:)`) multiplies through its bfloat16 copy.
+    /// inference (`Module.setInferencePrecision(_:)`) multiplies through its bf16 or int8 copy.
     public func callAsFunction(_ input: Variable) -> Variable {
-        if GradientMode.isDisabled, weight.bfloat16Copy != nil {
+        if GradientMode.isDisabled, weight.inferenceCopy != nil {
             return Variable(weight.inferenceLinear(input.value, bias: bias?.value))
         }
         return Variable.linear(input, weight: weight.variable, bias: bias?.variable)

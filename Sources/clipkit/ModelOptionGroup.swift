@@ -34,8 +34,8 @@ struct ModelOptionGroup: ParsableArguments {
                                valueName: "count"))
     var defaultTopClasses = DefaultModel.topCount
 
-    @Option(help: ArgumentHelp("Number format of the towers' Linear and attention products: fp32, or bf16 (AVX512_BF16 CPUs; "
-                                 + "elsewhere fp32 with a notice). Embeddings differ from fp32 by cosine ≥ 0.999.",
+    @Option(help: ArgumentHelp("Number format of the towers' Linear and attention products: fp32, bf16 (AVX512_BF16 CPUs) or int8 "
+                                 + "(AVX512_VNNI CPUs); elsewhere fp32 with a notice. Embeddings keep cosine ≥ 0.999 (bf16) / ≥ 0.995 (int8) with fp32.",
                                valueName: "precision"))
     var precision: String = InferencePrecision.fp32.rawValue
 

@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The most texts one batched model call embeds.")
     var maxBatch = 32
 
-    @Option(help: "Number format of the model's Linear and attention products: fp32, or bf16 (AVX512_BF16 CPUs; elsewhere fp32 with a notice).")
+    @Option(help: "Number format of the model's Linear and attention products: fp32, bf16 (AVX512_BF16 CPUs) or int8 (AVX512_VNNI); elsewhere fp32 with a notice.")
     var precision: String = "fp32"
 
     func validate() throws {

@@ -56,4 +56,35 @@ import Testing
         let measure = ParityMeasure(Tensor(shape: [6, 20], scalars: reduced.scalars), Tensor(shape: [6, 20], scalars: full.scalars))
         #expect(measure.minimumRowCosine >= 0.9999, "\(measure)")
     }
+
+    /// int8: each factor is off by at most half its scale step (s_r = max|row|/127 for the input
+    /// row, s_c = max|W[c]|/127 for the weight column), so
+    /// |y − y_fp32| ≤ Σₖ |x_k|·s_c/2 + (|W_ck| + s_c/2)·s_r/2.
+    @Test(arguments: [(1, 70, 33), (7, 130, 65), (13, 200, 96), (50, 129, 768)])
+    func int8StaysWithinTheQuantisationBound(rows: Int, outFeatures: Int, inFeatures: Int) {
+        var generator = SeededGenerator(seed: UInt64(rows * 7 + inFeatures))
+        let input = Tensor.randomNormal([rows, inFeatures], generator: &generator)
+        let weight = Tensor.randomNormal([outFeatures, inFeatures], standardDeviation: 0.05, generator: &generator)
+        let bias = Tensor.randomNormal([outFeatures], generator: &generator)
+        let reduced = Tensor.linear(input, weight: Int8Weights(weight), bias: bias)
+        #expect(reduced.shape == [rows, outFeatures])
+        let (x, w, b) = (input.scalars, weight.scalars, bias.scalars)
+        var worstRatio: Double = 0
+        for row in 0..<rows {
+            let rowStep = Double(x[(row * inFeatures)..<((row + 1) * inFeatures)].map(abs).max()!) / 127
+            for column in 0..<outFeatures {
+                let columnStep = Double(w[(column * inFeatures)..<((column + 1) * inFeatures)].map(abs).max()!) / 127
+                var full: Double = 0, bound: Double = 1e-5
+                for k in 0..<inFeatures {
+                    let (a, c) = (Double(x[row * inFeatures + k]), Double(w[column * inFeatures + k]))
+                    full += a * c
+                    bound += abs(a) * columnStep / 2 + (abs(c) + columnStep / 2) * rowStep / 2
+                }
+                let error = abs(Double(reduced.scalars[row * outFeatures + column]) - full - Double(b[column]))
+                worstRatio = max(worstRatio, error / bound)
+            }
+        }
+        print("int8 linear \(rows)×\(inFeatures)→\(outFeatures): worst error / bound \(worstRatio) (AVX512_VNNI: \(InferencePrecision.int8.isSupported))")
+        #expect(worstRatio <= 1)
+    }
 }

@@ -19,8 +19,8 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     /// For a text-only model (Multilingual-CLIP): the model whose image tower it is paired with (a
     /// checkpoint file or folder, an open_clip tag, a hub repository). nil: the CLIP its name says.
     public var imageTower: String?
-    /// The number format of the towers' Linear and attention products at inference (`fp32`, or
-    /// `bf16` on CPUs with AVX512_BF16; see `InferencePrecision`). A run-time choice, not part of
+    /// The number format of the towers' Linear and attention products at inference (`fp32`;
+    /// `bf16` on CPUs with AVX512_BF16, `int8` with AVX512_VNNI; see `InferencePrecision`). A run-time choice, not part of
     /// the model's identity: it is neither encoded nor compared, so a store embedded in fp32 can
     /// be searched with bf16 queries.
     public var precision: InferencePrecision
