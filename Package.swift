@@ -47,12 +47,15 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CCodecs", path: "Sources/CCodecs"),
         .systemLibrary(name: "CLinkGrammar", path: "Sources/CLinkGrammar"),
+        // Reduced-precision kernels (bf16 products through AVX512_BF16, u8·s8 dot products through AVX512_VNNI), chosen at run
+        // time with scalar twins, so the C compiles for any x86-64 and the vector code runs only where the CPU has it.
+        .target(name: "CReducedPrecision", path: "Sources/CReducedPrecision"),
         .target(name: "CFaiss", path: "Sources/CFaiss",
                 linkerSettings: [.linkedLibrary("faiss"), .linkedLibrary("openblas"), .linkedLibrary("gomp"), .linkedLibrary("m")]),
 
         // Engine.
         .target(name: "FileSystem"),
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CReducedPrecision"], swiftSettings: numericSettings),
         .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Tensor", "Autograd"], swiftSettings: numericSettings),
         .target(name: "Optim", dependencies: ["Tensor", "NN"], swiftSettings: numericSettings),

@@ -88,7 +88,7 @@ public struct Attention: Module {
         }
         let tokens = query.shape[1]
         if context == nil, let packedWeight, GradientMode.isDisabled, mask == nil || mask!.shape == [tokens, tokens] {
-            let packed = Tensor.linear(query.value, weight: packedWeight.value, bias: packedBias?.value)  // [batch, tokens, 3·inner]
+            let packed = packedWeight.inferenceLinear(query.value, bias: packedBias?.value)  // [batch, tokens, 3·inner]
             let merged = Tensor.packedSelfAttention(packed, heads: heads, mask: mask)  // [batch, tokens, inner]
             return projectOutput(Variable(merged))  // [batch, tokens, outputWidth]
         }

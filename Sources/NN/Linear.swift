@@ -21,8 +21,12 @@ public struct Linear: Module {
     public var inFeatures: Int { weight.value.shape[1] }
     public var outFeatures: Int { weight.value.shape[0] }
 
-    /// `[…, inFeatures]` → `[…, outFeatures]`.
+    /// `[…, inFeatures]` → `[…, outFeatures]`. Without a tape, a weight converted for reduced-precision
+    /// inference (`Module.setInferencePrecision(_:)`) multiplies through its bf16 or int8 copy.
     public func callAsFunction(_ input: Variable) -> Variable {
-        Variable.linear(input, weight: weight.variable, bias: bias?.variable)
+        if GradientMode.isDisabled, weight.inferenceCopy != nil {
+            return Variable(weight.inferenceLinear(input.value, bias: bias?.value))
+        }
+        return Variable.linear(input, weight: weight.variable, bias: bias?.variable)
     }
 }

@@ -18,6 +18,7 @@ public final class Parameter: @unchecked Sendable {
             lock.withLock {
                 storedValue = newValue
                 cachedVariable = nil
+                storedInferenceCopy = nil
             }
         }
     }
@@ -38,6 +39,7 @@ public final class Parameter: @unchecked Sendable {
     private var storedValue: Tensor
     private var storedIsTrainable: Bool
     private var cachedVariable: Variable?
+    private var storedInferenceCopy: ReducedPrecisionWeights?
     private let lock = NSLock()
 
     public init(_ value: Tensor, isTrainable: Bool = true) {
@@ -64,6 +66,27 @@ public final class Parameter: @unchecked Sendable {
             cachedVariable = leaf
             return leaf
         }
+    }
+
+    /// A bf16 or int8 copy of this matrix weight that inference products use instead of `value`
+    /// (set by `Module.setInferencePrecision(_:)`); dropped whenever `value` changes, so a trained
+    /// weight is never shadowed by a stale copy.
+    public var inferenceCopy: ReducedPrecisionWeights? {
+        get { lock.withLock { storedInferenceCopy } }
+        set {
+            lock.withLock {
+                precondition(newValue == nil || newValue!.shape == storedValue.shape,
+                             "a reduced-precision copy must have the parameter's shape \(storedValue.shape)")
+                storedInferenceCopy = newValue
+            }
+        }
+    }
+
+    /// `x · valueᵀ + bias` for a matrix weight without a tape: through the reduced-precision copy
+    /// when there is one, else in fp32. `[…, inFeatures]` → `[…, outFeatures]`.
+    public func inferenceLinear(_ input: Tensor, bias: Tensor?) -> Tensor {
+        if let copy = inferenceCopy { return Tensor.linear(input, weight: copy, bias: bias) }
+        return Tensor.linear(input, weight: value, bias: bias)
     }
 
     /// The gradient accumulated on the current leaf by `backward()`, if any.

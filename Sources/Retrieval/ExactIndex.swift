@@ -18,6 +18,9 @@ public struct ExactIndex: Sendable {
     public let metric: SimilarityMetric
     /// Most floats one score tile may hold (default 16 M = 64 MB).
     public var scoreTileBudget: Int = 16 * 1024 * 1024
+    /// An 8-bit copy of `vectors` that searches of at most `QuantizedScan.largestQueryBatch`
+    /// queries scan first, rescoring its candidates in fp32 (`withQuantizedScan`); nil: fp32 only.
+    public private(set) var quantizedScan: QuantizedScan?
 
     public var count: Int { vectors.shape[0] }
     public var dimension: Int { vectors.shape[1] }
@@ -28,6 +31,15 @@ public struct ExactIndex: Sendable {
         try VectorChecks.requireFinite(vectors, name: "the database")
         self.metric = metric
         self.vectors = metric == .cosine ? try VectorChecks.normalizedRows(vectors, name: "the database") : vectors
+    }
+
+    /// This index with an 8-bit copy of its vectors built now (`QuantizedScan`): single queries
+    /// and small batches read a quarter of the bytes, and the `candidates` best rows by the 8-bit
+    /// score are rescored in fp32.
+    public func withQuantizedScan(candidates: Int = QuantizedScan.defaultCandidateCount) -> ExactIndex {
+        var copy = self
+        copy.quantizedScan = QuantizedScan(vectors: vectors, candidateCount: candidates)
+        return copy
     }
 
     /// The `k` most similar rows for each row of `queries` (`[Q, D]`), best first. `excluding`
@@ -44,6 +56,9 @@ public struct ExactIndex: Sendable {
         try VectorChecks.requireFinite(queries, name: "the queries")
         let scaledQueries = metric == .cosine ? try VectorChecks.normalizedRows(queries, name: "the queries") : queries
         if queryCount == 0 { return SearchResults(queryCount: 0, k: k, indices: [], scores: []) }
+        if let quantizedScan, queryCount <= QuantizedScan.largestQueryBatch, k <= quantizedScan.candidateCount {
+            return quantizedScan.search(scaledQueries, vectors: vectors, k: k, excluding: excluding)
+        }
 
         var resultScores = [Float](repeating: 0, count: queryCount * k)
         var resultIndices = [Int](repeating: -1, count: queryCount * k)

@@ -13,6 +13,9 @@ public struct RetrievedItem: Sendable, Equatable {
 public enum SearchBackend: Sendable, Equatable {
     /// `ExactIndex`: blocked BLAS products with partial top-k.
     case exact
+    /// `ExactIndex` with an 8-bit copy of the embeddings built in memory when they are read: one
+    /// query scans the copy and rescores its `candidates` best rows in fp32 (`QuantizedScan`).
+    case exactQuantized(candidates: Int)
     /// A faiss index kept beside the store (`StoreApproximateIndex`), with search parameters
     /// such as `["efSearch": 128]` or `["nprobe": 16]`.
     case approximate(factory: String, parameters: [String: Double])
@@ -20,10 +23,11 @@ public enum SearchBackend: Sendable, Equatable {
     /// `hnsw.ef_search` = `efSearch`); a store without one (SQLite) searches exactly.
     case storeIndex(efSearch: Int?)
 
-    /// How a store that searches in place runs this backend.
+    /// How a store that searches in place runs this backend (the 8-bit scan is an in-memory
+    /// speed-up, so such a store scans exactly).
     var storeSearchMode: StoreSearchMode {
         switch self {
-        case .exact: return .exact
+        case .exact, .exactQuantized: return .exact
         case let .storeIndex(efSearch): return .index(efSearch: efSearch)
         case let .approximate(_, parameters): return .index(efSearch: parameters["efSearch"].map { Int($0) })
         }
@@ -109,6 +113,8 @@ public final class Retriever: @unchecked Sendable {
         switch backend {
         case .exact, .storeIndex:
             entry = (matrix, try ExactIndex(vectors: matrix.vectors), nil)
+        case let .exactQuantized(candidates):
+            entry = (matrix, try ExactIndex(vectors: matrix.vectors).withQuantizedScan(candidates: candidates), nil)
         case let .approximate(factory, parameters):
             guard let store = store as? EmbeddingStore else { throw SearchError.approximateIndexNeedsFile(storePath: store.location) }
             let index = try StoreApproximateIndex.synchronize(store: store, owner: owner, factory: factory).index

@@ -7,6 +7,10 @@ struct SearchBackendOptions: ParsableArguments {
     @Flag(help: "Search every vector exactly even when an approximate index exists.")
     var exact = false
 
+    @Flag(help: ArgumentHelp("Exact search through an 8-bit copy of the embeddings (built in memory), rescoring the best 4096 rows "
+                             + "in fp32: faster for single queries on AVX512_VNNI CPUs, the same top results."))
+    var quantizedScan = false
+
     @Option(help: ArgumentHelp(
         "Search through this faiss index (HNSW32, IVF1024,Flat, …), building or updating it beside the store. "
             + "Default: the index `clipkit index --ann` built, else exact search.", valueName: "factory"))
@@ -20,12 +24,14 @@ struct SearchBackendOptions: ParsableArguments {
 
     func validate() throws {
         if exact && ann != nil { throw ValidationError("give either --exact or --ann, not both") }
+        if quantizedScan && ann != nil { throw ValidationError("give either --quantized-scan or --ann, not both") }
         if let efSearch, efSearch < 1 { throw ValidationError("--ef-search must be at least 1") }
         if let nprobe, nprobe < 1 { throw ValidationError("--nprobe must be at least 1") }
     }
 
     /// The backend for searching `owner`'s embeddings in `store`.
     func backend(for store: any CollectionStore, owner: EmbeddingOwner) throws -> SearchBackend {
+        if quantizedScan { return .exactQuantized(candidates: QuantizedScan.defaultCandidateCount) }
         if exact { return .exact }
         guard let store = store as? EmbeddingStore else {
             if ann != nil { throw SearchError.approximateIndexNeedsFile(storePath: store.location) }
@@ -43,6 +49,7 @@ extension SearchBackend {
     var summary: String {
         switch self {
         case .exact: return "exact"
+        case let .exactQuantized(candidates): return "exact (8-bit scan, \(candidates) rescored in fp32)"
         case let .approximate(factory, _): return "faiss \(factory)"
         case let .storeIndex(efSearch): return "PostgreSQL HNSW" + (efSearch.map { " (ef_search \($0))" } ?? "")
         }

@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import Retrieval
 import Server
+import Tensor
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,6 +65,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The most texts one batched model call embeds.")
     var maxBatch = 32
 
+    @Option(help: "Number format of the model's Linear and attention products: fp32, bf16 (AVX512_BF16 CPUs) or int8 (AVX512_VNNI); elsewhere fp32 with a notice.")
+    var precision: String = "fp32"
+
     func validate() throws {
         guard !db.isEmpty else { throw ValidationError("give at least one store with --db") }
         guard name.isEmpty || name.count == db.count else { throw ValidationError("give one --name per --db, or none") }
@@ -92,6 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.token = token
         }
         let decoder = ImageDecoder(maximumPixelCount: maximumPixels)
+        let inferencePrecision = try InferencePrecision.parsedOption(precision)
         var collections: [ServedCollection] = []
         for (position, path) in db.enumerated() {
             FileHandle.standardError.write(Data("loading \(path)…\n".utf8))
@@ -99,11 +104,12 @@ struct ServeCommand: AsyncParsableCommand {
             if case let .postgres(location) = try StoreLocation(argument: path) {
                 // A PostgreSQL store: any number of replicas serve it; each search runs in the database.
                 collections.append(try ServedCollection(store: PostgresStore(location: location), name: name.isEmpty ? location.database : name[position],
-                                                        decoder: decoder, batchWindow: window, maximumTextBatch: maxBatch))
+                                                        decoder: decoder, batchWindow: window, maximumTextBatch: maxBatch,
+                                                        precision: inferencePrecision))
                 continue
             }
             collections.append(try ServedCollection(storeURL: URL(fileURLWithPath: path), name: name.isEmpty ? nil : name[position],
-                                                    decoder: decoder, batchWindow: window, maximumTextBatch: maxBatch))
+                                                    decoder: decoder, batchWindow: window, maximumTextBatch: maxBatch, precision: inferencePrecision))
         }
         guard Set(collections.map(\.name)).count == collections.count else {
             throw ValidationError("two stores have the same file name; tell them apart with --name")

@@ -40,7 +40,9 @@ public enum StoreModelSelection {
             model = try ModelRegistry.load(requested, options: options, hub: hub, progress: progress)
         } else if let recorded {
             do {
-                model = try ModelRegistry.load(recorded.name, options: recorded.options, hub: hub, progress: progress)
+                var reloading = recorded.options
+                reloading.precision = options.precision
+                model = try ModelRegistry.load(recorded.name, options: reloading, hub: hub, progress: progress)
             } catch {
                 throw RecordedModelError(storePath: store.location, recorded: recorded, underlying: error)
             }

@@ -33,24 +33,27 @@ public final class ServedCollection: @unchecked Sendable {
     /// Opens the store at `storeURL` (which must exist) with the model it records; a store that
     /// records none gets the default model, so that `index(folders:)` can fill it. Text queries
     /// arriving within `batchWindow` of each other are embedded together, up to `maximumTextBatch`
-    /// texts per model call (`TextEmbeddingBatcher`; a zero window turns batching off).
+    /// texts per model call (`TextEmbeddingBatcher`; a zero window turns batching off). `precision`
+    /// is the model's inference number format (`InferencePrecision`).
     public convenience init(storeURL: URL, name: String? = nil, decoder: ImageDecoder = ImageDecoder(), thumbnailSide: Int = 256,
-                thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3), maximumTextBatch: Int = 32) throws {
+                thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3), maximumTextBatch: Int = 32,
+                precision: InferencePrecision = .fp32) throws {
         // Opened for writing (not `openExisting`, which is read-only): the server fills an empty
         // store's model record and indexes folders posted to `/index`.
         guard FileManager.default.fileExists(atPath: storeURL.path) else { throw StoreError.missingStore(path: storeURL.path) }
         try self.init(store: try EmbeddingStore(path: storeURL), name: name ?? storeURL.deletingPathExtension().lastPathComponent,
                       decoder: decoder, thumbnailSide: thumbnailSide, thumbnailCacheCount: thumbnailCacheCount, batchWindow: batchWindow,
-                      maximumTextBatch: maximumTextBatch)
+                      maximumTextBatch: maximumTextBatch, precision: precision)
     }
 
     /// Serves `store` (opened for writing: SQLite or PostgreSQL) under `name`, as `init(storeURL:…)`
     /// does. Replicas serving one PostgreSQL store keep no state of their own: every search runs
     /// in the database.
     public init(store: any CollectionStore, name: String, decoder: ImageDecoder = ImageDecoder(), thumbnailSide: Int = 256,
-                thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3), maximumTextBatch: Int = 32) throws {
+                thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3), maximumTextBatch: Int = 32,
+                precision: InferencePrecision = .fp32) throws {
         self.store = store
-        model = try StoreModelSelection.model(for: store, requested: nil, emptyStore: .useDefaultModel)
+        model = try StoreModelSelection.model(for: store, requested: nil, options: ModelOptions(precision: precision), emptyStore: .useDefaultModel)
         if try store.model() == nil { try store.begin(model: model.identity) }
         current = try CollectionSearch(store: store, model: model, backend: Self.backend(for: store))
         textBatcher = TextEmbeddingBatcher(model: model, window: batchWindow, maximumBatch: maximumTextBatch)

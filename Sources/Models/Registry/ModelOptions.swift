@@ -1,4 +1,5 @@
 import NN
+import Tensor
 
 /// Choices that shape a model's embeddings but cannot be read off its checkpoint. They are part
 /// of `ModelIdentity`, so a store reloads its model with exactly these choices.
@@ -18,14 +19,20 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     /// For a text-only model (Multilingual-CLIP): the model whose image tower it is paired with (a
     /// checkpoint file or folder, an open_clip tag, a hub repository). nil: the CLIP its name says.
     public var imageTower: String?
+    /// The number format of the towers' Linear and attention products at inference (`fp32`;
+    /// `bf16` on CPUs with AVX512_BF16, `int8` with AVX512_VNNI; see `InferencePrecision`). A run-time choice, not part of
+    /// the model's identity: it is neither encoded nor compared, so a store embedded in fp32 can
+    /// be searched with bf16 queries.
+    public var precision: InferencePrecision
 
     public init(activation: Activation? = nil, headWidth: Int? = nil, topCount: Int = DefaultModel.topCount,
-                labelTemplate: String = DefaultModel.labelTemplate, imageTower: String? = nil) {
+                labelTemplate: String = DefaultModel.labelTemplate, imageTower: String? = nil, precision: InferencePrecision = .fp32) {
         self.activation = activation
         self.headWidth = headWidth
         self.topCount = topCount
         self.labelTemplate = labelTemplate
         self.imageTower = imageTower
+        self.precision = precision
     }
 
     enum CodingKeys: String, CodingKey {
@@ -40,6 +47,13 @@ public struct ModelOptions: Codable, Sendable, Equatable {
         topCount = try container.decodeIfPresent(Int.self, forKey: .topCount) ?? defaults.topCount
         labelTemplate = try container.decodeIfPresent(String.self, forKey: .labelTemplate) ?? defaults.labelTemplate
         imageTower = try container.decodeIfPresent(String.self, forKey: .imageTower)
+        precision = .fp32
+    }
+
+    /// Equal when every option that shapes the embeddings is; `precision` is a run-time choice and
+    /// is not compared.
+    public static func == (left: ModelOptions, right: ModelOptions) -> Bool {
+        left.difference(from: right) == nil
     }
 
     /// The first option in which `other` differs, in words (nil when none does).

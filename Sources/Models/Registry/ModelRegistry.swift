@@ -39,9 +39,18 @@ public enum ModelRegistry {
     }
 
     /// The model `reference` names, loaded with `options`. `progress(done, total)` reports the
-    /// default model's first-run label embeddings.
+    /// default model's first-run label embeddings. With `options.precision` other than fp32 the
+    /// towers' products are converted once here (`Module.setInferencePrecision`; fp32 on CPUs
+    /// without the kernels).
     public static func load(_ reference: String, options: ModelOptions = ModelOptions(), hub: HubCache = HubCache(),
                             progress: ((Int, Int) -> Void)? = nil) throws -> ImageTextModel {
+        let model = try loadFullPrecision(reference, options: options, hub: hub, progress: progress)
+        if options.precision != .fp32 { model.weights.setInferencePrecision(options.precision) }
+        return model
+    }
+
+    static func loadFullPrecision(_ reference: String, options: ModelOptions, hub: HubCache,
+                                  progress: ((Int, Int) -> Void)?) throws -> ImageTextModel {
         let parsed = try resolve(reference, hub: hub)
         switch parsed {
         case .defaultModel:

@@ -1,0 +1,41 @@
+/// A matrix weight converted once for reduced-precision inference products: the bf16 or int8
+/// copy of a Linear weight `[outFeatures, inFeatures]` that `Tensor.linear(_:weight:bias:)`
+/// multiplies through (see `InferencePrecision`).
+public enum ReducedPrecisionWeights: Sendable {
+    case bf16(BFloat16Weights)
+    case int8(Int8Weights)
+
+    /// `weight` converted to `precision`; nil for fp32.
+    public init?(_ weight: Tensor, precision: InferencePrecision) {
+        switch precision {
+        case .fp32: return nil
+        case .bf16: self = .bf16(BFloat16Weights(weight))
+        case .int8: self = .int8(Int8Weights(weight))
+        }
+    }
+
+    public var precision: InferencePrecision {
+        switch self {
+        case .bf16: return .bf16
+        case .int8: return .int8
+        }
+    }
+
+    /// `[outFeatures, inFeatures]`.
+    public var shape: [Int] {
+        switch self {
+        case let .bf16(weights): return [weights.outFeatures, weights.inFeatures]
+        case let .int8(weights): return [weights.outFeatures, weights.inFeatures]
+        }
+    }
+}
+
+extension Tensor {
+    /// `x · Wᵀ + bias` through a reduced-precision copy of W. `[…, inFeatures]` → `[…, outFeatures]`.
+    public static func linear(_ input: Tensor, weight: ReducedPrecisionWeights, bias: Tensor?) -> Tensor {
+        switch weight {
+        case let .bf16(weights): return linear(input, weight: weights, bias: bias)
+        case let .int8(weights): return linear(input, weight: weights, bias: bias)
+        }
+    }
+}
