@@ -63,6 +63,19 @@ import Training
         #expect(abs(analytic - numeric) <= 0.01 * abs(numeric), "directional derivative \(analytic) vs finite difference \(numeric)")
     }
 
+    @Test func theShippedConfigurationReadsAndBadFieldsAreNamed() throws {
+        let configuration = try TrainingConfiguration.load(contentsOf: Self.repository.appendingPathComponent("configs/text2face-generator.json"))
+        #expect(configuration.task == .stylegan && configuration.stylegan.data.imageSize == 64 && configuration.stylegan.channels.count == 5)
+        var wrong = configuration
+        wrong.stylegan.channels = [8, 8]
+        wrong.stylegan.batchSize = 6
+        #expect {
+            try wrong.validate()
+        } throws: { error in
+            "\(error)".contains("stylegan.channels") && "\(error)".contains("stylegan.batch_size")
+        }
+    }
+
     @Test func translationIsItsAdjointsTranspose() {
         var random = SeededGenerator(seed: 4)
         let input = Tensor.randomNormal([3, 2, 8, 8], generator: &random)

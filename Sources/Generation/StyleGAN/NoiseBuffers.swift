@@ -16,12 +16,7 @@ public struct NoiseBuffers: Module {
 
     /// The side of each synthesis layer's feature map: [4, 8, 8, 16, 16, …, size, size].
     public static func resolutions(size: Int) -> [Int] {
-        var sides = [4]
-        var side = 8
-        while side <= size {
-            sides += [side, side]
-            side *= 2
-        }
-        return sides
+        let sides = StyleGANConfiguration.resolutions(size: size)  // [4, 8, …, size]
+        return [sides[0]] + sides.dropFirst().flatMap { [$0, $0] }
     }
 }
