@@ -94,6 +94,7 @@ import Training
         #expect(encoder.regions(input).shape == [2, 64, 16])
         loss.backward()
         let gradient = try #require(input.gradient)
+        #expect(gradient.abs().max() > 1e-3, "the checked gradient is not negligible")
         func value(_ values: Tensor) -> Double {
             GradientMode.withoutGradients { Double(decoder.loss(features: encoder.regions(Variable(values)), captions: captions).total.value.item) }
         }
