@@ -48,6 +48,7 @@ func printCaptionerReport(_ report: CaptionerEvaluation.Report) {
     print("held-out \(report.people): \(report.photos) photos")
     print("greedy: \(bleu(report.greedyBLEU))")
     print("beam \(report.beamWidth): \(bleu(report.beamBLEU))")
+    print("greedy vs the next person's references (template-only control): \(bleu(report.mismatchedGreedyBLEU))")
     for example in report.examples.prefix(3) {
         print("  \(example.photo): greedy \"\(example.greedy)\"; beam \"\(example.beam)\"; reference \"\(example.reference)\"")
     }

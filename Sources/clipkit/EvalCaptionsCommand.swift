@@ -36,13 +36,7 @@ struct EvalCaptionsCommand: ParsableCommand {
 
     @OptionGroup var output: MetricReportOptions
 
-    func peopleRange() throws -> Range<Int> {
-        let parts = people.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] >= 1, parts[1] >= parts[0] else {
-            throw ValidationError("--people must be FIRST-LAST with 1 ≤ FIRST ≤ LAST, got \(people)")
-        }
-        return (parts[0] - 1)..<parts[1]
-    }
+    func peopleRange() throws -> Range<Int> { try parsePeopleRange(people, option: "--people") }
 
     func validate() throws {
         _ = try peopleRange()

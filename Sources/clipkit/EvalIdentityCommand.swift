@@ -44,13 +44,7 @@ struct EvalIdentityCommand: ParsableCommand {
 
     @OptionGroup var output: MetricReportOptions
 
-    func peopleRange() throws -> Range<Int> {
-        let parts = verificationPeople.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] >= 1, parts[1] > parts[0] else {
-            throw ValidationError("--verification-people must be FIRST-LAST with 1 ≤ FIRST < LAST, got \(verificationPeople)")
-        }
-        return (parts[0] - 1)..<parts[1]
-    }
+    func peopleRange() throws -> Range<Int> { try parsePeopleRange(verificationPeople, option: "--verification-people") }
 
     func validate() throws {
         _ = try peopleRange()

@@ -4,11 +4,13 @@ import Foundation
 import Generation
 import Tensor
 
-/// How well a trained text-to-face captioner describes faces of people it never saw: corpus BLEU-1…4
-/// (`CorpusBLEU`, NLTK's `corpus_bleu`) of its greedy and beam-search captions of every photo of
-/// the chosen people against that photo's synthesised captions (`FaceCaptions`, all four as
-/// references), and — when the model folder holds the face attribute classifier — its accuracy per
-/// attribute on the same photos beside the majority-class rate.
+/// How well a trained text-to-face captioner describes faces of people it never saw: corpus
+/// BLEU-1…4 (`CorpusBLEU`, NLTK's `corpus_bleu`) of its greedy and beam-search captions of every
+/// photo of the chosen people against that photo's synthesised captions (`FaceCaptions`, all four
+/// as references); the same greedy captions scored against the references of the photo one person
+/// further on (a mismatched-reference control: what the shared sentence templates alone earn);
+/// and — when the model folder holds the face attribute classifier — its accuracy per attribute on
+/// the same photos beside the majority-class rate.
 public enum CaptionerEvaluation {
     /// One attribute's held-out accuracy.
     public struct AttributeAccuracy: Codable, Sendable, Equatable {
@@ -27,6 +29,9 @@ public enum CaptionerEvaluation {
         /// BLEU-1…4 of greedy and beam captions.
         public var greedyBLEU: [Double]
         public var beamBLEU: [Double]
+        /// BLEU-1…4 of the greedy captions against the next person's photos' references (photo i
+        /// gets photo (i + photos of one person) mod count's): the template-only control.
+        public var mismatchedGreedyBLEU: [Double]
         public var greedy: CorpusBLEU
         public var beam: CorpusBLEU
         /// The first photos' paths, references and captions, for reading.
@@ -35,7 +40,8 @@ public enum CaptionerEvaluation {
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
-            case model, people, photos, beamWidth = "beam_width", greedyBLEU = "greedy_bleu", beamBLEU = "beam_bleu", greedy, beam
+            case model, people, photos, beamWidth = "beam_width", greedyBLEU = "greedy_bleu", beamBLEU = "beam_bleu"
+            case mismatchedGreedyBLEU = "mismatched_greedy_bleu", greedy, beam
             case examples, attributes, seconds
         }
     }
@@ -94,9 +100,11 @@ public enum CaptionerEvaluation {
         }
         let greedyScore = try CorpusBLEU(hypotheses: greedy, references: references)
         let beamScore = try CorpusBLEU(hypotheses: beam, references: references)
+        let shift = faces.photosOfPerson.first?.count ?? 1
+        let mismatched = try CorpusBLEU(hypotheses: greedy, references: references.indices.map { references[($0 + shift) % references.count] })
         let names = "\(folders.people[people.lowerBound].name)–\(folders.people[people.upperBound - 1].name)"
         return Report(model: model.path, people: names, photos: faces.count, beamWidth: beamWidth, greedyBLEU: greedyScore.scores,
-                      beamBLEU: beamScore.scores, greedy: greedyScore, beam: beamScore, examples: examples, attributes: attributes,
+                      beamBLEU: beamScore.scores, mismatchedGreedyBLEU: mismatched.scores, greedy: greedyScore, beam: beamScore, examples: examples, attributes: attributes,
                       seconds: Date().timeIntervalSince(start))
     }
 }
