@@ -264,15 +264,22 @@ void ck_int8_pack_weights(const float *weight, int columns, int depth, int ldw, 
 }
 
 void ck_int8_quantize_activation_rows(const float *input, int depth, int lda, uint8_t *output, int paddedDepth,
-                                      float *rowScales, int rowStart, int rowEnd) {
+                                      float *rowScales, const uint8_t *skippedColumns, int rowStart, int rowEnd) {
     for (int row = rowStart; row < rowEnd; row++) {
         const float *source = input + (size_t)row * lda;
         uint8_t *target = output + (size_t)row * paddedDepth;
         float largest = 0;
-        for (int k = 0; k < depth; k++) largest = fmaxf(largest, fabsf(source[k]));
+        if (skippedColumns) {
+            for (int k = 0; k < depth; k++) largest = skippedColumns[k] ? largest : fmaxf(largest, fabsf(source[k]));
+        } else {
+            for (int k = 0; k < depth; k++) largest = fmaxf(largest, fabsf(source[k]));
+        }
         float inverse = largest > 0 ? 127 / largest : 0;
         for (int k = 0; k < depth; k++) {
             target[k] = (uint8_t)((int)fminf(127, fmaxf(-127, nearbyintf(source[k] * inverse))) + 128);
+        }
+        if (skippedColumns) {
+            for (int k = 0; k < depth; k++) target[k] = skippedColumns[k] ? 128 : target[k];
         }
         for (int k = depth; k < paddedDepth; k++) target[k] = 128;
         rowScales[row] = largest / 127;

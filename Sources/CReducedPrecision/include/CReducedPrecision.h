@@ -46,8 +46,9 @@ void ck_int8_pack_weights(const float *weight, int columns, int depth, int ldw, 
                           int32_t *columnSums);
 /// Rows [rowStart, rowEnd) of `input` quantised per row, x = sʳ·qʳₖ, qʳₖ ∈ [−127, 127], stored
 /// offset by 128 as unsigned bytes with row stride `paddedDepth` (a multiple of 4; padding 128).
+/// Columns k with `skippedColumns[k]` ≠ 0 (NULL: none) are stored as 0 and left out of the scale.
 void ck_int8_quantize_activation_rows(const float *input, int depth, int lda, uint8_t *output, int paddedDepth,
-                                      float *rowScales, int rowStart, int rowEnd);
+                                      float *rowScales, const uint8_t *skippedColumns, int rowStart, int rowEnd);
 /// output[r, c] = sʳ·sᶜ·(Σₖ (qʳₖ + 128)·qᶜₖ − 128·Σₖ qᶜₖ) (+ bias[c]) for every row and the columns
 /// of packed blocks [blockStart, blockEnd).
 void ck_int8_gemm(const uint8_t *input, const float *rowScales, int rows, int paddedDepth, const int8_t *packed,
