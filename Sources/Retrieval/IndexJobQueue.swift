@@ -63,9 +63,10 @@ extension PostgresStore {
 
     /// Seconds until the earliest lease of an open job runs out (0 when one is free now), nil when none is open.
     func secondsUntilNextFreeJob() throws -> Double? {
+        // MIN over no rows is NULL (GREATEST would turn it into 0: clamp here instead).
         try session.query("""
-            SELECT GREATEST(0, EXTRACT(EPOCH FROM MIN(COALESCE(lease_until, clock_timestamp())) - clock_timestamp()))::float8
+            SELECT EXTRACT(EPOCH FROM MIN(COALESCE(lease_until, clock_timestamp())) - clock_timestamp())::float8
             FROM index_jobs WHERE NOT done
-            """)[0].decode(Double?.self)
+            """)[0].decode(Double?.self).map { max(0, $0) }
     }
 }
