@@ -43,7 +43,8 @@ public struct DistributedIndexer: Sendable {
         var report = IndexingReport()
         report.listingProblems = catalog.listingProblems
         let (pending, _) = try indexer.itemsToEmbed(catalog.items, report: &report)
-        try store.enqueue(keys: pending.map(\.key), batchSize: max(1, options.batchSize))
+        try store.enqueue(pending.map { (key: $0.key, fileState: $0.fileState) }, batchSize: max(1, options.batchSize),
+                          retryingFailures: options.retriesFailures)
         let itemsByKey = Dictionary(catalog.items.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var committed = 0
         while true {

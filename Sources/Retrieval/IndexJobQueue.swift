@@ -19,14 +19,26 @@ public struct IndexJob: Sendable, Equatable {
 ///   job is done exactly when its records are in. A slow worker whose lease expired may write the
 ///   same keys as the worker that took over: upserts by key leave one row each.
 extension PostgresStore {
-    /// Queues `keys` that no open job holds, in jobs of `batchSize`; returns how many jobs were added.
+    /// Queues the `items` (key and file state) that no open job holds and that are not stored
+    /// with that state already (embedded, or failed unless `retryingFailures`), in jobs of `batchSize`; returns how many jobs
+    /// were added. Open jobs are read before stored records: a job's records and its done mark
+    /// commit together, so every key is seen either in an open job or stored, never neither (a
+    /// worker that listed the collection before another finished a batch queues nothing twice).
     @discardableResult
-    public func enqueue(keys: [String], batchSize: Int) throws -> Int {
+    public func enqueue(_ items: [(key: String, fileState: FileState?)], batchSize: Int, retryingFailures: Bool = false) throws -> Int {
         precondition(batchSize > 0, "batch size must be positive")
         return try session.transaction {
             try session.execute("SELECT pg_advisory_xact_lock(hashtext('clipkit index jobs'))")
             let queued = Set(try session.query("SELECT unnest(keys) FROM index_jobs WHERE NOT done").map { try $0.decode(String.self) })
-            let fresh = keys.filter { !queued.contains($0) }
+            var stored: [String: FileState] = [:]
+            for row in try session.query("""
+                SELECT i.key, i.size, i.modification_time FROM items i JOIN item_embeddings e ON e.item_id = i.id WHERE i.key = ANY($1::text[])
+                UNION ALL SELECT key, size, modification_time FROM failures WHERE key = ANY($1::text[]) AND size IS NOT NULL AND NOT $2
+                """, [.texts(items.map(\.key)), .boolean(retryingFailures)]) {
+                let (key, size, time) = try row.decode((String, Int64, Double).self)
+                stored[key] = FileState(size: size, modificationTime: time)
+            }
+            let fresh = items.filter { !queued.contains($0.key) && ($0.fileState == nil || stored[$0.key] != $0.fileState) }.map(\.key)
             let jobs = stride(from: 0, to: fresh.count, by: batchSize).map { Array(fresh[$0..<min($0 + batchSize, fresh.count)]) }
             for job in jobs { try session.execute("INSERT INTO index_jobs (keys) VALUES ($1)", [.texts(job)]) }
             return jobs.count
@@ -63,9 +75,10 @@ extension PostgresStore {
 
     /// Seconds until the earliest lease of an open job runs out (0 when one is free now), nil when none is open.
     func secondsUntilNextFreeJob() throws -> Double? {
+        // MIN over no rows is NULL (GREATEST would turn it into 0: clamp here instead).
         try session.query("""
-            SELECT GREATEST(0, EXTRACT(EPOCH FROM MIN(COALESCE(lease_until, clock_timestamp())) - clock_timestamp()))::float8
+            SELECT EXTRACT(EPOCH FROM MIN(COALESCE(lease_until, clock_timestamp())) - clock_timestamp())::float8
             FROM index_jobs WHERE NOT done
-            """)[0].decode(Double?.self)
+            """)[0].decode(Double?.self).map { max(0, $0) }
     }
 }

@@ -47,8 +47,7 @@ final class PostgresSession: @unchecked Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            if connection.isClosed { self.connection = nil }
-            throw Self.storeError(error, location: location, closed: connection.isClosed)
+            throw failed(connection, error)
         }
     }
 
@@ -76,9 +75,21 @@ final class PostgresSession: @unchecked Sendable {
         do {
             return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger).wait()
         } catch {
-            if connection.isClosed { self.connection = nil }
-            throw Self.storeError(error, location: location, closed: connection.isClosed)
+            throw failed(connection, error)
         }
+    }
+
+    /// The store error for `error`; a failure the server did not report itself (a lost or
+    /// closing connection, whose `isClosed` may not be set yet) drops the connection, so the
+    /// next call opens a new one.
+    private func failed(_ connection: PostgresConnection, _ error: Error) -> StoreError {
+        let reportedByServer = (error as? PSQLError)?.serverInfo != nil
+        if !reportedByServer {
+            self.connection = nil
+            let closing: EventLoopFuture<Void> = connection.close()
+            _ = closing
+        }
+        return Self.storeError(error, location: location, closed: !reportedByServer)
     }
 
     private func connected() throws -> PostgresConnection {
