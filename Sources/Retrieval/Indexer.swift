@@ -16,7 +16,8 @@ import Tensor
 /// 4. Embeds new or changed captions with the text tower, in batches, with their links.
 /// Progress (count, rate, ETA) is reported after each committed batch. Items read from files get
 /// the file's absolute path as metadata `path` (unless the source set one), so search results
-/// name a file that can be opened.
+/// name a file that can be opened; images with an Exif date get it as metadata `capture_time`
+/// (`StoredItem.captureTime`).
 public struct Indexer: Sendable {
     public let store: EmbeddingStore
     public let model: ImageTextModel
@@ -94,10 +95,10 @@ public struct Indexer: Sendable {
             let outcomes = current.wait()
             next = batch + 1 < batchStarts.count ? prepare(batch + 1) : nil
 
-            var readyItems: [SourceItem] = [], readyTensors: [Tensor] = [], failures: [IndexFailure] = []
+            var readyItems: [SourceItem] = [], readyTensors: [Tensor] = [], captureTimes: [Double?] = [], failures: [IndexFailure] = []
             for (item, outcome) in zip(current.items, outcomes) {
                 switch outcome {
-                case let .ready(tensor): readyItems.append(item); readyTensors.append(tensor)
+                case let .ready(tensor, captureTime): readyItems.append(item); readyTensors.append(tensor); captureTimes.append(captureTime)
                 case let .failed(reason): failures.append(IndexFailure(key: item.key, fileState: item.fileState, reason: reason))
                 }
             }
@@ -111,6 +112,9 @@ public struct Indexer: Sendable {
                     case let .success(vector):
                         var metadata = item.metadata
                         if case let .file(path) = item.content, metadata["path"] == nil { metadata["path"] = path.absolute.escapedText }
+                        if let captureTime = captureTimes[row], metadata[StoredItem.captureTimeKey] == nil {
+                            metadata[StoredItem.captureTimeKey] = StoredItem.metadataText(captureTime: captureTime)
+                        }
                         records.append(ItemRecord(key: item.key, fileState: item.fileState!, contentKind: item.contentKind,
                                                   label: item.label, metadata: metadata, embedding: vector))
                         if replacing.contains(item.key) { report.replacedItems += 1 }
