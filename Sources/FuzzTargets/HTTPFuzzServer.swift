@@ -12,7 +12,7 @@ import Server
 /// the fuzzing pixel limit, 1 MiB bodies and uploads, no token (so `POST /index` is always
 /// refused: fuzz bytes never choose files for the server to read) and no batching window.
 /// Requests go through `SearchServer.responder()`, the same routes and middleware as a listening
-/// server. Built once per process, on first use, in its own scratch folder.
+/// server. Built once per process, on first use, in its own scratch folder (removed at exit).
 final class HTTPFuzzServer: Sendable {
     /// What one request got back.
     struct Reply: Sendable {
@@ -40,6 +40,9 @@ final class HTTPFuzzServer: Sendable {
 
     private static func make() async throws -> HTTPFuzzServer {
         let folder = try FuzzScratchFile()
+        // The store and photos go when the process exits (libFuzzer and the test runner exit, they do not return).
+        scratchToRemove = folder.folder.path
+        atexit { if let path = HTTPFuzzServer.scratchToRemove { try? FileManager.default.removeItem(atPath: path) } }
         let photos = folder.folder.appendingPathComponent("photos", isDirectory: true)
         try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
         for (index, colour) in [(200, 40, 40), (30, 90, 220)].enumerated() {
@@ -59,6 +62,9 @@ final class HTTPFuzzServer: Sendable {
         configuration.requestTimeout = .seconds(10)
         return HTTPFuzzServer(responder: SearchServer(indexes: [collection], configuration: configuration).responder(), folder: folder)
     }
+
+    /// The scratch folder `atexit` removes (set once, before the server exists).
+    nonisolated(unsafe) private static var scratchToRemove: String?
 
     /// Answers `request` through the routes; the body is read whole.
     func respond(to request: Request) async throws -> Reply {
