@@ -105,6 +105,17 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
+    /// Builds what the target needs before inputs are timed: for `http`, the served store and
+    /// model (`HTTPFuzzServer`) and one text and one image query through it, so the first timed
+    /// input does not pay for loading; nothing for the file readers.
+    public func prepare() async throws {
+        guard self == .http else { return }
+        let server = try await HTTPFuzzServer.running()
+        for seed in [HTTPFuzzSeeds.requests[0], HTTPFuzzSeeds.requests.last!] {
+            if let request = seed.withUnsafeBytes({ HTTPFuzzRequest($0) }) { _ = try await server.respond(to: request.request) }
+        }
+    }
+
     /// `run` for async callers (the test suite): the `http` target awaits the server instead of
     /// blocking a thread of the cooperative pool.
     public func runFromAsyncContext(_ bytes: [UInt8], scratch: FuzzScratchFile) async -> Outcome {

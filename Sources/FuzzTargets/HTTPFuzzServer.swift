@@ -9,7 +9,8 @@ import Server
 
 /// The server the `http` fuzz target's requests reach, without a socket: a store of two small
 /// images indexed with the default model (`clipkit-default`, from `$CLIPKIT_HOME`), served with
-/// the fuzzing pixel limit, 1 MiB bodies and uploads, no token (so `POST /index` is always
+/// the fuzzing pixel limit, 1 MiB bodies and uploads, 4 inputs per embeddings request, 50 results
+/// per query, no token (so `POST /index` is always
 /// refused: fuzz bytes never choose files for the server to read) and no batching window.
 /// Requests go through `SearchServer.responder()`, the same routes and middleware as a listening
 /// server. Built once per process, on first use, in its own scratch folder (removed at exit).
@@ -57,9 +58,15 @@ final class HTTPFuzzServer: Sendable {
                                               batchWindow: .zero)
         _ = try await collection.index(locations: [photos])
         var configuration = ServerConfiguration()
+        // Small per-request work, so each input stays cheap: at most 4 inputs per embeddings
+        // request and 50 results per query (the limits themselves are part of what is fuzzed).
+        configuration.maximumBatch = 4
+        configuration.maximumResults = 50
         configuration.maximumBodyBytes = 1 << 20
         configuration.maximumUploadBytes = 1 << 20
-        configuration.requestTimeout = .seconds(10)
+        // Above libFuzzer's own 10 s limit (scripts/fuzz.sh), so a slow input shows as a timeout
+        // there and as a slow input in the bounded tests, not as a 503 on a busy machine.
+        configuration.requestTimeout = .seconds(60)
         return HTTPFuzzServer(responder: SearchServer(indexes: [collection], configuration: configuration).responder(), folder: folder)
     }
 

@@ -15,6 +15,7 @@ import TestSupport
 
     @Test("the built-in seeds are accepted and the fixture seeds are read or refused clearly", arguments: FuzzTarget.allCases)
     func seeds(_ target: FuzzTarget) async throws {
+        try await target.prepare()
         let scratch = try FuzzScratchFile()
         defer { scratch.removeAll() }
         for (index, seed) in target.builtInSeeds.enumerated() {
@@ -29,6 +30,7 @@ import TestSupport
 
     @Test("mutated inputs are read or refused with the reader's error, none hangs", arguments: FuzzTarget.allCases)
     func mutations(_ target: FuzzTarget) async throws {
+        try await target.prepare()
         let scratch = try FuzzScratchFile()
         defer { scratch.removeAll() }
         let seeds = target.seeds(fixtures: TestPaths.fixtures).map(\.bytes)
