@@ -43,7 +43,7 @@ final class WebDriverSession: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        guard ready else { close(); throw Failure(description: "chromedriver did not start on port \(port): \(problem)") }
+        guard ready else { await close(); throw Failure(description: "chromedriver did not start on port \(port): \(problem)") }
         let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": [
             "browserName": "chrome",
             "goog:chromeOptions": ["binary": Self.browserPath,
@@ -55,24 +55,21 @@ final class WebDriverSession: @unchecked Sendable {
             guard let id = (created as? [String: Any])?["sessionId"] as? String else { throw Failure(description: "no session id in \(String(describing: created))") }
             session = id
         } catch {
-            close()
+            await close()
             throw error
         }
     }
 
     /// Ends the session (closing the browser) and stops the driver.
-    func close() {
+    func close() async {
         if !session.isEmpty {
-            let semaphore = DispatchSemaphore(value: 0)
-            let id = session
-            Task { _ = try? await self.request("DELETE", "/session/\(id)"); semaphore.signal() }
-            _ = semaphore.wait(timeout: .now() + 10)
+            _ = try? await request("DELETE", "/session/\(session)")
             session = ""
         }
         // SIGKILL: the driver inherits the spawning thread's signal mask, and dispatch's worker
         // threads block SIGTERM, so `terminate()` may never reach it.
         if driver.isRunning { kill(driver.processIdentifier, SIGKILL) }
-        for _ in 0..<100 where driver.isRunning { usleep(50_000) }
+        for _ in 0..<100 where driver.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
     }
 
     func navigate(to url: String) async throws { _ = try await command("POST", "url", ["url": url]) }

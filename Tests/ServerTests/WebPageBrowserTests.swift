@@ -19,7 +19,17 @@ import Testing
         }
         let server = try await ServerHarness.running()
         let browser = try await WebDriverSession()
-        defer { browser.close() }
+        do {
+            try await exercise(browser, server: server)
+        } catch {
+            await browser.close()
+            throw error
+        }
+        await browser.close()
+    }
+
+    /// The page's checks, in one browser session.
+    func exercise(_ browser: WebDriverSession, server: ServerHarness) async throws {
         let page = "http://127.0.0.1:\(server.port)/"
         try await browser.navigate(to: page)
 
