@@ -41,6 +41,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already resolved through Hummingbird; named here for the HTTP fuzz target's socket-free requests.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         // System-library shims.
@@ -104,7 +107,10 @@ let package = Package(
 
         // Fuzzing (issue 13): the readers of untrusted bytes as fuzz targets, and their libFuzzer /
         // replay entry (scripts/fuzz.sh builds it with -sanitize=fuzzer,address -D FUZZING).
-        .target(name: "FuzzTargets", dependencies: ["Checkpoint", "Datasets", "Imaging"]),
+        .target(name: "FuzzTargets", dependencies: ["Checkpoint", "Datasets", "Imaging", "Retrieval", "CLIPKit", "Server",
+                                                    .product(name: "Hummingbird", package: "hummingbird"),
+                                                    .product(name: "NIOEmbedded", package: "swift-nio"),
+                                                    .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "clipkit-fuzz", dependencies: ["FuzzTargets"]),
 
         // Tests.

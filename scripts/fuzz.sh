@@ -9,13 +9,14 @@
 #
 # A crash, leak, timeout (10 s) or out-of-memory (2 GB) stops a target and leaves the input in
 # .fuzz/findings/<target>/; replay it with a plain build: `swift run clipkit-fuzz <target> FILE`.
-# Targets: safetensors pickle torch-checkpoint image csv coco jsonl.
+# Targets: safetensors pickle torch-checkpoint image csv coco jsonl http (http needs the default
+# model installed by scripts/setup.sh: it answers requests through the server's routes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${FUZZ_RUNS:-1000000}
 seconds=${FUZZ_SECONDS:-0}
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(safetensors pickle torch-checkpoint image csv coco jsonl); fi
+if [ ${#targets[@]} -eq 0 ]; then targets=(safetensors pickle torch-checkpoint image csv coco jsonl http); fi
 
 swift build -c release --product clipkit-fuzz --scratch-path .build-fuzz \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING

@@ -24,6 +24,8 @@ apt_packages=(
     python3-pip
     dataset-fashion-mnist  # Fashion-MNIST idx files under /usr/share/datasets/fashion-mnist
     wrk                  # HTTP load generator for scripts/load-test.sh (not used by the build or tests)
+    chromium             # headless browser for the web page's test (Tests/ServerTests/WebPageBrowserTests.swift)
+    chromium-driver      # its WebDriver server (/usr/bin/chromedriver), which that test drives on loopback
 )
 
 # PyPI packages that carry model files and data, pinned for reproducible fixtures.

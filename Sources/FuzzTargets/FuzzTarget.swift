@@ -1,6 +1,7 @@
 import Checkpoint
 import Datasets
 import Foundation
+import Hummingbird
 import Imaging
 
 /// One reader of untrusted bytes that fuzzing exercises (issue 13, item 9). `run` hands the bytes
@@ -8,6 +9,10 @@ import Imaging
 /// them or refused them with its own error type; a crash, a sanitizer report, a leak or a hang
 /// is the finding. The libFuzzer entry (`clipkit-fuzz` built by `scripts/fuzz.sh`), its replay
 /// mode and the bounded test suite `FuzzTargetTests` all go through this one place.
+///
+/// The `http` target is the server's request handling: the bytes are one HTTP request
+/// (`HTTPFuzzRequest`) answered by `clipkit serve`'s routes without a socket (`HTTPFuzzServer`);
+/// a 4xx with a JSON error is a refusal, a 5xx, a non-JSON error or a thrown error is a finding.
 public enum FuzzTarget: String, CaseIterable, Sendable {
     /// `SafetensorsFile`: header JSON, offsets and every tensor materialised.
     case safetensors
@@ -23,6 +28,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case coco
     /// The JSONL readers: `VisualSpatialReasoning` and `ChineseCLIPTexts`.
     case jsonl
+    /// The HTTP service: route dispatch, query parameters, JSON bodies (OpenAI, clip-retrieval, our
+    /// own), multipart forms (Immich, uploads), base64 and uploaded images, error answers.
+    case http
 
     /// The file name extension the reader sees (some readers choose behaviour by it).
     public var fileExtension: String {
@@ -34,6 +42,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .csv: return "csv"
         case .coco: return "json"
         case .jsonl: return "jsonl"
+        case .http: return "http"
         }
     }
 
@@ -51,10 +60,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case unexpectedError(String)
     }
 
-    /// Runs the reader on `bytes`, written to `scratch` first when the reader takes files.
+    /// Runs the reader on `bytes`, written to `scratch` first when the reader takes files. The
+    /// `http` target waits for the server's answer by blocking the calling thread: call it from
+    /// plain threads (libFuzzer, the replay tool), and `runFromAsyncContext` from async code.
     public func run(_ bytes: UnsafeRawBufferPointer, scratch: FuzzScratchFile) -> Outcome {
+        if self == .http {
+            let copy = Array(bytes)
+            do { return try HTTPFuzzServer.waiting { await Self.http(copy) } } catch { return .unexpectedError("\(error)") }
+        }
         do {
             switch self {
+            case .http:
+                preconditionFailure("answered above")
             case .pickle:
                 _ = try Unpickler.value(of: Array(bytes))
             case .image:
@@ -88,6 +105,43 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
+    /// Builds what the target needs before inputs are timed: for `http`, the served store and
+    /// model (`HTTPFuzzServer`) and one text and one image query through it, so the first timed
+    /// input does not pay for loading; nothing for the file readers.
+    public func prepare() async throws {
+        guard self == .http else { return }
+        let server = try await HTTPFuzzServer.running()
+        for seed in [HTTPFuzzSeeds.requests[0], HTTPFuzzSeeds.requests.last!] {
+            if let request = seed.withUnsafeBytes({ HTTPFuzzRequest($0) }) { _ = try await server.respond(to: request.request) }
+        }
+    }
+
+    /// `run` for async callers (the test suite): the `http` target awaits the server instead of
+    /// blocking a thread of the cooperative pool.
+    public func runFromAsyncContext(_ bytes: [UInt8], scratch: FuzzScratchFile) async -> Outcome {
+        guard self == .http else { return bytes.withUnsafeBytes { run($0, scratch: scratch) } }
+        return await Self.http(bytes)
+    }
+
+    /// One request through the served routes.
+    static func http(_ bytes: [UInt8]) async -> Outcome {
+        guard let parsed = bytes.withUnsafeBytes({ HTTPFuzzRequest($0) }) else {
+            return .refused("not an HTTP request line (METHOD /target)")
+        }
+        do {
+            let reply = try await HTTPFuzzServer.running().respond(to: parsed.request)   // built on first use
+            let text = String(decoding: reply.body.prefix(300), as: UTF8.self)
+            if reply.status >= 500 { return .unexpectedError("\(parsed.method) \(parsed.target): HTTP \(reply.status) \(text)") }
+            guard reply.status >= 400 else { return .accepted }
+            guard reply.contentType?.hasPrefix("application/json") == true, text.hasPrefix("{\"error\":") else {
+                return .unexpectedError("\(parsed.method) \(parsed.target): HTTP \(reply.status) without a JSON error: \(text)")
+            }
+            return .refused("HTTP \(reply.status) \(text)")
+        } catch {
+            return .unexpectedError("\(parsed.method) \(parsed.target): \(type(of: error)): \(error)")
+        }
+    }
+
     /// The fixture files (under `Tests/Fixtures`) that seed this target: a group folder and the
     /// name endings taken from it.
     public var seedFixtures: (group: String, endings: [String])? {
@@ -96,7 +150,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .pickle: return ("checkpoints", [".pkl"])
         case .torchCheckpoint: return ("checkpoints", [".pt", ".zip"])
         case .image: return ("imaging/decode", [".jpg", ".png", ".webp", ".pgm"])
-        case .csv, .coco, .jsonl: return nil
+        case .csv, .coco, .jsonl, .http: return nil
         }
     }
 
@@ -150,6 +204,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                  "annotations":[{"id":7,"image_id":1,"caption":"a dog","category_id":2,"bbox":[0,0,2,1.5],"iscrowd":0,"area":3}],
                  "categories":[{"id":2,"name":"dog","supercategory":"animal"}]}
                 """#.utf8)]
+        case .http:
+            return HTTPFuzzSeeds.requests
         case .jsonl:
             return [Array(#"{"image":"a.jpg","caption":"the cat is left of the dog","label":1,"relation":"left of","subj":"cat","obj":"dog"}"#.utf8),
                     Array("{\"text_id\":3,\"text\":\"\u{4E00}\u{53EA}\u{732B}\",\"image_ids\":[5,\"6\"]}\n".utf8)]

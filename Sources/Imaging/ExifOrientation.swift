@@ -32,47 +32,10 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
 
     /// The raw orientation value in IFD0 of an Exif payload (`Exif\0\0` followed by a TIFF
     /// header and IFD, CIPA DC-008 §4.5/4.6), or nil when the tag is absent or unreadable.
-    /// Values of type BYTE, SHORT or LONG with a count of 1 are read.
+    /// Values of type BYTE, SHORT or LONG with a count of 1 are read (`ExifTags`).
     static func tagValue(inExif payload: [UInt8]) -> Int? {
-        var tiff = payload[...]
-        let prefix: [UInt8] = Array("Exif".utf8) + [0, 0]
-        // Pillow strips the prefix up to twice (some writers double it).
-        for _ in 0..<2 where tiff.starts(with: prefix) { tiff = tiff.dropFirst(6) }
-        let data = Array(tiff)
-        guard data.count >= 8 else { return nil }
-        let littleEndian: Bool
-        switch (data[0], data[1]) {
-        case (0x49, 0x49): littleEndian = true
-        case (0x4D, 0x4D): littleEndian = false
-        default: return nil
-        }
-        func unsigned16(_ offset: Int) -> Int? {
-            guard offset >= 0, offset + 2 <= data.count else { return nil }
-            let (a, b) = (Int(data[offset]), Int(data[offset + 1]))
-            return littleEndian ? a | b << 8 : a << 8 | b
-        }
-        func unsigned32(_ offset: Int) -> Int? {
-            guard let low = unsigned16(littleEndian ? offset : offset + 2),
-                  let high = unsigned16(littleEndian ? offset + 2 : offset) else { return nil }
-            return low | high << 16
-        }
-        guard unsigned16(2) == 42, let directory = unsigned32(4), let entryCount = unsigned16(directory) else {
-            return nil
-        }
-        for entry in 0..<entryCount {
-            let offset = directory + 2 + entry * 12
-            guard let tag = unsigned16(offset), let type = unsigned16(offset + 2),
-                  let count = unsigned32(offset + 4) else { return nil }
-            guard tag == Int(Self.tag) else { continue }
-            guard count == 1 else { return nil }
-            switch type {
-            case 1: return offset + 8 < data.count ? Int(data[offset + 8]) : nil   // BYTE
-            case 3: return unsigned16(offset + 8)                                   // SHORT
-            case 4: return unsigned32(offset + 8)                                   // LONG
-            default: return nil
-            }
-        }
-        return nil
+        guard let tags = ExifTags(payload: payload), let entry = tags.primary.first(where: { $0.tag == Self.tag }) else { return nil }
+        return tags.integer(entry)
     }
 
     /// The digit after the first `tiff:Orientation="` or `tiff:Orientation>` in an XMP packet

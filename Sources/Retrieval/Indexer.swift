@@ -16,7 +16,8 @@ import Tensor
 /// 4. Embeds new or changed captions with the text tower, in batches, with their links.
 /// Progress (count, rate, ETA) is reported after each committed batch. Items read from files get
 /// the file's absolute path as metadata `path` (unless the source set one), so search results
-/// name a file that can be opened.
+/// name a file that can be opened; images with an Exif date get it as metadata `capture_time`
+/// (`StoredItem.captureTime`).
 public struct Indexer: Sendable {
     public let store: any CollectionStore
     public let model: ImageTextModel
@@ -105,10 +106,10 @@ public struct Indexer: Sendable {
     /// `path`, unless the source set one, as `pathPrefix` + key when given) or failed with its reason.
     func embedded(_ batch: PreparedImageBatch, pathPrefix: String? = nil) throws -> (records: [ItemRecord], failures: [IndexFailure]) {
         let outcomes = batch.wait()
-        var readyItems: [SourceItem] = [], readyTensors: [Tensor] = [], failures: [IndexFailure] = []
+        var readyItems: [SourceItem] = [], readyTensors: [Tensor] = [], captureTimes: [Double?] = [], failures: [IndexFailure] = []
         for (item, outcome) in zip(batch.items, outcomes) {
             switch outcome {
-            case let .ready(tensor): readyItems.append(item); readyTensors.append(tensor)
+            case let .ready(tensor, captureTime): readyItems.append(item); readyTensors.append(tensor); captureTimes.append(captureTime)
             case let .failed(reason): failures.append(IndexFailure(key: item.key, fileState: item.fileState, reason: reason))
             }
         }
@@ -123,6 +124,9 @@ public struct Indexer: Sendable {
                 var metadata = item.metadata
                 if case let .file(path) = item.content, metadata["path"] == nil {
                     metadata["path"] = pathPrefix.map { $0 + item.key } ?? path.absolute.escapedText
+                }
+                if let captureTime = captureTimes[row], metadata[StoredItem.captureTimeKey] == nil {
+                    metadata[StoredItem.captureTimeKey] = StoredItem.metadataText(captureTime: captureTime)
                 }
                 records.append(ItemRecord(key: item.key, fileState: item.fileState!, contentKind: item.contentKind,
                                           label: item.label, metadata: metadata, embedding: vector))

@@ -4,10 +4,11 @@ import Imaging
 import Tensor
 
 /// One batch of items being read, decoded and preprocessed on background threads, so the next
-/// batch is ready when the model finishes the current one.
+/// batch is ready when the model finishes the current one. Each ready image carries its capture
+/// time (`CaptureDate`, from the Exif block of the bytes already read), if it has one.
 final class PreparedImageBatch: @unchecked Sendable {
     enum Outcome {
-        case ready(Tensor)  // [3, size, size]
+        case ready(Tensor, captureTime: Double?)  // [3, size, size]
         case failed(String)
     }
 
@@ -21,11 +22,17 @@ final class PreparedImageBatch: @unchecked Sendable {
         outcomes = []
         group.enter()
         DispatchQueue.global().async { [self] in
+            // One slot per item, each written by the one thread that prepares that item.
+            let captureTimes = UnsafeMutableBufferPointer<Double?>.allocate(capacity: items.count)
+            captureTimes.initialize(repeating: nil)
+            defer { captureTimes.deallocate() }
             outcomes = preprocessing.prepare(count: items.count, threads: options.decodingThreads) { position in
-                try Self.image(items[position], options: options)
+                let (image, captureTime) = try Self.image(items[position], options: options)
+                captureTimes[position] = captureTime
+                return image
             }.enumerated().map { position, result in
                 switch result {
-                case let .success(tensor): .ready(tensor)
+                case let .success(tensor): .ready(tensor, captureTime: captureTimes[position])
                 case let .failure(error as PreparationFailure): .failed(error.reason)
                 case let .failure(error): .failed("\(error)")
                 }
@@ -45,8 +52,8 @@ final class PreparedImageBatch: @unchecked Sendable {
         let reason: String
     }
 
-    /// The decoded image of `item`, after the existence and size checks.
-    static func image(_ item: SourceItem, options: IndexingOptions) throws -> RGBImage {
+    /// The decoded image of `item` and its capture time, after the existence and size checks.
+    static func image(_ item: SourceItem, options: IndexingOptions) throws -> (RGBImage, captureTime: Double?) {
         if case let .refused(path, reason) = item.content { throw PreparationFailure(reason: "\(path): \(reason)") }
         guard let state = item.fileState else {
             // Say why: examine the file again for the system's reason.
@@ -59,6 +66,7 @@ final class PreparedImageBatch: @unchecked Sendable {
             throw PreparationFailure(reason: "\(item.content.source): the file is \(state.size) bytes, over the limit of "
                                      + "\(options.maximumFileSize) bytes (IndexingOptions.maximumFileSize)")
         }
-        return try options.decoder.decode(try item.content.load(maximumSize: options.maximumFileSize), source: item.content.source)
+        let bytes = try item.content.load(maximumSize: options.maximumFileSize)
+        return (try options.decoder.decode(bytes, source: item.content.source), CaptureDate.secondsSince1970(inImage: bytes))
     }
 }

@@ -10,7 +10,8 @@ import Retrieval
 ///   `{"index", "query", "kept", "results": [{id, rank, score, key, path, label, modified,
 ///   thumbnail, relevant}]}`; `relevant` marks the results above the query's `RelevanceCutoff`
 ///   (`kept` counts them; the web page hides the rest); `sort=date` orders the results newest
-///   first by the file's modification time (EXIF dates are not read yet).
+///   first by `date`: the Exif capture time (`captured`, `StoredItem.captureTime`), else the
+///   file's modification time (`modified`).
 /// - `GET /items/{id}`, `GET /thumbnails/{id}` (PNG, longer side 256, cached).
 /// - `POST /index` `{"paths": [...], "index"?}` with `Authorization: Bearer <token>`.
 /// - `GET /healthz` (the process answers), `GET /readyz` (every store open with its model).
@@ -24,6 +25,10 @@ extension SearchServer {
         let label: String?
         let text: String?
         let modified: Double?
+        /// The Exif capture time (seconds since 1970 UTC), if the image has one.
+        let captured: Double?
+        /// What `sort=date` orders by: `captured`, else `modified`.
+        let date: Double?
         let thumbnail: String?
         /// Above the query's adaptive cutoff (`RelevanceCutoff`); the web page hides the others.
         let relevant: Bool
@@ -93,11 +98,11 @@ extension SearchServer {
             let id = try itemID(context.parameters.get("id"))
             guard let item = try collection.items(ids: [id])[id] else { throw ServerError.notFound("no item \(id) in \(collection.name)") }
             struct Item: Encodable {
-                let id: Int64, key: String, path: String?, label: String?, size: Int64, modified: Double, embedded: Bool
+                let id: Int64, key: String, path: String?, label: String?, size: Int64, modified: Double, captured: Double?, embedded: Bool
                 let metadata: [String: String], thumbnail: String?
             }
             return try JSONResponse.make(Item(id: item.id, key: item.key, path: item.metadata["path"], label: item.label,
-                                              size: item.fileState.size, modified: item.fileState.modificationTime,
+                                              size: item.fileState.size, modified: item.fileState.modificationTime, captured: item.captureTime,
                                               embedded: item.hasEmbedding, metadata: item.metadata,
                                               thumbnail: item.metadata["path"] == nil ? nil : thumbnailURL(id, collection)))
         }
@@ -139,15 +144,15 @@ extension SearchServer {
             kept = kept.filter { $0.score >= minimum }
         }
         let items = try collection.items(ids: kept.compactMap(\.id))
-        let modified = { (hit: SearchHit) in hit.id.flatMap { items[$0]?.fileState.modificationTime } }
+        let item = { (hit: SearchHit) in hit.id.flatMap { items[$0] } }
         switch parameters.get("sort") ?? "score" {
         case "score": break
-        case "date": kept.sort { (modified($0) ?? 0) > (modified($1) ?? 0) }
+        case "date": kept.sort { (item($0)?.date ?? 0) > (item($1)?.date ?? 0) }
         default: throw ServerError.badRequest("sort must be score or date")
         }
         return SearchResults(index: collection.name, query: query, kept: kept.filter { $0.rank <= cutoff }.count, results: kept.map { hit in
             Hit(id: hit.id, rank: hit.rank, score: hit.score, key: hit.key, path: hit.path, label: hit.label, text: hit.text,
-                modified: modified(hit), thumbnail: hit.path == nil ? nil : hit.id.map { thumbnailURL($0, collection) },
+                modified: item(hit)?.fileState.modificationTime, captured: item(hit)?.captureTime, date: item(hit)?.date, thumbnail: hit.path == nil ? nil : hit.id.map { thumbnailURL($0, collection) },
                 relevant: hit.rank <= cutoff)
         })
     }

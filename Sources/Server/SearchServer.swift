@@ -36,6 +36,11 @@ public struct SearchServer: Sendable {
         }
     }
 
+    /// Answers requests without a socket, through the same routes and middleware as `run`: for
+    /// the HTTP fuzz target (`FuzzTarget.http`) and for embedding the API in another Hummingbird
+    /// application.
+    public func responder() -> RouterResponder<BasicRequestContext> { makeRouter().buildResponder() }
+
     /// Every route, behind the metrics, (optional) CORS, JSON-error and request-timeout middleware.
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)

@@ -3,8 +3,9 @@ import Hummingbird
 /// The search page served at `/`: plain HTML, CSS and JavaScript, no build step. A search box
 /// with deep links (`/?q=a%20cat`), drag-and-drop or upload of an image, a grid of thumbnails with
 /// scores, click (or Enter) for similar images, the adaptive relevance cutoff (results below the
-/// largest score gap are hidden until "show all"), sorting by date, arrow-key navigation, and a
-/// layout that fits a phone.
+/// largest score gap are hidden until "show all"), sorting by date (Exif capture date, else the
+/// file's modification time; shown as each result's tooltip), arrow-key navigation, and a layout
+/// that fits a phone. `WebPageBrowserTests` drives it in headless Chromium.
 enum WebPage {
     static func add(to router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in
@@ -79,6 +80,7 @@ async function show(response, label) {
     item.dataset.id = hit.id;
     item.dataset.key = hit.key;
     if (!hit.relevant) item.classList.add("weak");
+    if (hit.date) item.title = (hit.captured ? "taken " : "modified ") + new Date(hit.date * 1000).toISOString().slice(0, 16).replace("T", " ");
     const image = document.createElement("img");
     image.loading = "lazy";
     image.alt = hit.key;

@@ -6,7 +6,8 @@ import Darwin
 import Foundation
 
 /// A plain TCP connection to the test server, for clients URLSession cannot play: one that stops
-/// in the middle of its headers or body and then waits.
+/// in the middle of its headers or body and then waits. Also the WebDriver client's transport:
+/// chromedriver writes headers without a space after the colon, which URLSession on Linux refuses.
 final class RawConnection: @unchecked Sendable {
     private let socket: Int32
 
@@ -30,8 +31,16 @@ final class RawConnection: @unchecked Sendable {
     deinit { close(socket) }
 
     func send(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
+        send(bytes: Array(text.utf8))
+    }
+
+    func send(bytes: [UInt8]) {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(socket, $0.baseAddress! + written, $0.count - written) }
+            guard count > 0 else { return }
+            written += count
+        }
     }
 
     /// `readUntilClosed(seconds:)` on a dispatch queue: the blocking wait must not hold one of the
@@ -40,6 +49,39 @@ final class RawConnection: @unchecked Sendable {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: self.readUntilClosed(seconds: seconds)) }
         }
+    }
+
+    /// One HTTP/1.1 response read on a dispatch queue (off the cooperative pool): the status and
+    /// the body of `Content-Length` bytes, or nil when none arrived within `seconds`.
+    func response(seconds: Double) async -> (status: Int, body: [UInt8])? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.readResponse(seconds: seconds)) }
+        }
+    }
+
+    private func readResponse(seconds: Double) -> (status: Int, body: [UInt8])? {
+        var received: [UInt8] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let separator = Array("\r\n\r\n".utf8)
+        while deadline.timeIntervalSinceNow > 0 {
+            if let end = received.indices.dropLast(3).first(where: { received[$0..<($0 + 4)].elementsEqual(separator) }) {
+                let head = String(decoding: received[..<end], as: UTF8.self).components(separatedBy: "\r\n")
+                let status = head.first.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+                let length = head.dropFirst().compactMap { line -> Int? in
+                    let parts = line.split(separator: ":", maxSplits: 1)
+                    guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+                    return Int(parts[1].trimmingCharacters(in: .whitespaces))
+                }.first ?? 0
+                if received.count >= end + 4 + length { return (status, Array(received[(end + 4)..<(end + 4 + length)])) }
+            }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000))) > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { read(socket, $0.baseAddress, $0.count) }
+            if count <= 0 { return nil }
+            received.append(contentsOf: buffer[0..<count])
+        }
+        return nil
     }
 
     /// Everything the server sends until it closes the connection, and whether it closed within
