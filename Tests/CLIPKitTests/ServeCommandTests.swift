@@ -18,13 +18,16 @@ import Testing
         #expect(try CommandLineTests().clipkit(["index", folder.file("photos").path, "--db", store]).status == 0)
 
         let server = try CommandLineTests.Run(["serve", "--db", store, "--name", "mine", "--port", "0"])
+        // Polled with the thread held (not `Task.sleep`): on 2 cores the cooperative pool's two
+        // threads can stay busy with other suites' long synchronous tests for minutes, and a
+        // suspended poll would then only resume after its deadline.
         let deadline = Date(timeIntervalSinceNow: 120)
         var port: Int?
         while server.process.isRunning, Date() < deadline, port == nil {
             if let line = server.errors.split(separator: "\n").first(where: { $0.hasPrefix("serving mine on http://127.0.0.1:") }) {
                 port = Int(line.split(separator: ":").last ?? "")
             }
-            try await Task.sleep(for: .milliseconds(50))
+            if port == nil { Thread.sleep(forTimeInterval: 0.05) }
         }
         let listening = try #require(port, "no serving line: \(server.errors)")
         let url = URL(string: "http://127.0.0.1:\(listening)/search?q=a%20cat&k=1")!

@@ -210,8 +210,8 @@ struct StoreUnderTest {
         }
     }
 
-    /// A server that is down gives a clear error; a connection lost mid-run fails the batch in
-    /// flight (nothing of it is written) and the next call reconnects, keeping every committed batch.
+    /// A server that is down gives a clear error; a connection lost mid-run fails at most the batch
+    /// in flight (nothing of it is written) and the next call reconnects, keeping every committed batch.
     @Test func unreachableAndLostServersGiveClearErrorsAndResume() throws {
         guard let database = try PostgresTestDatabase.make() else { return }
         var down = database.location
@@ -226,9 +226,15 @@ struct StoreUnderTest {
         try store.upsert(IndexBatch(items: [item("a", [1, 0, 0, 0])]))
         let administration = try PostgresSession(location: database.location.with(database: "postgres"))
         try administration.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [.text(database.location.database)])
-        let lost = #expect(throws: StoreError.self) { try store.upsert(IndexBatch(items: [item("b", [0, 1, 0, 0])])) }
-        #expect(lost.map { "\($0)" }?.contains(database.location.description) == true)
-        try store.upsert(IndexBatch(items: [item("b", [0, 1, 0, 0])]))
+        // Whether the client sees the lost connection before the next call is a race with the
+        // server's FATAL message: either that batch fails with an error naming the database (and
+        // its retry succeeds), or the store has already reconnected and the batch goes through.
+        do {
+            try store.upsert(IndexBatch(items: [item("b", [0, 1, 0, 0])]))
+        } catch let lost as StoreError {
+            #expect("\(lost)".contains(database.location.description))
+            try store.upsert(IndexBatch(items: [item("b", [0, 1, 0, 0])]))
+        }
         #expect(try store.items().map(\.key) == ["a", "b"])
     }
 }
