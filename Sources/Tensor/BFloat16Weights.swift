@@ -35,20 +35,9 @@ extension Tensor {
     /// bfloat16 on the way in, products are summed in float. `[…, inFeatures]` → `[…, outFeatures]`.
     /// Work is split over `ThreadPolicy` threads by blocks of 64 output columns.
     public static func linear(_ input: Tensor, weight: BFloat16Weights, bias: Tensor?) -> Tensor {
-        precondition(input.rank >= 1 && input.shape.last == weight.inFeatures && (bias == nil || bias!.count == weight.outFeatures),
-                     "linear: input \(input.shape), bf16 weight [\(weight.outFeatures), \(weight.inFeatures)], bias \(bias?.shape ?? []) do not fit")
         let (outFeatures, inFeatures, paddedDepth) = (weight.outFeatures, weight.inFeatures, weight.paddedDepth)
-        let rows = input.count / Swift.max(inFeatures, 1)
         let source = input.pointer, biases = bias?.pointer
-        return Tensor(shape: Array(input.shape.dropLast()) + [outFeatures]) { output in
-            let destination = output.baseAddress!
-            if rows == 0 || outFeatures == 0 { return }
-            if inFeatures == 0 {
-                for row in 0..<rows {
-                    for column in 0..<outFeatures { destination[row * outFeatures + column] = biases?[column] ?? 0 }
-                }
-                return
-            }
+        return reducedPrecisionProduct(input, outFeatures: outFeatures, inFeatures: inFeatures, bias: bias, format: "bf16") { rows, destination in
             // The bf16 rows borrow a pooled float buffer of half their count.
             let floatCount = (rows * paddedDepth + 1) / 2
             let buffer = BufferPool.take(count: floatCount) ?? UnsafeMutablePointer<Float>.allocate(capacity: floatCount)

@@ -64,20 +64,9 @@ extension Tensor {
     /// bits with its own scale on the way in, products are summed in int32.
     /// `[…, inFeatures]` → `[…, outFeatures]`, split over `ThreadPolicy` threads by blocks of 64 columns.
     public static func linear(_ input: Tensor, weight: Int8Weights, bias: Tensor?) -> Tensor {
-        precondition(input.rank >= 1 && input.shape.last == weight.inFeatures && (bias == nil || bias!.count == weight.outFeatures),
-                     "linear: input \(input.shape), int8 weight [\(weight.outFeatures), \(weight.inFeatures)], bias \(bias?.shape ?? []) do not fit")
         let (outFeatures, inFeatures, paddedDepth) = (weight.outFeatures, weight.inFeatures, weight.paddedDepth)
-        let rows = input.count / Swift.max(inFeatures, 1)
         let source = input.pointer, biases = bias?.pointer
-        return Tensor(shape: Array(input.shape.dropLast()) + [outFeatures]) { output in
-            let destination = output.baseAddress!
-            if rows == 0 || outFeatures == 0 { return }
-            if inFeatures == 0 {
-                for row in 0..<rows {
-                    for column in 0..<outFeatures { destination[row * outFeatures + column] = biases?[column] ?? 0 }
-                }
-                return
-            }
+        return reducedPrecisionProduct(input, outFeatures: outFeatures, inFeatures: inFeatures, bias: bias, format: "int8") { rows, destination in
             // The quantised rows borrow a pooled float buffer of a quarter of their count.
             let floatCount = (rows * paddedDepth + 3) / 4
             let buffer = BufferPool.take(count: floatCount) ?? UnsafeMutablePointer<Float>.allocate(capacity: floatCount)
