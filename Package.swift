@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(name: "RelationsTests", dependencies: ["TestSupport", "Relations", "Training", "Models", "Evaluation", "Datasets", "Imaging",
                                                            "Optim", "NN", "Autograd", "Tensor", "Checkpoint", "Tokenizers"],
                     path: "Tests/RelationsTests"),
-        .testTarget(name: "ServerTests", dependencies: ["TestSupport", "Server", "CLIPKit", "Retrieval", "Models", "Imaging"],
+        .testTarget(name: "ServerTests", dependencies: ["TestSupport", "RetrievalTestSupport", "Server", "CLIPKit", "Retrieval", "Models", "Imaging"],
                     path: "Tests/ServerTests"),
     ],
     swiftLanguageModes: [.v5]

@@ -9,6 +9,8 @@
 #
 # A crash, leak, timeout (10 s) or out-of-memory (2 GB) stops a target and leaves the input in
 # .fuzz/findings/<target>/; replay it with a plain build: `swift run clipkit-fuzz <target> FILE`.
+# Each target runs on one thread (CLIPKIT_NUM_THREADS=1: libFuzzer runs one input at a time, and
+# a second core is better spent on a second target: `scripts/fuzz.sh image & scripts/fuzz.sh http`).
 # Targets: safetensors pickle torch-checkpoint image csv coco jsonl http (http needs the default
 # model installed by scripts/setup.sh: it answers requests through the server's routes).
 set -euo pipefail
@@ -29,7 +31,7 @@ for target in "${targets[@]}"; do
     mkdir -p "$corpus" "$findings"
     echo "== $target: $runs executions (log .fuzz/$target.log)"
     set +e
-    CLIPKIT_FUZZ_TARGET=$target CLIPKIT_FUZZ_CORPUS=$corpus CLIPKIT_FUZZ_FIXTURES=Tests/Fixtures \
+    CLIPKIT_NUM_THREADS=1 CLIPKIT_FUZZ_TARGET=$target CLIPKIT_FUZZ_CORPUS=$corpus CLIPKIT_FUZZ_FIXTURES=Tests/Fixtures \
         ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=scripts/fuzz-leak-suppressions.txt:print_suppressions=0 \
         "$binary" "$corpus" -runs="$runs" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix="$findings/" -print_final_stats=1 > ".fuzz/$target.log" 2>&1

@@ -54,6 +54,9 @@ public protocol CollectionStore: AnyObject, Sendable {
     func captions(ids: [Int64]) throws -> [Int64: StoredCaption]
     /// `owner`'s embeddings as one `[count, dimension]` matrix in id order.
     func embeddings(of owner: EmbeddingOwner) throws -> EmbeddingMatrix
+    /// The stored embedding of one item or caption by its id `[dimension]`, or nil when `id` has
+    /// none: one row read, not the whole matrix (what "more like this" needs on a large store).
+    func embedding(of owner: EmbeddingOwner, id: Int64) throws -> [Float]?
     /// The caption ↔ image ground truth of `images` and `captions` (rows of `embeddings(of:)`).
     func groundTruth(images: EmbeddingMatrix, captions: EmbeddingMatrix) throws -> GroundTruthLinks
 

@@ -110,6 +110,24 @@ extension EmbeddingStore {
         try embeddingSnapshot(of: owner, writtenAfter: generation).matrix
     }
 
+    /// One stored embedding `[dimension]` by owner id, or nil when the id has none.
+    public func embedding(of owner: EmbeddingOwner, id: Int64) throws -> [Float]? {
+        try pool.read { database in
+            guard let model = try Self.storedModel(database) else { throw StoreError.noModelRecorded(storePath: url.path) }
+            let (embeddings, foreignKey) = owner == .items ? ("item_embeddings", "item_id") : ("caption_embeddings", "caption_id")
+            guard let blob = try Data.fetchOne(database, sql: "SELECT vector FROM \(embeddings) WHERE \(foreignKey) = ?",
+                                               arguments: [id]) else { return nil }
+            var vector = [Float](repeating: 0, count: model.dimension)
+            let intact = vector.withUnsafeMutableBufferPointer { VectorBlob.decode(blob, dimension: model.dimension, into: $0.baseAddress!) }
+            guard intact else {
+                throw StoreError.unreadableStore(path: url.path, reason: "the embedding of item id \(id) does not hold \(model.dimension) "
+                                                 + "Float32 values; the file is damaged: index the collection again "
+                                                 + "(damaged embeddings are re-embedded)")
+            }
+            return vector
+        }
+    }
+
     /// `embeddings(of:writtenAfter:)` with the store's generation counters from the same snapshot.
     public func embeddingSnapshot(of owner: EmbeddingOwner = .items,
                                   writtenAfter generation: Int64? = nil) throws -> (matrix: EmbeddingMatrix, state: StoreState) {

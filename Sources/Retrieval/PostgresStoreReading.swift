@@ -103,6 +103,21 @@ extension PostgresStore {
         return collected.matrix(owner: owner)
     }
 
+    /// One stored embedding `[dimension]` by owner id, or nil when the id has none.
+    public func embedding(of owner: EmbeddingOwner, id: Int64) throws -> [Float]? {
+        guard let model = try storedModel() else { throw StoreError.noModelRecorded(storePath: location) }
+        guard try hasEmbeddingTables() else { return nil }
+        let (table, _, foreignKey) = PostgresSchema.embeddingTable(owner)
+        guard let row = try session.query("SELECT embedding::vector FROM \(table) WHERE \(foreignKey) = $1", [.integer(id)]).first else {
+            return nil
+        }
+        let vector = try row.decode(PostgresVector.self).values
+        guard vector.count == model.dimension else {
+            throw StoreError.unreadableStore(path: location, reason: "the embedding of id \(id) has \(vector.count) values, not \(model.dimension)")
+        }
+        return vector
+    }
+
     public func groundTruth(images: EmbeddingMatrix, captions: EmbeddingMatrix) throws -> GroundTruthLinks {
         var links: [String: [String]] = [:]
         for row in try session.query("""

@@ -93,6 +93,10 @@ struct StoreUnderTest {
         #expect(try store.state() == StoreState(generation: 2, itemRemovalGeneration: 2, captionRemovalGeneration: 0))
         #expect(try store.embeddedItemStates() == ["a.jpg": FileState(size: 11, modificationTime: 2), "b.jpg": FileState(size: 10, modificationTime: 1)])
         #expect(try store.items(ids: [idOfA, 999_999]).keys.sorted() == [idOfA])
+        #expect(try store.embedding(of: .items, id: idOfA) == [0, 0, 1, 0])
+        #expect(try store.embedding(of: .items, id: items[1].id) == [0, 1, 0, 0])
+        #expect(try store.embedding(of: .items, id: 999_999) == nil)
+        #expect(try store.embedding(of: .captions, id: idOfA) == nil)
     }
 
     @Test(arguments: StoreBackend.allCases)

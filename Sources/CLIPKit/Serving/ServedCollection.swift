@@ -95,16 +95,15 @@ public final class ServedCollection: @unchecked Sendable {
     }
 
     /// The top `k` images like the stored item `id` (by its stored embedding, the item itself left
-    /// out), or nil when the store has no embedded item `id`.
+    /// out), or nil when the store has no embedded item `id`. Reads that one embedding from the
+    /// store, so replicas over PostgreSQL stay stateless and a large store is never read whole.
     public func search(similarToItem id: Int64, k: Int) async throws -> [SearchHit]? {
         let search = self.search
+        let store = self.store
         return try await ImageTextModel.offload {
-            let images = try search.retriever.embeddings(of: .items)
-            guard let row = images.rowsByID()[id] else { return nil }
-            let query = Tensor(shape: [1, images.dimension]) { output in   // [1, dimension]
-                output.baseAddress!.initialize(from: images.vectors.pointer + row * images.dimension, count: images.dimension)
-            }
-            let hits = try search.search(embeddings: query, direction: .imageToImage, k: min(k + 1, images.count))[0]
+            guard let vector = try store.embedding(of: .items, id: id) else { return nil }
+            let query = Tensor(shape: [1, vector.count], scalars: vector)   // [1, dimension]
+            let hits = try search.search(embeddings: query, direction: .imageToImage, k: k + 1)[0]
             return hits.filter { $0.id != id }.prefix(k).enumerated().map { offset, hit in
                 var reranked = hit
                 reranked.rank = offset + 1

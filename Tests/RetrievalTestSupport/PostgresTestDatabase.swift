@@ -1,5 +1,5 @@
 import Foundation
-@testable import Retrieval
+import Retrieval
 import Testing
 
 /// A fresh database on the test PostgreSQL server (`CLIPKIT_TEST_POSTGRES_URL`, started by
@@ -7,11 +7,11 @@ import Testing
 ///
 /// Without the variable, tests outside CI skip with a printed reason; under `CI=true` the missing
 /// server is recorded as a failure, so CI can never pass by skipping the PostgreSQL backend.
-final class PostgresTestDatabase {
-    let location: PostgresLocation
+public final class PostgresTestDatabase {
+    public let location: PostgresLocation
 
     /// The server's URL, or nil (after printing why, or recording a failure under CI).
-    static func serverLocation(_ test: String = #function) -> PostgresLocation? {
+    public static func serverLocation(_ test: String = #function) -> PostgresLocation? {
         let environment = ProcessInfo.processInfo.environment
         guard let url = environment["CLIPKIT_TEST_POSTGRES_URL"], !url.isEmpty else {
             if environment["CI"] == "true" {
@@ -31,7 +31,7 @@ final class PostgresTestDatabase {
     }
 
     /// A new empty database, or nil when there is no server (see `serverLocation`).
-    static func make(_ test: String = #function) throws -> PostgresTestDatabase? {
+    public static func make(_ test: String = #function) throws -> PostgresTestDatabase? {
         guard let server = serverLocation(test) else { return nil }
         return PostgresTestDatabase(location: server.with(database: "clipkit_test_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"))
     }
