@@ -107,7 +107,7 @@ let package = Package(
 
         // Fuzzing (issue 13): the readers of untrusted bytes as fuzz targets, and their libFuzzer /
         // replay entry (scripts/fuzz.sh builds it with -sanitize=fuzzer,address -D FUZZING).
-        .target(name: "FuzzTargets", dependencies: ["Checkpoint", "Datasets", "Imaging", "Retrieval", "CLIPKit", "Server",
+        .target(name: "FuzzTargets", dependencies: ["Tensor", "Autograd", "NN", "Checkpoint", "Datasets", "Imaging", "Models", "Retrieval", "CLIPKit", "Server",
                                                     .product(name: "Hummingbird", package: "hummingbird"),
                                                     .product(name: "NIOEmbedded", package: "swift-nio"),
                                                     .product(name: "Logging", package: "swift-log")]),

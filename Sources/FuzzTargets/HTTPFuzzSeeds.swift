@@ -50,7 +50,7 @@ enum HTTPFuzzSeeds {
             request("GET /ping"),
             request("GET /"),
             json("POST /v1/embeddings", #"{"model":"fuzz","input":["a cat",{"image":"\#(dataURI)"}],"encoding_format":"base64"}"#),
-            json("POST /v1/embeddings", #"{"model":"clipkit-default","input":"a dog","encoding_format":"float"}"#),
+            json("POST /v1/embeddings", #"{"model":"fuzz","input":"a dog","encoding_format":"float"}"#),
             // clip-retrieval's ClipClient posts JSON without a content type.
             request("POST /knn-service", body: Array(#"""
                 {"text": "a cat", "image": null, "image_url": null, "embedding_input": null, "deduplicate": true, "use_safety_model": false, "use_violence_detector": false, "indice_name": "fuzz", "use_mclip": false, "aesthetic_score": 9, "aesthetic_weight": 0.5, "modality": "image", "num_images": 2, "num_result_ids": 2}

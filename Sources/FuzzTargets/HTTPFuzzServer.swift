@@ -8,7 +8,8 @@ import Retrieval
 import Server
 
 /// The server the `http` fuzz target's requests reach, without a socket: a store of two small
-/// images indexed with the default model (`clipkit-default`, from `$CLIPKIT_HOME`), served with
+/// images indexed with `HTTPFuzzModel` (the default model's tokenizer, from `$CLIPKIT_HOME`, with
+/// stand-in towers), served with
 /// the fuzzing pixel limit, 1 MiB bodies and uploads, 4 inputs per embeddings request, 50 results
 /// per query, no token (so `POST /index` is always
 /// refused: fuzz bytes never choose files for the server to read) and no batching window.
@@ -53,9 +54,8 @@ final class HTTPFuzzServer: Sendable {
                 .write(to: photos.appendingPathComponent("photo\(index).png"))
         }
         let storeURL = folder.folder.appendingPathComponent("fuzz.db")
-        _ = try EmbeddingStore(path: storeURL)
-        let collection = try ServedCollection(storeURL: storeURL, decoder: ImageDecoder(maximumPixelCount: FuzzTarget.maximumPixelCount),
-                                              batchWindow: .zero)
+        let collection = try ServedCollection(store: try EmbeddingStore(path: storeURL), model: try HTTPFuzzModel.make(), name: "fuzz",
+                                              decoder: ImageDecoder(maximumPixelCount: FuzzTarget.maximumPixelCount), batchWindow: .zero)
         _ = try await collection.index(locations: [photos])
         var configuration = ServerConfiguration()
         // Small per-request work, so each input stays cheap: at most 4 inputs per embeddings

@@ -10,7 +10,12 @@ public enum ParallelPreparation {
         guard count > 0 else { return [] }
         let results = UnsafeMutableBufferPointer<Result<Value, Error>?>.allocate(capacity: count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            // Release the results before freeing their memory: `deallocate` alone would leak
+            // every value (each prepared image tensor) that the returned array copied.
+            results.deinitialize()
+            results.deallocate()
+        }
         let chunks = max(1, min(threads, count))
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in

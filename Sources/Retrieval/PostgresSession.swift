@@ -37,17 +37,8 @@ final class PostgresSession: @unchecked Sendable {
 
     /// Runs `sql` and hands each row to `body` as it arrives (large reads without holding every row).
     func forEachRow(_ sql: String, _ parameters: [PostgresParameter] = [], _ body: @escaping @Sendable (PostgresRow) throws -> Void) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        var bindings = PostgresBindings(capacity: parameters.count)
-        for parameter in parameters { parameter.append(to: &bindings) }
-        let connection = try connected()
-        do {
-            _ = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger, body).wait()
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw failed(connection, error)
+        _ = try withQuery(sql, parameters) { connection, query in
+            try connection.query(query, logger: Self.logger, body).wait()
         }
     }
 
@@ -67,13 +58,23 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     private func run(_ sql: String, _ parameters: [PostgresParameter]) throws -> PostgresQueryResult {
+        try withQuery(sql, parameters) { connection, query in try connection.query(query, logger: Self.logger).wait() }
+    }
+
+    /// Runs `send` with the open connection and `sql` bound to `parameters`, holding the session;
+    /// a driver failure becomes a store error (and drops a lost connection), a store error thrown
+    /// by a row handler passes through unchanged.
+    private func withQuery<Result>(_ sql: String, _ parameters: [PostgresParameter],
+                                   _ send: (PostgresConnection, PostgresQuery) throws -> Result) throws -> Result {
         lock.lock()
         defer { lock.unlock() }
         var bindings = PostgresBindings(capacity: parameters.count)
         for parameter in parameters { parameter.append(to: &bindings) }
         let connection = try connected()
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger).wait()
+            return try send(connection, PostgresQuery(unsafeSQL: sql, binds: bindings))
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw failed(connection, error)
         }

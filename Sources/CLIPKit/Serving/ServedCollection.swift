@@ -49,12 +49,23 @@ public final class ServedCollection: @unchecked Sendable {
     /// Serves `store` (opened for writing: SQLite or PostgreSQL) under `name`, as `init(storeURL:…)`
     /// does. Replicas serving one PostgreSQL store keep no state of their own: every search runs
     /// in the database.
-    public init(store: any CollectionStore, name: String, decoder: ImageDecoder = ImageDecoder(), thumbnailSide: Int = 256,
-                thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3), maximumTextBatch: Int = 32,
-                precision: InferencePrecision = .fp32) throws {
+    public convenience init(store: any CollectionStore, name: String, decoder: ImageDecoder = ImageDecoder(), thumbnailSide: Int = 256,
+                            thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3), maximumTextBatch: Int = 32,
+                            precision: InferencePrecision = .fp32) throws {
+        let model = try StoreModelSelection.model(for: store, requested: nil, options: ModelOptions(precision: precision),
+                                                  emptyStore: .useDefaultModel)
+        try self.init(store: store, model: model, name: name, decoder: decoder, thumbnailSide: thumbnailSide,
+                      thumbnailCacheCount: thumbnailCacheCount, batchWindow: batchWindow, maximumTextBatch: maximumTextBatch)
+    }
+
+    /// Serves `store` with an already loaded `model` (recorded as the store's model when the store
+    /// has none; another model's store is refused with `StoreError.modelMismatch`).
+    public init(store: any CollectionStore, model: ImageTextModel, name: String, decoder: ImageDecoder = ImageDecoder(),
+                thumbnailSide: Int = 256, thumbnailCacheCount: Int = 1024, batchWindow: Duration = .milliseconds(3),
+                maximumTextBatch: Int = 32) throws {
         self.store = store
-        model = try StoreModelSelection.model(for: store, requested: nil, options: ModelOptions(precision: precision), emptyStore: .useDefaultModel)
-        if try store.model() == nil { try store.begin(model: model.identity) }
+        self.model = model
+        if try store.model() == nil { try store.begin(model: model.identity) } else { try store.verify(model: model.identity) }
         current = try CollectionSearch(store: store, model: model, backend: Self.backend(for: store))
         textBatcher = TextEmbeddingBatcher(model: model, window: batchWindow, maximumBatch: maximumTextBatch)
         self.name = name

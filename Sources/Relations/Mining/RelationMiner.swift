@@ -63,7 +63,10 @@ public struct RelationMiner: Sendable {
         guard !captions.isEmpty else { return [] }
         let results = UnsafeMutableBufferPointer<RelationTriple?>.allocate(capacity: captions.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            results.deinitialize()   // the triples' strings, released before the memory is freed
+            results.deallocate()
+        }
         let threads = max(1, min(ThreadPolicy.threadCount, captions.count))
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             for index in stride(from: thread, to: captions.count, by: threads) {
