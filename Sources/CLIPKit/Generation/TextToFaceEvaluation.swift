@@ -77,6 +77,8 @@ public enum TextToFaceEvaluation {
         let realFiles = try write(faces.pixels.map { $0 * 0.5 + 0.5 }, to: realFolder)
         let fid = metrics ? try FIDEvaluation.installed() : nil
         let lpips = metrics ? try LPIPSEvaluation.installed(.alex) : nil
+        if metrics { progress("real photos: FID statistics") }
+        let realStatistics = try fid?.statistics(of: .images(realFiles, name: "real")).statistics
 
         var reports: [ModelReport] = []
         for (index, url) in models.enumerated() {
@@ -103,9 +105,10 @@ public enum TextToFaceEvaluation {
                                       : url.standardizedFileURL.lastPathComponent)
             let generatedFiles = try write(grey, to: outputDirectory.appendingPathComponent(name, isDirectory: true))
             var fidValue: Double?, lpipsValue: Double?
-            if let fid, let lpips {
+            if let fid, let lpips, let realStatistics {
                 progress("\(url.path): FID and LPIPS")
-                fidValue = try fid.compare(real: .images(realFiles, name: "real"), generated: .images(generatedFiles, name: name)).report.fid
+                let generated = try fid.statistics(of: .images(generatedFiles, name: name)).statistics
+                fidValue = try FrechetDistance(realStatistics, generated).value
                 let distances = try lpips.distances(Array(zip(realFiles, generatedFiles)))
                 lpipsValue = distances.reduce(0, +) / Double(distances.count)
             }
