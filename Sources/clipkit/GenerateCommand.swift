@@ -12,8 +12,9 @@ struct GenerateCommand: ParsableCommand {
             text_encoder/, tokenizer/, scheduler/), optionally with --ip-adapter FILE \
             (ip-adapter_sd15.bin or .safetensors; its CLIP image encoder in image_encoder/ of the \
             folder or beside the file), or a folder written by `clipkit train` (tasks diffusion, \
-            ip_adapter, stylegan). A stylegan run samples unconditionally: --count images \
-            from --seed with --truncation psi, no prompt. Several --image references are combined by --aggregate: mean, max, \
+            ip_adapter, stylegan, text2face). A stylegan run samples unconditionally: --count images \
+            from --seed with --truncation psi, no prompt; a text2face run draws --count faces \
+            of the --text (alias of --prompt) through its mapping and generator. Several --image references are combined by --aggregate: mean, max, \
             concat (one token group per image) or attention (a trained aggregator). Each PNG \
             records the settings in its metadata; a --seed repeats an image bit for bit.
 
@@ -22,16 +23,18 @@ struct GenerateCommand: ParsableCommand {
               clipkit generate --model runs/orl-ip-attention --prompt "a photo of a man with glasses" \\
                 --image a.png --image b.png --aggregate attention --ip-scale 0.8 --out out/
               clipkit generate --model runs/text2face-generator --count 8 --seed 1 --truncation 0.7 --out out/
+              clipkit generate --model runs/text2face-mapping --text "a man with glasses and a beard" \
+                --count 8 --seed 1 --out out/
             """)
 
     @Option(help: "A diffusers Stable Diffusion folder, a CLIPKit diffusion run folder or a stylegan run folder.", completion: .directory)
     var model: String
 
-    @Option(help: "The text prompt (diffusion models).")
+    @Option(name: [.customLong("prompt"), .customLong("text")], help: "The text prompt (diffusion and text2face models).")
     var prompt: String?
 
-    @Option(help: "StyleGAN2 truncation psi: w moves towards the mean w (1: none).")
-    var truncation: Float = 1
+    @Option(help: "StyleGAN2 truncation psi: w moves towards the mean w (1: none; text2face default: the run's).")
+    var truncation: Float?
 
     @Option(help: "The negative prompt (the unconditional branch of guidance). Default: empty.")
     var negativePrompt = ""
@@ -78,16 +81,23 @@ struct GenerateCommand: ParsableCommand {
         guard SamplerKind(rawValue: scheduler) != nil else { throw ValidationError("--scheduler must be ddpm or ddim") }
         guard steps >= 1, count >= 1 else { throw ValidationError("--steps and --count must be at least 1") }
         guard eta >= 0 else { throw ValidationError("--eta must be non-negative") }
-        guard truncation.isFinite else { throw ValidationError("--truncation must be a number") }
+        guard truncation?.isFinite ?? true else { throw ValidationError("--truncation must be a number") }
         guard prompt != nil || StyleGANSampling.isStyleGANFolder(model) else {
-            throw ValidationError("--prompt is required for diffusion models")
+            throw ValidationError("--prompt (or --text) is required for diffusion and text2face models")
         }
     }
 
     func run() throws {
+        if TextToFaceSampling.isTextToFaceFolder(model), let text = prompt {
+            let files = try TextToFaceSampling(model: model).run(text: text, count: count, seed: seed, truncation: truncation,
+                                                                 outputDirectory: URL(fileURLWithPath: out, isDirectory: true))
+            for file in files { print(file.path) }
+            return
+        }
         if StyleGANSampling.isStyleGANFolder(model) {
             let sampling = try StyleGANSampling(model: model)
-            let files = try sampling.run(count: count, seed: seed, truncation: truncation, outputDirectory: URL(fileURLWithPath: out, isDirectory: true))
+            let files = try sampling.run(count: count, seed: seed, truncation: truncation ?? 1,
+                                         outputDirectory: URL(fileURLWithPath: out, isDirectory: true))
             for file in files { print(file.path) }
             return
         }

@@ -42,7 +42,7 @@ struct TrainingRunOptions: ParsableArguments {
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model from a JSON configuration (tasks \"triplet\", \"contrastive\", \"clip_from_scratch\", \"sa_clip\", \"diffusion\", \"ip_adapter\", \"stylegan\", \"captioner\").",
+        abstract: "Train a model from a JSON configuration (tasks \"triplet\", \"contrastive\", \"clip_from_scratch\", \"sa_clip\", \"diffusion\", \"ip_adapter\", \"stylegan\", \"captioner\", \"text2face\").",
         discussion: TrainingConfigurationReference.text)
 
     @Option(help: "The run's JSON configuration (see the field reference below).", completion: .file())
@@ -82,6 +82,8 @@ struct TrainCommand: ParsableCommand {
                 try runStyleGAN(configuration, output: output, interruption: interruption)
             case .captioner:
                 try runCaptioner(configuration, output: output)
+            case .text2face:
+                try runTextToFace(configuration, output: output, interruption: interruption)
             }
         } catch let error as TrainingError {
             guard case let .interrupted(signal, _, _) = error else { throw error }

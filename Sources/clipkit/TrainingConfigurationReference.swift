@@ -10,7 +10,7 @@ enum TrainingConfigurationReference {
         Top level
           task      "triplet" (default) | "contrastive" | "clip_from_scratch"
                     | "sa_clip" | "diffusion" | "ip_adapter" | "stylegan"
-                    | "captioner"
+                    | "captioner" | "text2face"
           seed      seeds initialisation, data order, sampling (default 0)
           output    folder for metrics.csv, metrics.svg, checkpoints/,
                     model.safetensors, configuration.json, evaluation.json
@@ -148,5 +148,18 @@ enum TrainingConfigurationReference {
           stochastic term), batch_size 32, minimum_word_count 1,
           beam_width 3 (evaluation), attribute_steps 300,
           attribute_learning_rate 0.01
+        text2face (task "text2face", the text -> w mapping of text-to-face
+        trained through the frozen generator and captioner; example
+        configs/text2face-mapping.json)
+          data      as diffusion's (people train, validation_people score)
+          generator "runs/text2face-generator" (a stylegan run),
+          captioner "runs/text2face-captioner" (a captioner run),
+          text_model "clipkit-default" (its text tower gives s)
+          supervision "text_reconstruction" (Eq. 10) | "clip_similarity"
+                    (ablation: 1 - cos of the model's image and text
+                    embeddings instead of L_TRL)
+          kl_weight 1, supervision_weight 5, batch_size 8, truncation 1,
+          initialize_from_generator true, validation_captions 32,
+          sample_count 16; the paper: sgd, learning_rate 1e-4, momentum 0.9
         """
 }

@@ -16,6 +16,7 @@ extension TrainingConfiguration {
         case .saCLIP: check.relations(saCLIP)
         case .stylegan: check.stylegan(stylegan)
         case .captioner: check.captioner(captioner)
+        case .text2face: check.textToFace(text2face)
         }
         if !check.problems.isEmpty {
             throw TrainingError.invalidConfiguration(check.problems.joined(separator: "; "))
@@ -83,7 +84,21 @@ struct FieldCheck {
         positive(captioner.attributeLearningRate, "captioner.attribute_learning_rate")
     }
 
-    /// The person-folder data of the `diffusion` and `captioner` sections.
+    mutating func textToFace(_ section: TextToFaceTaskConfiguration) {
+        personFolders(section.data, section: "text2face")
+        require(!section.generator.isEmpty, "text2face.generator", "a stylegan run folder", section.generator)
+        require(section.supervision == .clipSimilarity || !section.captioner.isEmpty, "text2face.captioner", "a captioner run folder",
+                section.captioner)
+        require(!section.textModel.isEmpty, "text2face.text_model", "a registry model name", section.textModel)
+        nonNegative(section.klWeight, "text2face.kl_weight")
+        nonNegative(section.supervisionWeight, "text2face.supervision_weight")
+        atLeast(section.batchSize, 1, "text2face.batch_size")
+        require(section.truncation.isFinite, "text2face.truncation", "a number", section.truncation)
+        atLeast(section.validationCaptions, 0, "text2face.validation_captions")
+        atLeast(section.sampleCount, 1, "text2face.sample_count")
+    }
+
+    /// The person-folder data of the `diffusion`, `captioner` and `text2face` sections.
     mutating func personFolders(_ data: DiffusionTaskConfiguration.Data, section: String) {
         func range(_ bounds: [Int], _ field: String) {
             require(bounds.count == 2 && bounds[0] >= 0 && bounds[0] < bounds[1], field, "[first, end) folder positions with 0 ≤ first < end", bounds)

@@ -50,6 +50,8 @@ import Foundation
 ///   the Generation target).
 /// - `captioner`: see `CaptionerTaskConfiguration` (used by `captioner`, the text-to-face
 ///   captioner and face attribute classifier; run by the Generation target).
+/// - `text2face`: see `TextToFaceTaskConfiguration` (used by `text2face`, the text → w mapping
+///   trained through a frozen StyleGAN2 generator and captioner; run by the Generation target).
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public enum Task: String, Codable, Sendable, CaseIterable {
         case triplet
@@ -60,6 +62,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         case saCLIP = "sa_clip"
         case stylegan
         case captioner
+        case text2face
     }
 
     public var task: Task
@@ -74,6 +77,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var saCLIP: RelationTaskConfiguration
     public var stylegan: StyleGANTaskConfiguration
     public var captioner: CaptionerTaskConfiguration
+    public var text2face: TextToFaceTaskConfiguration
 
     public init(task: Task = .triplet, seed: UInt64 = 0, output: String? = nil, training: LoopConfiguration = LoopConfiguration(),
                 optimizer: OptimizerConfiguration = OptimizerConfiguration(), schedule: ScheduleConfiguration = ScheduleConfiguration(),
@@ -82,7 +86,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
                 diffusion: DiffusionTaskConfiguration = DiffusionTaskConfiguration(),
                 saCLIP: RelationTaskConfiguration = RelationTaskConfiguration(),
                 stylegan: StyleGANTaskConfiguration = StyleGANTaskConfiguration(),
-                captioner: CaptionerTaskConfiguration = CaptionerTaskConfiguration()) {
+                captioner: CaptionerTaskConfiguration = CaptionerTaskConfiguration(),
+                text2face: TextToFaceTaskConfiguration = TextToFaceTaskConfiguration()) {
         self.task = task
         self.seed = seed
         self.output = output
@@ -95,10 +100,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         self.saCLIP = saCLIP
         self.stylegan = stylegan
         self.captioner = captioner
+        self.text2face = text2face
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case task, seed, output, training, optimizer, schedule, triplet, contrastive, diffusion, saCLIP = "sa_clip", stylegan, captioner
+        case task, seed, output, training, optimizer, schedule, triplet, contrastive, diffusion, saCLIP = "sa_clip", stylegan, captioner, text2face
     }
 
     public init(from decoder: Decoder) throws {
@@ -116,6 +122,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         saCLIP = try container.decodeIfPresent(RelationTaskConfiguration.self, forKey: .saCLIP) ?? defaults.saCLIP
         stylegan = try container.decodeIfPresent(StyleGANTaskConfiguration.self, forKey: .stylegan) ?? defaults.stylegan
         captioner = try container.decodeIfPresent(CaptionerTaskConfiguration.self, forKey: .captioner) ?? defaults.captioner
+        text2face = try container.decodeIfPresent(TextToFaceTaskConfiguration.self, forKey: .text2face) ?? defaults.text2face
     }
 
     /// Reads a configuration file, rejecting keys no configuration type knows.
@@ -183,6 +190,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         "diffusion": ["unet_config", "scheduler_config", "base_model", "ema_decay"],
         "diffusion.data": ["validation_people"],
         "captioner.data": ["validation_people"],
+        "text2face.data": ["validation_people"],
         "diffusion.adapter": ["initial_adapter"],
         "sa_clip": ["input_size"],
         "sa_clip.data": ["path", "validation_path", "image_root", "instances_path", "validation_instances_path"],

@@ -1,0 +1,133 @@
+import Datasets
+import Evaluation
+import Foundation
+import Generation
+import Tensor
+
+/// How well trained text-to-face models follow held-out captions (the evaluation of the
+/// seed paper's §5.3–5.5 for this setting). Every photo of the chosen people gives one request:
+/// its caption number (photo index mod 4) of `FaceCaptions`, rendered once per model with ε and
+/// noise from `seed`. Per model:
+///
+/// - attribute agreement: the captioner run's `FaceAttributeClassifier` (glasses, beard, male,
+///   smiling) on each generated face against the attributes its caption asked for, the fraction of
+///   (image, attribute) pairs that agree; the shuffled-caption control scores the same images against
+///   the attributes of a randomly permuted caption (seeded), i.e. what agreement is reached when the
+///   text is ignored;
+/// - FID (`FIDEvaluation`) between the generated faces and the real photos of the same people at
+///   the generator's size, and LPIPS-alex (`LPIPSEvaluation`) of each generated face against the
+///   real photo whose caption asked for it (the mean over pairs).
+///
+/// The generated and real images are written as PNG files under `outputDirectory` (`real/`,
+/// `<model name>/`) so the metrics can be recomputed by `clipkit eval fid|lpips`.
+public enum TextToFaceEvaluation {
+    public struct AttributeAgreement: Codable, Sendable {
+        public var attribute: String
+        public var agreement: Double
+        public var shuffledAgreement: Double
+        /// Requests asking for the attribute.
+        public var requested: Int
+    }
+
+    public struct ModelReport: Codable, Sendable {
+        public var model: String
+        public var supervision: String
+        public var images: Int
+        public var agreement: Double
+        public var shuffledAgreement: Double
+        public var attributes: [AttributeAgreement]
+        public var fid: Double?
+        public var lpips: Double?
+        public var seconds: Double
+    }
+
+    public struct Report: Codable, Sendable {
+        public var people: String
+        public var requests: Int
+        public var classifier: String
+        public var seed: UInt64
+        public var models: [ModelReport]
+    }
+
+    /// Evaluates each model folder (a `text2face` run or its `model/`) on people `people` (0-based
+    /// person-folder positions); the attribute classifier is `captioner`'s (a captioner run).
+    /// `metrics` false skips FID and LPIPS. `progress` receives one line per stage.
+    public static func evaluate(models: [URL], captioner: URL, personFolders: URL, attributeTable: URL, people: Range<Int>,
+                                seed: UInt64 = 0, outputDirectory: URL, metrics: Bool = true,
+                                progress: (String) -> Void = { _ in }) throws -> Report {
+        let trained = try TrainedCaptioner.load(from: captioner)
+        let classifierURL = trained.directory.appendingPathComponent(FaceAttributeClassifier.fileName)
+        let classifier = try FaceAttributeClassifier.load(contentsOf: classifierURL)
+        let folders = try PersonFolders(root: personFolders)
+        let table = try FaceAttributeTable(contentsOf: attributeTable)
+        guard let first = models.first else { throw GenerationError.invalidRequest("no model to evaluate") }
+        let size = try TrainedTextToFace.load(from: first).generator.configuration.size
+        let faces = try CaptionedFaces(folders: folders, attributes: table, people: people, size: size, channels: 1)
+        let requests = (0..<faces.count).map { photo in faces.captionTexts[faces.captions[photo][photo % faces.captions[photo].count]] }
+        let wanted = try faces.paths.map { path in
+            guard let row = table.attributes(photoPath: path) else { throw GenerationError.invalidRequest("no attributes for \(path)") }
+            return FaceAttributeClassifier.labels(of: row)
+        }
+        var random = SeededGenerator(seed: seed &+ 17)
+        var permutation = Array(0..<faces.count)
+        permutation.shuffle(using: &random)
+
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        let realFolder = outputDirectory.appendingPathComponent("real", isDirectory: true)
+        let realFiles = try write(faces.pixels.map { $0 * 0.5 + 0.5 }, to: realFolder)
+        let fid = metrics ? try FIDEvaluation.installed() : nil
+        let lpips = metrics ? try LPIPSEvaluation.installed(.alex) : nil
+        if metrics { progress("real photos: FID statistics") }
+        let realStatistics = try fid?.statistics(of: .images(realFiles, name: "real")).statistics
+
+        var reports: [ModelReport] = []
+        for (index, url) in models.enumerated() {
+            let start = Date()
+            let model = try TrainedTextToFace.load(from: url)
+            progress("\(url.path): generating \(requests.count) faces")
+            var parts: [Tensor] = []
+            for chunk in stride(from: 0, to: requests.count, by: 16) {
+                parts.append(try model.images(for: Array(requests[chunk..<min(chunk + 16, requests.count)]), seed: seed &+ UInt64(chunk)))
+            }
+            let images = Tensor.concatenate(parts, alongAxis: 0)  // [requests, c, size, size] in [0, 1]
+            let grey = images.shape[1] == 1 ? images : images.mean(alongAxis: 1, keepingDimension: true)  // [requests, 1, size, size]
+            let predicted = classifier.probabilities(pixels: grey.map { $0 * 2 - 1 }, encoder: trained.encoder)  // [requests][4]
+            var attributes: [AttributeAgreement] = []
+            for (column, name) in FaceAttributeClassifier.attributeNames.enumerated() {
+                let agree = (0..<requests.count).filter { (predicted[$0][column] > 0.5) == wanted[$0][column] }.count
+                let shuffled = (0..<requests.count).filter { (predicted[permutation[$0]][column] > 0.5) == wanted[$0][column] }.count
+                attributes.append(AttributeAgreement(attribute: name, agreement: Double(agree) / Double(requests.count),
+                                                     shuffledAgreement: Double(shuffled) / Double(requests.count),
+                                                     requested: wanted.filter { $0[column] }.count))
+            }
+            let name = "\(index)-" + (url.standardizedFileURL.lastPathComponent == "model"
+                                      ? url.standardizedFileURL.deletingLastPathComponent().lastPathComponent
+                                      : url.standardizedFileURL.lastPathComponent)
+            let generatedFiles = try write(grey, to: outputDirectory.appendingPathComponent(name, isDirectory: true))
+            var fidValue: Double?, lpipsValue: Double?
+            if let fid, let lpips, let realStatistics {
+                progress("\(url.path): FID and LPIPS")
+                let generated = try fid.statistics(of: .images(generatedFiles, name: name)).statistics
+                fidValue = try FrechetDistance(realStatistics, generated).value
+                let distances = try lpips.distances(Array(zip(realFiles, generatedFiles)))
+                lpipsValue = distances.reduce(0, +) / Double(distances.count)
+            }
+            reports.append(ModelReport(model: url.path, supervision: model.manifest.supervision, images: requests.count,
+                                       agreement: attributes.map(\.agreement).reduce(0, +) / Double(attributes.count),
+                                       shuffledAgreement: attributes.map(\.shuffledAgreement).reduce(0, +) / Double(attributes.count),
+                                       attributes: attributes, fid: fidValue, lpips: lpipsValue, seconds: Date().timeIntervalSince(start)))
+        }
+        return Report(people: "\(people.lowerBound + 1)-\(people.upperBound)", requests: requests.count, classifier: classifierURL.path,
+                      seed: seed, models: reports)
+    }
+
+    /// Writes images `[count, c, h, w]` in [0, 1] as `NNNN.png`; returns the files in order.
+    static func write(_ images: Tensor, to folder: URL) throws -> [URL] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try (0..<images.shape[0]).map { index in
+            let file = folder.appendingPathComponent(String(format: "%04d.png", index))
+            try ImageGeneration.png(images[index]).write(to: file)
+            return file
+        }
+    }
+}

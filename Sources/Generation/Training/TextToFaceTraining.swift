@@ -1,0 +1,235 @@
+import Autograd
+import Datasets
+import Foundation
+import Models
+import NN
+import Optim
+import Tensor
+import Training
+
+/// The `text2face` training task assembled from a `TrainingConfiguration`: the text-to-face seed
+/// paper's mapping stage (§5.2, Eq. 10). The distinct synthesised captions of the training people
+/// (`CaptionedFaces`) are embedded once by the registry model's text tower (s, rows
+/// L2-normalised); every step draws a shuffled batch of captions, ε for conditioning augmentation
+/// and fresh generator noise from the trainer's random state (so a resumed run is exact), renders
+/// w = f(F_ca(s)) with the frozen generator and minimises λ1·L_KL + λ2·L_sup
+/// (`TextToFaceObjective`). Validation after every epoch scores a fixed set of held-out captions
+/// with fixed ε and noise: L_KL, L_TRL (when a captioner is given), the similarity loss (the
+/// ablation), and the attribute agreement of the captioner run's `FaceAttributeClassifier`.
+public final class TextToFaceTraining {
+    public let configuration: TrainingConfiguration
+    public let task: TextToFaceTaskConfiguration
+    public let generator: TrainedStyleGAN
+    public let captioner: TrainedCaptioner?
+    public let attributeClassifier: FaceAttributeClassifier?
+    public let textEncoder: any TextEncoder
+    public let mapping: TextToFaceMapping
+    public let objective: TextToFaceObjective
+    /// The distinct training captions, their s `[count, textWidth]` and token ids.
+    public let captions: [String]
+    public let textFeatures: Tensor
+    public let validationCaptions: [String]
+    public let trainer: Trainer<PhotoBatches>
+
+    /// The parts a test may supply instead of loading them from the configuration's paths.
+    public struct Parts {
+        public var generator: TrainedStyleGAN?
+        public var captioner: TrainedCaptioner?
+        public var attributeClassifier: FaceAttributeClassifier?
+        public var model: ImageTextModel?
+
+        public init(generator: TrainedStyleGAN? = nil, captioner: TrainedCaptioner? = nil,
+                    attributeClassifier: FaceAttributeClassifier? = nil, model: ImageTextModel? = nil) {
+            self.generator = generator
+            self.captioner = captioner
+            self.attributeClassifier = attributeClassifier
+            self.model = model
+        }
+    }
+
+    /// Loads the captions, the frozen parts and builds the mapping and the trainer; `write` receives progress lines.
+    public init(configuration: TrainingConfiguration, outputDirectory: URL?, parts: Parts = Parts(),
+                write: @escaping (String) -> Void = { print($0) }) throws {
+        guard configuration.task == .text2face else {
+            throw TrainingError.invalidConfiguration("TextToFaceTraining runs the task text2face, not \(configuration.task.rawValue)")
+        }
+        try configuration.validate()
+        self.configuration = configuration
+        let task = configuration.text2face
+        self.task = task
+        let data = task.data
+        let folders = try PersonFolders(root: URL(fileURLWithPath: data.personFolders, isDirectory: true))
+        let table = try FaceAttributeTable(contentsOf: URL(fileURLWithPath: data.attributes))
+        let training = try Self.captionAttributes(folders: folders, table: table, people: data.people)
+        let validation = try data.validationPeople.map { try Self.captionAttributes(folders: folders, table: table, people: $0) } ?? []
+
+        let generator = try parts.generator ?? TrainedStyleGAN(directory: URL(fileURLWithPath: task.generator, isDirectory: true))
+        self.generator = generator
+        let captionerFolder = URL(fileURLWithPath: task.captioner, isDirectory: true)
+        var captioner = parts.captioner
+        let storedCaptioner = [captionerFolder, captionerFolder.appendingPathComponent("model")].contains { folder in
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent(TrainedCaptioner.Manifest.fileName).path)
+        }
+        if captioner == nil, task.supervision == .textReconstruction || storedCaptioner {
+            captioner = try TrainedCaptioner.load(from: captionerFolder)
+        }
+        self.captioner = captioner
+        let attributeClassifier = try parts.attributeClassifier ?? captioner.flatMap { captioner in
+            let url = captioner.directory.appendingPathComponent(FaceAttributeClassifier.fileName)
+            return FileManager.default.fileExists(atPath: url.path) ? try FaceAttributeClassifier.load(contentsOf: url) : nil
+        }
+        self.attributeClassifier = attributeClassifier
+        let model = try parts.model ?? ModelRegistry.load(task.textModel)
+        model.weights.setMode(.inference)
+        model.weights.freeze(paths: [""])
+        textEncoder = model.textEncoder
+
+        captions = training.map(\.caption)
+        let textFeatures = try TrainedTextToFace.textFeatures(captions, encoder: model.textEncoder)  // [captions, textWidth]
+        self.textFeatures = textFeatures
+        let heldOut = Self.evenlySpaced(validation, count: task.validationCaptions)
+        validationCaptions = heldOut.map(\.caption)
+        let validationFeatures = heldOut.isEmpty ? nil : try TrainedTextToFace.textFeatures(validationCaptions, encoder: model.textEncoder)
+
+        var random = SeededGenerator(seed: configuration.seed)
+        let mapping = TextToFaceMapping(textWidth: textFeatures.shape[1], generator: generator.configuration, generator: &random)
+        if task.initializeFromGenerator { try mapping.copyMapping(from: generator.generator) }
+        self.mapping = mapping
+        let similarity = model.identity.preprocessing.flatMap { preprocessing in
+            model.imageEncoder.embeddingWidth == textFeatures.shape[1]
+                ? ImageTextSimilarityLoss(imageEncoder: model.imageEncoder, preprocessing: preprocessing) : nil
+        }
+        let supervisor: TextToFaceObjective.Supervisor
+        switch task.supervision {
+        case .textReconstruction:
+            guard let captioner else { throw GenerationError.missingFile(path: captionerFolder.path) }
+            supervisor = .textReconstruction(captioner)
+        case .clipSimilarity:
+            guard let similarity else {
+                throw GenerationError.invalidRequest("\(task.textModel)'s image embeddings (\(model.imageEncoder.embeddingWidth)) and "
+                                                     + "text embeddings (\(textFeatures.shape[1])) differ in width")
+            }
+            supervisor = .imageTextSimilarity(similarity)
+        }
+        let objective = TextToFaceObjective(generator: generator, supervisor: supervisor, klWeight: task.klWeight,
+                                            supervisionWeight: task.supervisionWeight, truncation: task.truncation)
+        self.objective = objective
+
+        let captionTokens = captioner.map { captioner in captioner.tokens(of: training.map(\.caption)) }
+        let features = textFeatures, styleWidth = generator.configuration.styleDimension
+        let loop = configuration.training
+        let source = PhotoBatches(count: training.count, batchSize: task.batchSize, seed: configuration.seed &+ 1)
+        let optimizer = configuration.optimizer.makeOptimizer(parameters: mapping.trainableParameters)
+        let schedule = configuration.schedule.schedule(learningRate: configuration.optimizer.learningRate, totalSteps: loop.steps)
+        let validationRun = validationFeatures.map { validationFeatures in
+            Validation(metricNames: ["validation_loss", "validation_kl", "validation_trl", "validation_similarity",
+                                     "validation_attribute_agreement"],
+                       lossNames: ["validation_loss", "validation_kl", "validation_trl", "validation_similarity"],
+                       scoreNames: ["validation_attribute_agreement"]) {
+                Self.score(mapping: mapping, objective: objective, features: validationFeatures, captions: heldOut,
+                           captioner: captioner, similarity: similarity, classifier: attributeClassifier, seed: configuration.seed &+ 2)
+            }
+        }
+        trainer = Trainer(model: mapping, optimizer: optimizer, schedule: schedule, source: source, options: loop.trainerOptions,
+                          outputDirectory: outputDirectory, seed: configuration.seed, validation: validationRun) { batch, random in
+            let text = Tensor.gather(rowsOf: features, indices: batch)  // [batch, textWidth]
+            let epsilon = Tensor.randomNormal([batch.count, styleWidth], generator: &random)  // [batch, style]
+            let noise = generator.generator.randomNoise(batch: batch.count, generator: &random)
+            return objective.terms(mapping: mapping, text: text, captions: batch.map { captionTokens?[$0] ?? [] }, latentNoise: epsilon,
+                                   imageNoise: noise).total
+        }
+        trainer.write = write
+        trainer.plotTitle = "text → w mapping (λ1·L_KL + λ2·" + (task.supervision == .textReconstruction ? "L_TRL)" : "L_sim)")
+        trainer.configurationJSON = String(decoding: try configuration.encoded(), as: UTF8.self)
+    }
+
+    /// A caption with the attribute row it was synthesised from.
+    public struct CaptionAttributes: Sendable {
+        public var caption: String
+        public var attributes: FaceAttributes
+    }
+
+    /// The distinct captions `FaceCaptions` makes for the photos of people [first, end), each with
+    /// the first row that produced it (every row giving a caption shares the attributes it names).
+    public static func captionAttributes(folders: PersonFolders, table: FaceAttributeTable, people: [Int]) throws -> [CaptionAttributes] {
+        guard people.count == 2, people[0] >= 0, people[1] <= folders.people.count, people[0] < people[1] else {
+            throw GenerationError.invalidRequest("people \(people) are outside the \(folders.people.count) person folders")
+        }
+        var seen = Set<String>(), result: [CaptionAttributes] = []
+        for image in folders.images(of: people[0]..<people[1]).images {
+            guard let row = table.attributes(photoPath: image.path) else {
+                throw GenerationError.invalidRequest("the attribute table has no row for \(image.path)")
+            }
+            for caption in FaceCaptions.captions(for: row) where seen.insert(caption).inserted {
+                result.append(CaptionAttributes(caption: caption, attributes: row))
+            }
+        }
+        return result
+    }
+
+    /// `count` elements spread evenly over `items` (all of them when there are fewer).
+    static func evenlySpaced<Element>(_ items: [Element], count: Int) -> [Element] {
+        guard items.count > count else { return items }
+        return (0..<count).map { items[$0 * items.count / count] }
+    }
+
+    /// The validation metrics of held-out captions with ε and noise drawn from `seed` (no tape).
+    static func score(mapping: TextToFaceMapping, objective: TextToFaceObjective, features: Tensor, captions: [CaptionAttributes],
+                      captioner: TrainedCaptioner?, similarity: ImageTextSimilarityLoss?, classifier: FaceAttributeClassifier?,
+                      seed: UInt64) -> [String: Double] {
+        GradientMode.withoutGradients {
+            var random = SeededGenerator(seed: seed)
+            let count = captions.count, styleWidth = mapping.styleWidth
+            var kl = 0.0, trl = 0.0, similar = 0.0, agreeing = 0, checked = 0, total = 0.0
+            for start in stride(from: 0, to: count, by: 16) {
+                let rows = Array(start..<min(start + 16, count))
+                let text = Tensor.gather(rowsOf: features, indices: rows)  // [batch, textWidth]
+                let epsilon = Tensor.randomNormal([rows.count, styleWidth], generator: &random)  // [batch, style]
+                let noise = objective.generator.generator.randomNoise(batch: rows.count, generator: &random)
+                let (latent, conditioning) = mapping(Variable(text), noise: epsilon)
+                let images = objective.generator.synthesize(latent, truncation: objective.truncation, noise: noise)  // [batch, c, s, s]
+                let weight = Double(rows.count)
+                let batchKL = Double(conditioning.klDivergence().value.item)
+                kl += batchKL * weight
+                var supervision = 0.0
+                if let similarity {
+                    supervision = Double(similarity(pixels: images, textEmbeddings: text).value.item)
+                    similar += supervision * weight
+                }
+                if let captioner {
+                    let regions = captioner.encoder.regions(images)  // [batch, L, D]
+                    let loss = Double(captioner.decoder.loss(features: regions, captions: captioner.tokens(of: rows.map { captions[$0].caption }))
+                        .total.value.item)
+                    trl += loss * weight
+                    if case .textReconstruction = objective.supervisor { supervision = loss }
+                    if let classifier {
+                        let predicted = classifier.probabilities(pooled: regions.value.mean(alongAxis: 1))  // [batch][4]
+                        for (row, probabilities) in zip(rows, predicted) {
+                            let wanted = FaceAttributeClassifier.labels(of: captions[row].attributes)
+                            agreeing += zip(probabilities, wanted).filter { ($0 > 0.5) == $1 }.count
+                            checked += wanted.count
+                        }
+                    }
+                }
+                total += (Double(objective.klWeight) * batchKL + Double(objective.supervisionWeight) * supervision) * weight
+            }
+            var metrics = ["validation_loss": total / Double(count), "validation_kl": kl / Double(count)]
+            if similarity != nil { metrics["validation_similarity"] = similar / Double(count) }
+            if captioner != nil { metrics["validation_trl"] = trl / Double(count) }
+            if checked > 0 { metrics["validation_attribute_agreement"] = Double(agreeing) / Double(checked) }
+            return metrics
+        }
+    }
+
+    /// The manifest of the trained model.
+    public var manifest: TrainedTextToFace.Manifest {
+        TrainedTextToFace.Manifest(textModel: task.textModel, textWidth: mapping.textWidth, supervision: task.supervision.rawValue,
+                                   truncation: task.truncation, generatorSource: task.generator,
+                                   captionerSource: captioner?.directory.path)
+    }
+
+    /// Writes the model folder (`TrainedTextToFace`).
+    public func saveModel(to directory: URL) throws {
+        try TrainedTextToFace.save(mapping: mapping, generator: generator, manifest: manifest, to: directory)
+    }
+}
