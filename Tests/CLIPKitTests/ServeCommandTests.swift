@@ -37,6 +37,9 @@ import Testing
         #expect(body["index"] as? String == "mine")
         #expect(((body["results"] as? [[String: Any]])?.first?["key"] as? String) == "chelsea.png")
         #expect(server.errors.contains("compute threads per model call or search: 2 (--threads)"), "\(server.errors)")
+        // The tensor buffer pool is off in a server (its RSS stays flat under many batch shapes).
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(listening)/metrics")!)
+        #expect(String(decoding: metrics, as: UTF8.self).contains("\nclipkit_buffer_pool_bytes 0.0\n"))
 
         kill(server.process.processIdentifier, SIGINT)
         #expect(server.finish() == 0, "\(server.errors)")

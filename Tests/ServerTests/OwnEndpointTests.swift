@@ -204,5 +204,8 @@ import Testing
         #expect(reply.text.contains("clipkit_http_request_duration_seconds_bucket{route=\"/search\""))
         #expect(reply.text.contains("clipkit_inference_batch_size_count{kind=\"text\"}"))
         #expect(reply.text.contains("clipkit_store_items{index=\"store\"}"))
+        let resident = reply.text.split(separator: "\n").first { $0.hasPrefix("process_resident_memory_bytes ") }
+        #expect((resident?.split(separator: " ").last).flatMap { Double($0) }.map { $0 > 1 << 20 } == true, "\(resident ?? "none")")
+        #expect(reply.text.contains("clipkit_buffer_pool_bytes "))
     }
 }
