@@ -2,11 +2,13 @@ import CLIPKit
 import Foundation
 import Hummingbird
 import Prometheus
+import Tensor
 
 /// What `/metrics` exposes in Prometheus' text format: requests by route, method and status,
 /// request latencies by route, how many inputs each request's inference carried (and, for text,
 /// how many model calls the dynamic batcher made for them) and how long the model
-/// took, and each store's size. One registry per server, so servers in one process (tests) keep
+/// took, each store's size, the process's resident memory and the tensor buffer pool's bytes
+/// (to watch a long-running server's memory). One registry per server, so servers in one process (tests) keep
 /// their counts apart.
 final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
@@ -62,7 +64,24 @@ final class ServerMetrics: Sendable {
                                                                 helpText: "Texts embedded since start; inputs / calls is the mean batch size"),
                                labels: [("index", collection.name)]).set(Double(batching.texts))
         }
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "clipkit", metricName: "buffer_pool", unitName: "bytes",
+                                                            helpText: "Freed tensor buffers kept for reuse (BufferPool)"),
+                           labels: []).set(Double(BufferPool.bytesHeld))
+        if let resident = Self.residentMemoryBytes() {
+            registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "process", metricName: "resident_memory", unitName: "bytes",
+                                                                helpText: "Resident set size (RSS) of the server process"),
+                               labels: []).set(Double(resident))
+        }
         return registry.emitToString()
+    }
+
+    /// The process's resident set size from `/proc/self/statm` (resident pages × page size); nil
+    /// where there is no such file (not Linux).
+    static func residentMemoryBytes() -> Int? {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = statm.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
 

@@ -65,6 +65,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The most texts one batched model call embeds.")
     var maxBatch = 32
 
+    @Option(help: ArgumentHelp("Threads each model call or search spreads over; BLAS uses the same count (default: 1, or CLIPKIT_NUM_THREADS when set).",
+                               discussion: "1 keeps one model call on one core and leaves the others to the HTTP event loops and to "
+                                   + "concurrent searches: on a busy machine, threads of one call that wait for each other cost "
+                                   + "more than they give (scripts/load-test.sh measures it)."))
+    var threads: Int?
+
     @Option(help: "Number format of the model's Linear and attention products: fp32, bf16 (AVX512_BF16 CPUs) or int8 (AVX512_VNNI); elsewhere fp32 with a notice.")
     var precision: String = "fp32"
 
@@ -79,9 +85,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard batchWindowMs >= 0, batchWindowMs <= 1000 else { throw ValidationError("--batch-window-ms must be between 0 and 1000") }
         guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() async throws {
+        // A server's text batches come in many shapes, and the tensor buffer pool keeps freed
+        // buffers by exact size (up to 256 MB): its RSS climbed by 160 MiB in a minute of load
+        // without the reuse saving CPU (scripts/load-test.sh: 3.3 ms per query with the pool or
+        // without). Off unless CLIPKIT_BUFFER_POOL_MB says otherwise; set before any tensor exists.
+        setenv("CLIPKIT_BUFFER_POOL_MB", "0", 0)
+        let environment = ProcessInfo.processInfo.environment["CLIPKIT_NUM_THREADS"]
+        ThreadPolicy.threadCount = threads ?? (environment == nil ? 1 : ThreadPolicy.threadCount)
+        FileHandle.standardError.write(Data("compute threads per model call or search: \(ThreadPolicy.threadCount) (--threads)\n".utf8))
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port

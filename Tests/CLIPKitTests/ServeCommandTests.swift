@@ -17,7 +17,7 @@ import Testing
         let store = folder.file("photos.db").path
         #expect(try CommandLineTests().clipkit(["index", folder.file("photos").path, "--db", store]).status == 0)
 
-        let server = try CommandLineTests.Run(["serve", "--db", store, "--name", "mine", "--port", "0"])
+        let server = try CommandLineTests.Run(["serve", "--db", store, "--name", "mine", "--port", "0", "--threads", "2"])
         // Polled with the thread held (not `Task.sleep`): on 2 cores the cooperative pool's two
         // threads can stay busy with other suites' long synchronous tests for minutes, and a
         // suspended poll would then only resume after its deadline.
@@ -36,6 +36,10 @@ import Testing
         let body = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(body["index"] as? String == "mine")
         #expect(((body["results"] as? [[String: Any]])?.first?["key"] as? String) == "chelsea.png")
+        #expect(server.errors.contains("compute threads per model call or search: 2 (--threads)"), "\(server.errors)")
+        // The tensor buffer pool is off in a server (its RSS stays flat under many batch shapes).
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(listening)/metrics")!)
+        #expect(String(decoding: metrics, as: UTF8.self).contains("\nclipkit_buffer_pool_bytes 0.0\n"))
 
         kill(server.process.processIdentifier, SIGINT)
         #expect(server.finish() == 0, "\(server.errors)")
@@ -48,5 +52,7 @@ import Testing
         #expect(names.status != 0 && names.errors.contains("one --name per --db"))
         let missing = try CommandLineTests().clipkit(["serve", "--db", "/nonexistent/store.db"])
         #expect(missing.status != 0 && missing.errors.contains("/nonexistent/store.db"))
+        let threads = try CommandLineTests().clipkit(["serve", "--db", "a.db", "--threads", "0"])
+        #expect(threads.status != 0 && threads.errors.contains("--threads must be at least 1"))
     }
 }

@@ -204,5 +204,10 @@ import Testing
         #expect(reply.text.contains("clipkit_http_request_duration_seconds_bucket{route=\"/search\""))
         #expect(reply.text.contains("clipkit_inference_batch_size_count{kind=\"text\"}"))
         #expect(reply.text.contains("clipkit_store_items{index=\"store\"}"))
+        let lines = reply.text.split(separator: "\n").map(String.init)
+        let resident: String = lines.first { $0.hasPrefix("process_resident_memory_bytes ") } ?? "none"
+        let residentBytes: Double = Double(resident.split(separator: " ").last.map(String.init) ?? "") ?? 0
+        #expect(residentBytes > 1_048_576, "\(resident)")
+        #expect(reply.text.contains("clipkit_buffer_pool_bytes "))
     }
 }

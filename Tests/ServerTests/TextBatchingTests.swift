@@ -47,6 +47,38 @@ import Testing
         #expect(Self.largestDifference(many.scalars, Array(serial.prefix(3).joined())) <= Self.tolerance)
     }
 
+    @Test func batchedSearchesEqualOneAtATimeOnes() async throws {
+        let server = try await ServerHarness.running()
+        let model = server.collection.model
+        let search = try CollectionSearch(store: server.collection.store, model: model)
+        let sizes = [5, 3]   // searches of one batch with different k are scored apart
+        func serial(_ position: Int) throws -> [SearchHit] {
+            try search.search(embeddings: try model.embed(texts: [Self.texts[position]]), direction: .textToImage,
+                              k: sizes[position % 2])[0]
+        }
+        let batcher = TextEmbeddingBatcher(model: model, window: .milliseconds(50), maximumBatch: 8)
+        let batched = try await withThrowingTaskGroup(of: (Int, [SearchHit]).self) { group in
+            for position in Self.texts.indices {
+                group.addTask { (position, try await batcher.search(text: Self.texts[position], k: sizes[position % 2], in: search)) }
+            }
+            return try await group.reduce(into: [Int: [SearchHit]]()) { $0[$1.0] = $1.1 }
+        }
+        for position in Self.texts.indices {
+            let expected = try serial(position), got = batched[position] ?? []
+            #expect(got.count == sizes[position % 2], "\(Self.texts[position])")
+            #expect(got.map(\.id) == expected.map(\.id) && got.map(\.rank) == expected.map(\.rank) && got.map(\.path) == expected.map(\.path),
+                    "\(Self.texts[position])")
+            #expect(Self.largestDifference(got.map(\.score), expected.map(\.score)) <= Self.tolerance, "\(Self.texts[position])")
+        }
+        let statistics = batcher.statistics
+        #expect(statistics.texts == Self.texts.count)
+        #expect(statistics.modelCalls >= 2 && statistics.modelCalls < Self.texts.count, "\(statistics)")
+        // Without batching, a search is embedded and scored alone: bit-identical to the facade.
+        let alone = TextEmbeddingBatcher(model: model, window: .zero, maximumBatch: 32)
+        #expect(try await alone.search(text: Self.texts[1], k: 3, in: search) == (try serial(1)))
+        #expect(alone.statistics.modelCalls == 1)
+    }
+
     @Test func batchingOffEmbedsEachCallAlone() async throws {
         let server = try await ServerHarness.running()
         let batcher = TextEmbeddingBatcher(model: server.collection.model, window: .zero, maximumBatch: 32)

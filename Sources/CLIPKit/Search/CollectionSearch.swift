@@ -57,11 +57,23 @@ public final class CollectionSearch: @unchecked Sendable {
         }
     }
 
+    /// How many embeddings of `owner` a search sees. In memory (SQLite), the rows the retriever
+    /// read, kept from the first search on: a `COUNT(*)` per search would walk every page of the
+    /// embeddings table (10,000 rows ≈ 20 MB). A store that searches in place counts its own.
+    func searchableCount(of owner: EmbeddingOwner) throws -> Int {
+        if store.searchesInPlace { return try store.embeddingCount(of: owner) }
+        do {
+            return try retriever.embeddings(of: owner).count
+        } catch SearchError.emptyDatabase {
+            return 0
+        }
+    }
+
     /// The top `k` results of each query row `[queries, dimension]` in `direction`.
     public func search(embeddings: Tensor, direction: RetrievalDirection, k: Int) throws -> [[SearchHit]] {
         precondition(k > 0, "k must be positive")
         let owner = direction.database
-        let available = try store.embeddingCount(of: owner)
+        let available = try searchableCount(of: owner)
         guard available > 0 else {
             throw owner == .captions ? CollectionSearchError.noCaptions(storePath: store.location)
                 : CollectionSearchError.noImages(storePath: store.location)

@@ -90,12 +90,10 @@ public final class ServedCollection: @unchecked Sendable {
 
     // MARK: Queries
 
-    /// The top `k` images for a description, best first; the text is embedded together with
-    /// other queries arriving at the same time (`textBatcher`).
+    /// The top `k` images for a description, best first; the text is embedded, and searched,
+    /// together with other queries arriving at the same time (`textBatcher`).
     public func search(text: String, k: Int) async throws -> [SearchHit] {
-        let query = try await textBatcher.embeddings(ofTexts: [text])   // [1, dimension]
-        let search = self.search
-        return try await ImageTextModel.offload { try search.search(embeddings: query, direction: .textToImage, k: k)[0] }
+        try await textBatcher.search(text: text, k: k, in: search)
     }
 
     /// The top `k` images like an uploaded image (encoded bytes: PNG, JPEG, WebP, PGM), best first.

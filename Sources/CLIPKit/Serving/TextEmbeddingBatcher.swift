@@ -13,8 +13,13 @@ import Tensor
 /// "Clipper", NSDI 2017; TensorFlow Serving's batch scheduler).
 ///
 /// Each text's embedding does not depend on the others in its batch (rows are padded and masked),
-/// so batched results equal one-at-a-time ones. A window of zero or a maximum of one turns
-/// batching off: each call embeds its texts alone.
+/// so batched results equal one-at-a-time ones (to float rounding). A window of zero or a maximum
+/// of one turns batching off: each call embeds its texts alone.
+///
+/// Text searches (`search(text:k:in:)`) ride in the same batch: after the model call, the queries
+/// of one batch that search the same collection for the same k are scored in one exact search,
+/// S = Q·Xᵀ for Q `[queries, dimension]` and the collection's X `[N, dimension]` (one matrix
+/// product that reads X once, instead of one matrix–vector product per query that each read X).
 ///
 /// ```swift
 /// let batcher = TextEmbeddingBatcher(model: model, window: .milliseconds(3), maximumBatch: 32)
@@ -25,9 +30,17 @@ public final class TextEmbeddingBatcher: @unchecked Sendable {
     public let window: Duration
     public let maximumBatch: Int
 
+    /// What one caller waits for: its texts' rows, and its hits when it searched.
+    private struct Answer: Sendable {
+        let embeddings: Tensor   // [texts, dimension]
+        let hits: [SearchHit]?
+    }
+
     private struct Waiter {
         let texts: [String]
-        let resumption: OneShotResumption<Tensor>
+        /// The collection to search with the (single) text's embedding, and how many hits; nil: embeddings only.
+        let search: (collection: CollectionSearch, k: Int)?
+        let resumption: OneShotResumption<Answer>
     }
 
     private let lock = NSLock()
@@ -77,11 +90,31 @@ public final class TextEmbeddingBatcher: @unchecked Sendable {
                 return try model.embed(texts: texts)   // [texts, dimension]
             }
         }
-        let resumption = OneShotResumption<Tensor>()
+        return try await enqueued(texts: texts, search: nil).embeddings
+    }
+
+    /// The top `k` images of `collection` for `text`, best first: the text is embedded with the
+    /// other texts of its batch and searched together with the batch's other searches of
+    /// `collection` for the same `k`. Without batching: embedded, then searched, alone.
+    public func search(text: String, k: Int, in collection: CollectionSearch) async throws -> [SearchHit] {
+        guard isBatching else {
+            let model = self.model
+            return try await ImageTextModel.offload { [self] in
+                count(1)
+                let query = try model.embed(texts: [text])   // [1, dimension]
+                return try collection.search(embeddings: query, direction: .textToImage, k: k)[0]
+            }
+        }
+        return try await enqueued(texts: [text], search: (collection, k)).hits ?? []
+    }
+
+    /// Waits in the batch for `texts` (and their search); a cancelled caller is resumed at once.
+    private func enqueued(texts: [String], search: (collection: CollectionSearch, k: Int)?) async throws -> Answer {
+        let resumption = OneShotResumption<Answer>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 guard resumption.install(continuation) else { return }
-                enqueue(Waiter(texts: texts, resumption: resumption))
+                enqueue(Waiter(texts: texts, search: search, resumption: resumption))
             }
         } onCancel: {
             resumption.resume(with: .failure(CancellationError()))
@@ -173,19 +206,48 @@ public final class TextEmbeddingBatcher: @unchecked Sendable {
                 self.count(count)
                 let embeddings = try model.embed(texts: group.flatMap(\.texts))   // [count, dimension]
                 let width = embeddings.shape[1]
-                var row = 0
+                var row = 0, searching: [(waiter: Waiter, embedding: Tensor)] = []
                 for waiter in group {
                     let rows = waiter.texts.count
                     let own = Tensor(shape: [rows, width]) { output in   // [rows, dimension]
                         output.baseAddress!.initialize(from: embeddings.pointer + row * width, count: rows * width)
                     }
                     row += rows
-                    waiter.resumption.resume(with: .success(own))
+                    if waiter.search == nil {
+                        waiter.resumption.resume(with: .success(Answer(embeddings: own, hits: nil)))
+                    } else {
+                        searching.append((waiter, own))
+                    }
                 }
+                searchTogether(searching)
             } catch {
                 for waiter in group { waiter.resumption.resume(with: .failure(error)) }
             }
             start = end
+        }
+    }
+
+    /// One exact search per (collection, k) for the searching waiters' one-row embeddings, each
+    /// waiter resumed with its own hits (or the search's error).
+    private func searchTogether(_ searching: [(waiter: Waiter, embedding: Tensor)]) {
+        var remaining = searching
+        while let first = remaining.first, let target = first.waiter.search {
+            let together = remaining.filter { $0.waiter.search!.collection === target.collection && $0.waiter.search!.k == target.k }
+            remaining.removeAll { $0.waiter.search!.collection === target.collection && $0.waiter.search!.k == target.k }
+            let width = first.embedding.shape[1]
+            let queries = Tensor(shape: [together.count, width]) { output in   // [queries, dimension]
+                for (position, entry) in together.enumerated() {
+                    (output.baseAddress! + position * width).initialize(from: entry.embedding.pointer, count: width)
+                }
+            }
+            do {
+                let hits = try target.collection.search(embeddings: queries, direction: .textToImage, k: target.k)
+                for (position, entry) in together.enumerated() {
+                    entry.waiter.resumption.resume(with: .success(Answer(embeddings: entry.embedding, hits: hits[position])))
+                }
+            } catch {
+                for entry in together { entry.waiter.resumption.resume(with: .failure(error)) }
+            }
         }
     }
 }
