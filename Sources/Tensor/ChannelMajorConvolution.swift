@@ -71,6 +71,7 @@ extension Tensor {
                                     columns: UnsafeMutablePointer<Float>) {
         let rows = channels * g.kernelHeight * g.kernelWidth
         let positions = outputHeight * outputWidth
+        let columnRuns = g.columnRuns(width: width, outputWidth: outputWidth)
         ThreadPolicy.parallelFor(rows, workPerItem: count) { range in
             for patchRow in range {
                 let kernelColumn = patchRow % g.kernelWidth
@@ -78,9 +79,8 @@ extension Tensor {
                 let channel = patchRow / (g.kernelWidth * g.kernelHeight)
                 let target = columns + patchRow * count
                 // Output columns whose input column is inside the image: first ..< last.
-                let offset = kernelColumn * g.dilationWidth - g.paddingWidth
-                let first = offset >= 0 ? 0 : Swift.min(outputWidth, (-offset + g.strideWidth - 1) / g.strideWidth)
-                let last = width - 1 - offset < 0 ? first : Swift.max(first, Swift.min(outputWidth, (width - 1 - offset) / g.strideWidth + 1))
+                let (offset, inImage) = columnRuns[kernelColumn]
+                let (first, last) = (inImage.lowerBound, inImage.upperBound)
                 var column = start
                 while column < start + count {
                     let image = column / positions, position = column % positions
@@ -91,11 +91,17 @@ extension Tensor {
                     if row < 0 || row >= height {
                         line.initialize(repeating: 0, count: run)
                     } else {
+                        // Zeros left of the image, the samples inside it (a plain copy at stride 1), zeros right of it.
                         let inputRow = source + ((channel * batch + image) * height + row) * width + offset
-                        for index in 0..<run {
-                            let outColumn = outputColumn + index
-                            line[index] = outColumn >= first && outColumn < last ? inputRow[outColumn * g.strideWidth] : 0
+                        let inside = Swift.min(Swift.max(first - outputColumn, 0), run)
+                        let beyond = Swift.min(Swift.max(last - outputColumn, inside), run)
+                        line.initialize(repeating: 0, count: inside)
+                        if g.strideWidth == 1 {
+                            (line + inside).update(from: inputRow + outputColumn + inside, count: beyond - inside)
+                        } else {
+                            for index in inside..<beyond { line[index] = inputRow[(outputColumn + index) * g.strideWidth] }
                         }
+                        (line + beyond).initialize(repeating: 0, count: run - beyond)
                     }
                     column += run
                 }
