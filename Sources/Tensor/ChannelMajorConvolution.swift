@@ -81,32 +81,48 @@ extension Tensor {
                 // Output columns whose input column is inside the image: first ..< last.
                 let (offset, inImage) = columnRuns[kernelColumn]
                 let (first, last) = (inImage.lowerBound, inImage.upperBound)
-                var column = start
-                while column < start + count {
-                    let image = column / positions, position = column % positions
-                    let outputRow = position / outputWidth, outputColumn = position % outputWidth
-                    let run = Swift.min(outputWidth - outputColumn, start + count - column)
-                    let line = target + (column - start)
+                // Walk the block one output row at a time, tracking (image, outRow, outColumn) without divisions.
+                var image = start / positions
+                var (outputRow, outputColumn) = (start % positions).quotientAndRemainder(dividingBy: outputWidth)
+                var line = target
+                let end = target + count
+                while line < end {
+                    let run = Swift.min(outputWidth - outputColumn, end - line)
                     let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow * g.dilationHeight
                     if row < 0 || row >= height {
-                        line.initialize(repeating: 0, count: run)
+                        fill(line, count: run)
                     } else {
                         // Zeros left of the image, the samples inside it (a plain copy at stride 1), zeros right of it.
-                        let inputRow = source + ((channel * batch + image) * height + row) * width + offset
+                        let inputRow = source + ((channel * batch + image) * height + row) * width + offset + outputColumn * g.strideWidth
                         let inside = Swift.min(Swift.max(first - outputColumn, 0), run)
                         let beyond = Swift.min(Swift.max(last - outputColumn, inside), run)
-                        line.initialize(repeating: 0, count: inside)
+                        fill(line, count: inside)
                         if g.strideWidth == 1 {
-                            (line + inside).update(from: inputRow + outputColumn + inside, count: beyond - inside)
+                            copy(inputRow + inside, to: line + inside, count: beyond - inside)
                         } else {
-                            for index in inside..<beyond { line[index] = inputRow[(outputColumn + index) * g.strideWidth] }
+                            for index in inside..<beyond { line[index] = inputRow[index * g.strideWidth] }
                         }
-                        (line + beyond).initialize(repeating: 0, count: run - beyond)
+                        fill(line + beyond, count: run - beyond)
                     }
-                    column += run
+                    line += run
+                    outputColumn = 0
+                    outputRow += 1
+                    if outputRow == outputHeight { (outputRow, image) = (0, image + 1) }
                 }
             }
         }
+    }
+
+    /// Zeros `count` floats: a loop for the short runs of small maps, `memset` for long ones.
+    @inline(__always)
+    private static func fill(_ target: UnsafeMutablePointer<Float>, count: Int) {
+        if count >= 32 { target.initialize(repeating: 0, count: count) } else { for index in 0..<count { target[index] = 0 } }
+    }
+
+    /// Copies `count` floats: a loop for the short runs of small maps, `memcpy` for long ones.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        if count >= 32 { target.update(from: source, count: count) } else { for index in 0..<count { target[index] = source[index] } }
     }
 
     /// y = max(y + b_row, 0) (or without the ReLU) over a block of rows.
