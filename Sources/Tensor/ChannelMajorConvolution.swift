@@ -71,6 +71,7 @@ extension Tensor {
                                     columns: UnsafeMutablePointer<Float>) {
         let rows = channels * g.kernelHeight * g.kernelWidth
         let positions = outputHeight * outputWidth
+        let columnRuns = g.columnRuns(width: width, outputWidth: outputWidth)
         ThreadPolicy.parallelFor(rows, workPerItem: count) { range in
             for patchRow in range {
                 let kernelColumn = patchRow % g.kernelWidth
@@ -78,29 +79,50 @@ extension Tensor {
                 let channel = patchRow / (g.kernelWidth * g.kernelHeight)
                 let target = columns + patchRow * count
                 // Output columns whose input column is inside the image: first ..< last.
-                let offset = kernelColumn * g.dilationWidth - g.paddingWidth
-                let first = offset >= 0 ? 0 : Swift.min(outputWidth, (-offset + g.strideWidth - 1) / g.strideWidth)
-                let last = width - 1 - offset < 0 ? first : Swift.max(first, Swift.min(outputWidth, (width - 1 - offset) / g.strideWidth + 1))
-                var column = start
-                while column < start + count {
-                    let image = column / positions, position = column % positions
-                    let outputRow = position / outputWidth, outputColumn = position % outputWidth
-                    let run = Swift.min(outputWidth - outputColumn, start + count - column)
-                    let line = target + (column - start)
+                let (offset, inImage) = columnRuns[kernelColumn]
+                let (first, last) = (inImage.lowerBound, inImage.upperBound)
+                // Walk the block one output row at a time, tracking (image, outRow, outColumn) without divisions.
+                var image = start / positions
+                var (outputRow, outputColumn) = (start % positions).quotientAndRemainder(dividingBy: outputWidth)
+                var line = target
+                let end = target + count
+                while line < end {
+                    let run = Swift.min(outputWidth - outputColumn, end - line)
                     let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow * g.dilationHeight
                     if row < 0 || row >= height {
-                        line.initialize(repeating: 0, count: run)
+                        fill(line, count: run)
                     } else {
-                        let inputRow = source + ((channel * batch + image) * height + row) * width + offset
-                        for index in 0..<run {
-                            let outColumn = outputColumn + index
-                            line[index] = outColumn >= first && outColumn < last ? inputRow[outColumn * g.strideWidth] : 0
+                        // Zeros left of the image, the samples inside it (a plain copy at stride 1), zeros right of it.
+                        let inputRow = source + ((channel * batch + image) * height + row) * width + offset + outputColumn * g.strideWidth
+                        let inside = Swift.min(Swift.max(first - outputColumn, 0), run)
+                        let beyond = Swift.min(Swift.max(last - outputColumn, inside), run)
+                        fill(line, count: inside)
+                        if g.strideWidth == 1 {
+                            copy(inputRow + inside, to: line + inside, count: beyond - inside)
+                        } else {
+                            for index in inside..<beyond { line[index] = inputRow[index * g.strideWidth] }
                         }
+                        fill(line + beyond, count: run - beyond)
                     }
-                    column += run
+                    line += run
+                    outputColumn = 0
+                    outputRow += 1
+                    if outputRow == outputHeight { (outputRow, image) = (0, image + 1) }
                 }
             }
         }
+    }
+
+    /// Zeros `count` floats: a loop for the short runs of small maps, `memset` for long ones.
+    @inline(__always)
+    private static func fill(_ target: UnsafeMutablePointer<Float>, count: Int) {
+        if count >= 32 { target.initialize(repeating: 0, count: count) } else { for index in 0..<count { target[index] = 0 } }
+    }
+
+    /// Copies `count` floats: a loop for the short runs of small maps, `memcpy` for long ones.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        if count >= 32 { target.update(from: source, count: count) } else { for index in 0..<count { target[index] = source[index] } }
     }
 
     /// y = max(y + b_row, 0) (or without the ReLU) over a block of rows.

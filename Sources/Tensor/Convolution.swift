@@ -24,6 +24,18 @@ public struct Convolution2DGeometry: Equatable, Sendable {
         return (outputHeight, outputWidth)
     }
 
+    /// For each kernel column: the input column offset kj·d − p of the window's tap and the output
+    /// columns whose tap falls inside an input row of `width` (input column = o·s + offset), so loops
+    /// over a window's taps run without bounds tests.
+    func columnRuns(width: Int, outputWidth: Int) -> [(offset: Int, outputColumns: Range<Int>)] {
+        (0..<kernelWidth).map { kernelColumn in
+            let offset = kernelColumn * dilationWidth - paddingWidth
+            let first = offset >= 0 ? 0 : Swift.min(outputWidth, (-offset + strideWidth - 1) / strideWidth)
+            let last = width - 1 - offset < 0 ? first : Swift.max(first, Swift.min(outputWidth, (width - 1 - offset) / strideWidth + 1))
+            return (offset, first..<last)
+        }
+    }
+
     /// True when the window is a plain 1×1 stride-1 unpadded kernel (a matrix product).
     var isPointwise: Bool {
         kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1
@@ -87,13 +99,7 @@ extension Tensor {
         let (outputHeight, outputWidth) = g.outputSize(height: height, width: width)
         let source = input.pointer, kernels = weight.pointer, biases = bias?.pointer
         let kernelSize = g.kernelHeight * g.kernelWidth
-        // For each kernel column: the input column offset and the output columns it stays inside for.
-        let columnRuns: [(offset: Int, outputColumns: Range<Int>)] = (0..<g.kernelWidth).map { kernelColumn in
-            let offset = kernelColumn * g.dilationWidth - g.paddingWidth
-            let first = offset >= 0 ? 0 : (-offset + g.strideWidth - 1) / g.strideWidth
-            let last = width - 1 - offset < 0 ? -1 : Swift.min(outputWidth - 1, (width - 1 - offset) / g.strideWidth)
-            return (offset, first..<Swift.max(first, last + 1))
-        }
+        let columnRuns = g.columnRuns(width: width, outputWidth: outputWidth)
         return Tensor(shape: [batch, channels, outputHeight, outputWidth]) { output in
             let destination = output.baseAddress!
             ThreadPolicy.parallelFor(batch * channels, workPerItem: outputHeight * outputWidth * kernelSize) { range in

@@ -39,9 +39,47 @@ extension Tensor {
         return (output, indices)
     }
 
-    /// Max pooling (see `maxPool2dWithIndices`).
-    public static func maxPool2d(_ input: Tensor, geometry: Convolution2DGeometry) -> Tensor {
-        maxPool2dWithIndices(input, geometry: geometry).output
+    /// Max pooling without the winners' indices (inference): the same maxima as
+    /// `maxPool2dWithIndices`, each output row taking one window tap at a time over the run of
+    /// columns that tap keeps inside the input, in the same row-major tap order (so ties between
+    /// ±0 and NaNs resolve identically).
+    public static func maxPool2d(_ input: Tensor, geometry g: Convolution2DGeometry) -> Tensor {
+        precondition(input.rank == 4, "maxPool2d needs [batch, channels, height, width], got \(input.shape)")
+        let (planes, height, width) = (input.shape[0] * input.shape[1], input.shape[2], input.shape[3])
+        let (outputHeight, outputWidth) = g.outputSize(height: height, width: width)
+        let columnRuns = g.columnRuns(width: width, outputWidth: outputWidth)
+        let source = input.pointer
+        return Tensor(shape: [input.shape[0], input.shape[1], outputHeight, outputWidth]) { output in
+            let destination = output.baseAddress!
+            ThreadPolicy.parallelFor(planes, workPerItem: outputHeight * outputWidth * g.kernelHeight * g.kernelWidth) { range in
+                for plane in range {
+                    let inputPlane = source + plane * height * width
+                    for outputRow in 0..<outputHeight {
+                        let line = destination + (plane * outputHeight + outputRow) * outputWidth
+                        line.initialize(repeating: -.infinity, count: outputWidth)
+                        for kernelRow in 0..<g.kernelHeight {
+                            let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow * g.dilationHeight
+                            if row < 0 || row >= height { continue }
+                            let inputRow = inputPlane + row * width
+                            for (offset, columns) in columnRuns {
+                                if g.strideWidth == 1 {
+                                    let shifted = inputRow + offset
+                                    for column in columns {
+                                        let value = shifted[column]
+                                        line[column] = value > line[column] || value.isNaN ? value : line[column]
+                                    }
+                                } else {
+                                    for column in columns {
+                                        let value = inputRow[column * g.strideWidth + offset]
+                                        line[column] = value > line[column] || value.isNaN ? value : line[column]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Routes each output gradient to the input position that won the max.
@@ -66,19 +104,40 @@ extension Tensor {
         precondition(input.rank == 4, "averagePool2d needs [batch, channels, height, width], got \(input.shape)")
         let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (outputHeight, outputWidth) = g.outputSize(height: height, width: width)
+        // The window ignores dilation (as `averagingWindow` does); each output row sums one tap at a
+        // time over the run of columns that tap keeps inside the input, in row-major tap order.
+        var undilated = g
+        (undilated.dilationHeight, undilated.dilationWidth) = (1, 1)
+        let columnRuns = undilated.columnRuns(width: width, outputWidth: outputWidth)
+        let divisors: [Float] = (0..<(outputHeight * outputWidth)).map { position in
+            averagingWindow(g, height: height, width: width, outputRow: position / outputWidth, outputColumn: position % outputWidth,
+                            countIncludingPadding: countIncludingPadding).divisor
+        }
         let source = input.pointer
         return Tensor(shape: [batch, channels, outputHeight, outputWidth]) { output in
             let destination = output.baseAddress!
             ThreadPolicy.parallelFor(batch * channels, workPerItem: outputHeight * outputWidth * g.kernelHeight * g.kernelWidth) { range in
-                for plane in range {
-                    let inputPlane = source + plane * height * width
-                    for outputRow in 0..<outputHeight {
-                        for outputColumn in 0..<outputWidth {
-                            var total: Float = 0
-                            let window = averagingWindow(g, height: height, width: width, outputRow: outputRow,
-                                                         outputColumn: outputColumn, countIncludingPadding: countIncludingPadding)
-                            for row in window.rows { for column in window.columns { total += inputPlane[row * width + column] } }
-                            destination[(plane * outputHeight + outputRow) * outputWidth + outputColumn] = total / window.divisor
+                divisors.withUnsafeBufferPointer { divisors in
+                    for plane in range {
+                        let inputPlane = source + plane * height * width
+                        for outputRow in 0..<outputHeight {
+                            let line = destination + (plane * outputHeight + outputRow) * outputWidth
+                            line.initialize(repeating: 0, count: outputWidth)
+                            for kernelRow in 0..<g.kernelHeight {
+                                let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow
+                                if row < 0 || row >= height { continue }
+                                let inputRow = inputPlane + row * width
+                                for (offset, columns) in columnRuns {
+                                    if g.strideWidth == 1 {
+                                        let shifted = inputRow + offset
+                                        for column in columns { line[column] += shifted[column] }
+                                    } else {
+                                        for column in columns { line[column] += inputRow[column * g.strideWidth + offset] }
+                                    }
+                                }
+                            }
+                            let rowDivisors = divisors.baseAddress! + outputRow * outputWidth
+                            for column in 0..<outputWidth { line[column] /= rowDivisors[column] }
                         }
                     }
                 }

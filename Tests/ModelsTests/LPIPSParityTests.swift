@@ -78,6 +78,20 @@ import Testing
         #expect(abs(mean - reference.diversity.alex) <= 1e-4)
     }
 
+    @Test(arguments: [LPIPSBackbone.Kind.alex, .vgg])
+    func theBatchedInferenceMatchesTheDifferentiableForward(kind: LPIPSBackbone.Kind) throws {
+        let model = kind == .alex ? try Self.alex.get() : try Self.vgg.get()
+        var generator = SeededGenerator(seed: 3)
+        let first = Tensor.randomUniform([3, 3, 45, 38], lower: -1, upper: 1, generator: &generator)   // [pairs, 3, h, w]
+        let second = Tensor.randomUniform([3, 3, 45, 38], lower: -1, upper: 1, generator: &generator)  // [pairs, 3, h, w]
+        let expected = GradientMode.withoutGradients { model(Variable(first), Variable(second)).value.scalars }
+        let actual = model.distances(first, second)
+        #expect(actual.count == 3)
+        for (distance, reference) in zip(actual, expected) {
+            #expect(abs(distance - reference) <= 1e-5, "\(kind): \(distance) vs the tape forward's \(reference)")
+        }
+    }
+
     @Test func theDistanceIsDifferentiable() throws {
         let model = try Self.alex.get()
         let face = try Self.image("face.png"), noisy = try Self.image("face_noise.png")

@@ -59,10 +59,7 @@ public struct LPIPS: Module {
         return total!
     }
 
-    /// Distances without a tape: `[batch]` for two `[batch, 3, height, width]` batches in [−1, 1].
-    public func distances(_ first: Tensor, _ second: Tensor) -> [Float] {
-        GradientMode.withoutGradients { self(Variable(first), Variable(second)).value.scalars }
-    }
+    // `distances(_:_:)`, the batched inference path, is in LPIPSInference.swift.
 
     /// The v0.1 scaling layer: (x − shift)/scale per channel.
     static func scaled(_ images: Variable) -> Variable {
