@@ -120,12 +120,16 @@ extension EmbeddingStore {
             var vector = [Float](repeating: 0, count: model.dimension)
             let intact = vector.withUnsafeMutableBufferPointer { VectorBlob.decode(blob, dimension: model.dimension, into: $0.baseAddress!) }
             guard intact else {
-                throw StoreError.unreadableStore(path: url.path, reason: "the embedding of item id \(id) does not hold \(model.dimension) "
-                                                 + "Float32 values; the file is damaged: index the collection again "
-                                                 + "(damaged embeddings are re-embedded)")
+                throw damagedEmbedding("item id \(id)", dimension: model.dimension)
             }
             return vector
         }
+    }
+
+    /// The refusal of a stored vector blob that does not hold `dimension` Float32 values.
+    private func damagedEmbedding(_ owner: String, dimension: Int) -> StoreError {
+        .unreadableStore(path: url.path, reason: "the embedding of \(owner) does not hold \(dimension) Float32 values; the file is "
+                         + "damaged: index the collection again (damaged embeddings are re-embedded)")
     }
 
     /// `embeddings(of:writtenAfter:)` with the store's generation counters from the same snapshot.
@@ -154,9 +158,7 @@ extension EmbeddingStore {
                     data.map { VectorBlob.decode($0, dimension: dimension, into: storage.pointer + ids.count * dimension) } ?? false
                 }
                 guard intact else {
-                    throw StoreError.unreadableStore(path: url.path, reason: "the embedding of \(key) does not hold \(dimension) "
-                                                     + "Float32 values; the file is damaged: index the collection again "
-                                                     + "(damaged embeddings are re-embedded)")
+                    throw damagedEmbedding(key, dimension: dimension)
                 }
                 ids.append(row[0])
                 keys.append(key)

@@ -15,12 +15,7 @@ extension TrainCommand {
               + "(photo, caption) pairs, \(training.vocabulary.count) words, \(training.encoder.regionCount) regions of "
               + "\(training.encoder.featureWidth), \(training.decoder.trainableParameters.reduce(0) { $0 + $1.value.count }) trainable "
               + "parameters, \(ThreadPolicy.threadCount) threads; features cached in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        try configuration.encoded().write(to: output.appendingPathComponent("configuration.json"))
-        if let resume = runOptions.resume {
-            let stored = try training.trainer.resume(from: URL(fileURLWithPath: resume))
-            warnIfDifferent(stored: stored, current: configuration)
-        }
+        try beginRun(configuration, output: output) { try training.trainer.resume(from: $0) }
         let summary = try training.trainer.train(stopStep: runOptions.stopAtStep)
         let attributes = try training.fitAttributeClassifier()
         let model = output.appendingPathComponent("model", isDirectory: true)

@@ -19,12 +19,7 @@ extension TrainCommand {
         let total = run.model.namedParameters.reduce(0) { $0 + $1.parameter.value.count }
         print("\(configuration.task.rawValue): \(trainer.source.captions.count) training pairs, \(trainable) of \(total) "
               + "parameters trainable, batch \(configuration.contrastive.batchSize), \(ThreadPolicy.threadCount) threads")
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        try configuration.encoded().write(to: output.appendingPathComponent("configuration.json"))
-        if let resume = runOptions.resume {
-            let stored = try trainer.resume(from: URL(fileURLWithPath: resume))
-            warnIfDifferent(stored: stored, current: configuration)
-        }
+        try beginRun(configuration, output: output) { try trainer.resume(from: $0) }
         let before = trainer.step == 0 ? try run.evaluate() : nil
         if let before { print("before training: " + Self.describe(before)) }
         try trainer.train(stopStep: runOptions.stopAtStep)

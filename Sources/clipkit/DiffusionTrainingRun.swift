@@ -13,12 +13,7 @@ extension TrainCommand {
         print("\(configuration.task.rawValue): \(training.faces.count) training photos of \(training.faces.personNames.count) people, "
               + "\(training.faces.captionTexts.count) captions, \(training.trainer.model.trainableParameters.reduce(0) { $0 + $1.value.count }) "
               + "trainable parameters, \(ThreadPolicy.threadCount) threads")
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        try configuration.encoded().write(to: output.appendingPathComponent("configuration.json"))
-        if let resume = runOptions.resume {
-            let stored = try training.trainer.resume(from: URL(fileURLWithPath: resume))
-            warnIfDifferent(stored: stored, current: configuration)
-        }
+        try beginRun(configuration, output: output) { try training.trainer.resume(from: $0) }
         let summary = try training.trainer.train(stopStep: runOptions.stopAtStep)
         let model = output.appendingPathComponent("model", isDirectory: true)
         try training.saveModel(to: model)

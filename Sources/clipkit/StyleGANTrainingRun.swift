@@ -16,12 +16,7 @@ extension TrainCommand {
               + "\(training.networks.generator.trainableParameters.reduce(0) { $0 + $1.value.count }) generator and "
               + "\(training.networks.discriminator.trainableParameters.reduce(0) { $0 + $1.value.count }) discriminator parameters, "
               + "\(ThreadPolicy.threadCount) threads")
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        try configuration.encoded().write(to: output.appendingPathComponent("configuration.json"))
-        if let resume = runOptions.resume {
-            let stored = try training.resume(from: URL(fileURLWithPath: resume))
-            warnIfDifferent(stored: stored, current: configuration)
-        }
+        try beginRun(configuration, output: output) { try training.resume(from: $0) }
         let summary = try training.trainer.train(stopStep: runOptions.stopAtStep)
         let model = output.appendingPathComponent("model", isDirectory: true)
         try training.saveModel(to: model)

@@ -92,9 +92,18 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    /// Writes the run's `configuration.json` into `output` and, with `--resume`, restores the
+    /// checkpoint through `resume`, warning when it was written with another configuration.
+    func beginRun(_ configuration: TrainingConfiguration, output: URL, resume: (URL) throws -> String?) throws {
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        try configuration.encoded().write(to: output.appendingPathComponent("configuration.json"))
+        guard let checkpoint = runOptions.resume else { return }
+        warnIfDifferent(stored: try resume(URL(fileURLWithPath: checkpoint)), current: configuration)
+    }
+
     /// A resumed run continues exactly only with the configuration it was started with (the
     /// length, output folder, checkpoint interval and quietness may change).
-    func warnIfDifferent(stored: String?, current: TrainingConfiguration) {
+    private func warnIfDifferent(stored: String?, current: TrainingConfiguration) {
         guard let stored, var original = try? TrainingConfiguration.decode(Data(stored.utf8)) else { return }
         // The cosine schedule spans the whole run, so only its length must stay.
         if original.schedule.kind != .cosine { original.training.steps = current.training.steps }
@@ -113,12 +122,7 @@ struct TrainCommand: ParsableCommand {
         print("triplet: \(training.trainImages.count) training and \(training.testImages.count) evaluation images, "
               + "\(training.network.trainableParameters.reduce(0) { $0 + $1.value.count }) trainable parameters, "
               + "\(ThreadPolicy.threadCount) threads")
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        try configuration.encoded().write(to: output.appendingPathComponent("configuration.json"))
-        if let resume = runOptions.resume {
-            let stored = try training.trainer.resume(from: URL(fileURLWithPath: resume))
-            warnIfDifferent(stored: stored, current: configuration)
-        }
+        try beginRun(configuration, output: output) { try training.trainer.resume(from: $0) }
         let untrained = training.trainer.step == 0 ? training.evaluate() : nil
         try training.trainer.train(stopStep: runOptions.stopAtStep)
         try training.saveModel(to: output.appendingPathComponent("model.safetensors"))
