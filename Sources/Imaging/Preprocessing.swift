@@ -112,8 +112,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     public func resizedImage(_ image: RGBImage) throws -> RGBImage {
         switch resizeMode {
         case .shortest:
-            return try image.resizedShortestSide(to: resizeSize ?? imageSize, filter: interpolation)
-                .centerCropped(width: imageSize, height: imageSize)
+            return try image.resizedShortestSideAndCenterCropped(to: resizeSize ?? imageSize, width: imageSize,
+                                                                 height: imageSize, filter: interpolation)
         case .squash:
             return try image.resized(width: imageSize, height: imageSize, filter: interpolation)
         case .squashWithinTwoToOne:

@@ -36,61 +36,78 @@ extension RGBImage {
     /// with a raised `ImageDecoder.maximumPixelCount`).
     public func resized(width outputWidth: Int, height outputHeight: Int,
                         filter: ResamplingFilter = .bicubic, region: ResizeRegion? = nil) throws -> RGBImage {
+        try resized(width: outputWidth, height: outputHeight, keepingColumns: 0..<outputWidth,
+                    rows: 0..<outputHeight, filter: filter, region: region)
+    }
+
+    /// The pixels in `columns` x `rows` of `resized(width:height:filter:region:)`, computed without
+    /// the rest: bit-exact with cropping Pillow's whole output, at a cost that follows the window,
+    /// not the full size. Each output pixel's kernel and the pass order depend only on the full
+    /// sizes, and both passes round each pixel on its own, so leaving pixels out changes none of
+    /// those kept. A resize followed by a crop (`resizedShortestSideAndCenterCropped`) uses it so
+    /// that a tiny, very thin image cannot make preprocessing resample a huge image it then throws
+    /// away.
+    ///
+    /// The full `width` x `height` is still held to `RGBImage.maximumOutputPixelCount`, so a
+    /// window never accepts a size that the whole resize refuses.
+    public func resized(width outputWidth: Int, height outputHeight: Int,
+                        keepingColumns columns: Range<Int>, rows: Range<Int>,
+                        filter: ResamplingFilter = .bicubic, region: ResizeRegion? = nil) throws -> RGBImage {
         precondition(outputWidth > 0 && outputHeight > 0,
                      "resize target \(outputWidth)x\(outputHeight) must be positive in both directions")
         try requireOutputSize(width: outputWidth, height: outputHeight)
+        precondition(!columns.isEmpty && !rows.isEmpty && columns.lowerBound >= 0 && rows.lowerBound >= 0
+                     && columns.upperBound <= outputWidth && rows.upperBound <= outputHeight,
+                     "kept window \(columns) x \(rows) must be a non-empty part of the \(outputWidth)x\(outputHeight) output")
         let box: (left: Float, top: Float, right: Float, bottom: Float) = region.map {
             (Float($0.left), Float($0.top), Float($0.right), Float($0.bottom))
         } ?? (0, 0, Float(width), Float(height))
         precondition(box.left >= 0 && box.top >= 0 && box.right <= Float(width) && box.bottom <= Float(height)
                      && box.right >= box.left && box.bottom >= box.top,
                      "resize region \(box) must lie within the \(width)x\(height) image")
+        let isWholeOutput = columns == 0..<outputWidth && rows == 0..<outputHeight
 
         if box == (0, 0, Float(width), Float(height)) && outputWidth == width && outputHeight == height {
-            return self
+            return isWholeOutput ? self : try cropped(left: columns.lowerBound, top: rows.lowerBound,
+                                                      width: columns.count, height: rows.count)
         }
         // Integer region of exactly the output size: Pillow crops instead of resampling.
         if box.left == box.left.rounded(.towardZero) && box.top == box.top.rounded(.towardZero)
             && box.right - box.left == Float(outputWidth) && box.bottom - box.top == Float(outputHeight) {
-            return try cropped(left: Int(box.left), top: Int(box.top), width: outputWidth, height: outputHeight)
+            return try cropped(left: Int(box.left) + columns.lowerBound, top: Int(box.top) + rows.lowerBound,
+                               width: columns.count, height: rows.count)
         }
         if filter == .nearest {
-            return nearestResized(width: outputWidth, height: outputHeight, box: box)
+            return nearestResized(width: outputWidth, height: outputHeight, keepingColumns: columns, rows: rows, box: box)
         }
 
         let needsHorizontal = outputWidth != width || box.left != 0 || box.right != Float(outputWidth)
         let needsVertical = outputHeight != height || box.top != 0 || box.bottom != Float(outputHeight)
         let horizontal = ResamplingCoefficients(inputSize: width, start: box.left, end: box.right,
-                                                outputSize: outputWidth, filter: filter)
+                                                outputSize: outputWidth, outputs: columns, filter: filter)
         let vertical = ResamplingCoefficients(inputSize: height, start: box.top, end: box.bottom,
-                                              outputSize: outputHeight, filter: filter)
-        // Only the input rows (columns) that the second pass reads are computed by the first.
-        let usedRows = vertical.first[0]..<(vertical.first[outputHeight - 1] + vertical.count[outputHeight - 1])
-        let usedColumns = horizontal.first[0]..<(horizontal.first[outputWidth - 1] + horizontal.count[outputWidth - 1])
+                                              outputSize: outputHeight, outputs: rows, filter: filter)
+        // Only the input rows (columns) that the second pass reads are computed by the first; a
+        // pass that is not needed maps the kept window straight through.
+        let usedRows = needsVertical ? vertical.inputRange : rows
+        let usedColumns = needsHorizontal ? horizontal.inputRange : columns
 
         if needsHorizontal && needsVertical
             && Self.resamplesVerticallyFirst(inputWidth: width, inputHeight: height,
                                              outputWidth: outputWidth, outputHeight: outputHeight) {
-            try requireOutputSize(width: usedColumns.count, height: outputHeight)
-            let columns = Self.resampleColumns(self, rows: 0..<height, columns: usedColumns,
-                                               coefficients: vertical, outputHeight: outputHeight)
-            return Self.resampleRows(columns, rows: 0..<outputHeight, columnOffset: usedColumns.lowerBound,
-                                     coefficients: horizontal, outputWidth: outputWidth)
+            try requireOutputSize(width: usedColumns.count, height: rows.count)
+            let resampledColumns = Self.resampleColumns(self, rows: 0..<height, columns: usedColumns,
+                                                        coefficients: vertical)
+            return Self.resampleRows(resampledColumns, rows: 0..<rows.count, columnOffset: usedColumns.lowerBound,
+                                     coefficients: horizontal)
         }
-        var source = self
-        var rowOffset = 0
-        if needsHorizontal {
-            try requireOutputSize(width: outputWidth, height: needsVertical ? usedRows.count : height)
-            source = Self.resampleRows(self, rows: needsVertical ? usedRows : 0..<height, columnOffset: 0,
-                                       coefficients: horizontal, outputWidth: outputWidth)
-            rowOffset = needsVertical ? usedRows.lowerBound : 0
+        guard needsHorizontal else {
+            return Self.resampleColumns(self, rows: 0..<height, columns: usedColumns, coefficients: vertical)
         }
-        if needsVertical {
-            source = Self.resampleColumns(source, rows: rowOffset..<(rowOffset + source.height),
-                                          columns: 0..<source.width, coefficients: vertical,
-                                          outputHeight: outputHeight)
-        }
-        return source
+        try requireOutputSize(width: columns.count, height: usedRows.count)
+        let resampledRows = Self.resampleRows(self, rows: usedRows, columnOffset: 0, coefficients: horizontal)
+        guard needsVertical else { return resampledRows }
+        return Self.resampleColumns(resampledRows, rows: usedRows, columns: 0..<columns.count, coefficients: vertical)
     }
 
     /// Pillow 13's choice of pass order: vertical first when the height shrinks, and shrinks by
@@ -106,10 +123,12 @@ extension RGBImage {
 
     /// The horizontal pass over the rows `rows` of `input`: each output pixel is the fixed-point
     /// weighted sum of its input window, rounded and clipped to 8 bits. `columnOffset` is the
-    /// coefficients' column index of `input`'s first column.
+    /// coefficients' column index of `input`'s first column. The output has one column per
+    /// output index of `coefficients`.
     static func resampleRows(_ input: RGBImage, rows: Range<Int>, columnOffset: Int,
-                             coefficients: ResamplingCoefficients, outputWidth: Int) -> RGBImage {
+                             coefficients: ResamplingCoefficients) -> RGBImage {
         let inputWidth = input.width
+        let outputWidth = coefficients.outputs.count
         let kernelSize = coefficients.kernelSize
         let precision = Int32(ResamplingCoefficients.precisionBits)
         let half = Int32(1) << (precision - 1)
@@ -152,9 +171,11 @@ extension RGBImage {
     /// The vertical pass over the columns `columns` of `input`: each output row is the fixed-point
     /// weighted sum of its window of input rows, rounded and clipped to 8 bits. `rows` gives the
     /// coefficients' row indices that `input`'s rows stand for (its first row is `rows.lowerBound`).
-    /// Sums are accumulated a row at a time; integer addition makes the order irrelevant.
+    /// Sums are accumulated a row at a time; integer addition makes the order irrelevant. The
+    /// output has one row per output index of `coefficients`.
     static func resampleColumns(_ input: RGBImage, rows: Range<Int>, columns: Range<Int>,
-                                coefficients: ResamplingCoefficients, outputHeight: Int) -> RGBImage {
+                                coefficients: ResamplingCoefficients) -> RGBImage {
+        let outputHeight = coefficients.outputs.count
         precondition(rows.count == input.height, "row range \(rows) does not match \(input)")
         let inputStride = input.width * 3
         let rowLength = columns.count * 3

@@ -20,4 +20,27 @@ extension RGBImage {
         if size.width == width && size.height == height { return self }
         return try resized(width: size.width, height: size.height, filter: filter)
     }
+
+    /// torchvision's `Resize(shortestSide)` then `CenterCrop((height, width))`, bit-exact with
+    /// `resizedShortestSide(to:filter:)` followed by `centerCropped(width:height:)`, but only the
+    /// kept window is resampled (`resized(width:height:keepingColumns:rows:)`): a 40×32,792 image
+    /// resized to 224 costs a 224×224 window, not the 224×183,635 image the crop would throw away.
+    /// Parts of the crop beyond the resized image are black, as `CenterCrop` pads them.
+    public func resizedShortestSideAndCenterCropped(to shortestSide: Int, width cropWidth: Int, height cropHeight: Int,
+                                                    filter: ResamplingFilter = .bicubic) throws -> RGBImage {
+        precondition(cropWidth > 0 && cropHeight > 0, "center crop size \(cropWidth)x\(cropHeight) must be positive")
+        let size = Self.shortestSideSize(width: width, height: height, shortestSide: shortestSide)
+        if size.width == width && size.height == height {
+            return try centerCropped(width: cropWidth, height: cropHeight)
+        }
+        try requireOutputSize(width: cropWidth, height: cropHeight)
+        let left = Self.centerCropOffset(size: size.width, crop: cropWidth)
+        let top = Self.centerCropOffset(size: size.height, crop: cropHeight)
+        let columns = max(left, 0)..<min(left + cropWidth, size.width)
+        let rows = max(top, 0)..<min(top + cropHeight, size.height)
+        let window = try resized(width: size.width, height: size.height, keepingColumns: columns, rows: rows, filter: filter)
+        if columns.count == cropWidth && rows.count == cropHeight { return window }
+        return try window.cropped(left: left - columns.lowerBound, top: top - rows.lowerBound,
+                                  width: cropWidth, height: cropHeight)
+    }
 }
