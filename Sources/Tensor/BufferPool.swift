@@ -11,22 +11,37 @@ import Foundation
 public enum BufferPool {
     /// Smallest pooled buffer, in floats (256 KB); smaller ones go straight back to malloc.
     public static let minimumCount = 65_536
-    /// Most bytes kept in the pool.
-    public static let capacityBytes: Int = {
+    /// Most bytes kept in the pool: 256 MB, or `CLIPKIT_BUFFER_POOL_MB` at start-up; 0 turns
+    /// pooling off. Lowering it frees the oldest buffers beyond the new limit at once.
+    public static var capacityBytes: Int {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return capacity
+        }
+        set {
+            lock.lock()
+            capacity = max(0, newValue)
+            let evicted = evictBeyondCapacity()
+            lock.unlock()
+            evicted.forEach { $0.deallocate() }
+        }
+    }
+
+    nonisolated(unsafe) private static var capacity: Int = {
         let megabytes = ProcessInfo.processInfo.environment["CLIPKIT_BUFFER_POOL_MB"].flatMap { Int($0) } ?? 256
         return max(0, megabytes) << 20
     }()
-
     nonisolated(unsafe) private static var entries: [(count: Int, pointer: UnsafeMutablePointer<Float>)] = []
     nonisolated(unsafe) private static var pooledBytes = 0
     private static let lock = NSLock()
 
     /// A pooled buffer of exactly `count` floats (uninitialised contents), if one is free.
     static func take(count: Int) -> UnsafeMutablePointer<Float>? {
-        guard count >= minimumCount, capacityBytes > 0 else { return nil }
+        guard count >= minimumCount else { return nil }
         lock.lock()
         defer { lock.unlock() }
-        guard let index = entries.lastIndex(where: { $0.count == count }) else { return nil }
+        guard capacity > 0, let index = entries.lastIndex(where: { $0.count == count }) else { return nil }
         pooledBytes -= count * MemoryLayout<Float>.stride
         return entries.remove(at: index).pointer
     }
@@ -34,21 +49,29 @@ public enum BufferPool {
     /// Keeps `pointer` for reuse, or frees it when it is small or pooling is off.
     static func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
         let bytes = count * MemoryLayout<Float>.stride
-        guard count >= minimumCount, bytes <= capacityBytes else {
+        lock.lock()
+        guard count >= minimumCount, bytes <= capacity else {
+            lock.unlock()
             pointer.deallocate()
             return
         }
-        var evicted: [UnsafeMutablePointer<Float>] = []
-        lock.lock()
         entries.append((count, pointer))
         pooledBytes += bytes
-        while pooledBytes > capacityBytes {
+        let evicted = evictBeyondCapacity()
+        lock.unlock()
+        evicted.forEach { $0.deallocate() }
+    }
+
+    /// Drops the oldest entries until the pool fits its capacity; called with the lock held, the
+    /// caller frees what it returns after unlocking.
+    private static func evictBeyondCapacity() -> [UnsafeMutablePointer<Float>] {
+        var evicted: [UnsafeMutablePointer<Float>] = []
+        while pooledBytes > capacity {
             let oldest = entries.removeFirst()
             pooledBytes -= oldest.count * MemoryLayout<Float>.stride
             evicted.append(oldest.pointer)
         }
-        lock.unlock()
-        evicted.forEach { $0.deallocate() }
+        return evicted
     }
 
     /// Frees every pooled buffer (for example after a large batch, to return memory).

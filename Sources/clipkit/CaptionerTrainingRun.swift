@@ -8,13 +8,14 @@ extension TrainCommand {
     /// Task `captioner`: train the text-to-face captioner, fit the face attribute classifier, save
     /// both (`model/` under the output, loadable by `TrainedCaptioner.load` and `clipkit eval
     /// captions --model`), and evaluate them on the validation people (`evaluation.json`).
-    func runCaptioner(_ configuration: TrainingConfiguration, output: URL) throws {
+    func runCaptioner(_ configuration: TrainingConfiguration, output: URL, interruption: TrainingInterruption) throws {
         let start = Date()
         let training = try CaptionerTraining(configuration: configuration, outputDirectory: output)
         print("captioner: \(training.faces.count) training photos of \(training.faces.personNames.count) people, \(training.pairs.count) "
               + "(photo, caption) pairs, \(training.vocabulary.count) words, \(training.encoder.regionCount) regions of "
               + "\(training.encoder.featureWidth), \(training.decoder.trainableParameters.reduce(0) { $0 + $1.value.count }) trainable "
               + "parameters, \(ThreadPolicy.threadCount) threads; features cached in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        training.trainer.interruption = interruption
         try beginRun(configuration, output: output) { try training.trainer.resume(from: $0) }
         let summary = try training.trainer.train(stopStep: runOptions.stopAtStep)
         let attributes = try training.fitAttributeClassifier()

@@ -92,8 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
         // A server's text batches come in many shapes, and the tensor buffer pool keeps freed
         // buffers by exact size (up to 256 MB): its RSS climbed by 160 MiB in a minute of load
         // without the reuse saving CPU (scripts/load-test.sh: 3.3 ms per query with the pool or
-        // without). Off unless CLIPKIT_BUFFER_POOL_MB says otherwise; set before any tensor exists.
-        setenv("CLIPKIT_BUFFER_POOL_MB", "0", 0)
+        // without). Off unless CLIPKIT_BUFFER_POOL_MB says otherwise.
+        if ProcessInfo.processInfo.environment["CLIPKIT_BUFFER_POOL_MB"] == nil { BufferPool.capacityBytes = 0 }
         let environment = ProcessInfo.processInfo.environment["CLIPKIT_NUM_THREADS"]
         ThreadPolicy.threadCount = threads ?? (environment == nil ? 1 : ThreadPolicy.threadCount)
         FileHandle.standardError.write(Data("compute threads per model call or search: \(ThreadPolicy.threadCount) (--threads)\n".utf8))

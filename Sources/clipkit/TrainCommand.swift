@@ -77,11 +77,11 @@ struct TrainCommand: ParsableCommand {
             case .saCLIP:
                 try runRelationAware(configuration, output: output)
             case .diffusion, .ipAdapter:
-                try runDiffusion(configuration, output: output)
+                try runDiffusion(configuration, output: output, interruption: interruption)
             case .stylegan:
                 try runStyleGAN(configuration, output: output, interruption: interruption)
             case .captioner:
-                try runCaptioner(configuration, output: output)
+                try runCaptioner(configuration, output: output, interruption: interruption)
             case .text2face:
                 try runTextToFace(configuration, output: output, interruption: interruption)
             }
