@@ -27,7 +27,7 @@ import Testing
             if let line = server.errors.split(separator: "\n").first(where: { $0.hasPrefix("serving mine on http://127.0.0.1:") }) {
                 port = Int(line.split(separator: ":").last ?? "")
             }
-            if port == nil { Thread.sleep(forTimeInterval: 0.05) }
+            if port == nil { usleep(50_000) }
         }
         let listening = try #require(port, "no serving line: \(server.errors)")
         let url = URL(string: "http://127.0.0.1:\(listening)/search?q=a%20cat&k=1")!
