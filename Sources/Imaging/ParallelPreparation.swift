@@ -7,24 +7,7 @@ public enum ParallelPreparation {
     /// `body(i)` for every i in 0..<count, or the error that stopped it, in index order.
     public static func results<Value>(count: Int, threads: Int = ThreadPolicy.threadCount,
                                       _ body: (Int) throws -> Value) -> [Result<Value, Error>] {
-        guard count > 0 else { return [] }
-        let results = UnsafeMutableBufferPointer<Result<Value, Error>?>.allocate(capacity: count)
-        results.initialize(repeating: nil)
-        defer {
-            // Release the results before freeing their memory: `deallocate` alone would leak
-            // every value (each prepared image tensor) that the returned array copied.
-            results.deinitialize()
-            results.deallocate()
-        }
-        let chunks = max(1, min(threads, count))
-        withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                for index in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
-                    results[index] = Result { try body(index) }
-                }
-            }
-        }
-        return results.map { $0! }
+        ThreadPolicy.map(count: count, threads: threads) { index in Result { try body(index) } }
     }
 }
 

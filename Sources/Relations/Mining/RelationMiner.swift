@@ -60,20 +60,7 @@ public struct RelationMiner: Sendable {
     /// The triples of many captions, in order, parsed on `ThreadPolicy.threadCount` threads
     /// (interleaved, so long and short captions spread evenly).
     public func triples(in captions: [String]) -> [RelationTriple?] {
-        guard !captions.isEmpty else { return [] }
-        let results = UnsafeMutableBufferPointer<RelationTriple?>.allocate(capacity: captions.count)
-        results.initialize(repeating: nil)
-        defer {
-            results.deinitialize()   // the triples' strings, released before the memory is freed
-            results.deallocate()
-        }
-        let threads = max(1, min(ThreadPolicy.threadCount, captions.count))
-        DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            for index in stride(from: thread, to: captions.count, by: threads) {
-                results[index] = triple(in: captions[index])
-            }
-        }
-        return Array(results)
+        ThreadPolicy.map(count: captions.count, interleaved: true) { triple(in: captions[$0]) }
     }
 
     /// The triple's words as caption phrases: each phrase runs from its first word's first
