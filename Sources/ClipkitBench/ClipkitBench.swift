@@ -12,7 +12,8 @@ struct ClipkitBench: ParsableCommand {
             Build it optimised: swift run -c release clipkit-bench engine
             """,
         subcommands: [EngineBenchmark.self, LayersBenchmark.self, MetricsBenchmark.self, ModelsBenchmark.self, PrecisionBenchmark.self,
-                      SearchBenchmark.self, StoreBenchmark.self, StoreIngestWorker.self, TrainBenchmark.self])
+                      SearchBenchmark.self, StoreBenchmark.self, StoreIngestWorker.self, DistributedIngestBenchmark.self,
+                      TrainBenchmark.self])
 }
 
 /// Options every benchmark shares.
