@@ -11,8 +11,9 @@ struct ClipkitBench: ParsableCommand {
             has PyTorch (--python, or $CLIPKIT_REFERENCE_PYTHON) and prints both with their ratio. \
             Build it optimised: swift run -c release clipkit-bench engine
             """,
-        subcommands: [EngineBenchmark.self, GenerateBenchmark.self, LayersBenchmark.self, MetricsBenchmark.self, ModelsBenchmark.self, PrecisionBenchmark.self,
-                      SearchBenchmark.self, StoreBenchmark.self, StoreIngestWorker.self, TrainBenchmark.self])
+        subcommands: [EngineBenchmark.self, GenerateBenchmark.self, LayersBenchmark.self, MetricsBenchmark.self, ModelsBenchmark.self,
+                      PrecisionBenchmark.self, SearchBenchmark.self, StoreBenchmark.self, StoreIngestWorker.self,
+                      DistributedIngestBenchmark.self, TrainBenchmark.self])
 }
 
 /// Options every benchmark shares.

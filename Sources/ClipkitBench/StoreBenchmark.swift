@@ -7,7 +7,8 @@ import Tensor
 
 /// The collection stores side by side on clustered 512-d unit vectors (like real embeddings:
 /// Gaussian clusters in a low-dimensional latent space, `SyntheticVectors.clustered`), in one run:
-/// PostgreSQL + pgvector ingest with 1 and 2 worker processes, its exact scan and HNSW search
+/// PostgreSQL + pgvector ingest with 1 and 2 worker processes (a bulk load by default: rows first,
+/// then one `CREATE INDEX`, timed on its own; `--live-index` inserts into the live graph), its exact scan and HNSW search
 /// (recall@10 against the exact top 10, queries/s at several ef_search), SQLite ingest and exact
 /// in-memory search, and faiss HNSW (Debian's faiss behind CFaiss) with the same m.
 struct StoreBenchmark: ParsableCommand {
@@ -43,6 +44,21 @@ struct StoreBenchmark: ParsableCommand {
     @Option(help: "HNSW links per vector (pgvector's m; faiss HNSW<m>).")
     var hnswM = 16
 
+    @Option(help: "PostgreSQL ingest worker process counts to measure, comma-separated (the last one's store is searched).")
+    var workers = "1,2"
+
+    @Flag(help: "Keep PostgreSQL's HNSW index live while ingesting (default: a bulk load, rows first and the index built after).")
+    var liveIndex = false
+
+    @Option(help: "Queries for PostgreSQL's exact scan (it compares every vector: slow at 1M); default all.")
+    var exactQueries: Int?
+
+    @Option(help: "PostgreSQL's parallel maintenance workers for CREATE INDEX (default: the server's max_parallel_maintenance_workers).")
+    var buildWorkers: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Measure faiss HNSW beside PostgreSQL.")
+    var faiss = true
+
     func run() throws {
         let server = try PostgresLocation(url: postgres)
         let efValues = efSearch.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -52,17 +68,32 @@ struct StoreBenchmark: ParsableCommand {
         let truth = try ExactIndex(vectors: database).search(queryVectors, k: 10)
         let truthKeys = (0..<queries).map { Set(truth.indices(ofQuery: $0).map(StoreIngestWorker.key)) }
         var rows: [(String, String)] = []
-        func recall(_ found: [[RetrievedItem]]) -> Double {
-            Double(zip(found, truthKeys).map { Set($0.map(\.key)).intersection($1).count }.reduce(0, +)) / Double(queries * 10)
+        func record(_ row: (String, String)) {   // printed as it is measured too (long runs), and in the table at the end
+            rows.append(row)
+            print("  \(row.0): \(row.1)")
+            fflush(stdout)
+        }
+        func recall(_ found: [[RetrievedItem]], first: Int? = nil) -> Double {
+            Double(zip(found, truthKeys).map { Set($0.map(\.key)).intersection($1).count }.reduce(0, +)) / Double((first ?? queries) * 10)
         }
 
-        // PostgreSQL: one worker, then two, each into its own scratch database.
+        // PostgreSQL: each worker count into its own scratch database; a bulk load drops the HNSW
+        // index first and builds it after the rows are in (CREATE INDEX, timed on its own).
+        let workerCounts = workers.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+        guard !workerCounts.isEmpty else { throw ValidationError("--workers needs positive counts") }
+        let serverCPU = PostgresServerCPU(port: server.port)
+        func serverSeconds(_ body: () throws -> Void) throws -> (wall: Double, postgres: String) {
+            let before = serverCPU?.seconds()
+            let wall = try Self.timed(body)
+            return (wall, before.map { String(format: ", PostgreSQL CPU %.0f s", serverCPU!.seconds() - $0) } ?? "")
+        }
         var searched: PostgresStore?
-        for workers in [1, 2] {
+        for (position, workers) in workerCounts.enumerated() {
             let location = server.with(database: "clipkit_bench_\(workers)_\(ProcessInfo.processInfo.processIdentifier)")
             let store = try PostgresStore(location: location, options: PostgresStoreOptions(hnswLinks: hnswM))
             try store.begin(model: Self.identity(dimension: dimension))
-            let seconds = try Self.timed {
+            if !liveIndex { try store.dropVectorIndex(of: .items) }
+            let ingest = try serverSeconds {
                 let share = (count + workers - 1) / workers
                 let processes = try (0..<workers).map { worker -> Process in
                     let process = Process()
@@ -76,17 +107,29 @@ struct StoreBenchmark: ParsableCommand {
                 for process in processes { process.waitUntilExit() }
                 guard processes.allSatisfy({ $0.terminationStatus == 0 }) else { throw ValidationError("an ingest worker failed") }
             }
-            rows.append(("PostgreSQL ingest, \(workers) worker process(es), HNSW m=\(hnswM) live", String(format: "%.0f vectors/s (%.1f s)", Double(count) / seconds, seconds)))
-            if workers == 2 { searched = store } else { try Self.drop(location) }
+            let mode = liveIndex ? "HNSW m=\(hnswM) live" : "rows only, index built after"
+            record(("PostgreSQL ingest, \(workers) worker process(es), \(mode)",
+                   String(format: "%.0f vectors/s (%.1f s%@)", Double(count) / ingest.wall, ingest.wall, ingest.postgres)))
+            if !liveIndex {
+                let build = try serverSeconds { try store.buildMissingVectorIndexes(parallelWorkers: buildWorkers) }
+                record(("PostgreSQL CREATE INDEX hnsw m=\(hnswM) ef_construction=64, "
+                        + (buildWorkers.map { "\($0) parallel maintenance workers" } ?? "the server's parallel maintenance workers"),
+                        String(format: "%.0f vectors/s (%.1f s%@)", Double(count) / build.wall, build.wall, build.postgres)))
+            }
+            if position == workerCounts.count - 1 { searched = store } else { try Self.drop(location) }
         }
         let store = searched!
+        let exactCount = min(queries, exactQueries ?? queries)
         var exactFound: [[RetrievedItem]] = []
-        let exactSeconds = try Self.timed { exactFound = try store.nearest(to: queryVectors, owner: .items, k: 10, mode: .exact) }
-        rows.append(("PostgreSQL exact scan", String(format: "%.1f q/s, recall@10 %.4f", Double(queries) / exactSeconds, recall(exactFound))))
+        let exactSeconds = try Self.timed {
+            exactFound = try store.nearest(to: queryVectors.slice(0..<exactCount), owner: .items, k: 10, mode: .exact)
+        }
+        record(("PostgreSQL exact scan (\(exactCount) queries)",
+                     String(format: "%.2f q/s, recall@10 %.4f", Double(exactCount) / exactSeconds, recall(exactFound, first: exactCount))))
         for ef in efValues {
             var found: [[RetrievedItem]] = []
             let seconds = try Self.timed { found = try store.nearest(to: queryVectors, owner: .items, k: 10, mode: .index(efSearch: ef)) }
-            rows.append(("PostgreSQL HNSW ef_search \(ef)", String(format: "%.1f q/s, recall@10 %.4f", Double(queries) / seconds, recall(found))))
+            record(("PostgreSQL HNSW ef_search \(ef)", String(format: "%.1f q/s, recall@10 %.4f", Double(queries) / seconds, recall(found))))
         }
         try Self.drop(store.postgres)
 
@@ -100,31 +143,33 @@ struct StoreBenchmark: ParsableCommand {
                 try sqlite.upsert(IndexBatch(items: StoreIngestWorker.records(database, start: start, end: min(count, start + batchSize))))
             }
         }
-        rows.append(("SQLite ingest, 1 process", String(format: "%.0f vectors/s (%.1f s)", Double(count) / sqliteSeconds, sqliteSeconds)))
+        record(("SQLite ingest, 1 process", String(format: "%.0f vectors/s (%.1f s)", Double(count) / sqliteSeconds, sqliteSeconds)))
         let retriever = try Retriever(store: sqlite, model: Self.identity(dimension: dimension), backend: .exact)
         _ = try retriever.embeddings(of: .items)   // read once, as a server does
         var sqliteFound: [[RetrievedItem]] = []
         let sqliteSearch = try Self.timed {
             sqliteFound = try (0..<queries).flatMap { try retriever.search(queryVectors.slice($0..<($0 + 1)), direction: .imageToImage, k: 10) }
         }
-        rows.append(("SQLite + exact (in memory)", String(format: "%.1f q/s, recall@10 %.4f", Double(queries) / sqliteSearch, recall(sqliteFound))))
+        record(("SQLite + exact (in memory)", String(format: "%.1f q/s, recall@10 %.4f", Double(queries) / sqliteSearch, recall(sqliteFound))))
 
         // faiss HNSW with the same m.
-        let faiss = try ApproximateIndex(factory: "HNSW\(hnswM)", dimension: dimension)
-        let build = try Self.timed { try faiss.add(database, ids: (0..<Int64(count)).map { $0 }) }
-        rows.append(("faiss HNSW\(hnswM) build", String(format: "%.0f vectors/s (%.1f s)", Double(count) / build, build)))
-        for ef in efValues {
-            try faiss.setParameter("efSearch", Double(ef))
-            var hits = 0
-            let seconds = try Self.timed {
-                hits = 0
-                for query in 0..<queries {
-                    let found = try faiss.search(queryVectors.slice(query..<(query + 1)), k: 10)
-                    hits += Set(found.neighbors(ofQuery: 0).map { StoreIngestWorker.key($0.index) }).intersection(truthKeys[query]).count
+        if faiss {
+            let index = try ApproximateIndex(factory: "HNSW\(hnswM)", dimension: dimension)
+            let build = try Self.timed { try index.add(database, ids: (0..<Int64(count)).map { $0 }) }
+            record(("faiss HNSW\(hnswM) build", String(format: "%.0f vectors/s (%.1f s)", Double(count) / build, build)))
+            for ef in efValues {
+                try index.setParameter("efSearch", Double(ef))
+                var hits = 0
+                let seconds = try Self.timed {
+                    hits = 0
+                    for query in 0..<queries {
+                        let found = try index.search(queryVectors.slice(query..<(query + 1)), k: 10)
+                        hits += Set(found.neighbors(ofQuery: 0).map { StoreIngestWorker.key($0.index) }).intersection(truthKeys[query]).count
+                    }
                 }
+                record(("faiss HNSW\(hnswM) efSearch \(ef)", String(format: "%.1f q/s, recall@10 %.4f", Double(queries) / seconds,
+                                                                       Double(hits) / Double(queries * 10))))
             }
-            rows.append(("faiss HNSW\(hnswM) efSearch \(ef)", String(format: "%.1f q/s, recall@10 %.4f", Double(queries) / seconds,
-                                                                   Double(hits) / Double(queries * 10))))
         }
 
         print("store benchmark: \(count) × \(dimension) clustered unit vectors (\(clusters) clusters), \(queries) queries one at a time, top 10")

@@ -8,8 +8,10 @@ import Models
 /// once), then claims leased batches until the queue is empty (`IndexJobQueue`): it embeds a
 /// batch and commits its records together with the job's done mark. A worker killed at any moment
 /// loses nothing (its batch is taken over when the lease expires) and duplicates nothing (records
-/// are upserted by key). Items record their file as `pathPrefix` + key when a prefix is given (the
-/// root as the servers see it), else as this worker's absolute path.
+/// are upserted by key). A bulk load drops the item HNSW index while rows go in, and the workers
+/// that find the queue empty build it once (`PostgresVectorIndex`). Items record their file as
+/// `pathPrefix` + key when a prefix is given (the root as the servers see it), else as this
+/// worker's absolute path.
 public struct DistributedIndexer: Sendable {
     public let store: PostgresStore
     public let model: ImageTextModel
@@ -20,9 +22,12 @@ public struct DistributedIndexer: Sendable {
     public var leaseSeconds: Double
     /// The collection root as search servers see it, ending in "/", recorded as items' `path`.
     public var pathPrefix: String?
+    /// A bulk load (at least this many new keys, and at least as many as the collection holds)
+    /// drops the item HNSW index and builds it once after the queue empties; nil keeps it live.
+    public var bulkLoadMinimum: Int?
 
     public init(store: PostgresStore, model: ImageTextModel, options: IndexingOptions = IndexingOptions(), worker: String? = nil,
-                leaseSeconds: Double = 60, pathPrefix: String? = nil) {
+                leaseSeconds: Double = 60, pathPrefix: String? = nil, bulkLoadMinimum: Int? = 1000) {
         precondition(leaseSeconds > 0, "the lease must be positive")
         self.store = store
         self.model = model
@@ -30,6 +35,7 @@ public struct DistributedIndexer: Sendable {
         self.worker = worker ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
         self.leaseSeconds = leaseSeconds
         self.pathPrefix = pathPrefix.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        self.bulkLoadMinimum = bulkLoadMinimum
     }
 
     /// Queues the catalog's pending items and works until every queued batch is done (by this
@@ -44,7 +50,7 @@ public struct DistributedIndexer: Sendable {
         report.listingProblems = catalog.listingProblems
         let (pending, _) = try indexer.itemsToEmbed(catalog.items, report: &report)
         try store.enqueue(pending.map { (key: $0.key, fileState: $0.fileState) }, batchSize: max(1, options.batchSize),
-                          retryingFailures: options.retriesFailures)
+                          retryingFailures: options.retriesFailures, deferringVectorIndexFrom: bulkLoadMinimum)
         let itemsByKey = Dictionary(catalog.items.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var committed = 0
         while true {
@@ -65,6 +71,7 @@ public struct DistributedIndexer: Sendable {
             committed += job.keys.count
             progress?(committed)
         }
+        try store.buildMissingVectorIndexes()   // after a bulk load: one worker builds, the others wait for it
         report.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return report
     }

@@ -24,8 +24,14 @@ extension PostgresStore {
     /// were added. Open jobs are read before stored records: a job's records and its done mark
     /// commit together, so every key is seen either in an open job or stored, never neither (a
     /// worker that listed the collection before another finished a batch queues nothing twice).
+    ///
+    /// With `deferringVectorIndexFrom`, a bulk load — at least that many keys queued now, and at
+    /// least as many as the collection has embedded — drops the item HNSW index in the same
+    /// transaction (see `PostgresVectorIndex`): workers then write plain rows, and the index is
+    /// built once after the queue empties (`buildMissingVectorIndexes`).
     @discardableResult
-    public func enqueue(_ items: [(key: String, fileState: FileState?)], batchSize: Int, retryingFailures: Bool = false) throws -> Int {
+    public func enqueue(_ items: [(key: String, fileState: FileState?)], batchSize: Int, retryingFailures: Bool = false,
+                        deferringVectorIndexFrom bulkLoadMinimum: Int? = nil) throws -> Int {
         precondition(batchSize > 0, "batch size must be positive")
         return try session.transaction {
             try session.execute("SELECT pg_advisory_xact_lock(hashtext('clipkit index jobs'))")
@@ -41,6 +47,9 @@ extension PostgresStore {
             let fresh = items.filter { !queued.contains($0.key) && ($0.fileState == nil || stored[$0.key] != $0.fileState) }.map(\.key)
             let jobs = stride(from: 0, to: fresh.count, by: batchSize).map { Array(fresh[$0..<min($0 + batchSize, fresh.count)]) }
             for job in jobs { try session.execute("INSERT INTO index_jobs (keys) VALUES ($1)", [.texts(job)]) }
+            if let bulkLoadMinimum, !fresh.isEmpty, fresh.count >= bulkLoadMinimum, try fresh.count >= embeddingCount(of: .items) {
+                try dropVectorIndex(of: .items)
+            }
             return jobs.count
         }
     }

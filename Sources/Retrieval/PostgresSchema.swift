@@ -6,7 +6,9 @@
 /// `store_options` (vector storage and HNSW settings). The embedding tables `item_embeddings` and
 /// `caption_embeddings` (`vector(d)` or `halfvec(d)`, with an HNSW index on cosine distance) are
 /// created when the store records its model, since their width is the model's dimension.
-/// `index_jobs` (v2) is the distributed indexers' work queue (`DistributedIndexer`).
+/// `index_jobs` (v2) is the distributed indexers' work queue (`DistributedIndexer`);
+/// `store_options.vector_index_builds` (v3) counts the HNSW indexes built after a bulk load
+/// (`PostgresStore.buildMissingVectorIndexes`).
 enum PostgresSchema {
     /// (identifier, statements) in the order they apply.
     static let migrations: [(identifier: String, sql: String)] = [
@@ -77,6 +79,9 @@ enum PostgresSchema {
                 attempts integer NOT NULL DEFAULT 0
             );
             CREATE INDEX index_jobs_open ON index_jobs (id) WHERE NOT done;
+            """),
+        ("v3: vector index builds", """
+            ALTER TABLE store_options ADD COLUMN vector_index_builds integer NOT NULL DEFAULT 0
             """),
     ]
 

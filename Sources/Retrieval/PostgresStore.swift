@@ -150,10 +150,7 @@ public final class PostgresStore: CollectionStore, @unchecked Sendable {
             try session.execute("""
                 CREATE TABLE \(table) (\(foreignKey) bigint PRIMARY KEY REFERENCES \(owners)(id) ON DELETE CASCADE, embedding \(type) NOT NULL)
                 """)
-            try session.execute("""
-                CREATE INDEX \(table)_hnsw ON \(table) USING hnsw (embedding \(options.storage.rawValue)_cosine_ops)
-                WITH (m = \(options.hnswLinks), ef_construction = \(options.hnswConstructionCandidates))
-                """)
+            try session.execute(Self.vectorIndexStatement(owner, options: options))
         }
     }
 

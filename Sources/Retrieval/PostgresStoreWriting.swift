@@ -20,19 +20,8 @@ extension PostgresStore {
         for caption in batch.captions { try EmbeddingStore.validate(caption.embedding, key: caption.key, dimension: model.dimension) }
         let storage = try storeOptions()?.storage ?? .vector
         let generation = try session.query("SELECT generation FROM store_state WHERE id = 1 FOR UPDATE")[0].decode(Int64.self) + 1
-        var replacedItems = false, replacedCaptions = false
-        for item in batch.items {
-            let metadata = String(decoding: try EmbeddingStore.jsonEncoder.encode(item.metadata), as: UTF8.self)
-            let id = try session.query("""
-                INSERT INTO items (key, size, modification_time, content_kind, label, metadata, generation) VALUES ($1, $2, $3, $4, $5, $6, $7)
-                ON CONFLICT (key) DO UPDATE SET size = EXCLUDED.size, modification_time = EXCLUDED.modification_time,
-                    content_kind = EXCLUDED.content_kind, label = EXCLUDED.label, metadata = EXCLUDED.metadata, generation = EXCLUDED.generation
-                RETURNING id
-                """, [.text(item.key), .integer(item.fileState.size), .real(item.fileState.modificationTime), .text(item.contentKind.rawValue),
-                      .text(item.label), .text(metadata), .integer(generation)])[0].decode(Int64.self)
-            replacedItems = try writeEmbedding(item.embedding, owner: .items, id: id, storage: storage) || replacedItems
-            try session.execute("DELETE FROM failures WHERE key = $1", [.text(item.key)])
-        }
+        var replacedCaptions = false
+        var replacedItems = try writeItems(batch.items, generation: generation, storage: storage)
         for caption in batch.captions {
             let id = try session.query("""
                 INSERT INTO captions (key, text, language, generation) VALUES ($1, $2, $3, $4)
@@ -63,6 +52,45 @@ extension PostgresStore {
         }
         try advance(to: generation, replacedItems: replacedItems, replacedCaptions: replacedCaptions)
         return generation
+    }
+
+    /// Upserts `items` and their embeddings in one statement (one round trip per batch, however
+    /// large): the rows travel as one JSON array (`json_to_recordset`), items are upserted by key,
+    /// their embeddings upserted (or removed, for an item without one) by the returned ids, and
+    /// their failure records cleared; new items get ids in batch order, as with one row at a time. True when an embedding existed before (replaced or removed).
+    private func writeItems(_ items: [ItemRecord], generation: Int64, storage: PostgresStoreOptions.Storage) throws -> Bool {
+        guard !items.isEmpty else { return false }
+        let rows = try items.map { item in
+            PostgresItemRow(key: item.key, size: item.fileState.size, modificationTime: item.fileState.modificationTime,
+                            contentKind: item.contentKind.rawValue, label: item.label,
+                            metadata: String(decoding: try EmbeddingStore.jsonEncoder.encode(item.metadata), as: UTF8.self),
+                            embedding: item.embedding.map(PostgresVector.text))
+        }
+        let json = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+        return try session.query("""
+            WITH input AS (
+                SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (key text, size bigint, modification_time float8, content_kind text,
+                                                                         label text, metadata text, embedding text)) WITH ORDINALITY
+                    AS r(key, size, modification_time, content_kind, label, metadata, embedding, position)
+            ), written AS (
+                INSERT INTO items (key, size, modification_time, content_kind, label, metadata, generation)
+                SELECT key, size, modification_time, content_kind, label, metadata, $2 FROM input ORDER BY position   -- ids in batch order
+                ON CONFLICT (key) DO UPDATE SET size = EXCLUDED.size, modification_time = EXCLUDED.modification_time,
+                    content_kind = EXCLUDED.content_kind, label = EXCLUDED.label, metadata = EXCLUDED.metadata, generation = EXCLUDED.generation
+                RETURNING id, key
+            ), stored AS (
+                INSERT INTO item_embeddings (item_id, embedding)
+                SELECT w.id, i.embedding::\(storage.rawValue) FROM written w JOIN input i USING (key) WHERE i.embedding IS NOT NULL
+                ON CONFLICT (item_id) DO UPDATE SET embedding = EXCLUDED.embedding
+                RETURNING (xmax <> 0) AS replaced
+            ), removed AS (
+                DELETE FROM item_embeddings e USING written w JOIN input i USING (key)
+                WHERE e.item_id = w.id AND i.embedding IS NULL RETURNING 1
+            ), cleared AS (
+                DELETE FROM failures WHERE key IN (SELECT key FROM input) RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM stored WHERE replaced) + (SELECT count(*) FROM removed) > 0
+            """, [.text(json), .integer(generation)])[0].decode(Bool.self)
     }
 
     /// Replaces (or removes) one embedding; true when one existed before.
@@ -114,5 +142,32 @@ extension PostgresStore {
                 caption_removal_generation = CASE WHEN $3 THEN $1 ELSE caption_removal_generation END
             WHERE id = 1
             """, [.integer(generation), .boolean(replacedItems), .boolean(replacedCaptions)])
+    }
+}
+
+/// One item of a batch as `PostgresStore.writeItems` sends it (a row of `json_to_recordset`;
+/// the embedding in pgvector's text form, so the server parses back the exact Float32 values).
+private struct PostgresItemRow: Encodable {
+    var key: String
+    var size: Int64
+    var modificationTime: Double
+    var contentKind: String
+    var label: String?
+    var metadata: String
+    var embedding: String?
+
+    enum CodingKeys: String, CodingKey {
+        case key, size, modificationTime = "modification_time", contentKind = "content_kind", label, metadata, embedding
+    }
+
+    func encode(to encoder: Encoder) throws {   // nil label and embedding as JSON null (not left out)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key, forKey: .key)
+        try container.encode(size, forKey: .size)
+        try container.encode(modificationTime, forKey: .modificationTime)
+        try container.encode(contentKind, forKey: .contentKind)
+        try container.encode(label, forKey: .label)
+        try container.encode(metadata, forKey: .metadata)
+        try container.encode(embedding, forKey: .embedding)
     }
 }

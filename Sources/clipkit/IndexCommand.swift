@@ -79,9 +79,14 @@ struct IndexCommand: ParsableCommand {
                                + "item's path (default: this worker's own path).", valueName: "path"))
     var pathPrefix: String?
 
+    @Option(help: ArgumentHelp("With --distributed: a bulk load (at least this many new images, and at least as many as the store "
+                               + "holds) drops the HNSW index while rows go in and builds it once when the last batch is done; 0 keeps it live."))
+    var bulkLoadFrom = 1000
+
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard leaseSeconds > 0 else { throw ValidationError("--lease-seconds must be positive") }
+        guard bulkLoadFrom >= 0 else { throw ValidationError("--bulk-load-from must be 0 or more") }
         if distributed, !PostgresLocation.isPostgresURL(db) {
             throw ValidationError("--distributed needs a PostgreSQL store: --db postgres://user@host:port/database")
         }
@@ -103,13 +108,17 @@ struct IndexCommand: ParsableCommand {
         options.prunes = prune
         options.retriesFailures = retryFailures
         if distributed, let store = store as? PostgresStore {
-            let worker = DistributedIndexer(store: store, model: loaded, options: options, leaseSeconds: leaseSeconds, pathPrefix: pathPrefix)
+            let worker = DistributedIndexer(store: store, model: loaded, options: options, leaseSeconds: leaseSeconds, pathPrefix: pathPrefix,
+                                            bulkLoadMinimum: bulkLoadFrom > 0 ? bulkLoadFrom : nil)
             note("worker \(worker.worker): claiming batches of \(batchSize) from the job table")
             let report = try worker.index(indexing.catalog) { committed in if !quiet { note("committed \(committed)") } }
             print(try indexing.summary(of: report, store: store))
             return
         }
         let report = try indexing.index(into: store, model: loaded, options: options, progress: quiet ? nil : IndexingProgressBars().show)
+        if let store = store as? PostgresStore, try !store.buildMissingVectorIndexes().isEmpty {
+            note("built the HNSW index an interrupted bulk load left missing")
+        }
         print(try indexing.summary(of: report, store: store))
         if let ann, let store = store as? EmbeddingStore { try Self.synchronizeApproximateIndexes(store: store, factory: ann) }
     }

@@ -35,6 +35,8 @@ struct SearchBackendOptions: ParsableArguments {
         if exact { return .exact }
         guard let store = store as? EmbeddingStore else {
             if ann != nil { throw SearchError.approximateIndexNeedsFile(storePath: store.location) }
+            // During a bulk load the HNSW index is not built yet: PostgreSQL scans every vector.
+            if let postgres = store as? PostgresStore, try !postgres.hasVectorIndex(of: owner) { return .exact }
             return .storeIndex(efSearch: efSearch)
         }
         guard let factory = ann ?? StoreApproximateIndex.builtFactories(for: store, owner: owner).first else { return .exact }

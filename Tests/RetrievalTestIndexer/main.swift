@@ -5,7 +5,8 @@
 // Usage: retrieval-test-indexer STORE FOLDER BATCH_SIZE SECONDS_PER_BATCH [shortest]
 // ("shortest": CLIP's preprocessing, shorter side to 224 then a centre crop, instead of an 8x8 squash)
 // With a postgres:// STORE it is one distributed worker (DistributedIndexer) with the lease in
-// seconds from CLIPKIT_TEST_LEASE_SECONDS (default 60), printing "committed N" after each job.
+// seconds from CLIPKIT_TEST_LEASE_SECONDS (default 60) and the bulk-load minimum from
+// CLIPKIT_TEST_BULK_LOAD_FROM (default 1000), printing "committed N" after each job.
 import Foundation
 import Models
 import Retrieval
@@ -23,7 +24,9 @@ do {
         var options = IndexingOptions()
         options.batchSize = batchSize
         let lease = ProcessInfo.processInfo.environment["CLIPKIT_TEST_LEASE_SECONDS"].flatMap(Double.init) ?? 60
-        let worker = DistributedIndexer(store: store, model: .fixedVectorDouble(delayPerCall: delay), options: options, leaseSeconds: lease)
+        let bulkLoadMinimum = ProcessInfo.processInfo.environment["CLIPKIT_TEST_BULK_LOAD_FROM"].flatMap(Int.init) ?? 1000
+        let worker = DistributedIndexer(store: store, model: .fixedVectorDouble(delayPerCall: delay), options: options, leaseSeconds: lease,
+                                        bulkLoadMinimum: bulkLoadMinimum)
         let catalog = try ImageFolderSource(root: URL(fileURLWithPath: arguments[2])).catalog()
         let report = try worker.index(catalog) { print("committed \($0)") }
         print("done \(report.embeddedItems) \(report.unchangedItems) failed \(report.failures.count)")

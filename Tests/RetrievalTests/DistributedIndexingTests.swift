@@ -13,11 +13,12 @@ import TestSupport
     final class Worker {
         let process = Process()
         let output = Pipe()
-        init(helper: URL, store: String, folder: URL, batchSize: Int, delay: Double, lease: Double) throws {
+        init(helper: URL, store: String, folder: URL, batchSize: Int, delay: Double, lease: Double, bulkLoadFrom: Int? = nil) throws {
             process.executableURL = helper
             process.arguments = [store, folder.path, String(batchSize), String(delay)]
             var environment = ProcessInfo.processInfo.environment
             environment["CLIPKIT_TEST_LEASE_SECONDS"] = String(lease)
+            if let bulkLoadFrom { environment["CLIPKIT_TEST_BULK_LOAD_FROM"] = String(bulkLoadFrom) }
             process.environment = environment
             process.standardOutput = output
             process.standardError = FileHandle.standardError
