@@ -19,6 +19,8 @@ public final class Parameter: @unchecked Sendable {
                 storedValue = newValue
                 cachedVariable = nil
                 storedInferenceCopy = nil
+                storedDerivations = [:]
+                generation += 1
             }
         }
     }
@@ -40,6 +42,8 @@ public final class Parameter: @unchecked Sendable {
     private var storedIsTrainable: Bool
     private var cachedVariable: Variable?
     private var storedInferenceCopy: ReducedPrecisionWeights?
+    private var storedDerivations: [String: any Sendable] = [:]
+    private var generation = 0
     private let lock = NSLock()
 
     public init(_ value: Tensor, isTrainable: Bool = true) {
@@ -87,6 +91,16 @@ public final class Parameter: @unchecked Sendable {
     public func inferenceLinear(_ input: Tensor, bias: Tensor?) -> Tensor {
         if let copy = inferenceCopy { return Tensor.linear(input, weight: copy, bias: bias) }
         return Tensor.linear(input, weight: value, bias: bias)
+    }
+
+    /// A value computed from `value` for inference (a convolution's Winograd-domain kernels, say):
+    /// made by `make` on first use under `key`, then kept until `value` changes.
+    public func derived<Derived: Sendable>(_ key: String, _ make: (Tensor) -> Derived) -> Derived {
+        let (current, currentGeneration, cached) = lock.withLock { (storedValue, generation, storedDerivations[key]) }
+        if let cached = cached as? Derived { return cached }
+        let made = make(current)
+        lock.withLock { if generation == currentGeneration { storedDerivations[key] = made } }
+        return made
     }
 
     /// The gradient accumulated on the current leaf by `backward()`, if any.

@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// The vector instruction set the numeric targets were compiled for, and what the CPU running
@@ -30,8 +31,21 @@ public enum InstructionSet {
         return "\(value("model name") ?? "unknown CPU") (\(vector.isEmpty ? "no AVX" : vector.joined(separator: " ")))"
     }
 
+    /// The kernels OpenBLAS runs (`openblas_get_corename`), with the `OPENBLAS_CORETYPE` that
+    /// forced them when set: OpenBLAS picks Cooperlake on an AVX-512 BF16 CPU by itself, but an
+    /// inherited `OPENBLAS_CORETYPE=Haswell` makes it run AVX2 kernels at about a fifth of the speed.
+    public static var blasKernels: String {
+        #if os(Linux)
+        let name = String(cString: openblas_get_corename())
+        let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0))" } ?? ""
+        return "OpenBLAS \(name)\(forced)"
+        #else
+        return "Accelerate"
+        #endif
+    }
+
     /// One line for `clipkit version` and the benchmarks.
     public static var summary: String {
-        "compiled for \(compiled); CPU \(processor ?? "unknown"); \(ThreadPolicy.threadCount) threads"
+        "compiled for \(compiled); CPU \(processor ?? "unknown"); \(blasKernels); \(ThreadPolicy.threadCount) threads"
     }
 }

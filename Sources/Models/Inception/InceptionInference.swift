@@ -1,3 +1,4 @@
+import NN
 import Tensor
 
 // The FID Inception's inference path: a whole batch in channel-major layout `[channels, batch,
@@ -20,20 +21,51 @@ extension InceptionConvolution {
         return (scaled, zip(beta, zip(mean, scales)).map { $0 - $1.0 * $1.1 })
     }
 
-    /// relu(BN(conv(x))) of channel-major `input`, into channels `channelOffset…` of `output`.
+    /// relu(BN(conv(x))) of channel-major `input`, into channels `channelOffset…` of `output`:
+    /// through Winograd's filtering when `WinogradTransform.forInference` offers it (the folded
+    /// kernels transformed once and kept on the weight), else one im2col matrix product.
     func infer(_ input: Tensor, into output: inout Tensor, channelOffset: Int) {
+        let geometry = convolution.geometry
+        if let transform = WinogradTransform.forInference(geometry, inChannels: input.shape[0], height: input.shape[2], width: input.shape[3]) {
+            let (kernels, bias) = foldedWinogradKernels(transform)
+            Tensor.channelMajorWinogradConv2d(input, kernels: kernels, bias: bias, padding: (geometry.paddingHeight, geometry.paddingWidth),
+                                              rectified: true, into: &output, channelOffset: channelOffset)
+            return
+        }
         let (weight, bias) = folded()
-        Tensor.channelMajorConv2d(input, weight: weight, bias: bias, geometry: convolution.geometry, rectified: true,
+        Tensor.channelMajorConv2d(input, weight: weight, bias: bias, geometry: geometry, rectified: true,
                                   into: &output, channelOffset: channelOffset)
     }
 
     /// relu(BN(conv(x))) of channel-major `input`, `[out, batch, height′, width′]`.
     func infer(_ input: Tensor) -> Tensor {
-        let (weight, bias) = folded()
-        return Tensor.channelMajorConv2d(input, weight: weight, bias: bias, geometry: convolution.geometry, rectified: true)
+        let (outputHeight, outputWidth) = convolution.geometry.outputSize(height: input.shape[2], width: input.shape[3])
+        var output = Tensor(shape: [outputChannels, input.shape[1], outputHeight, outputWidth]) { _ in }
+        infer(input, into: &output, channelOffset: 0)
+        return output
+    }
+
+    /// The folded convolution's Winograd-domain kernels and bias, kept on the convolution weight
+    /// with the normalisation statistics they fold in (recomputed, not kept, if those changed).
+    func foldedWinogradKernels(_ transform: WinogradTransform) -> (kernels: WinogradKernels, bias: [Float]) {
+        let statistics = [mean, variance, beta].flatMap { $0.value.scalars }
+        let make = { () -> FoldedWinogradKernels in
+            let (weight, bias) = folded()
+            return FoldedWinogradKernels(statistics: statistics, kernels: WinogradKernels(weight: weight, transform: transform), bias: bias)
+        }
+        var entry = convolution.weight.derived("folded winograd F(\(transform.outputTile), \(transform.kernelSize))") { _ in make() }
+        if entry.statistics != statistics { entry = make() }
+        return (entry.kernels, entry.bias)
     }
 
     var outputChannels: Int { convolution.weight.value.shape[0] }
+}
+
+/// An Inception unit's folded kernels in Winograd's domain, with the statistics they were folded from.
+struct FoldedWinogradKernels: Sendable {
+    let statistics: [Float]
+    let kernels: WinogradKernels
+    let bias: [Float]
 }
 
 extension InceptionPooling {
@@ -66,6 +98,20 @@ extension Tensor {
     /// A channel-major block output `[channels, batch, height, width]` to be filled by its branches.
     static func channelMajorBlock(channels: Int, like input: Tensor, height: Int, width: Int) -> Tensor {
         Tensor(shape: [channels, input.shape[1], height, width]) { _ in }
+    }
+
+    /// Copies channel-major `part` `[channels, count, h, w]` into images `imageOffset…` of `self`
+    /// `[channels, batch, h, w]`.
+    mutating func place(_ part: Tensor, imageOffset: Int) {
+        let (channels, count, plane) = (part.shape[0], part.shape[1], part.shape[2] * part.shape[3])
+        precondition(shape[0] == channels && shape[2] * shape[3] == plane && imageOffset + count <= shape[1],
+                     "cannot place \(part.shape) at image \(imageOffset) of \(shape)")
+        let batch = shape[1]
+        withUnsafeMutableBufferPointer { buffer in
+            for channel in 0..<channels {
+                (buffer.baseAddress! + (channel * batch + imageOffset) * plane).update(from: part.pointer + channel * count * plane, count: count * plane)
+            }
+        }
     }
 
     /// Copies channel-major `part` into channels `channelOffset…` of `self` (a concatenation in place).
@@ -139,16 +185,28 @@ extension InceptionE {
 }
 
 extension FIDInceptionV3 {
+    /// Images per run of the stem.
+    static let stemImages = 8
+
     /// Inference pool features of a batch without a tape, the whole batch at once in channel-major
     /// layout: `[batch, 3, 299, 299]` → `[batch, 2048]`.
     public func pooledFeatures(_ images: Tensor) -> Tensor {
         precondition(images.rank == 4 && images.shape[1] == 3, "the FID Inception takes [batch, 3, height, width], got \(images.shape)")
         let batch = images.shape[0]
-        var hidden = images.permuted([1, 0, 2, 3])                        // [3, batch, 299, 299]
-        hidden = stem3.infer(stem2.infer(stem1.infer(hidden)))            // [64, batch, 147, 147]
-        hidden = InceptionPooling.max3x3Stride2.infer(hidden)             // [64, batch, 73, 73]
-        hidden = stem5.infer(stem4.infer(hidden))                         // [192, batch, 71, 71]
-        hidden = InceptionPooling.max3x3Stride2.infer(hidden)             // [192, batch, 35, 35]
+        // The stem's maps are the network's largest (64 × 147² floats per image): it runs a few
+        // images at a time, so its buffers stay small enough to be reused rather than faulted in.
+        var stemOutput: Tensor?
+        for start in stride(from: 0, to: batch, by: Self.stemImages) {
+            let count = Swift.min(Self.stemImages, batch - start)
+            var part = images.slice(start..<(start + count)).permuted([1, 0, 2, 3])  // [3, count, 299, 299]
+            part = stem3.infer(stem2.infer(stem1.infer(part)))                         // [64, count, 147, 147]
+            part = InceptionPooling.max3x3Stride2.infer(part)                          // [64, count, 73, 73]
+            part = stem5.infer(stem4.infer(part))                                      // [192, count, 71, 71]
+            part = InceptionPooling.max3x3Stride2.infer(part)                          // [192, count, 35, 35]
+            if stemOutput == nil { stemOutput = Tensor(shape: [part.shape[0], batch, part.shape[2], part.shape[3]]) { _ in } }
+            stemOutput!.place(part, imageOffset: start)                                // [192, batch, 35, 35]
+        }
+        var hidden = stemOutput!
         hidden = mixed5d.infer(mixed5c.infer(mixed5b.infer(hidden)))      // [288, batch, 35, 35]
         hidden = mixed6a.infer(hidden)                                    // [768, batch, 17, 17]
         hidden = mixed6e.infer(mixed6d.infer(mixed6c.infer(mixed6b.infer(hidden))))  // [768, batch, 17, 17]

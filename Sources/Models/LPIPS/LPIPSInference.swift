@@ -1,8 +1,10 @@
 import Tensor
+import NN
 
 // LPIPS's inference path (`LPIPS.distances`): each side of the pairs goes through the backbone as
 // one channel-major batch `[channels, batch, height, width]`, where each convolution over the whole
-// batch is one matrix product with its bias and ReLU fused (`Tensor.channelMajorConv2d`), and each
+// batch is one matrix product, or one per Winograd transform point for the 3×3 and 5×5 layers,
+// with its bias and ReLU fused (`Conv2d.inferChannelMajor`), and each
 // layer's distance term is summed straight from the channel-major features without a tape. The two
 // sides run as separate batches of one shape so that equal images give bit-equal features (a
 // product's rounding may depend on where a column sits in the matrix), hence a distance of exactly
@@ -16,11 +18,7 @@ extension LPIPSBackbone {
         var hidden = images, outputs: [Tensor] = []
         for (stage, indices) in stages.enumerated() {
             if poolsBeforeStage[stage] { hidden = Tensor.maxPool2d(hidden, geometry: pooling) }  // [width, batch, ~h/2, ~w/2]
-            for index in indices {
-                let convolution = convolutions[index]
-                hidden = Tensor.channelMajorConv2d(hidden, weight: convolution.weight.value, bias: convolution.bias?.value.scalars,
-                                                   geometry: convolution.geometry, rectified: true)  // [out, batch, h′, w′]
-            }
+            for index in indices { hidden = convolutions[index].inferChannelMajor(hidden, rectified: true) }  // [out, batch, h′, w′]
             outputs.append(hidden)
         }
         return outputs

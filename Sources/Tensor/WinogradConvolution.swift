@@ -1,0 +1,266 @@
+import CBLAS
+
+/// A convolution's kernels in Winograd's domain, U_ξ = (G g Gᵀ)_ξ for every input/output channel
+/// pair (`WinogradTransform`), laid out as α² matrices `[outChannels, inChannels]` so that each
+/// transform point ξ of `Tensor.channelMajorWinogradConv2d` is one matrix product. Computed once
+/// per weight and reused for every batch.
+public struct WinogradKernels: Sendable {
+    public let transform: WinogradTransform
+    public let outChannels: Int
+    public let inChannels: Int
+    /// U `[α², outChannels, inChannels]`.
+    let transformed: [Float]
+
+    /// The transformed kernels of a PyTorch `Conv2d` weight `[out, in, r, r]` (groups = 1).
+    public init(weight: Tensor, transform: WinogradTransform) {
+        let r = transform.kernelSize, alpha = transform.inputTile
+        precondition(weight.rank == 4 && weight.shape[2] == r && weight.shape[3] == r,
+                     "Winograd kernels: weight \(weight.shape) is not [out, in, \(r), \(r)]")
+        (self.transform, outChannels, inChannels) = (transform, weight.shape[0], weight.shape[1])
+        let pairs = outChannels * inChannels, points = alpha * alpha
+        let kernelTransform = transform.kernelTransform, source = weight.pointer
+        transformed = [Float](unsafeUninitializedCapacity: points * pairs) { buffer, count in
+            let target = buffer.baseAddress!
+            ThreadPolicy.parallelFor(pairs, workPerItem: 2 * alpha * alpha * r) { range in
+                var half = [Float](repeating: 0, count: alpha * r)  // G g, [α, r]
+                for pair in range {
+                    let kernel = source + pair * r * r  // g [r, r]
+                    for row in 0..<alpha {
+                        for column in 0..<r {
+                            var sum: Float = 0
+                            for index in 0..<r { sum += kernelTransform[row * r + index] * kernel[index * r + column] }
+                            half[row * r + column] = sum
+                        }
+                    }
+                    for row in 0..<alpha {
+                        for column in 0..<alpha {  // (G g) Gᵀ
+                            var sum: Float = 0
+                            for index in 0..<r { sum += half[row * r + index] * kernelTransform[column * r + index] }
+                            target[(row * alpha + column) * pairs + pair] = sum
+                        }
+                    }
+                }
+            }
+            count = points * pairs
+        }
+    }
+}
+
+extension Tensor {
+    /// Inference stride-1 convolution of channel-major activations `[inChannels, batch, height,
+    /// width]` by Winograd's minimal filtering F(m×m, r×r) (Lavin & Gray 2016): the output is cut
+    /// into m×m tiles, each read as its α×α input tile (zeros outside the image), and
+    ///
+    ///     Y_tile = Aᵀ [Σ_c U_c ⊙ (Bᵀ d_c B)] A + b,   then ReLU when `rectified`
+    ///
+    /// where the sum over input channels is, for each of the α² transform points, one matrix
+    /// product `[out, in] · [in, tiles]`. Same semantics as `channelMajorConv2d` with a square
+    /// r×r kernel, stride 1, no dilation and `padding`; the results agree to rounding (the
+    /// transforms reorder the sums). Writes channels `channelOffset ..< channelOffset + out` of
+    /// `output` `[channels, batch, outHeight, outWidth]`.
+    public static func channelMajorWinogradConv2d(_ input: Tensor, kernels: WinogradKernels, bias: [Float]?,
+                                                  padding: (height: Int, width: Int), rectified: Bool,
+                                                  into output: inout Tensor, channelOffset: Int = 0) {
+        let transform = kernels.transform
+        let (m, r, alpha) = (transform.outputTile, transform.kernelSize, transform.inputTile)
+        precondition(input.rank == 4 && input.shape[0] == kernels.inChannels,
+                     "Winograd conv2d: kernels for \(kernels.inChannels) input channels do not fit input \(input.shape)")
+        let (inChannels, batch, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let outChannels = kernels.outChannels
+        let (outputHeight, outputWidth) = (height + 2 * padding.height - r + 1, width + 2 * padding.width - r + 1)
+        precondition(outputHeight > 0 && outputWidth > 0, "Winograd conv2d: a \(r)×\(r) kernel does not fit \(height)×\(width) padded by \(padding)")
+        precondition(output.rank == 4 && output.shape[1] == batch && output.shape[2] == outputHeight && output.shape[3] == outputWidth
+            && channelOffset >= 0 && channelOffset + outChannels <= output.shape[0],
+            "Winograd conv2d: output \(output.shape) cannot hold channels \(channelOffset)..<\(channelOffset + outChannels) of [\(batch), \(outputHeight), \(outputWidth)]")
+        precondition(bias == nil || bias!.count == outChannels, "Winograd conv2d: \(bias!.count) biases for \(outChannels) channels")
+        let (tileRows, tileColumns) = ((outputHeight + m - 1) / m, (outputWidth + m - 1) / m)
+        let tilesPerImage = tileRows * tileColumns, tileCount = batch * tilesPerImage
+        let points = alpha * alpha
+        // Tiles per block: the transformed inputs and products stay within ~16 MB each.
+        let blockTiles = Swift.min(tileCount, Swift.max(64, (1 << 22) / (points * Swift.max(inChannels, outChannels))))
+        var transformedInput = [Float](repeating: 0, count: points * inChannels * blockTiles)  // V [α², in, tiles]
+        var products = [Float](repeating: 0, count: points * outChannels * blockTiles)          // M [α², out, tiles]
+        let geometry = WinogradTileGeometry(outputTile: m, inputTile: alpha, tileColumns: tileColumns, tilesPerImage: tilesPerImage,
+                                            padding: padding, height: height, width: width,
+                                            outputHeight: outputHeight, outputWidth: outputWidth)
+        output.withUnsafeMutableBufferPointer { outputBuffer in
+            transformedInput.withUnsafeMutableBufferPointer { inputPoints in
+                products.withUnsafeMutableBufferPointer { productPoints in
+                    kernels.transformed.withUnsafeBufferPointer { kernelPoints in
+                        for start in stride(from: 0, to: tileCount, by: blockTiles) {
+                            let count = Swift.min(blockTiles, tileCount - start)
+                            winogradInputTransform(input.pointer, channels: inChannels, batch: batch, geometry: geometry,
+                                                   dataTransform: transform.dataTransform, start: start, count: count,
+                                                   into: inputPoints.baseAddress!)
+                            // One product per transform point, the points spread over our threads with
+                            // single-threaded BLAS (many mid-sized products; OpenBLAS's own threads would
+                            // hand over and spin on each).
+                            let (kernelBase, inputBase, productBase) = (kernelPoints.baseAddress!, inputPoints.baseAddress!, productPoints.baseAddress!)
+                            BLASThreads.singleThreaded {
+                                ThreadPolicy.parallelFor(points, workPerItem: outChannels * inChannels * count) { range in
+                                    for point in range {
+                                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outChannels), Int32(count), Int32(inChannels), 1,
+                                                    kernelBase + point * outChannels * inChannels, Int32(inChannels),
+                                                    inputBase + point * inChannels * count, Int32(count), 0,
+                                                    productBase + point * outChannels * count, Int32(count))
+                                    }
+                                }
+                            }
+                            winogradOutputTransform(productPoints.baseAddress!, channels: outChannels, batch: batch, geometry: geometry,
+                                                    outputTransform: transform.outputTransform, bias: bias, rectified: rectified,
+                                                    start: start, count: count,
+                                                    into: outputBuffer.baseAddress! + channelOffset * batch * outputHeight * outputWidth)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `channelMajorWinogradConv2d` into a new `[outChannels, batch, outHeight, outWidth]` tensor.
+    public static func channelMajorWinogradConv2d(_ input: Tensor, kernels: WinogradKernels, bias: [Float]?,
+                                                  padding: (height: Int, width: Int), rectified: Bool) -> Tensor {
+        let r = kernels.transform.kernelSize
+        let (outputHeight, outputWidth) = (input.shape[2] + 2 * padding.height - r + 1, input.shape[3] + 2 * padding.width - r + 1)
+        var output = Tensor(shape: [kernels.outChannels, input.shape[1], outputHeight, outputWidth]) { _ in }
+        channelMajorWinogradConv2d(input, kernels: kernels, bias: bias, padding: padding, rectified: rectified, into: &output)
+        return output
+    }
+
+    /// Tiles transformed together, one per SIMD lane.
+    typealias TileLanes = SIMD8<Float>
+
+    /// V_ξ[c, t] = (Bᵀ d B)_ξ of the α×α input tile d of channel c under tiles `start ..< start + count`,
+    /// into `target` `[α², channels, count]`; eight tiles at a time, one per SIMD lane.
+    static func winogradInputTransform(_ source: UnsafePointer<Float>, channels: Int, batch: Int, geometry g: WinogradTileGeometry,
+                                       dataTransform: [Float], start: Int, count: Int, into target: UnsafeMutablePointer<Float>) {
+        let alpha = g.inputTile, points = alpha * alpha, lanes = TileLanes.scalarCount
+        ThreadPolicy.parallelFor(channels, workPerItem: count * 4 * points * alpha) { range in
+            dataTransform.withUnsafeBufferPointer { transform in
+                let scratch = UnsafeMutablePointer<TileLanes>.allocate(capacity: 3 * points)
+                defer { scratch.deallocate() }
+                let (tile, half, full) = (scratch, scratch + points, scratch + 2 * points)  // d, Bᵀ d, Bᵀ d B
+                for channel in range {
+                    for first in stride(from: 0, to: count, by: lanes) {
+                        let used = Swift.min(lanes, count - first)
+                        for point in 0..<points { tile[point] = TileLanes() }
+                        for lane in 0..<used {
+                            let (image, row0, column0) = g.tileOrigin(start + first + lane)
+                            let plane = source + (channel * batch + image) * g.height * g.width
+                            for row in Swift.max(0, -row0)..<Swift.min(alpha, g.height - row0) {
+                                let line = plane + (row0 + row) * g.width + column0
+                                for column in Swift.max(0, -column0)..<Swift.min(alpha, g.width - column0) {
+                                    tile[row * alpha + column][lane] = line[column]
+                                }
+                            }
+                        }
+                        multiplyLanes(transform.baseAddress!, tile, into: half, rows: alpha, inner: alpha, columns: alpha)
+                        multiplyLanesTransposed(half, transform.baseAddress!, into: full, rows: alpha, inner: alpha, columns: alpha)
+                        for point in 0..<points {
+                            let line = target + (point * channels + channel) * count + first
+                            if used == lanes {
+                                UnsafeMutableRawPointer(line).storeBytes(of: full[point], as: TileLanes.self)
+                            } else {
+                                for lane in 0..<used { line[lane] = full[point][lane] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Y = Aᵀ M A (+ bias, ReLU) of every output channel's tiles `start ..< start + count`, from the
+    /// products `[α², channels, count]`, into channel-major `target` `[channels, batch, outHeight, outWidth]`;
+    /// eight tiles at a time, one per SIMD lane.
+    static func winogradOutputTransform(_ products: UnsafePointer<Float>, channels: Int, batch: Int, geometry g: WinogradTileGeometry,
+                                        outputTransform: [Float], bias: [Float]?, rectified: Bool, start: Int, count: Int,
+                                        into target: UnsafeMutablePointer<Float>) {
+        let (m, alpha) = (g.outputTile, g.inputTile)
+        let points = alpha * alpha, lanes = TileLanes.scalarCount
+        ThreadPolicy.parallelFor(channels, workPerItem: count * 2 * points * m) { range in
+            outputTransform.withUnsafeBufferPointer { transform in
+                bias.withOptionalBufferPointer { biases in
+                    let scratch = UnsafeMutablePointer<TileLanes>.allocate(capacity: points + m * alpha + m * m)
+                    defer { scratch.deallocate() }
+                    let (tile, half, full) = (scratch, scratch + points, scratch + points + m * alpha)  // M, Aᵀ M, Aᵀ M A
+                    for channel in range {
+                        let shift = biases?[channel] ?? 0
+                        for first in stride(from: 0, to: count, by: lanes) {
+                            let used = Swift.min(lanes, count - first)
+                            for point in 0..<points {
+                                let line = products + (point * channels + channel) * count + first
+                                if used == lanes {
+                                    tile[point] = UnsafeRawPointer(line).loadUnaligned(as: TileLanes.self)
+                                } else {
+                                    tile[point] = TileLanes()
+                                    for lane in 0..<used { tile[point][lane] = line[lane] }
+                                }
+                            }
+                            multiplyLanes(transform.baseAddress!, tile, into: half, rows: m, inner: alpha, columns: alpha)
+                            multiplyLanesTransposed(half, transform.baseAddress!, into: full, rows: m, inner: alpha, columns: m)
+                            for lane in 0..<used {
+                                let (image, row0, column0) = g.tileOrigin(start + first + lane)
+                                let (outputRow0, outputColumn0) = (row0 + g.padding.height, column0 + g.padding.width)
+                                let plane = target + (channel * batch + image) * g.outputHeight * g.outputWidth
+                                for row in 0..<Swift.min(m, g.outputHeight - outputRow0) {
+                                    let line = plane + (outputRow0 + row) * g.outputWidth + outputColumn0
+                                    for column in 0..<Swift.min(m, g.outputWidth - outputColumn0) {
+                                        let value = full[row * m + column][lane] + shift
+                                        line[column] = rectified ? Swift.max(value, 0) : value
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// C = A·B with A `[rows, inner]` scalars and B `[inner, columns]` lanes (zero entries of A skipped).
+    @inline(__always)
+    static func multiplyLanes(_ a: UnsafePointer<Float>, _ b: UnsafePointer<TileLanes>, into c: UnsafeMutablePointer<TileLanes>,
+                              rows: Int, inner: Int, columns: Int) {
+        for row in 0..<rows {
+            for column in 0..<columns { c[row * columns + column] = TileLanes() }
+            for index in 0..<inner {
+                let coefficient = a[row * inner + index]
+                if coefficient == 0 { continue }
+                for column in 0..<columns { c[row * columns + column] += coefficient * b[index * columns + column] }
+            }
+        }
+    }
+
+    /// C = A·Bᵀ with A `[rows, inner]` lanes and B `[columns, inner]` scalars (zero entries of B skipped).
+    @inline(__always)
+    static func multiplyLanesTransposed(_ a: UnsafePointer<TileLanes>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<TileLanes>,
+                                        rows: Int, inner: Int, columns: Int) {
+        for column in 0..<columns {
+            for row in 0..<rows { c[row * columns + column] = TileLanes() }
+            for index in 0..<inner {
+                let coefficient = b[column * inner + index]
+                if coefficient == 0 { continue }
+                for row in 0..<rows { c[row * columns + column] += coefficient * a[row * inner + index] }
+            }
+        }
+    }
+}
+
+/// Where the tiles of a Winograd convolution sit: tile t of the batch is image t / tilesPerImage,
+/// tile row and column within it, its input tile starting at (row·m − padding, column·m − padding).
+struct WinogradTileGeometry {
+    let outputTile: Int, inputTile: Int
+    let tileColumns: Int, tilesPerImage: Int
+    let padding: (height: Int, width: Int)
+    let height: Int, width: Int
+    let outputHeight: Int, outputWidth: Int
+
+    /// The image of tile `tile` and the top-left input position of its α×α input tile.
+    @inline(__always)
+    func tileOrigin(_ tile: Int) -> (image: Int, row: Int, column: Int) {
+        let (image, within) = tile.quotientAndRemainder(dividingBy: tilesPerImage)
+        let (tileRow, tileColumn) = within.quotientAndRemainder(dividingBy: tileColumns)
+        return (image, tileRow * outputTile - padding.height, tileColumn * outputTile - padding.width)
+    }
+}
