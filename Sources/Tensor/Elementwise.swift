@@ -1,3 +1,4 @@
+import CReducedPrecision
 import Foundation
 
 extension Tensor {
@@ -133,7 +134,19 @@ extension Tensor {
     /// Elementwise minimum with broadcasting.
     public static func minimum(_ a: Tensor, _ b: Tensor) -> Tensor { combining(a, b, ElementwiseFunctions.Minimum.self) }
 
-    public func exp() -> Tensor { applying(ElementwiseFunctions.Exp.self) }
+    public func exp() -> Tensor { exp(path: ElementwiseKernelPath.selected) }
+
+    /// `exp()` on a chosen kernel path (tests compare the paths).
+    func exp(path: ElementwiseKernelPath) -> Tensor {
+        guard path == .avx512 else { return applying(ElementwiseFunctions.Exp.self) }
+        let source = pointer
+        return Tensor(shape: shape) { output in
+            let destination = output.baseAddress!
+            ThreadPolicy.parallelFor(output.count, workPerItem: 8) { range in
+                ck_exp(source + range.lowerBound, destination + range.lowerBound, range.count)
+            }
+        }
+    }
     public func log() -> Tensor { map { Foundation.log($0) } }
     public func sqrt() -> Tensor { applying(ElementwiseFunctions.SquareRoot.self) }
     public func squared() -> Tensor { applying(ElementwiseFunctions.Square.self) }
