@@ -37,14 +37,9 @@ static inline __mmask16 ck_lanes(int count) {
     return count >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << count) - 1u);
 }
 
-/// eˣ on sixteen lanes: n = round(x·log₂e), r = x − n·ln2 in two parts (|r| ≤ ln2/2), eʳ by a
-/// degree-6 polynomial fitted to relative error 1.9e-9 on that interval (our own weighted
-/// least-squares fit), then eˣ = eʳ·2ⁿ by vscalefps, which also yields +∞ and subnormals exactly.
-/// Inputs are clamped to [−104, 88.8] first (max/min ordered so NaN passes through) and lanes
-/// below −104 return 0.
-CK_TARGET_AVX512 static inline __m512 ck_exp16(__m512 x) {
-    const __m512 low = _mm512_set1_ps(-104.0f), high = _mm512_set1_ps(88.8f);
-    __m512 clamped = _mm512_min_ps(high, _mm512_max_ps(low, x));  // returns x's NaN
+/// The shared core of `ck_exp16` for inputs already in [−104, 88.8] or NaN, with `representable`
+/// the lanes whose result is not 0.
+CK_TARGET_AVX512 static inline __m512 ck_exp16_core(__m512 clamped, __mmask16 representable) {
     __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(clamped, _mm512_set1_ps(1.44269504088896341f)),
                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145751953125f), clamped);
@@ -56,8 +51,24 @@ CK_TARGET_AVX512 static inline __m512 ck_exp16(__m512 x) {
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.49999991059303284f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    __mmask16 representable = _mm512_cmp_ps_mask(x, low, _CMP_NLT_UQ);  // x ≥ −104 or NaN
     return _mm512_maskz_scalef_ps(representable, p, n);
+}
+
+/// eˣ on sixteen lanes: n = round(x·log₂e), r = x − n·ln2 in two parts (|r| ≤ ln2/2), eʳ by a
+/// degree-6 polynomial fitted to relative error 1.9e-9 on that interval (our own weighted
+/// least-squares fit), then eˣ = eʳ·2ⁿ by vscalefps, which also yields +∞ and subnormals exactly.
+/// Inputs are clamped to [−104, 88.8] first (max/min ordered so NaN passes through) and lanes
+/// below −104 return 0.
+CK_TARGET_AVX512 static inline __m512 ck_exp16(__m512 x) {
+    const __m512 low = _mm512_set1_ps(-104.0f), high = _mm512_set1_ps(88.8f);
+    __m512 clamped = _mm512_min_ps(high, _mm512_max_ps(low, x));  // returns x's NaN
+    return ck_exp16_core(clamped, _mm512_cmp_ps_mask(x, low, _CMP_NLT_UQ));  // x ≥ −104 or NaN
+}
+
+/// eˣ for x ≤ 0 (or NaN), as softmax and the Gaussian need: no clamping, since lanes below −104
+/// (including −∞, whose reduction is NaN) are set to 0 by the mask.
+CK_TARGET_AVX512 static inline __m512 ck_exp16_nonpositive(__m512 x) {
+    return ck_exp16_core(x, _mm512_cmp_ps_mask(x, _mm512_set1_ps(-104.0f), _CMP_NLT_UQ));
 }
 
 /// Φ(x) = ½(1 + erf(x/√2)) on sixteen lanes, erf(z) = 1 − t·P(t)·e^(−z²), t = 1/(1 + 0.3275911|z|)
@@ -72,7 +83,7 @@ CK_TARGET_AVX512 static inline __m512 ck_normal_cdf16(__m512 x, __m512 *density)
     p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.421413741f));
     p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-0.284496736f));
     p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(0.254829592f));
-    __m512 gaussian = ck_exp16(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_mul_ps(z, z)));  // e^(−x²/2)
+    __m512 gaussian = ck_exp16_nonpositive(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_mul_ps(z, z)));  // e^(−x²/2)
     __m512 complement = _mm512_mul_ps(_mm512_mul_ps(p, t), gaussian);  // 1 − erf(|z|)
     // Φ = 1 − complement/2 for x ≥ 0, complement/2 for x < 0.
     __m512 half = _mm512_mul_ps(complement, _mm512_set1_ps(0.5f));
@@ -128,7 +139,7 @@ CK_TARGET_AVX512 static void softmax_short_row(const float *input, const float *
     __m512 shift = _mm512_set1_ps(maximum);
     __m512 sums = _mm512_setzero_ps();
     for (int v = 0; v < vectors; v++) {
-        values[v] = _mm512_maskz_mov_ps(ck_lanes(length - 16 * v), ck_exp16(_mm512_sub_ps(values[v], shift)));
+        values[v] = ck_exp16_nonpositive(_mm512_sub_ps(values[v], shift));  // −∞ padding lanes give 0
         sums = _mm512_add_ps(sums, values[v]);
     }
     __m512 scale = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sums));
@@ -155,9 +166,9 @@ CK_TARGET_AVX512 static void softmax_long_row(const float *input, const float *m
     __m512 sums = _mm512_setzero_ps();
     for (int i = 0; i < length; i += 16) {
         __mmask16 lanes = ck_lanes(length - i);
-        __m512 values = _mm512_maskz_loadu_ps(lanes, input + i);
+        __m512 values = _mm512_mask_loadu_ps(negativeInfinity, lanes, input + i);
         if (mask) values = _mm512_add_ps(values, _mm512_maskz_loadu_ps(lanes, mask + i));
-        __m512 exponentials = _mm512_maskz_mov_ps(lanes, ck_exp16(_mm512_sub_ps(values, shift)));
+        __m512 exponentials = ck_exp16_nonpositive(_mm512_sub_ps(values, shift));  // −∞ padding lanes give 0
         _mm512_mask_storeu_ps(output + i, lanes, exponentials);
         sums = _mm512_add_ps(sums, exponentials);
     }

@@ -98,6 +98,13 @@ extension Tensor {
     /// Combines two tensors elementwise with an arbitrary closure and broadcasting (not vectorised).
     @inlinable
     public static func zipWith(_ a: Tensor, _ b: Tensor, _ operation: (Float, Float) -> Float) -> Tensor {
+        if a.shape == b.shape {
+            // Same shapes (every elementwise derivative): no offset tables.
+            let pointerA = a.pointer, pointerB = b.pointer
+            return Tensor(shape: a.shape) { output in
+                for index in 0..<output.count { output[index] = operation(pointerA[index], pointerB[index]) }
+            }
+        }
         let shape = Broadcasting.shape(a.shape, b.shape)
         let indexA = offsets(shape: shape, strides: Broadcasting.strides(of: a.shape, broadcastTo: shape))
         let indexB = offsets(shape: shape, strides: Broadcasting.strides(of: b.shape, broadcastTo: shape))
