@@ -51,7 +51,8 @@ let package = Package(
         .systemLibrary(name: "CCodecs", path: "Sources/CCodecs"),
         .systemLibrary(name: "CLinkGrammar", path: "Sources/CLinkGrammar"),
         // Reduced-precision kernels (bf16 products through AVX512_BF16, u8·s8 dot products through AVX512_VNNI), chosen at run
-        // time with scalar twins, so the C compiles for any x86-64 and the vector code runs only where the CPU has it.
+        // time with scalar twins, so the C compiles for any x86-64 and the vector code runs only where the CPU has it;
+        // also the AVX-512F element-wise kernels (exp, softmax rows, GELU), whose portable twins are Tensor's Swift loops.
         .target(name: "CReducedPrecision", path: "Sources/CReducedPrecision"),
         .target(name: "CFaiss", path: "Sources/CFaiss",
                 linkerSettings: [.linkedLibrary("faiss"), .linkedLibrary("openblas"), .linkedLibrary("gomp"), .linkedLibrary("m")]),

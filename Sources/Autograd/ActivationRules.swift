@@ -46,10 +46,9 @@ extension Variable {
 
     /// d/dx x·Φ(x) = Φ(x) + x·φ(x).
     public func gelu() -> Variable {
-        elementwise("gelu", value.gelu()) { x, _ in
-            let cdf = 0.5 * (1 + FastMath.erf(x * 0.707_106_781_186_547_5))
-            let density = FastMath.exp(-0.5 * x * x) * 0.398_942_280_401_432_7
-            return cdf + x * density
+        let input = value
+        return Variable(input.gelu(), operation: "gelu", inputs: [self]) { gradient in
+            [Tensor.geluBackward(input: input, outputGradient: gradient)]
         }
     }
 

@@ -1,6 +1,38 @@
+import CReducedPrecision
+
 extension Tensor {
     /// GELU with the exact Gaussian CDF, x·Φ(x) = x/2·(1 + erf(x/√2)) (Hendrycks & Gimpel 2016).
-    public func gelu() -> Tensor { applying(ElementwiseFunctions.GELU.self) }
+    public func gelu() -> Tensor { gelu(path: ElementwiseKernelPath.selected) }
+
+    /// `gelu()` on a chosen kernel path (tests compare the paths).
+    func gelu(path: ElementwiseKernelPath) -> Tensor {
+        guard path == .avx512 else { return applying(ElementwiseFunctions.GELU.self) }
+        let source = pointer
+        return Tensor(shape: shape) { output in
+            let destination = output.baseAddress!
+            ThreadPolicy.parallelFor(output.count, workPerItem: 8) { range in
+                ck_gelu(source + range.lowerBound, destination + range.lowerBound, range.count)
+            }
+        }
+    }
+
+    /// The input gradient of `gelu()`: ∂x = ∂y·(Φ(x) + x·φ(x)), φ the standard normal density.
+    public static func geluBackward(input: Tensor, outputGradient: Tensor) -> Tensor {
+        geluBackward(input: input, outputGradient: outputGradient, path: ElementwiseKernelPath.selected)
+    }
+
+    /// `geluBackward(input:outputGradient:)` on a chosen kernel path (tests compare the paths).
+    static func geluBackward(input: Tensor, outputGradient: Tensor, path: ElementwiseKernelPath) -> Tensor {
+        precondition(input.shape == outputGradient.shape, "gradient \(outputGradient.shape) does not match input \(input.shape)")
+        guard path == .avx512 else { return combining(input, outputGradient, ElementwiseFunctions.GELUBackward.self) }
+        let source = input.pointer, gradient = outputGradient.pointer
+        return Tensor(shape: input.shape) { output in
+            let destination = output.baseAddress!
+            ThreadPolicy.parallelFor(output.count, workPerItem: 8) { range in
+                ck_gelu_backward(source + range.lowerBound, gradient + range.lowerBound, destination + range.lowerBound, range.count)
+            }
+        }
+    }
 
     /// GELU with the tanh approximation x/2·(1 + tanh(√(2/π)(x + 0.044715x³))).
     public func geluTanh() -> Tensor { applying(ElementwiseFunctions.GELUTanh.self) }

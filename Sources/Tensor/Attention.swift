@@ -1,4 +1,5 @@
 import CBLAS
+import CReducedPrecision
 
 extension Tensor {
     /// Scaled dot-product attention (Vaswani et al. 2017): softmax(Q·Kᵀ/√d + mask)·V.
@@ -60,8 +61,12 @@ extension Tensor {
                     let query = source + sequence * tokens * packedWidth + head * depth
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(tokens), Int32(tokens), Int32(depth), scale,
                                 query, Int32(packedWidth), query + width, Int32(packedWidth), 0, scores, Int32(tokens))
-                    for row in 0..<tokens {
-                        maskedSoftmaxInPlace(scores + row * tokens, mask: maskRows.map { $0 + row * tokens }, count: tokens)
+                    if ElementwiseKernelPath.selected == .avx512 {
+                        ck_softmax_rows(scores, maskRows, Int32(tokens), scores, Int32(tokens), 0, tokens)
+                    } else {
+                        for row in 0..<tokens {
+                            maskedSoftmaxInPlace(scores + row * tokens, mask: maskRows.map { $0 + row * tokens }, count: tokens)
+                        }
                     }
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(tokens), Int32(depth), Int32(tokens), 1,
                                 scores, Int32(tokens), query + 2 * width, Int32(packedWidth), 0,

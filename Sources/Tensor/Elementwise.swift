@@ -1,3 +1,4 @@
+import CReducedPrecision
 import Foundation
 
 extension Tensor {
@@ -97,6 +98,13 @@ extension Tensor {
     /// Combines two tensors elementwise with an arbitrary closure and broadcasting (not vectorised).
     @inlinable
     public static func zipWith(_ a: Tensor, _ b: Tensor, _ operation: (Float, Float) -> Float) -> Tensor {
+        if a.shape == b.shape {
+            // Same shapes (every elementwise derivative): no offset tables.
+            let pointerA = a.pointer, pointerB = b.pointer
+            return Tensor(shape: a.shape) { output in
+                for index in 0..<output.count { output[index] = operation(pointerA[index], pointerB[index]) }
+            }
+        }
         let shape = Broadcasting.shape(a.shape, b.shape)
         let indexA = offsets(shape: shape, strides: Broadcasting.strides(of: a.shape, broadcastTo: shape))
         let indexB = offsets(shape: shape, strides: Broadcasting.strides(of: b.shape, broadcastTo: shape))
@@ -133,7 +141,19 @@ extension Tensor {
     /// Elementwise minimum with broadcasting.
     public static func minimum(_ a: Tensor, _ b: Tensor) -> Tensor { combining(a, b, ElementwiseFunctions.Minimum.self) }
 
-    public func exp() -> Tensor { applying(ElementwiseFunctions.Exp.self) }
+    public func exp() -> Tensor { exp(path: ElementwiseKernelPath.selected) }
+
+    /// `exp()` on a chosen kernel path (tests compare the paths).
+    func exp(path: ElementwiseKernelPath) -> Tensor {
+        guard path == .avx512 else { return applying(ElementwiseFunctions.Exp.self) }
+        let source = pointer
+        return Tensor(shape: shape) { output in
+            let destination = output.baseAddress!
+            ThreadPolicy.parallelFor(output.count, workPerItem: 8) { range in
+                ck_exp(source + range.lowerBound, destination + range.lowerBound, range.count)
+            }
+        }
+    }
     public func log() -> Tensor { map { Foundation.log($0) } }
     public func sqrt() -> Tensor { applying(ElementwiseFunctions.SquareRoot.self) }
     public func squared() -> Tensor { applying(ElementwiseFunctions.Square.self) }

@@ -35,6 +35,15 @@ public enum ElementwiseFunctions {
         @inlinable @inline(__always)
         public static func apply(_ x: Float) -> Float { 0.5 * x * (1 + FastMath.erf(x * 0.707_106_781_186_547_5)) }
     }
+    /// ∂y·(Φ(x) + x·φ(x)) for (x, ∂y): GELU's input gradient.
+    public enum GELUBackward: BinaryElementwiseFunction {
+        @inlinable @inline(__always)
+        public static func apply(_ x: Float, _ outputGradient: Float) -> Float {
+            let cdf = 0.5 * (1 + FastMath.erf(x * 0.707_106_781_186_547_5))
+            let density = FastMath.exp(-0.5 * x * x) * 0.398_942_280_401_432_7
+            return outputGradient * (cdf + x * density)
+        }
+    }
     /// x/2·(1 + tanh(√(2/π)(x + 0.044715x³))).
     public enum GELUTanh: UnaryElementwiseFunction {
         @inlinable @inline(__always)

@@ -1,7 +1,25 @@
+import CReducedPrecision
+
 extension Tensor {
     /// softmax(x)ᵢ = e^(xᵢ − max x) / Σⱼ e^(xⱼ − max x) along the last axis.
-    public func softmax() -> Tensor {
-        rowwise { row, output, length in Self.softmaxRow(row, into: output, length) }
+    public func softmax() -> Tensor { softmax(path: ElementwiseKernelPath.selected) }
+
+    /// `softmax()` on a chosen kernel path (tests compare the paths).
+    func softmax(path: ElementwiseKernelPath) -> Tensor {
+        switch path {
+        case .avx512:
+            let length = shape.last ?? 1
+            let rows = length == 0 ? 0 : count / length
+            let source = pointer
+            return Tensor(shape: shape) { output in
+                let destination = output.baseAddress!
+                ThreadPolicy.parallelFor(rows, workPerItem: length * 8) { range in
+                    ck_softmax_rows(source, nil, 1, destination, Int32(length), range.lowerBound, range.upperBound)
+                }
+            }
+        case .portable:
+            return rowwise { row, output, length in Self.softmaxRow(row, into: output, length) }
+        }
     }
 
     /// One row's softmax, sixteen lanes at a time: the row's ragged end is read into a vector

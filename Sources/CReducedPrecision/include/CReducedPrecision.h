@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// The module's other kernels: exp, softmax rows and GELU with AVX-512F (the module's umbrella is this header).
+#include "CElementwiseKernels.h"
+
 /// Output columns per packed weight block (four 16-lane vectors).
 #define CK_BF16_BLOCK_COLUMNS 64
 
