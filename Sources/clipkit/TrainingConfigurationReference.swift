@@ -116,15 +116,20 @@ enum TrainingConfigurationReference {
           data      source "scenes" (generated: spatial_count 2400,
                     traffic_count 0, validation_count 400,
                     traffic_validation_count 0, image_size 128,
-                    held_out_fraction 0.25) | "vsr_jsonl" (path,
-                    validation_path, image_root: VSR lines with boxes)
+                    held_out_fraction 0.25, held_out_configurations
+                    ["front-left", "behind-right"]: kept out of training)
+                    | "vsr_jsonl" (path, validation_path, image_root: VSR
+                    lines with boxes)
           model     "clipkit-default" (EfficientNet-Lite0 + MiniLM, new
                     projections) or any model name or path
           input_size  side the image tower sees (default: the tower's)
           relation_features  true (SA-CLIP) | false (dual-encoder
                     baseline); embedding_width 256, relation_width 256
           anchors_per_batch 32 (a batch holds 2N examples),
-          locks_image_tower true, region_margin 0.15
+          locks_image_tower true, region_margin 0.15,
+          region_encoding "sum" (f_v(ROI) + Embed(box)) | "lxmert"
+                    ((LN(W f_v(ROI) + b) + Embed(box)) / 2),
+          heads_learning_rate_scale 1 (the added layers' lr / the towers')
           objective text_weight 1, image_weight 1, triplet_weight 1,
                     contrastive_weight 0, temperature 0.1, margin 0.2,
                     positives "triple" | "relation"

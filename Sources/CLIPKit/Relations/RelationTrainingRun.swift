@@ -20,11 +20,19 @@ public enum RelationTrainingRun {
         public var after: RelationEvaluation.Report?
         public var anomalyBefore: AnomalyScoring.Report?
         public var anomalyAfter: AnomalyScoring.Report?
+        /// With `held_out_configurations`: the held-out scenes split into seen and held-out
+        /// configurations (the held-out part judged with the seen part's threshold).
+        public var seenConfigurationsBefore: RelationEvaluation.Report?
+        public var seenConfigurationsAfter: RelationEvaluation.Report?
+        public var heldOutConfigurationsBefore: RelationEvaluation.Report?
+        public var heldOutConfigurationsAfter: RelationEvaluation.Report?
 
         enum CodingKeys: String, CodingKey {
             case steps, wallSeconds = "wall_seconds", cpuSeconds = "cpu_seconds", trainingExamples = "training_examples"
             case validationExamples = "validation_examples", trainableParameters = "trainable_parameters", before, after
             case anomalyBefore = "anomaly_before", anomalyAfter = "anomaly_after"
+            case seenConfigurationsBefore = "seen_configurations_before", seenConfigurationsAfter = "seen_configurations_after"
+            case heldOutConfigurationsBefore = "held_out_configurations_before", heldOutConfigurationsAfter = "held_out_configurations_after"
         }
     }
 
@@ -53,17 +61,26 @@ public enum RelationTrainingRun {
         let fresh = training.trainer.step == 0
         let before = fresh ? try training.evaluate() : nil
         let anomalyBefore = fresh ? try miner.flatMap { try training.evaluateAnomalies(miner: $0) } : nil
+        let configurationsBefore = fresh ? try training.evaluateConfigurations() : nil
         if let before { write("before training: " + describe(before)) }
+        if let configurationsBefore { write("before training, held-out configurations: " + describe(configurationsBefore.heldOut)) }
         if let anomalyBefore { write(String(format: "before training: anomaly ROC-AUC %.4f (minus normal %.4f)", anomalyBefore.rocAUC, anomalyBefore.rocAUCSubtractingNormal)) }
         try training.trainer.train(stopStep: stopAtStep)
         try training.model.save(to: output.appendingPathComponent("model.safetensors"), configuration: configuration)
         let after = try training.evaluate()
         let anomalyAfter = try miner.flatMap { try training.evaluateAnomalies(miner: $0) }
+        let configurationsAfter = try training.evaluateConfigurations()
         if let after { write("after \(training.trainer.step) steps: " + describe(after)) }
+        if let configurationsAfter {
+            write("after training, seen configurations: " + describe(configurationsAfter.seen))
+            write("after training, held-out configurations: " + describe(configurationsAfter.heldOut))
+        }
         if let anomalyAfter { write(String(format: "after training: anomaly ROC-AUC %.4f (minus normal %.4f)", anomalyAfter.rocAUC, anomalyAfter.rocAUCSubtractingNormal)) }
         let report = Report(steps: training.trainer.step, wallSeconds: Date().timeIntervalSince(start), cpuSeconds: processCPUSeconds(),
                             trainingExamples: training.data.train.count, validationExamples: training.data.validation.count,
-                            trainableParameters: trainable, before: before, after: after, anomalyBefore: anomalyBefore, anomalyAfter: anomalyAfter)
+                            trainableParameters: trainable, before: before, after: after, anomalyBefore: anomalyBefore, anomalyAfter: anomalyAfter,
+                            seenConfigurationsBefore: configurationsBefore?.seen, seenConfigurationsAfter: configurationsAfter?.seen,
+                            heldOutConfigurationsBefore: configurationsBefore?.heldOut, heldOutConfigurationsAfter: configurationsAfter?.heldOut)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(report).write(to: output.appendingPathComponent("evaluation.json"))

@@ -17,10 +17,15 @@ public struct RelationData: Sendable {
     /// COCO instances, as configured.
     public static func load(_ data: RelationTaskConfiguration.Data, seed: UInt64) throws -> RelationData {
         let traffic = TrafficScenes(imageSize: max(data.imageSize, 64), seed: seed)
+        if data.source != .scenes, !(data.heldOutConfigurations ?? []).isEmpty {
+            throw RelationError.invalidConfiguration("sa_clip.data.held_out_configurations applies to generated scenes only")
+        }
         let trafficValidation = traffic.scenes(data.trafficValidationCount, split: .heldOut, seed: seed &+ 4)
         switch data.source {
         case .scenes:
-            let spatial = SpatialScenes(imageSize: data.imageSize, heldOutFraction: data.heldOutFraction, seed: seed)
+            let heldOutConfigurations = try SpatialScenes.heldOutConfigurations(named: data.heldOutConfigurations ?? [])
+            let spatial = SpatialScenes(imageSize: data.imageSize, heldOutFraction: data.heldOutFraction,
+                                        heldOutConfigurations: heldOutConfigurations, seed: seed)
             var train = try spatial.examples(spatial.scenes(data.spatialCount, split: .train, seed: seed &+ 1))
             if data.trafficCount > 0 { train += try traffic.examples(traffic.scenes(data.trafficCount, split: .train, seed: seed &+ 3)) }
             let validation = data.validationCount > 0 ? try spatial.examples(spatial.scenes(data.validationCount, split: .heldOut, seed: seed &+ 2)) : []

@@ -52,6 +52,31 @@ public enum RelationEvaluation {
         public var flippable: [Bool]
         /// The columns of the relation halves (r_svo, r_roi), nil without relation features.
         public var relationColumns: Range<Int>?
+
+        /// The features of the examples `indices`, in that order.
+        public func rows(_ indices: [Int]) -> Features {
+            Features(texts: Tensor.gather(rowsOf: texts, indices: indices), images: Tensor.gather(rowsOf: images, indices: indices),
+                     flippedTexts: Tensor.gather(rowsOf: flippedTexts, indices: indices),
+                     flippedImages: Tensor.gather(rowsOf: flippedImages, indices: indices), flippable: indices.map { flippable[$0] },
+                     relationColumns: relationColumns)
+        }
+    }
+
+    /// Reports on two parts of the examples: those whose group is in `heldOutGroups` (spatial
+    /// configurations kept out of training) and the rest. The seen part is reported as `report`
+    /// does (threshold fitted on its first half); the held-out part's threshold accuracy uses the
+    /// seen part's threshold on all its captions, so nothing is fitted on held-out configurations.
+    public static func heldOutGroupReports(examples: [RelationExample], features: Features, heldOutGroups: Set<String>,
+                                           devFraction: Double = 0.5) throws -> (seen: Report, heldOut: Report) {
+        let isHeldOut = examples.map { heldOutGroups.contains($0.group ?? $0.triple.relation.text) }
+        let seen = examples.indices.filter { !isHeldOut[$0] }, heldOut = examples.indices.filter { isHeldOut[$0] }
+        guard !seen.isEmpty, !heldOut.isEmpty else {
+            throw RelationError.incompleteExample("held-out groups \(heldOutGroups.sorted()) leave \(seen.count) seen and \(heldOut.count) held-out examples")
+        }
+        let seenReport = try report(examples: seen.map { examples[$0] }, features: features.rows(seen), devFraction: devFraction)
+        let heldOutReport = try report(examples: heldOut.map { examples[$0] }, features: features.rows(heldOut), devFraction: devFraction,
+                                       threshold: seenReport.threshold)
+        return (seenReport, heldOutReport)
     }
 
     /// Whether a negative keeps the relation and swaps the roles.
@@ -92,8 +117,10 @@ public enum RelationEvaluation {
         }
     }
 
-    /// The report for `examples` and their `features`.
-    public static func report(examples: [RelationExample], features: Features, devFraction: Double = 0.5) throws -> Report {
+    /// The report for `examples` and their `features`; with `threshold` given, the threshold
+    /// accuracy is that threshold's on every judged caption (nothing fitted).
+    public static func report(examples: [RelationExample], features: Features, devFraction: Double = 0.5,
+                              threshold fixedThreshold: Double? = nil) throws -> Report {
         let scores = rowDots(features.texts, features.images), flippedScores = rowDots(features.flippedTexts, features.flippedImages)
         // Judged captions: (score, counterpart's score, label, group, example index).
         var judged: [(score: Double, other: Double, label: Bool, group: String, example: Int)] = []
@@ -112,7 +139,10 @@ public enum RelationEvaluation {
         let devExamples = Int((Double(examples.count) * devFraction).rounded())
         let dev = judged.filter { $0.example < devExamples }, test = judged.filter { $0.example >= devExamples }
         var threshold: Double?, thresholdAccuracy: Double?
-        if !dev.isEmpty && !test.isEmpty {
+        if let fixedThreshold {
+            threshold = fixedThreshold
+            thresholdAccuracy = Double(judged.filter { ($0.score > fixedThreshold) == $0.label }.count) / Double(judged.count)
+        } else if !dev.isEmpty && !test.isEmpty {
             let sorted = Array(Set(dev.map(\.score))).sorted()
             let cuts = [sorted[0] - 1e-6] + zip(sorted, sorted.dropFirst()).map { ($0 + $1) / 2 } + [sorted[sorted.count - 1] + 1e-6]
             var best = (accuracy: -1.0, threshold: 0.0)

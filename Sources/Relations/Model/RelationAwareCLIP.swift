@@ -28,8 +28,8 @@ public struct RelationAwareCLIP: Module {
     /// A model over two encoders. `embeddingWidth` adds projections (required when the encoders'
     /// widths differ); `locksImageTower` freezes the image encoder and keeps it in inference mode.
     public init(imageEncoder: any ImageEncoder, textEncoder: any TextEncoder, preprocessing: Preprocessing, embeddingWidth: Int?,
-                relationWidth: Int, usesRelationFeatures: Bool, locksImageTower: Bool, logScale: Parameter? = nil,
-                generator: inout SeededGenerator) throws {
+                relationWidth: Int, usesRelationFeatures: Bool, normalizesRegionFeatures: Bool = false, locksImageTower: Bool,
+                logScale: Parameter? = nil, generator: inout SeededGenerator) throws {
         self.preprocessing = preprocessing
         let probe = try textEncoder.tokenize(["a"], includingSpans: false)
         let states = GradientMode.withoutGradients { textEncoder.encode(probe, includingTokenStates: true).tokenStates }
@@ -39,7 +39,7 @@ public struct RelationAwareCLIP: Module {
         self.textEncoder = textEncoder
         heads = RelationHeads(imageWidth: imageEncoder.embeddingWidth, textWidth: textEncoder.embeddingWidth, tokenWidth: tokenWidth,
                               embeddingWidth: embeddingWidth, relationWidth: relationWidth, usesRelationFeatures: usesRelationFeatures,
-                              generator: &generator)
+                              normalizesRegionFeatures: normalizesRegionFeatures, generator: &generator)
         self.logScale = logScale ?? Parameter(Tensor(scalar: Losses.initialLogScale))
         if locksImageTower {
             freeze(paths: ["visual"])

@@ -10,6 +10,8 @@ import Tensor
 ///     r_svo = W_svo · r̂_svo + b_svo                                                             (Eq. 4)
 ///     u     = Concat(n(P_t · Pool(r_sent)), n(r_svo)) / √2                                      (Eq. 5)
 ///     r̂_k   = f_v(ROI_k) + Embed(box_k),  k ∈ {subject, object}                                 (Eq. 6)
+///           or (LN(W_F · f_v(ROI_k) + b_F) + Embed(box_k)) / 2 with `normalizesRegionFeatures`
+///           (LXMERT's form, which Eq. 6 cites: `RegionFeatureEmbedding`)
 ///     r_roi = W_roi · Concat(r̂_subject, r̂_object) + b_roi                                       (Eq. 7)
 ///     v     = Concat(n(P_i · f_v(image)), n(r_roi)) / √2                                        (Eq. 8)
 ///
@@ -29,13 +31,15 @@ public struct RelationHeads: Module {
     @Key("svo_projection") public var svoProjection: Linear?
     @Key("roi_projection") public var roiProjection: Linear?
     @Key("box_embedding") public var boxEmbedding: BoxEmbedding?
+    @Key("region_embedding") public var regionEmbedding: RegionFeatureEmbedding?
 
     /// Heads for image features of width `imageWidth` (pooled and per region), pooled text of
     /// width `textWidth` and token states of width `tokenWidth`. Projections into
     /// `embeddingWidth` are added when it is given (needed when the widths differ); the relation
-    /// parts are `relationWidth` wide. PyTorch's default initialisation from `generator`.
+    /// parts are `relationWidth` wide; `normalizesRegionFeatures` embeds region features LXMERT's
+    /// way before the box is added. PyTorch's default initialisation from `generator`.
     public init(imageWidth: Int, textWidth: Int, tokenWidth: Int, embeddingWidth: Int?, relationWidth: Int,
-                usesRelationFeatures: Bool, generator: inout SeededGenerator) {
+                usesRelationFeatures: Bool, normalizesRegionFeatures: Bool = false, generator: inout SeededGenerator) {
         self.usesRelationFeatures = usesRelationFeatures
         if let embeddingWidth {
             imageProjection = Linear(inFeatures: imageWidth, outFeatures: embeddingWidth, bias: false, generator: &generator)
@@ -49,10 +53,12 @@ public struct RelationHeads: Module {
             svoProjection = Linear(inFeatures: tokenWidth, outFeatures: relationWidth, generator: &generator)
             roiProjection = Linear(inFeatures: 2 * imageWidth, outFeatures: relationWidth, generator: &generator)
             boxEmbedding = BoxEmbedding(width: imageWidth, generator: &generator)
+            regionEmbedding = normalizesRegionFeatures ? RegionFeatureEmbedding(width: imageWidth, generator: &generator) : nil
         } else {
             svoProjection = nil
             roiProjection = nil
             boxEmbedding = nil
+            regionEmbedding = nil
         }
     }
 
@@ -78,8 +84,12 @@ public struct RelationHeads: Module {
         guard let subject, let object, let subjectCorners, let objectCorners, let boxEmbedding, let roiProjection else {
             preconditionFailure("relation features need region features and boxes")
         }
-        let subjectRegion = subject + boxEmbedding(Variable(subjectCorners))  // [B, F]: r̂_subject
-        let objectRegion = object + boxEmbedding(Variable(objectCorners))  // [B, F]: r̂_object
+        func region(_ features: Variable, _ corners: Tensor) -> Variable {
+            let box = boxEmbedding(Variable(corners))  // [B, F]
+            return regionEmbedding.map { $0(features, boxes: box) } ?? features + box  // [B, F]
+        }
+        let subjectRegion = region(subject, subjectCorners)  // [B, F]: r̂_subject
+        let objectRegion = region(object, objectCorners)  // [B, F]: r̂_object
         let regions = roiProjection(Variable.concatenate([subjectRegion, objectRegion], alongAxis: 1)).l2NormalizedRows()  // [B, D']
         return Variable.concatenate([image, regions], alongAxis: 1) * Self.halfScale  // [B, D + D']
     }

@@ -13,7 +13,11 @@ import Tensor
 /// Splits hold out whole shape–colour combinations: a seeded `heldOutFraction` of the 24
 /// combinations never appears in training scenes, and every held-out scene shows at least one of
 /// them, so held-out accuracy measures relations on objects the model has not seen. Both splits
-/// use all eight configurations, with fresh positions.
+/// use all eight configurations, with fresh positions, unless `heldOutConfigurations` names some:
+/// training scenes then never show those (neither in the image nor in a caption, true or
+/// flipped — the set must be closed under `opposite`), while held-out scenes still cycle through
+/// all eight, so a held-out configuration such as front-left is judged from words ("front",
+/// "left") and layouts seen only in other combinations (front-right, behind-left, left).
 public struct SpatialScenes: Sendable {
     public enum Split: String, Codable, Sendable { case train, heldOut = "held_out" }
 
@@ -43,9 +47,18 @@ public struct SpatialScenes: Sendable {
     public let renderer: RayCaster
     public let trainStyles: [SceneObject.Style]
     public let heldOutStyles: [SceneObject.Style]
+    /// Configurations training scenes never show (empty: none).
+    public let heldOutConfigurations: Set<SpatialConfiguration>
 
-    /// Splits the shape–colour combinations with `seed`.
-    public init(imageSize: Int = 128, heldOutFraction: Double = 0.25, seed: UInt64 = 0) {
+    /// Splits the shape–colour combinations with `seed`; `heldOutConfigurations` must be closed
+    /// under `opposite` and leave at least one configuration for training (checked with clear
+    /// errors by `heldOutConfigurations(named:)`).
+    public init(imageSize: Int = 128, heldOutFraction: Double = 0.25, heldOutConfigurations: Set<SpatialConfiguration> = [],
+                seed: UInt64 = 0) {
+        precondition(heldOutConfigurations.allSatisfy { heldOutConfigurations.contains($0.opposite) },
+                     "held-out configurations must include their opposites")
+        precondition(heldOutConfigurations.count < SpatialConfiguration.allCases.count, "no configuration is left for training")
+        self.heldOutConfigurations = heldOutConfigurations
         precondition(imageSize >= 32, "scenes need at least 32 pixels")
         precondition((0..<1).contains(heldOutFraction), "the held-out fraction must lie in [0, 1)")
         renderer = RayCaster(width: imageSize, height: imageSize)
@@ -57,11 +70,34 @@ public struct SpatialScenes: Sendable {
         trainStyles = Array(styles.dropFirst(heldOutCount))
     }
 
-    /// `count` scenes of `split` drawn from `seed`, configurations in turn (balanced).
+    /// The configurations `names` ("front-left", "behind-right") as a held-out set, or an error
+    /// naming what is wrong: an unknown name, a missing opposite (a flipped training caption
+    /// would name it), or nothing left to train on.
+    public static func heldOutConfigurations(named names: [String]) throws -> Set<SpatialConfiguration> {
+        let configurations = try Set(names.map { name -> SpatialConfiguration in
+            guard let configuration = SpatialConfiguration(rawValue: name) else {
+                let known = SpatialConfiguration.allCases.map(\.rawValue).joined(separator: ", ")
+                throw RelationError.invalidConfiguration("unknown spatial configuration \"\(name)\" (known: \(known))")
+            }
+            return configuration
+        })
+        let missing = configurations.filter { !configurations.contains($0.opposite) }.map(\.opposite.rawValue).sorted()
+        guard missing.isEmpty else {
+            throw RelationError.invalidConfiguration("held-out configurations must include their opposites, whose flipped training "
+                                                     + "captions would name them: add \(missing.joined(separator: ", "))")
+        }
+        guard configurations.count < SpatialConfiguration.allCases.count else {
+            throw RelationError.invalidConfiguration("holding out all eight configurations leaves nothing to train on")
+        }
+        return configurations
+    }
+
+    /// `count` scenes of `split` drawn from `seed`, configurations in turn (balanced; training
+    /// scenes skip `heldOutConfigurations`).
     public func scenes(_ count: Int, split: Split, seed: UInt64) -> [Scene] {
         precondition(split == .train || !heldOutStyles.isEmpty, "no shape–colour combination is held out")
         var generator = SeededGenerator(seed: seed)
-        let configurations = SpatialConfiguration.allCases
+        let configurations = SpatialConfiguration.allCases.filter { split == .heldOut || !heldOutConfigurations.contains($0) }
         return (0..<count).map { index in
             let configuration = configurations[index % configurations.count]
             var subjectStyle: SceneObject.Style, objectStyle: SceneObject.Style

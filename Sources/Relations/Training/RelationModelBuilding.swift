@@ -28,7 +28,8 @@ extension RelationAwareCLIP {
             let towers = try DefaultModel.installedTowers()
             return try RelationAwareCLIP(imageEncoder: towers.image, textEncoder: towers.text, preprocessing: try resized(towers.preprocessing),
                                          embeddingWidth: task.embeddingWidth, relationWidth: task.relationWidth,
-                                         usesRelationFeatures: task.relationFeatures, locksImageTower: task.locksImageTower,
+                                         usesRelationFeatures: task.relationFeatures,
+                                         normalizesRegionFeatures: task.regionEncoding == .lxmert, locksImageTower: task.locksImageTower,
                                          generator: &generator)
         }
         let loaded = try ModelRegistry.load(task.model)
@@ -40,7 +41,8 @@ extension RelationAwareCLIP {
         }
         return try RelationAwareCLIP(imageEncoder: loaded.imageEncoder, textEncoder: loaded.textEncoder, preprocessing: try resized(preprocessing),
                                      embeddingWidth: nil, relationWidth: task.relationWidth, usesRelationFeatures: task.relationFeatures,
-                                     locksImageTower: task.locksImageTower, logScale: loaded.logScale, generator: &generator)
+                                     normalizesRegionFeatures: task.regionEncoding == .lxmert, locksImageTower: task.locksImageTower,
+                                     logScale: loaded.logScale, generator: &generator)
     }
 
     /// The metadata key under which a saved model keeps its run's configuration.

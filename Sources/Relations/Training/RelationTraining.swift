@@ -20,6 +20,8 @@ public final class RelationTraining {
     public let trainer: Trainer<RelationBatchSource>
     public let trainFeatures: RelationImageFeatures
     public let validationFeatures: RelationImageFeatures?
+    /// Spatial configurations kept out of training (`sa_clip.data.held_out_configurations`).
+    public let heldOutConfigurations: Set<String>
 
     /// Builds the model, the data and their image features (from `cache` when it holds them), and
     /// the trainer.
@@ -31,6 +33,7 @@ public final class RelationTraining {
             throw RelationError.invalidConfiguration("sa_clip trains with a locked image tower (locks_image_tower true); region crops are encoded once")
         }
         self.configuration = configuration
+        heldOutConfigurations = Set(task.data.heldOutConfigurations ?? [])
         model = try RelationAwareCLIP.make(task: task, seed: configuration.seed)
         data = try RelationData.load(task.data, seed: configuration.seed)
         guard data.train.count >= task.anchorsPerBatch else {
@@ -50,20 +53,26 @@ public final class RelationTraining {
             : try features(data.validation, split: "validation", label: "encoding held-out images and regions")
         let keys = PositiveKeys.keys(data.train.map(\.triple), positives: task.objective.positives)
         let source = RelationBatchSource(keys: keys, anchorsPerBatch: task.anchorsPerBatch, seed: configuration.seed &+ 1)
-        let optimizer = configuration.optimizer.makeOptimizer(parameters: model.trainableParameters)
+        let optimizer = configuration.optimizer.makeOptimizer(groups: Self.optimizationGroups(model: model, headsScale: task.headsLearningRateScale))
         let loop = configuration.training
         let schedule = configuration.schedule.schedule(learningRate: configuration.optimizer.learningRate, totalSteps: loop.steps)
         let train = data.train, trainFeatures = self.trainFeatures, objective = task.objective
         var validation: Validation?
         if let validationFeatures {
-            let examples = data.validation
-            validation = Validation(metricNames: ["vsr_paired", "vsr_threshold", "text_silhouette", "image_silhouette"]) {
-                let report = try RelationEvaluation.report(
-                    examples: examples, features: try RelationEvaluation.features(model: model, examples: examples, imageFeatures: validationFeatures))
+            let examples = data.validation, heldOut = heldOutConfigurations
+            let heldOutNames = heldOut.isEmpty ? [] : ["vsr_paired_held_out_configurations", "vsr_threshold_held_out_configurations"]
+            validation = Validation(metricNames: ["vsr_paired", "vsr_threshold", "text_silhouette", "image_silhouette"] + heldOutNames) {
+                let features = try RelationEvaluation.features(model: model, examples: examples, imageFeatures: validationFeatures)
+                let report = try RelationEvaluation.report(examples: examples, features: features)
                 var metrics = ["vsr_paired": report.pairedAccuracy]
                 metrics["vsr_threshold"] = report.thresholdAccuracy
                 metrics["text_silhouette"] = report.textSilhouette
                 metrics["image_silhouette"] = report.imageSilhouette
+                if !heldOut.isEmpty {
+                    let parts = try RelationEvaluation.heldOutGroupReports(examples: examples, features: features, heldOutGroups: heldOut)
+                    metrics["vsr_paired_held_out_configurations"] = parts.heldOut.pairedAccuracy
+                    metrics["vsr_threshold_held_out_configurations"] = parts.heldOut.thresholdAccuracy
+                }
                 return metrics
             }
         }
@@ -74,6 +83,15 @@ public final class RelationTraining {
         trainer.afterStep = { model.clampLogitScale() }
         trainer.plotTitle = task.relationFeatures ? "SA-CLIP (relation-aware CLIP)" : "Dual encoder baseline (sa_clip data)"
         trainer.configurationJSON = String(decoding: try configuration.encoded(), as: UTF8.self)
+    }
+
+    /// One group of every trainable parameter, or with `headsScale` ≠ 1 the heads' parameters
+    /// (`RelationHeads`) at that learning-rate scale and the rest (towers, logit scale) at 1.
+    static func optimizationGroups(model: RelationAwareCLIP, headsScale: Float) -> [OptimizationGroup] {
+        guard headsScale != 1 else { return [OptimizationGroup(parameters: model.trainableParameters)] }
+        let heads = model.heads.trainableParameters, headIdentities = Set(heads.map(ObjectIdentifier.init))
+        return [OptimizationGroup(parameters: heads, learningRateScale: headsScale),
+                OptimizationGroup(parameters: model.trainableParameters.filter { !headIdentities.contains(ObjectIdentifier($0)) })]
     }
 
     /// The loss of one batch: positives and negatives through the text encoder together.
@@ -97,6 +115,14 @@ public final class RelationTraining {
         return try RelationEvaluation.report(examples: data.validation,
                                              features: try RelationEvaluation.features(model: model, examples: data.validation,
                                                                                        imageFeatures: validationFeatures))
+    }
+
+    /// The held-out scenes' reports on seen and on held-out configurations (nil without
+    /// validation examples or held-out configurations).
+    public func evaluateConfigurations() throws -> (seen: RelationEvaluation.Report, heldOut: RelationEvaluation.Report)? {
+        guard let validationFeatures, !heldOutConfigurations.isEmpty else { return nil }
+        let features = try RelationEvaluation.features(model: model, examples: data.validation, imageFeatures: validationFeatures)
+        return try RelationEvaluation.heldOutGroupReports(examples: data.validation, features: features, heldOutGroups: heldOutConfigurations)
     }
 
     /// Anomaly ROC-AUC on the held-out traffic frames (nil when none are configured).

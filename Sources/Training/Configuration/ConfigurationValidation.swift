@@ -61,6 +61,7 @@ struct FieldCheck {
         atLeast(relations.anchorsPerBatch, 2, "sa_clip.anchors_per_batch")
         require(relations.regionMargin >= 0 && relations.regionMargin < 1, "sa_clip.region_margin", "in [0, 1)", relations.regionMargin)
         if let size = relations.inputSize { atLeast(size, 16, "sa_clip.input_size") }
+        positive(relations.headsLearningRateScale, "sa_clip.heads_learning_rate_scale")
         let objective = relations.objective
         nonNegative(objective.textWeight, "sa_clip.objective.text_weight")
         nonNegative(objective.imageWeight, "sa_clip.objective.image_weight")

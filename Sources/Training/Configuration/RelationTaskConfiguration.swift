@@ -29,6 +29,10 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         public var imageSize: Int
         /// Fraction of shape–colour combinations kept out of training. Default 0.25.
         public var heldOutFraction: Double
+        /// Spatial configurations kept out of training ("front-left", "behind-right"; closed under
+        /// opposites); held-out scenes still show all eight and are also reported per part
+        /// (seen and held-out configurations). Default none.
+        public var heldOutConfigurations: [String]?
         /// `vsr_jsonl`: the training file and an optional validation file; images are resolved
         /// against `image_root` (default: each file's folder).
         public var path: String?
@@ -39,7 +43,8 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         public var validationInstancesPath: String?
 
         public init(source: Source = .scenes, spatialCount: Int = 2400, trafficCount: Int = 0, validationCount: Int = 400,
-                    trafficValidationCount: Int = 0, imageSize: Int = 128, heldOutFraction: Double = 0.25, path: String? = nil,
+                    trafficValidationCount: Int = 0, imageSize: Int = 128, heldOutFraction: Double = 0.25, heldOutConfigurations: [String]? = nil,
+                    path: String? = nil,
                     validationPath: String? = nil, imageRoot: String? = nil, instancesPath: String? = nil,
                     validationInstancesPath: String? = nil) {
             self.source = source
@@ -49,6 +54,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             self.trafficValidationCount = trafficValidationCount
             self.imageSize = imageSize
             self.heldOutFraction = heldOutFraction
+            self.heldOutConfigurations = heldOutConfigurations
             self.path = path
             self.validationPath = validationPath
             self.imageRoot = imageRoot
@@ -59,6 +65,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case source, spatialCount = "spatial_count", trafficCount = "traffic_count", validationCount = "validation_count"
             case trafficValidationCount = "traffic_validation_count", imageSize = "image_size", heldOutFraction = "held_out_fraction"
+            case heldOutConfigurations = "held_out_configurations"
             case path, validationPath = "validation_path", imageRoot = "image_root", instancesPath = "instances_path"
             case validationInstancesPath = "validation_instances_path"
         }
@@ -73,6 +80,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             trafficValidationCount = try container.decodeIfPresent(Int.self, forKey: .trafficValidationCount) ?? defaults.trafficValidationCount
             imageSize = try container.decodeIfPresent(Int.self, forKey: .imageSize) ?? defaults.imageSize
             heldOutFraction = try container.decodeIfPresent(Double.self, forKey: .heldOutFraction) ?? defaults.heldOutFraction
+            heldOutConfigurations = try container.decodeIfPresent([String].self, forKey: .heldOutConfigurations)
             path = try container.decodeIfPresent(String.self, forKey: .path)
             validationPath = try container.decodeIfPresent(String.self, forKey: .validationPath)
             imageRoot = try container.decodeIfPresent(String.self, forKey: .imageRoot)
@@ -136,6 +144,15 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         }
     }
 
+    /// How a region's feature and its box embedding are combined (Eq. 6).
+    public enum RegionEncoding: String, Codable, Sendable {
+        /// f_v(ROI) + Embed(box), Eq. 6 as written.
+        case sum
+        /// (LayerNorm(W_F · f_v(ROI) + b_F) + Embed(box)) / 2, LXMERT's visual feature encoder,
+        /// which Eq. 6 cites: both parts at unit scale.
+        case lxmert
+    }
+
     public var data: Data
     /// The towers: "clipkit-default" (EfficientNet-Lite0 + all-MiniLM-L6-v2, new projections) or
     /// any reference `ModelRegistry` resolves (its own projections). Default clipkit-default.
@@ -158,10 +175,16 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
     /// own preprocessing). Towers that pool globally (EfficientNet) take any size; smaller inputs
     /// make encoding the regions much cheaper.
     public var inputSize: Int?
+    /// `sum` (default) or `lxmert`.
+    public var regionEncoding: RegionEncoding
+    /// Learning-rate scale of the layers SA-CLIP adds (projections, r_svo, r_roi, box and region
+    /// embeddings) against the towers' (the optimiser's learning rate). Default 1.
+    public var headsLearningRateScale: Float
 
     public init(data: Data = Data(), model: String = "clipkit-default", relationFeatures: Bool = true, embeddingWidth: Int = 256,
                 relationWidth: Int = 256, anchorsPerBatch: Int = 32, locksImageTower: Bool = true, objective: Objective = Objective(),
-                regionMargin: Double = 0.15, inputSize: Int? = nil) {
+                regionMargin: Double = 0.15, inputSize: Int? = nil, regionEncoding: RegionEncoding = .sum,
+                headsLearningRateScale: Float = 1) {
         self.data = data
         self.model = model
         self.relationFeatures = relationFeatures
@@ -172,12 +195,15 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         self.objective = objective
         self.regionMargin = regionMargin
         self.inputSize = inputSize
+        self.regionEncoding = regionEncoding
+        self.headsLearningRateScale = headsLearningRateScale
     }
 
     enum CodingKeys: String, CodingKey {
         case data, model, relationFeatures = "relation_features", embeddingWidth = "embedding_width", relationWidth = "relation_width"
         case anchorsPerBatch = "anchors_per_batch", locksImageTower = "locks_image_tower", objective, regionMargin = "region_margin"
-        case inputSize = "input_size"
+        case inputSize = "input_size", regionEncoding = "region_encoding"
+        case headsLearningRateScale = "heads_learning_rate_scale"
     }
 
     public init(from decoder: Decoder) throws {
@@ -193,5 +219,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         objective = try container.decodeIfPresent(Objective.self, forKey: .objective) ?? defaults.objective
         regionMargin = try container.decodeIfPresent(Double.self, forKey: .regionMargin) ?? defaults.regionMargin
         inputSize = try container.decodeIfPresent(Int.self, forKey: .inputSize)
+        regionEncoding = try container.decodeIfPresent(RegionEncoding.self, forKey: .regionEncoding) ?? defaults.regionEncoding
+        headsLearningRateScale = try container.decodeIfPresent(Float.self, forKey: .headsLearningRateScale) ?? defaults.headsLearningRateScale
     }
 }

@@ -1,0 +1,171 @@
+import Autograd
+import Foundation
+import NN
+import Optim
+@testable import Relations
+import Tensor
+import TestSupport
+import Testing
+import Training
+
+/// Held-out spatial configurations (issue 14's "held-out spatial configurations"): training scenes
+/// never show them, in images or captions (true or flipped), while their words still occur; the
+/// evaluation splits held-out scenes into seen and held-out configurations and judges the held-out
+/// part with the seen part's threshold. Also the LXMERT form of the region embedding and the
+/// heads' learning-rate scale.
+@Suite(.serialized) struct HeldOutConfigurationTests {
+    static let diagonal: Set<SpatialConfiguration> = [.frontLeft, .behindRight]
+
+    @Test func trainingScenesNeverShowOrNameHeldOutConfigurations() throws {
+        let generator = SpatialScenes(imageSize: 32, heldOutConfigurations: Self.diagonal, seed: 2)
+        let train = generator.scenes(60, split: .train, seed: 1)
+        #expect(Set(train.map(\.configuration)) == Set(SpatialConfiguration.allCases).subtracting(Self.diagonal))
+        let examples = try generator.examples(train)
+        let heldOutPhrases = Self.diagonal.flatMap(\.phrases)
+        var words = Set<String>()
+        for example in examples {
+            for caption in [example.caption, example.negative?.caption ?? ""] {
+                #expect(!heldOutPhrases.contains { caption.contains($0) }, "\(caption)")
+                words.formUnion(caption.lowercased().split(separator: " ").map(String.init))
+            }
+        }
+        // The held-out configurations' words are all seen in other combinations.
+        #expect(words.isSuperset(of: ["front", "back", "left", "right"]))
+        // Held-out scenes still cycle through all eight configurations.
+        #expect(Set(generator.scenes(16, split: .heldOut, seed: 1).map(\.configuration)) == Set(SpatialConfiguration.allCases))
+        // Without held-out configurations the training scenes are as before.
+        #expect(SpatialScenes(imageSize: 32, seed: 2).scenes(24, split: .train, seed: 1)
+                == SpatialScenes(imageSize: 32, heldOutConfigurations: [], seed: 2).scenes(24, split: .train, seed: 1))
+    }
+
+    @Test func heldOutSetsMustBeClosedUnderOpposites() throws {
+        #expect(try SpatialScenes.heldOutConfigurations(named: ["front-left", "behind-right"]) == Self.diagonal)
+        #expect(try SpatialScenes.heldOutConfigurations(named: []).isEmpty)
+        #expect(throws: RelationError.self) { try SpatialScenes.heldOutConfigurations(named: ["front-left"]) }
+        #expect(throws: RelationError.self) { try SpatialScenes.heldOutConfigurations(named: ["diagonal"]) }
+        #expect(throws: RelationError.self) {
+            try SpatialScenes.heldOutConfigurations(named: SpatialConfiguration.allCases.map(\.rawValue))
+        }
+        do {
+            _ = try SpatialScenes.heldOutConfigurations(named: ["front-left", "left"])
+            Issue.record("an open set was accepted")
+        } catch let error as RelationError {
+            #expect("\(error)".contains("behind-right") && "\(error)".contains("right"))
+        }
+    }
+
+    /// One-wide features make each caption's score a chosen number: seen configurations score
+    /// 0.6 (true) against 0.2 (flipped), held-out ones 0.3 against 0.25, so the held-out part is
+    /// right when paired (1.0) and half right with the seen part's threshold (≈ 0.4).
+    @Test func heldOutPartIsJudgedWithTheSeenThreshold() throws {
+        let generator = SpatialScenes(imageSize: 32, seed: 4)
+        let examples = try generator.examples(generator.scenes(32, split: .heldOut, seed: 3))
+        let groups = Set(Self.diagonal.map(\.rawValue))
+        let isHeldOut = examples.map { groups.contains($0.group!) }
+        let scores = isHeldOut.map { $0 ? (0.3, 0.25) : (0.6, 0.2) }
+        let ones = Tensor(repeating: 1, shape: [examples.count, 1])
+        let features = RelationEvaluation.Features(
+            texts: Tensor(shape: [examples.count, 1], scalars: scores.map { Float($0.0) }), images: ones,
+            flippedTexts: Tensor(shape: [examples.count, 1], scalars: scores.map { Float($0.1) }), flippedImages: ones,
+            flippable: examples.map { $0.negative != nil }, relationColumns: nil)
+        let (seen, heldOut) = try RelationEvaluation.heldOutGroupReports(examples: examples, features: features, heldOutGroups: groups)
+        #expect(seen.captions == 2 * isHeldOut.filter { !$0 }.count && heldOut.captions == 2 * isHeldOut.filter { $0 }.count)
+        #expect(seen.pairedAccuracy == 1 && seen.thresholdAccuracy == 1)
+        let threshold = try #require(seen.threshold)
+        #expect(threshold > 0.2 && threshold < 0.6)
+        #expect(heldOut.threshold == threshold)
+        #expect(heldOut.pairedAccuracy == 1)
+        #expect(heldOut.thresholdAccuracy == 0.5)
+        #expect(Set(heldOut.groupAccuracy.keys) == groups)
+        #expect(throws: RelationError.self) {
+            try RelationEvaluation.heldOutGroupReports(examples: examples, features: features, heldOutGroups: ["nowhere"])
+        }
+    }
+
+    /// (LN(W_F f + b_F) + LN(W_P p + b_P)) / 2, computed by hand with unit LayerNorm weights.
+    @Test func regionEmbeddingIsLXMERTsAverageOfNormalisedParts() throws {
+        var generator = SeededGenerator(seed: 9)
+        let embedding = RegionFeatureEmbedding(width: 6, generator: &generator)
+        let boxes = BoxEmbedding(width: 6, generator: &generator)
+        #expect(embedding.namedParameters.map(\.name).sorted()
+                == ["visn_fc.bias", "visn_fc.weight", "visn_layer_norm.bias", "visn_layer_norm.weight"])
+        let features = Tensor.randomUniform([3, 6], lower: -2, upper: 2, generator: &generator)
+        let corners = Tensor(shape: [3, 4], scalars: [0.1, 0.2, 0.4, 0.5, 0.5, 0.5, 0.9, 0.8, 0, 0, 1, 1])
+        let result = GradientMode.withoutGradients { embedding(Variable(features), boxes: boxes(Variable(corners))).value }
+        func linear(_ layer: Linear, _ input: [Float]) -> [Float] {
+            let weight = layer.weight.value.scalars, bias = layer.bias!.value.scalars
+            return (0..<layer.outFeatures).map { row in
+                bias[row] + input.indices.reduce(0) { $0 + weight[row * input.count + $1] * input[$1] }
+            }
+        }
+        func normalized(_ values: [Float]) -> [Double] {
+            let mean = values.reduce(0) { $0 + Double($1) } / Double(values.count)
+            let variance = values.reduce(0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(values.count)
+            return values.map { (Double($0) - mean) / (variance + 1e-12).squareRoot() }
+        }
+        for row in 0..<3 {
+            let feature = Array(features.scalars[(row * 6)..<(row * 6 + 6)]), corner = Array(corners.scalars[(row * 4)..<(row * 4 + 4)])
+            let expected = zip(normalized(linear(embedding.linear, feature)), normalized(linear(boxes.linear, corner))).map { ($0 + $1) / 2 }
+            for column in 0..<6 {
+                #expect(abs(Double(result.scalars[row * 6 + column]) - expected[column]) < 1e-5, "row \(row) column \(column)")
+            }
+        }
+    }
+
+    /// The sum form keeps the heads' parameters and their initial values; the LXMERT form adds
+    /// `region_embedding.*` after them.
+    @Test func lxmertHeadsAddOnlyTheRegionEmbedding() {
+        var first = SeededGenerator(seed: 1), second = SeededGenerator(seed: 1)
+        let sum = RelationHeads(imageWidth: 8, textWidth: 6, tokenWidth: 6, embeddingWidth: 4, relationWidth: 4, usesRelationFeatures: true,
+                                generator: &first)
+        let lxmert = RelationHeads(imageWidth: 8, textWidth: 6, tokenWidth: 6, embeddingWidth: 4, relationWidth: 4,
+                                   usesRelationFeatures: true, normalizesRegionFeatures: true, generator: &second)
+        let sumValues = Dictionary(uniqueKeysWithValues: sum.namedParameters.map { ($0.name, $0.parameter.value.scalars) })
+        let added = lxmert.namedParameters.filter { sumValues[$0.name] == nil }.map(\.name).sorted()
+        #expect(added == ["region_embedding.visn_fc.bias", "region_embedding.visn_fc.weight", "region_embedding.visn_layer_norm.bias",
+                          "region_embedding.visn_layer_norm.weight"])
+        for (name, parameter) in lxmert.namedParameters where sumValues[name] != nil {
+            #expect(parameter.value.scalars == sumValues[name], "\(name)")
+        }
+    }
+
+    /// A seconds-long run with the diagonal configurations held out and LXMERT region
+    /// embeddings: the held-out configurations are reported apart, a saved model loads back.
+    @Test func trainingReportsHeldOutConfigurationsAndLoadsBack() throws {
+        let json = #"""
+        {"task": "sa_clip", "seed": 3, "training": {"steps": 8, "log_interval": 100, "validate_each_epoch": false, "quiet": true},
+         "optimizer": {"kind": "adamw", "learning_rate": 5e-4, "weight_decay": 0.01, "epsilon": 1e-8},
+         "sa_clip": {"data": {"spatial_count": 48, "validation_count": 32, "image_size": 64,
+                              "held_out_configurations": ["front-left", "behind-right"]},
+                     "anchors_per_batch": 8, "input_size": 64, "region_encoding": "lxmert",
+                     "heads_learning_rate_scale": 4}}
+        """#
+        let configuration = try TrainingConfiguration.decode(Data(json.utf8))
+        #expect(configuration.saCLIP.regionEncoding == .lxmert)
+        #expect(configuration.saCLIP.data.heldOutConfigurations == ["front-left", "behind-right"])
+        let training = try RelationTraining(configuration: configuration, outputDirectory: nil)
+        training.trainer.write = { _ in }
+        // The heads train at 4× the towers' learning rate; together the groups hold every trainable parameter once.
+        let groups = RelationTraining.optimizationGroups(model: training.model, headsScale: 4)
+        #expect(groups.map(\.learningRateScale) == [4, 1])
+        #expect(groups[0].parameters.count == training.model.heads.trainableParameters.count)
+        #expect(Set(groups.flatMap(\.parameters).map(ObjectIdentifier.init)) == Set(training.model.trainableParameters.map(ObjectIdentifier.init)))
+        #expect(groups.flatMap(\.parameters).count == training.model.trainableParameters.count)
+        #expect(RelationTraining.optimizationGroups(model: training.model, headsScale: 1).count == 1)
+        #expect(!training.data.train.contains { Self.diagonal.map(\.rawValue).contains($0.group ?? "") })
+        try training.trainer.train()
+        let (seen, heldOut) = try #require(try training.evaluateConfigurations())
+        #expect(heldOut.captions == 16 && seen.captions == 48)
+        #expect(heldOut.pairedAccuracy >= 0 && heldOut.pairedAccuracy <= 1 && heldOut.threshold == seen.threshold)
+        let folder = try TemporaryFolder()
+        let file = folder.url.appendingPathComponent("model.safetensors")
+        try training.model.save(to: file, configuration: configuration)
+        let (loaded, _) = try RelationAwareCLIP.load(contentsOf: file)
+        let features = training.validationFeatures!.rows(Array(0..<4))
+        #expect(loaded.embedImages(features).scalars == training.model.embedImages(features).scalars)
+        // An open held-out set is refused with a clear error.
+        var open = configuration
+        open.saCLIP.data.heldOutConfigurations = ["front-left"]
+        #expect(throws: RelationError.self) { try RelationTraining(configuration: open, outputDirectory: nil) }
+    }
+}
