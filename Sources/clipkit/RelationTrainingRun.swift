@@ -4,11 +4,11 @@ import Training
 
 extension TrainCommand {
     /// Task `sa_clip` through the facade's `RelationTrainingRun`.
-    func runRelationAware(_ configuration: TrainingConfiguration, output: URL) throws {
+    func runRelationAware(_ configuration: TrainingConfiguration, output: URL, interruption: TrainingInterruption) throws {
         var bars: [String: ProgressBar] = [:]
         let report = try RelationTrainingRun.run(
             configuration: configuration, output: output, resume: runOptions.resume.map { URL(fileURLWithPath: $0) },
-            stopAtStep: runOptions.stopAtStep,
+            stopAtStep: runOptions.stopAtStep, interruption: interruption,
             progress: { label, done, total in
                 let bar = bars[label] ?? ProgressBar(label: label, total: total)
                 bars[label] = bar

@@ -75,7 +75,7 @@ struct TrainCommand: ParsableCommand {
             case .contrastive, .clipFromScratch:
                 try runContrastive(configuration, output: output, interruption: interruption)
             case .saCLIP:
-                try runRelationAware(configuration, output: output)
+                try runRelationAware(configuration, output: output, interruption: interruption)
             case .diffusion, .ipAdapter:
                 try runDiffusion(configuration, output: output, interruption: interruption)
             case .stylegan:

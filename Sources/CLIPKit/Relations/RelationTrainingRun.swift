@@ -44,13 +44,16 @@ public enum RelationTrainingRun {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
-    /// Trains as configured; `write` gets progress lines.
+    /// Trains as configured; `write` gets progress lines. An `interruption` (Ctrl-C, SIGTERM) stops
+    /// training at the next step boundary with a checkpoint (`TrainingError.interrupted`).
     public static func run(configuration: TrainingConfiguration, output: URL, resume: URL?, stopAtStep: Int?,
+                           interruption: TrainingInterruption? = nil,
                            progress: ((String, Int, Int) -> Void)? = nil, write: @escaping (String) -> Void) throws -> Report {
         let start = Date()
         let training = try RelationTraining(configuration: configuration, outputDirectory: output, cache: RelationFeatureCache(),
                                             progress: progress)
         training.trainer.write = write
+        training.trainer.interruption = interruption
         let trainable = training.model.trainableParameters.reduce(0) { $0 + $1.value.count }
         write("sa_clip: \(training.data.train.count) training and \(training.data.validation.count) held-out examples, "
               + "\(training.data.trafficValidation.count) held-out traffic frames, \(trainable) trainable parameters")
