@@ -44,8 +44,11 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// `readUntilClosed(seconds:)` on a dispatch queue: the blocking wait must not hold one of the
-    /// few cooperative threads the in-process server needs to answer.
-    func waitUntilClosed(seconds: Double) async -> (text: String, closed: Bool) {
+    /// few cooperative threads the in-process server needs to answer. `closedAt` is when the
+    /// reading thread saw the connection close (or gave up): the awaiting test may resume much
+    /// later when other suites keep the cooperative threads busy, so timing the await would
+    /// measure the test runner, not the server.
+    func waitUntilClosed(seconds: Double) async -> (text: String, closed: Bool, closedAt: Date) {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: self.readUntilClosed(seconds: seconds)) }
         }
@@ -86,18 +89,18 @@ final class RawConnection: @unchecked Sendable {
 
     /// Everything the server sends until it closes the connection, and whether it closed within
     /// `seconds` (false: it was still open when the wait ended).
-    func readUntilClosed(seconds: Double) -> (text: String, closed: Bool) {
+    func readUntilClosed(seconds: Double) -> (text: String, closed: Bool, closedAt: Date) {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let remaining = deadline.timeIntervalSinceNow
-            if remaining <= 0 { return (String(decoding: received, as: UTF8.self), false) }
+            if remaining <= 0 { return (String(decoding: received, as: UTF8.self), false, Date()) }
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, Int32(remaining * 1000) + 1)
             if ready <= 0 { continue }
             let count = buffer.withUnsafeMutableBytes { read(socket, $0.baseAddress, $0.count) }
-            if count <= 0 { return (String(decoding: received, as: UTF8.self), true) }
+            if count <= 0 { return (String(decoding: received, as: UTF8.self), true, Date()) }
             received.append(contentsOf: buffer[0..<count])
         }
     }

@@ -27,8 +27,8 @@ import Testing
         let connection = try RawConnection(port: port)
         let start = Date()
         connection.send("POST /v1/embeddings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\":")
-        let (text, closed) = await connection.waitUntilClosed(seconds: 40)
-        let elapsed = Date().timeIntervalSince(start)
+        let (text, closed, closedAt) = await connection.waitUntilClosed(seconds: 40)
+        let elapsed = closedAt.timeIntervalSince(start)
         #expect(text.hasPrefix("HTTP/1.1 408"), "\(text)")
         #expect(text.contains(#""code":408"#) && text.contains("did not arrive within the request timeout (1 s)"), "\(text)")
         #expect(closed, "the connection stays open")
@@ -40,8 +40,8 @@ import Testing
         let connection = try RawConnection(port: port)
         let start = Date()
         connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")   // the blank line never comes
-        let (text, closed) = await connection.waitUntilClosed(seconds: 10)
-        let elapsed = Date().timeIntervalSince(start)
+        let (text, closed, closedAt) = await connection.waitUntilClosed(seconds: 10)
+        let elapsed = closedAt.timeIntervalSince(start)
         #expect(closed && text.isEmpty, "\(text)")
         #expect(elapsed >= 1.5 && elapsed < 6, "\(elapsed) s")
     }
@@ -64,7 +64,7 @@ import Testing
         let (_, port) = try await Self.impatientServer()
         let connection = try RawConnection(port: port)
         connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        let (text, closed) = await connection.waitUntilClosed(seconds: 10)
+        let (text, closed, _) = await connection.waitUntilClosed(seconds: 10)
         #expect(text.components(separatedBy: "HTTP/1.1 200").count == 3, "\(text)")
         #expect(closed)   // by the idle timeout, after both answers
     }
