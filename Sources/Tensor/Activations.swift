@@ -7,13 +7,7 @@ extension Tensor {
     /// `gelu()` on a chosen kernel path (tests compare the paths).
     func gelu(path: ElementwiseKernelPath) -> Tensor {
         guard path == .avx512 else { return applying(ElementwiseFunctions.GELU.self) }
-        let source = pointer
-        return Tensor(shape: shape) { output in
-            let destination = output.baseAddress!
-            ThreadPolicy.parallelFor(output.count, workPerItem: 8) { range in
-                ck_gelu(source + range.lowerBound, destination + range.lowerBound, range.count)
-            }
-        }
+        return mapping { ck_gelu($0, $1, $2) }
     }
 
     /// The input gradient of `gelu()`: ∂x = ∂y·(Φ(x) + x·φ(x)), φ the standard normal density.

@@ -146,13 +146,7 @@ extension Tensor {
     /// `exp()` on a chosen kernel path (tests compare the paths).
     func exp(path: ElementwiseKernelPath) -> Tensor {
         guard path == .avx512 else { return applying(ElementwiseFunctions.Exp.self) }
-        let source = pointer
-        return Tensor(shape: shape) { output in
-            let destination = output.baseAddress!
-            ThreadPolicy.parallelFor(output.count, workPerItem: 8) { range in
-                ck_exp(source + range.lowerBound, destination + range.lowerBound, range.count)
-            }
-        }
+        return mapping { ck_exp($0, $1, $2) }
     }
     public func log() -> Tensor { map { Foundation.log($0) } }
     public func sqrt() -> Tensor { applying(ElementwiseFunctions.SquareRoot.self) }

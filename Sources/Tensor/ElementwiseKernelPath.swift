@@ -20,3 +20,17 @@ public enum ElementwiseKernelPath: Sendable, CaseIterable {
     /// The paths this CPU can run (for tests that compare them).
     public static var available: [ElementwiseKernelPath] { selected == .avx512 ? [.avx512, .portable] : [.portable] }
 }
+
+extension Tensor {
+    /// A new tensor of this shape from an element-wise C kernel `kernel(input, output, count)`,
+    /// run over contiguous chunks on `ThreadPolicy`'s threads (the `avx512` path's maps).
+    func mapping(_ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor {
+        let source = pointer
+        return Tensor(shape: shape) { output in
+            let destination = output.baseAddress!
+            ThreadPolicy.parallelFor(output.count, workPerItem: 8) { range in
+                kernel(UnsafePointer(source + range.lowerBound), destination + range.lowerBound, range.count)
+            }
+        }
+    }
+}
