@@ -81,11 +81,15 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     /// The store error for `error`; a failure the server did not report itself (a lost or
-    /// closing connection, whose `isClosed` may not be set yet) drops the connection, so the
+    /// closing connection, whose `isClosed` may not be set yet) or one it reported as ending the
+    /// session (severity FATAL or PANIC, e.g. "terminating connection due to administrator
+    /// command" when the backend is killed or the server restarts) drops the connection, so the
     /// next call opens a new one.
     private func failed(_ connection: PostgresConnection, _ error: Error) -> StoreError {
-        let reportedByServer = (error as? PSQLError)?.serverInfo != nil
-        if !reportedByServer {
+        let serverInfo = (error as? PSQLError)?.serverInfo
+        let reportedByServer = serverInfo != nil
+        let endsSession = serverInfo?[.severity].map { ["FATAL", "PANIC"].contains($0) } ?? false
+        if !reportedByServer || endsSession {
             self.connection = nil
             let closing: EventLoopFuture<Void> = connection.close()
             _ = closing

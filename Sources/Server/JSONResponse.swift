@@ -31,8 +31,13 @@ enum JSONResponse {
         return try make(Body(error: .init(message: refusal.message, type: refusal.type, code: refusal.status.code)), status: refusal.status)
     }
 
-    /// The request body, at most `limit` bytes (413 beyond).
+    /// The request body, at most `limit` bytes (413 beyond). A body whose `Content-Length`
+    /// already announces more is refused before any of it is read, so the answer does not wait
+    /// for a large upload to arrive.
     static func body(of request: Request, limit: Int) async throws -> Data {
+        if let announced = request.headers[.contentLength].flatMap({ Int($0) }), announced > limit {
+            throw ServerError(.contentTooLarge, "the request body is larger than the server accepts")
+        }
         var buffer = try await request.body.collect(upTo: limit)
         return Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
     }

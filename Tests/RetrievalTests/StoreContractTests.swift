@@ -230,9 +230,17 @@ struct StoreUnderTest {
         try store.upsert(IndexBatch(items: [item("a", [1, 0, 0, 0])]))
         let administration = try PostgresSession(location: database.location.with(database: "postgres"))
         try administration.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [.text(database.location.database)])
+        // pg_terminate_backend only signals the backend: wait until it has exited, so the next
+        // batch cannot still go through on it (on a loaded machine the signal can take seconds).
+        let deadline = Date().addingTimeInterval(60)
+        while try administration.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1", [.text(database.location.database)]).count > 0,
+              Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         // Whether the client sees the lost connection before the next call is a race with the
         // server's FATAL message: either that batch fails with an error naming the database (and
-        // its retry succeeds), or the store has already reconnected and the batch goes through.
+        // its retry succeeds on a new connection), or the store has already reconnected and the
+        // batch goes through.
         do {
             try store.upsert(IndexBatch(items: [item("b", [0, 1, 0, 0])]))
         } catch let lost as StoreError {

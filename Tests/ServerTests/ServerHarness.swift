@@ -89,12 +89,22 @@ final class ServerHarness: @unchecked Sendable {
         }
     }
 
+    /// The client: URLSession's default 60 s request timeout is too short when a loaded 2-core
+    /// machine runs the other suites beside the server (its own request timeout is what the
+    /// timeout tests check, over raw connections).
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 600
+        configuration.timeoutIntervalForResource = 1200
+        return URLSession(configuration: configuration)
+    }()
+
     func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:], port: Int? = nil) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port ?? self.port)\(path)")!)
         request.httpMethod = method
         request.httpBody = body
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await Self.session.data(for: request)
         let http = try #require(response as? HTTPURLResponse)
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields { fields[String(describing: name).lowercased()] = String(describing: value) }
