@@ -95,23 +95,9 @@ struct TrainCommand: ParsableCommand {
     /// Writes the run's `configuration.json` into `output` and, with `--resume`, restores the
     /// checkpoint through `resume`, warning when it was written with another configuration.
     func beginRun(_ configuration: TrainingConfiguration, output: URL, resume: (URL) throws -> String?) throws {
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        try configuration.encoded().write(to: output.appendingPathComponent("configuration.json"))
-        guard let checkpoint = runOptions.resume else { return }
-        warnIfDifferent(stored: try resume(URL(fileURLWithPath: checkpoint)), current: configuration)
-    }
-
-    /// A resumed run continues exactly only with the configuration it was started with (the
-    /// length, output folder, checkpoint interval and quietness may change).
-    private func warnIfDifferent(stored: String?, current: TrainingConfiguration) {
-        guard let stored, var original = try? TrainingConfiguration.decode(Data(stored.utf8)) else { return }
-        // The cosine schedule spans the whole run, so only its length must stay.
-        if original.schedule.kind != .cosine { original.training.steps = current.training.steps }
-        original.output = current.output
-        original.training.checkpointInterval = current.training.checkpointInterval
-        original.training.quiet = current.training.quiet
-        if original != current {
-            FileHandle.standardError.write(Data("warning: the checkpoint was written with another configuration; the resumed run will not match an uninterrupted one\n".utf8))
+        if let warning = try configuration.beginRun(output: output, resumingFrom: runOptions.resume.map { URL(fileURLWithPath: $0) },
+                                                    restore: resume) {
+            FileHandle.standardError.write(Data("\(warning)\n".utf8))
         }
     }
 

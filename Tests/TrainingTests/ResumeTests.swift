@@ -76,4 +76,28 @@ import Testing
             try other.trainer.resume(from: folder.url)
         }
     }
+
+    /// `beginRun` writes `configuration.json`, and warns on resume only when the checkpoint's
+    /// configuration differs in more than the run's length, output, checkpoint interval and quietness.
+    @Test func beginningARunWritesItsConfigurationAndWarnsOnlyOnARealChange() throws {
+        let folder = try TemporaryFolder()
+        let stored = Self.configuration(steps: 8)
+        let checkpoint = folder.url.appendingPathComponent("checkpoint")
+        let restore = { (url: URL) -> String? in
+            #expect(url == checkpoint)
+            return String(decoding: try stored.encoded(), as: UTF8.self)
+        }
+        var longer = Self.configuration(steps: 8)
+        longer.training.checkpointInterval = 3
+        longer.training.quiet = false
+        longer.output = "elsewhere"
+        #expect(try longer.beginRun(output: folder.url, resumingFrom: nil, restore: restore) == nil)
+        #expect(try TrainingConfiguration.decode(Data(contentsOf: folder.url.appendingPathComponent("configuration.json"))) == longer)
+        #expect(try longer.beginRun(output: folder.url, resumingFrom: checkpoint, restore: restore) == nil)
+        var changed = Self.configuration(steps: 16)   // the cosine schedule spans the run: its length matters
+        #expect(try changed.beginRun(output: folder.url, resumingFrom: checkpoint, restore: restore)?.contains("another configuration") == true)
+        changed = Self.configuration(steps: 8)
+        changed.optimizer.learningRate = 1e-3
+        #expect(try changed.beginRun(output: folder.url, resumingFrom: checkpoint, restore: restore)?.contains("another configuration") == true)
+    }
 }

@@ -57,9 +57,9 @@ public enum RelationTrainingRun {
         let trainable = training.model.trainableParameters.reduce(0) { $0 + $1.value.count }
         write("sa_clip: \(training.data.train.count) training and \(training.data.validation.count) held-out examples, "
               + "\(training.data.trafficValidation.count) held-out traffic frames, \(trainable) trainable parameters")
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        try configuration.encoded().write(to: output.appendingPathComponent("configuration.json"))
-        if let resume { try training.trainer.resume(from: resume) }
+        if let warning = try configuration.beginRun(output: output, resumingFrom: resume, restore: { try training.trainer.resume(from: $0) }) {
+            write(warning)
+        }
         let miner = training.data.trafficValidation.isEmpty ? nil : try RelationMiner.installed()
         let fresh = training.trainer.step == 0
         let before = fresh ? try training.evaluate() : nil
