@@ -30,7 +30,9 @@ extension Tensor {
                         var normalized = [Float](repeating: 0, count: width), scaled = [Float](repeating: 0, count: width)
                         for block in range {
                             let weightSum = weightSums + block * width, biasSum = biasSums + block * width
-                            for row in (block * rowsPerBlock)..<Swift.min(rows, (block + 1) * rowsPerBlock) {
+                            // The last blocks may be empty (9 rows in 8 blocks of 2).
+                            let first = Swift.min(rows, block * rowsPerBlock)
+                            for row in first..<Swift.min(rows, first + rowsPerBlock) {
                                 let x = source + row * width, g = gradients + row * width, dx = destination + row * width
                                 let (mean, inverse) = rowStatistics(x, width, epsilon)
                                 var scaledSum: Float = 0, projectionSum: Float = 0

@@ -37,9 +37,9 @@ extension Tensor {
         }
     }
 
-    /// Σ along `axis`, adding the slices in order (as `reduce` with +, without a closure call per
-    /// element). A leading-axis sum (outer size 1, a bias gradient over rows) splits its columns
-    /// across threads instead of running on one.
+    /// Σ along `axis` without a closure call per element: slices added in order, except that a sum
+    /// over contiguous runs (the last axis) adds 16 lanes at a time (`VectorReductions.sum`). A
+    /// leading-axis sum (outer size 1, a bias gradient over rows) splits its columns across threads.
     public func sum(alongAxis axis: Int, keepingDimension: Bool = false) -> Tensor {
         let (outer, length, inner) = reductionLayout(axis)
         let source = pointer
@@ -53,6 +53,13 @@ extension Tensor {
                         let row = source + step * inner + range.lowerBound
                         for index in 0..<count { target[index] += row[index] }
                     }
+                }
+                return
+            }
+            if inner == 1 {
+                // Contiguous runs (a last-axis sum, a bias gradient over positions): 16 lanes at a time.
+                ThreadPolicy.parallelFor(outer, workPerItem: length) { range in
+                    for outerIndex in range { destination[outerIndex] = VectorReductions.sum(source + outerIndex * length, length) }
                 }
                 return
             }

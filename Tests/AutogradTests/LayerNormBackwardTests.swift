@@ -4,7 +4,8 @@ import Testing
 
 /// The one-pass LayerNorm backward (`Tensor.layerNormBackward`) against the same gradients written
 /// with whole-tensor operations (the unfused rule it replaced), with and without γ, over enough rows
-/// that ∂γ and ∂β are summed from several blocks: max |Δ| ≤ 1e-5 of the largest magnitude.
+/// that ∂γ and ∂β are summed from several blocks (and 9 rows, which leave the last blocks empty, and
+/// one row): max |Δ| ≤ 1e-5 of the largest magnitude.
 @Suite struct LayerNormBackwardTests {
     func unfused(input: Tensor, gradient: Tensor, weight: Tensor?, epsilon: Float) -> (Tensor, Tensor, Tensor) {
         let width = input.shape.last!
@@ -24,9 +25,10 @@ import Testing
         #expect(actual.maxAbsoluteDifference(expected) <= 1e-5 * max(scale, 1), "\(label): scale \(scale)")
     }
 
-    @Test(arguments: [true, false]) func matchesTheUnfusedRule(withWeight: Bool) {
+    @Test(arguments: [(true, [3, 101, 64]), (false, [3, 101, 64]), (true, [9, 64]), (false, [1, 64])])
+    func matchesTheUnfusedRule(withWeight: Bool, shape: [Int]) {
         var generator = SeededGenerator(seed: 21)
-        let input = Tensor.randomNormal([3, 101, 64], standardDeviation: 2, generator: &generator) + 0.5
+        let input = Tensor.randomNormal(shape, standardDeviation: 2, generator: &generator) + 0.5
         let gradient = Tensor.randomNormal(input.shape, generator: &generator)
         let weight = withWeight ? Tensor.randomNormal([64], generator: &generator) : nil
         let (inputGradient, weightGradient, biasGradient) = Tensor.layerNormBackward(input: input, outputGradient: gradient,
