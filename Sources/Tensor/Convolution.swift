@@ -64,6 +64,11 @@ extension Tensor {
         let groupIn = inChannels / groups, groupOut = outChannels / groups
         let patch = groupIn * geometry.kernelHeight * geometry.kernelWidth
         let positions = outputHeight * outputWidth
+        if groups == 1, let chunk = ConvolutionChunking.imagesPerProduct(batch: batch, positions: positions) {
+            let output = chunkedConv2d(input, weight: weight, geometry: geometry, imagesPerProduct: chunk)
+            guard let bias else { return output }
+            return output.channelAffine(scale: [Float](repeating: 1, count: outChannels), shift: bias.scalars)
+        }
         let output = Tensor(shape: [batch, outChannels, outputHeight, outputWidth]) { output in
             let destination = output.baseAddress!
             var columns = [Float](repeating: 0, count: geometry.isPointwise ? 0 : patch * positions)
@@ -134,55 +139,76 @@ extension Tensor {
         }
     }
 
-    /// Unfolds `[channels, height, width]` into `[channels·kh·kw, outputHeight·outputWidth]` patch columns.
+    /// Unfolds `[channels, height, width]` into `[channels·kh·kw, outputHeight·outputWidth]` patch
+    /// columns; consecutive patch rows lie `rowStride` floats apart (default: packed). Each output
+    /// row copies the run of columns its tap keeps inside the image (`columnRuns`, a plain copy at
+    /// stride 1) and zeroes the padded ends, so the inner loop has no bounds tests.
     static func im2col(_ source: UnsafePointer<Float>, channels: Int, height: Int, width: Int,
                        geometry g: Convolution2DGeometry, outputHeight: Int, outputWidth: Int,
-                       columns: UnsafeMutablePointer<Float>) {
+                       columns: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
         let positions = outputHeight * outputWidth
+        let stride = rowStride ?? positions
         let rows = channels * g.kernelHeight * g.kernelWidth
+        let columnRuns = g.columnRuns(width: width, outputWidth: outputWidth)
         ThreadPolicy.parallelFor(rows, workPerItem: positions) { range in
             for patchRow in range {
                 let kernelColumn = patchRow % g.kernelWidth
                 let kernelRow = (patchRow / g.kernelWidth) % g.kernelHeight
                 let channel = patchRow / (g.kernelWidth * g.kernelHeight)
                 let plane = source + channel * height * width
-                let target = columns + patchRow * positions
+                let target = columns + patchRow * stride
+                let (offset, run) = columnRuns[kernelColumn]
                 for outputRow in 0..<outputHeight {
                     let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow * g.dilationHeight
                     let line = target + outputRow * outputWidth
-                    if row < 0 || row >= height {
+                    if row < 0 || row >= height || run.isEmpty {
                         line.initialize(repeating: 0, count: outputWidth)
                         continue
                     }
-                    for outputColumn in 0..<outputWidth {
-                        let column = outputColumn * g.strideWidth - g.paddingWidth + kernelColumn * g.dilationWidth
-                        line[outputColumn] = column >= 0 && column < width ? plane[row * width + column] : 0
+                    if run.lowerBound > 0 { line.initialize(repeating: 0, count: run.lowerBound) }
+                    let inputRow = plane + row * width + offset
+                    if g.strideWidth == 1 {
+                        (line + run.lowerBound).update(from: inputRow + run.lowerBound, count: run.count)
+                    } else {
+                        let step = g.strideWidth
+                        for outputColumn in run { line[outputColumn] = inputRow[outputColumn * step] }
+                    }
+                    if run.upperBound < outputWidth {
+                        (line + run.upperBound).initialize(repeating: 0, count: outputWidth - run.upperBound)
                     }
                 }
             }
         }
     }
 
-    /// Folds patch columns back, summing overlaps (the adjoint of `im2col`) into `image`.
+    /// Folds patch columns back, summing overlaps (the adjoint of `im2col`) into `image`;
+    /// consecutive patch rows lie `rowStride` floats apart (default: packed). Each tap adds only the
+    /// run of columns inside the image (`columnRuns`), in the same order as a bounds-tested loop.
     static func col2im(_ columns: UnsafePointer<Float>, channels: Int, height: Int, width: Int,
                        geometry g: Convolution2DGeometry, outputHeight: Int, outputWidth: Int,
-                       image: UnsafeMutablePointer<Float>) {
+                       image: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
         let positions = outputHeight * outputWidth
+        let stride = rowStride ?? positions
+        let columnRuns = g.columnRuns(width: width, outputWidth: outputWidth)
         ThreadPolicy.parallelFor(channels, workPerItem: g.kernelHeight * g.kernelWidth * positions) { range in
             for channel in range {
                 let plane = image + channel * height * width
                 for kernelRow in 0..<g.kernelHeight {
                     for kernelColumn in 0..<g.kernelWidth {
                         let patchRow = (channel * g.kernelHeight + kernelRow) * g.kernelWidth + kernelColumn
-                        let source = columns + patchRow * positions
+                        let source = columns + patchRow * stride
+                        let (offset, run) = columnRuns[kernelColumn]
+                        if run.isEmpty { continue }
                         for outputRow in 0..<outputHeight {
                             let row = outputRow * g.strideHeight - g.paddingHeight + kernelRow * g.dilationHeight
                             if row < 0 || row >= height { continue }
-                            for outputColumn in 0..<outputWidth {
-                                let column = outputColumn * g.strideWidth - g.paddingWidth + kernelColumn * g.dilationWidth
-                                if column >= 0 && column < width {
-                                    plane[row * width + column] += source[outputRow * outputWidth + outputColumn]
-                                }
+                            let imageRow = plane + row * width + offset
+                            let sourceRow = source + outputRow * outputWidth
+                            if g.strideWidth == 1 {
+                                for outputColumn in run { imageRow[outputColumn] += sourceRow[outputColumn] }
+                            } else {
+                                let step = g.strideWidth
+                                for outputColumn in run { imageRow[outputColumn * step] += sourceRow[outputColumn] }
                             }
                         }
                     }
@@ -201,6 +227,10 @@ extension Tensor {
         let groupIn = inChannels / groups, groupOut = outChannels / groups
         let patch = groupIn * g.kernelHeight * g.kernelWidth
         let positions = outputHeight * outputWidth
+        if groups == 1, let chunk = ConvolutionChunking.imagesPerProduct(batch: batch, positions: positions) {
+            return chunkedConv2dBackward(input: input, weight: weight, outputGradient: outputGradient, geometry: g,
+                                         imagesPerProduct: chunk)
+        }
         var inputGradient = Tensor(zeros: input.shape)
         var weightGradient = Tensor(zeros: weight.shape)
         var columns = [Float](repeating: 0, count: patch * positions)

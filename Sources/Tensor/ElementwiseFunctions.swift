@@ -67,6 +67,14 @@ public enum ElementwiseFunctions {
     public enum SiLU: UnaryElementwiseFunction {
         @inlinable @inline(__always) public static func apply(_ x: Float) -> Float { x * FastMath.sigmoid(x) }
     }
+    /// ∂y·σ(x)·(1 + x·(1 − σ(x))) for (x, ∂y): SiLU's input gradient.
+    public enum SiLUBackward: BinaryElementwiseFunction {
+        @inlinable @inline(__always)
+        public static func apply(_ x: Float, _ outputGradient: Float) -> Float {
+            let s = FastMath.sigmoid(x)
+            return outputGradient * (s * (1 + x * (1 - s)))
+        }
+    }
     public enum Tanh: UnaryElementwiseFunction {
         @inlinable @inline(__always) public static func apply(_ x: Float) -> Float { FastMath.tanh(x) }
     }

@@ -37,9 +37,43 @@ extension Tensor {
         }
     }
 
-    /// Σ along `axis`.
+    /// Σ along `axis` without a closure call per element: slices added in order, except that a sum
+    /// over contiguous runs (the last axis) adds 16 lanes at a time (`VectorReductions.sum`). A
+    /// leading-axis sum (outer size 1, a bias gradient over rows) splits its columns across threads.
     public func sum(alongAxis axis: Int, keepingDimension: Bool = false) -> Tensor {
-        reduce(alongAxis: axis, keepingDimension: keepingDimension, initial: 0, +)
+        let (outer, length, inner) = reductionLayout(axis)
+        let source = pointer
+        return Tensor(shape: reducedShape(axis, keepingDimension: keepingDimension)) { output in
+            let destination = output.baseAddress!
+            if outer == 1 && inner > 1 {
+                ThreadPolicy.parallelFor(inner, workPerItem: length) { range in
+                    let target = destination + range.lowerBound, count = range.count
+                    target.initialize(repeating: 0, count: count)
+                    for step in 0..<length {
+                        let row = source + step * inner + range.lowerBound
+                        for index in 0..<count { target[index] += row[index] }
+                    }
+                }
+                return
+            }
+            if inner == 1 {
+                // Contiguous runs (a last-axis sum, a bias gradient over positions): 16 lanes at a time.
+                ThreadPolicy.parallelFor(outer, workPerItem: length) { range in
+                    for outerIndex in range { destination[outerIndex] = VectorReductions.sum(source + outerIndex * length, length) }
+                }
+                return
+            }
+            ThreadPolicy.parallelFor(outer, workPerItem: length * inner) { range in
+                for outerIndex in range {
+                    let target = destination + outerIndex * inner
+                    target.initialize(repeating: 0, count: inner)
+                    for step in 0..<length {
+                        let row = source + (outerIndex * length + step) * inner
+                        for innerIndex in 0..<inner { target[innerIndex] += row[innerIndex] }
+                    }
+                }
+            }
+        }
     }
 
     /// Mean along `axis`.

@@ -75,6 +75,8 @@ import Testing
     @Test func normalization() {
         expectGradients(GradientCheck.inputs([[2, 3, 16], [16], [16]])) { $0[0].layerNorm(weight: $0[1], bias: $0[2]) }
         expectGradients(GradientCheck.inputs([[4, 8]])) { $0[0].layerNorm(weight: nil, bias: nil) }
+        // Enough rows for ∂γ and ∂β to be summed from several blocks.
+        expectGradients(GradientCheck.inputs([[37, 6], [6], [6]])) { $0[0].layerNorm(weight: $0[1], bias: $0[2]) }
         var generator = SeededGenerator(seed: 9)
         let mean = Tensor.randomNormal([3], generator: &generator)
         let variance = Tensor.randomNormal([3], generator: &generator).abs() + 0.5
@@ -100,6 +102,10 @@ import Testing
         }
         expectGradients(GradientCheck.inputs([[2, 5, 3, 3], [3, 5, 1, 1], [3]])) {
             Variable.conv2d($0[0], weight: $0[1], bias: $0[2], geometry: Convolution2DGeometry(kernel: (1, 1)))
+        }
+        // 400 positions, batch 3: images unfolded two to a product, then a last chunk of one.
+        expectGradients(GradientCheck.inputs([[3, 2, 20, 20], [3, 2, 3, 3], [3]])) {
+            Variable.conv2d($0[0], weight: $0[1], bias: $0[2], geometry: Convolution2DGeometry(kernel: (3, 3), padding: (1, 1)))
         }
     }
 

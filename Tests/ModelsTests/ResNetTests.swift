@@ -7,8 +7,8 @@ import Tensor
 import TestSupport
 import Testing
 
-/// torchvision's bottleneck ResNet (`scripts/fixtures/resnet.py`): narrow random-weight networks
-/// built from torchvision's own `Bottleneck` and `ResNet._make_layer` match its outputs to
+/// torchvision's ResNet (`scripts/fixtures/resnet.py`): narrow random-weight networks built from
+/// torchvision's own `Bottleneck` or `BasicBlock` and `ResNet._make_layer` match its outputs to
 /// max |Δ| ≤ 1e-4 · max |ref|, and the ResNet-50 preset has exactly torchvision resnet50's
 /// parameter names and shapes.
 @Suite struct ResNetTests {
@@ -63,7 +63,18 @@ import Testing
         #expect(backbone.classifier == nil && backbone.namedParameters.count == 318)
     }
 
-    @Test(arguments: ["narrow", "narrow_grouped"])
+    @Test func resnet18PresetHasTorchvisionsParameters() {
+        let model = ResNet(configuration: .resnet18)
+        let names = model.namedParameters.map(\.name)
+        #expect(names.count == 122)  // torchvision resnet18's state-dict entries
+        let trainable = model.namedParameters.filter { $0.parameter.isTrainable }.reduce(0) { $0 + $1.parameter.value.count }
+        #expect(trainable == 11_689_512)  // torchvision resnet18's parameter count
+        #expect(names.contains("layer2.0.downsample.0.weight") && !names.contains("layer1.0.downsample.0.weight"))
+        #expect(!names.contains { $0.hasSuffix("conv3.weight") })
+        #expect(model.configuration.featureChannels == 512)
+    }
+
+    @Test(arguments: ["narrow", "narrow_grouped", "narrow_basic"])
     func narrowNetworkMatchesTorchvision(name: String) throws {
         let configuration = try #require(try decodeFixture(NarrowCases.self, from: TestPaths.fixture("resnet", "narrow.json")).cases[name])
         let data = try tensors(name)
@@ -100,6 +111,12 @@ import Testing
         #expect(try JSONDecoder().decode(ResNetConfiguration.self, from: data) == .resnet101)
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(ResNetConfiguration.self, from: Data(#"{"layers": [3, 4, 6]}"#.utf8))
+        }
+        let basic = #"{"layers": [2, 2, 2, 2], "block": "basic", "num_classes": 1000}"#
+        #expect(try JSONDecoder().decode(ResNetConfiguration.self, from: Data(basic.utf8)) == .resnet18)
+        #expect(ResNetConfiguration.resnet18.expansion == 1)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(ResNetConfiguration.self, from: Data(#"{"layers": [2, 2, 2, 2], "block": "basic", "groups": 32}"#.utf8))
         }
         let resnext = ResNetConfiguration(layers: [3, 4, 6, 3], groups: 32, widthPerGroup: 4)
         #expect((0..<4).map { resnext.innerWidth(stage: $0) } == [128, 256, 512, 1024])

@@ -70,13 +70,13 @@ import Testing
     @Test func seededInitialisationFollowsTorchvision() {
         var generator = SeededGenerator(seed: 3)
         let model = ResNet(configuration: .resnet50, generator: &generator)
-        let weight = model.stages[3][0].convolution2.weight.value  // [512, 512, 3, 3]
+        let weight = model.stages[3][0].bottleneck!.convolution2.weight.value  // [512, 512, 3, 3]
         let scalars = weight.scalars
         let mean = scalars.reduce(0, +) / Float(scalars.count)
         let deviation = (scalars.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(scalars.count)).squareRoot()
         let expected = (2 / Float(512 * 3 * 3)).squareRoot()
         #expect(abs(mean) < 0.01 * expected && abs(deviation / expected - 1) < 0.01, "mean \(mean), deviation \(deviation) vs \(expected)")
-        let norm = model.stages[0][0].normalization1
+        let norm = model.stages[0][0].bottleneck!.normalization1
         #expect(norm.weight.value.scalars.allSatisfy { $0 == 1 } && norm.bias.value.scalars.allSatisfy { $0 == 0 })
         var again = SeededGenerator(seed: 3)
         #expect(ResNet(configuration: .resnet50, generator: &again).stem.weight.value.scalars == model.stem.weight.value.scalars)

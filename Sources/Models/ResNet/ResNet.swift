@@ -3,20 +3,20 @@ import Foundation
 import NN
 import Tensor
 
-/// A bottleneck residual network with torchvision's structure and key names (He et al. 2016,
+/// A residual network (basic blocks or bottlenecks) with torchvision's structure and key names (He et al. 2016,
 /// "Deep Residual Learning for Image Recognition"; ResNet-50 is the Siamese fashion network's
 /// backbone):
 ///
 ///     x = maxpool3×3,s2(relu(BN(conv7×7,s2(image))))     `conv1`, `bn1`
-///     x = layer4(layer3(layer2(layer1(x))))               `ResNetBottleneck`s, `layer<s>.<i>.…`
+///     x = layer4(layer3(layer2(layer1(x))))               `ResNetBlock`s, `layer<s>.<i>.…`
 ///     f = mean over height and width of x                 pooled features [batch, 2048]
 ///     logits = W·f + b                                    `fc`, optional
 public struct ResNet: Module {
     public let configuration: ResNetConfiguration
     @Key("conv1") public var stem: Conv2d
     @Key("bn1") public var stemNormalization: BatchNorm2d
-    /// The stages (`layer1` … `layer4`), each a list of bottlenecks.
-    @Key("layer", numberedFrom: 1) public var stages: [[ResNetBottleneck]]
+    /// The stages (`layer1` … `layer4`), each a list of residual blocks.
+    @Key("layer", numberedFrom: 1) public var stages: [[ResNetBlock]]
     /// The classifier, absent when `configuration.classCount` is `nil`.
     @Key("fc") public var classifier: Linear?
 
@@ -30,14 +30,20 @@ public struct ResNet: Module {
         stem = Conv2d(inChannels: 3, outChannels: configuration.stemWidth, kernelSize: 7, stride: 2, padding: 3, bias: false)
         stemNormalization = BatchNorm2d(channels: configuration.stemWidth, epsilon: epsilon)
         var channels = configuration.stemWidth
-        var stages: [[ResNetBottleneck]] = []
+        var stages: [[ResNetBlock]] = []
         for (stage, count) in configuration.layers.enumerated() {
             let output = configuration.outputChannels(stage: stage)
-            stages.append((0..<count).map { index in
-                ResNetBottleneck(inputChannels: index == 0 ? channels : output,
-                                 innerWidth: configuration.innerWidth(stage: stage), outputChannels: output,
-                                 stride: index == 0 && stage > 0 ? 2 : 1, groups: configuration.groups,
-                                 batchNormEpsilon: epsilon)
+            stages.append((0..<count).map { index -> ResNetBlock in
+                let input = index == 0 ? channels : output, stride = index == 0 && stage > 0 ? 2 : 1
+                switch configuration.block {
+                case .basic:
+                    return .basic(ResNetBasicBlock(inputChannels: input, outputChannels: output, stride: stride,
+                                                   batchNormEpsilon: epsilon))
+                case .bottleneck:
+                    return .bottleneck(ResNetBottleneck(inputChannels: input, innerWidth: configuration.innerWidth(stage: stage),
+                                                        outputChannels: output, stride: stride, groups: configuration.groups,
+                                                        batchNormEpsilon: epsilon))
+                }
             })
             channels = output
         }

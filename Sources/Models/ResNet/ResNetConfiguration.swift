@@ -1,20 +1,29 @@
 import Imaging
 
-/// Hyper-parameters of a bottleneck residual network as torchvision builds it (He et al. 2016,
-/// "Deep Residual Learning for Image Recognition"; torchvision's "v1.5", which strides the 3×3
-/// convolution of a bottleneck instead of its first 1×1).
+/// Hyper-parameters of a residual network as torchvision builds it (He et al. 2016, "Deep Residual
+/// Learning for Image Recognition"; torchvision's "v1.5", which strides the 3×3 convolution of a
+/// bottleneck instead of its first 1×1).
 ///
-/// Stage s has `layers[s]` bottlenecks with inner width ⌊planes[s]·widthPerGroup/64⌋·groups and
-/// `planes[s]·expansion` output channels; stages 2–4 halve the resolution. Coding keys follow
-/// torchvision's `ResNet(block, layers, num_classes, groups, width_per_group)` arguments.
+/// Stage s has `layers[s]` blocks — bottlenecks with inner width ⌊planes[s]·widthPerGroup/64⌋·groups,
+/// or basic blocks of two 3×3 convolutions — with `planes[s]·expansion` output channels; stages 2–4
+/// halve the resolution. Coding keys follow torchvision's
+/// `ResNet(block, layers, num_classes, groups, width_per_group)` arguments.
 public struct ResNetConfiguration: Codable, Sendable, Equatable {
-    /// Bottlenecks per stage (`[3, 4, 6, 3]` for ResNet-50).
+    /// The residual block of every stage: torchvision's `BasicBlock` (ResNet-18/34) or `Bottleneck`.
+    public enum Block: String, Codable, Sendable {
+        case basic
+        case bottleneck
+    }
+
+    /// Blocks per stage (`[3, 4, 6, 3]` for ResNet-50, `[2, 2, 2, 2]` for ResNet-18).
     public var layers: [Int]
+    /// The kind of residual block (bottleneck unless decoded or given otherwise).
+    public var block: Block
     /// Bottleneck "planes" per stage (torchvision: 64, 128, 256, 512).
     public var planes: [Int]
     /// Output channels of the 7×7 stem convolution (torchvision: 64).
     public var stemWidth: Int
-    /// Output channels = planes · expansion (4 for bottlenecks).
+    /// Output channels = planes · expansion (4 for bottlenecks, 1 for basic blocks).
     public var expansion: Int
     /// Groups of the 3×3 convolutions (32 for ResNeXt).
     public var groups: Int
@@ -29,6 +38,7 @@ public struct ResNetConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case layers
+        case block
         case planes
         case stemWidth = "stem_width"
         case expansion
@@ -39,15 +49,18 @@ public struct ResNetConfiguration: Codable, Sendable, Equatable {
         case preprocessing
     }
 
-    public init(layers: [Int], planes: [Int] = [64, 128, 256, 512], stemWidth: Int = 64, expansion: Int = 4,
-                groups: Int = 1, widthPerGroup: Int = 64, classCount: Int? = 1000, batchNormEpsilon: Float = 1e-5,
-                preprocessing: Preprocessing = .torchvisionImageNet) {
+    public init(layers: [Int], block: Block = .bottleneck, planes: [Int] = [64, 128, 256, 512], stemWidth: Int = 64,
+                expansion: Int? = nil, groups: Int = 1, widthPerGroup: Int = 64, classCount: Int? = 1000,
+                batchNormEpsilon: Float = 1e-5, preprocessing: Preprocessing = .torchvisionImageNet) {
         precondition(!layers.isEmpty && layers.count == planes.count && layers.allSatisfy { $0 > 0 },
                      "layers \(layers) and planes \(planes) need one positive entry per stage")
+        precondition(block == .bottleneck || (groups == 1 && widthPerGroup == 64),
+                     "basic blocks support only groups 1 and width_per_group 64 (torchvision's BasicBlock)")
         self.layers = layers
+        self.block = block
         self.planes = planes
         self.stemWidth = stemWidth
-        self.expansion = expansion
+        self.expansion = expansion ?? (block == .basic ? 1 : 4)
         self.groups = groups
         self.widthPerGroup = widthPerGroup
         self.classCount = classCount
@@ -55,7 +68,8 @@ public struct ResNetConfiguration: Codable, Sendable, Equatable {
         self.preprocessing = preprocessing
     }
 
-    /// Decodes torchvision's argument names; `planes`, `stem_width`, `expansion`, `groups`,
+    /// Decodes torchvision's argument names; `block` (`"basic"` or `"bottleneck"`), `planes`,
+    /// `stem_width`, `expansion` (1 for basic blocks, 4 for bottlenecks), `groups`,
     /// `width_per_group`, `batch_norm_epsilon` and `preprocessing` default to torchvision's values.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -65,16 +79,26 @@ public struct ResNetConfiguration: Codable, Sendable, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .layers, in: container,
                                                    debugDescription: "layers \(layers) and planes \(planes) need one positive entry per stage")
         }
-        self.init(layers: layers, planes: planes,
+        let block = try container.decodeIfPresent(Block.self, forKey: .block) ?? .bottleneck
+        let groups = try container.decodeIfPresent(Int.self, forKey: .groups) ?? 1
+        let widthPerGroup = try container.decodeIfPresent(Int.self, forKey: .widthPerGroup) ?? 64
+        guard block == .bottleneck || (groups == 1 && widthPerGroup == 64) else {
+            throw DecodingError.dataCorruptedError(forKey: .groups, in: container,
+                                                   debugDescription: "basic blocks support only groups 1 and width_per_group 64")
+        }
+        self.init(layers: layers, block: block, planes: planes,
                   stemWidth: try container.decodeIfPresent(Int.self, forKey: .stemWidth) ?? 64,
-                  expansion: try container.decodeIfPresent(Int.self, forKey: .expansion) ?? 4,
-                  groups: try container.decodeIfPresent(Int.self, forKey: .groups) ?? 1,
-                  widthPerGroup: try container.decodeIfPresent(Int.self, forKey: .widthPerGroup) ?? 64,
+                  expansion: try container.decodeIfPresent(Int.self, forKey: .expansion),
+                  groups: groups, widthPerGroup: widthPerGroup,
                   classCount: try container.decodeIfPresent(Int.self, forKey: .classCount),
                   batchNormEpsilon: try container.decodeIfPresent(Float.self, forKey: .batchNormEpsilon) ?? 1e-5,
                   preprocessing: try container.decodeIfPresent(Preprocessing.self, forKey: .preprocessing) ?? .torchvisionImageNet)
     }
 
+    /// ResNet-18: [2, 2, 2, 2] basic blocks, 512-d pooled features (11.7 M parameters).
+    public static let resnet18 = ResNetConfiguration(layers: [2, 2, 2, 2], block: .basic)
+    /// ResNet-34: [3, 4, 6, 3] basic blocks.
+    public static let resnet34 = ResNetConfiguration(layers: [3, 4, 6, 3], block: .basic)
     /// ResNet-50: [3, 4, 6, 3] bottlenecks, 2048-d pooled features (25.6 M parameters).
     public static let resnet50 = ResNetConfiguration(layers: [3, 4, 6, 3])
     /// ResNet-101: [3, 4, 23, 3] bottlenecks.
