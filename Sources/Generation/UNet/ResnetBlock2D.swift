@@ -36,17 +36,18 @@ public struct ResnetBlock2D: Module {
         shortcut = inChannels == outChannels ? nil : Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 1)
     }
 
+    /// Without a tape the convolutions take the channel-major inference kernels (`Conv2d.inferring`).
     /// `[batch, inChannels, height, width]` and SiLU(τ) `[batch, timeEmbeddingWidth]` (nil for an
     /// unconditioned block) → `[batch, outChannels, height, width]`.
     public func callAsFunction(_ input: Variable, activatedTimeEmbedding: Variable?) -> Variable {
-        var hidden = firstConvolution(firstNorm(input).silu())  // [batch, out, height, width]
+        var hidden = firstConvolution.inferring(firstNorm(input).silu())  // [batch, out, height, width]
         if let timeProjection {
             guard let activatedTimeEmbedding else { preconditionFailure("a time-conditioned ResNet block needs the time embedding") }
             let projected = timeProjection(activatedTimeEmbedding)  // [batch, out]
             hidden = hidden + projected.reshaped([projected.shape[0], projected.shape[1], 1, 1])
         }
-        hidden = secondConvolution(dropout(secondNorm(hidden).silu()))  // [batch, out, height, width]
-        let residual = shortcut.map { $0(input) } ?? input  // [batch, out, height, width]
+        hidden = secondConvolution.inferring(dropout(secondNorm(hidden).silu()))  // [batch, out, height, width]
+        let residual = shortcut.map { $0.inferring(input) } ?? input  // [batch, out, height, width]
         let sum = residual + hidden
         return outputScaleFactor == 1 ? sum : sum / outputScaleFactor
     }
