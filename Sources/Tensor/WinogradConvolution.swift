@@ -235,30 +235,36 @@ extension Tensor {
         }
     }
 
-    /// C = A·B with A `[rows, inner]` scalars and B `[inner, columns]` lanes (zero entries of A skipped).
+    /// C = A·B with A `[rows, inner]` scalars and B `[inner, columns]` lanes (zero entries of A
+    /// skipped), each entry summed in a register in the order of `inner`.
     @inline(__always)
     static func multiplyLanes<Lanes: SIMD>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Lanes>, into c: UnsafeMutablePointer<Lanes>,
                                            rows: Int, inner: Int, columns: Int) where Lanes.Scalar == Float {
         for row in 0..<rows {
-            for column in 0..<columns { c[row * columns + column] = Lanes() }
-            for index in 0..<inner {
-                let coefficient = a[row * inner + index]
-                if coefficient == 0 { continue }
-                for column in 0..<columns { c[row * columns + column] += coefficient * b[index * columns + column] }
+            for column in 0..<columns {
+                var sum = Lanes()
+                for index in 0..<inner {
+                    let coefficient = a[row * inner + index]
+                    if coefficient != 0 { sum += coefficient * b[index * columns + column] }
+                }
+                c[row * columns + column] = sum
             }
         }
     }
 
-    /// C = A·Bᵀ with A `[rows, inner]` lanes and B `[columns, inner]` scalars (zero entries of B skipped).
+    /// C = A·Bᵀ with A `[rows, inner]` lanes and B `[columns, inner]` scalars (zero entries of B
+    /// skipped), each entry summed in a register in the order of `inner`.
     @inline(__always)
     static func multiplyLanesTransposed<Lanes: SIMD>(_ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Lanes>,
                                                      rows: Int, inner: Int, columns: Int) where Lanes.Scalar == Float {
-        for column in 0..<columns {
-            for row in 0..<rows { c[row * columns + column] = Lanes() }
-            for index in 0..<inner {
-                let coefficient = b[column * inner + index]
-                if coefficient == 0 { continue }
-                for row in 0..<rows { c[row * columns + column] += coefficient * a[row * inner + index] }
+        for row in 0..<rows {
+            for column in 0..<columns {
+                var sum = Lanes()
+                for index in 0..<inner {
+                    let coefficient = b[column * inner + index]
+                    if coefficient != 0 { sum += coefficient * a[row * inner + index] }
+                }
+                c[row * columns + column] = sum
             }
         }
     }

@@ -59,11 +59,14 @@ enum WinogradTileRows {
                             }
                             let line = plane + inputRow * g.width
                             for phase in 0..<m {
+                                // Entries k whose column k·m + phase − padding lies in the row: first ..< end.
                                 let target = rowPhases + phase * phaseLength
-                                for index in 0..<phaseLength {
-                                    let column = index * m + phase - g.padding.width
-                                    target[index] = column >= 0 && column < g.width ? line[column] : 0
-                                }
+                                let first = Swift.min(phaseLength, (g.padding.width - phase + m - 1) / m)
+                                let end = Swift.max(first, Swift.min(phaseLength, (g.width + g.padding.width - phase + m - 1) / m))
+                                target.initialize(repeating: 0, count: first)
+                                let origin = line + phase - g.padding.width
+                                for index in first..<end { target[index] = origin[index * m] }
+                                (target + end).initialize(repeating: 0, count: phaseLength - end)
                             }
                         }
                         for offset in stride(from: 0, to: run, by: lanes) {
