@@ -33,6 +33,6 @@ public struct Upsample2D: Module {
 
     /// `[batch, channels, height, width]` → `[batch, channels, 2·height, 2·width]`.
     public func callAsFunction(_ input: Variable) -> Variable {
-        convolution.inferring(input.upsampled(scale: 2, mode: .nearest))
+        convolution(input.upsampled(scale: 2, mode: .nearest))
     }
 }
