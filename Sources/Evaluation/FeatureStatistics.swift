@@ -84,8 +84,10 @@ public struct FeatureStatisticsAccumulator: Sendable {
             }
         }
         // C += Yᵀ·Y (upper triangle).
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(dimension), Int32(rows), 1, centred, Int32(dimension),
-                    1, &comoment, Int32(dimension))
+        BLASThreads.shared {  // a steady thread count, hence a steady order of sums (`BLASThreads`)
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(dimension), Int32(rows), 1, centred, Int32(dimension),
+                        1, &comoment, Int32(dimension))
+        }
         count += rows
     }
 

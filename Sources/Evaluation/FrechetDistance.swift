@@ -1,4 +1,5 @@
 import CBLAS
+import Tensor
 
 /// The Fréchet distance between two Gaussians fitted to feature sets (Heusel et al. 2017, "GANs
 /// Trained by a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium"; the
@@ -28,10 +29,12 @@ public struct FrechetDistance: Sendable, Equatable {
         meanTerm = zip(first.mean, second.mean).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
         let root = try SymmetricEigendecomposition.squareRoot(of: first.covariance, dimension: n)  // Σ₁^½
         var product = [Double](repeating: 0, count: n * n), sandwich = product
-        cblas_dsymm(CblasRowMajor, CblasLeft, CblasUpper, Int32(n), Int32(n), 1, root, Int32(n), second.covariance, Int32(n),
-                    0, &product, Int32(n))                                                                // Σ₁^½·Σ₂
-        cblas_dsymm(CblasRowMajor, CblasRight, CblasUpper, Int32(n), Int32(n), 1, root, Int32(n), product, Int32(n),
-                    0, &sandwich, Int32(n))                                                               // Σ₁^½·Σ₂·Σ₁^½
+        BLASThreads.shared {  // a steady thread count, hence a steady order of sums (`BLASThreads`)
+            cblas_dsymm(CblasRowMajor, CblasLeft, CblasUpper, Int32(n), Int32(n), 1, root, Int32(n), second.covariance, Int32(n),
+                        0, &product, Int32(n))                                                                // Σ₁^½·Σ₂
+            cblas_dsymm(CblasRowMajor, CblasRight, CblasUpper, Int32(n), Int32(n), 1, root, Int32(n), product, Int32(n),
+                        0, &sandwich, Int32(n))                                                               // Σ₁^½·Σ₂·Σ₁^½
+        }
         for row in 0..<n {
             for column in 0..<row {
                 let average = (sandwich[row * n + column] + sandwich[column * n + row]) / 2

@@ -1,4 +1,5 @@
 import CBLAS
+import Tensor
 
 /// The eigendecomposition of a real symmetric matrix, A = V·diag(λ)·Vᵀ, in Float64, by LAPACK's
 /// divide-and-conquer `dsyevd` (through OpenBLAS): eigenvalues ascending, eigenvectors orthonormal.
@@ -31,8 +32,12 @@ public struct SymmetricEigendecomposition: Sendable {
         integerWorkSize = optimalIntegerWork
         var workspace = [Double](repeating: 0, count: Int(workSize))
         var integerWorkspace = [Int32](repeating: 0, count: Int(integerWorkSize))
-        dsyevd_(&jobz, &uplo, &size, &work, &size, &values, &workspace, &workSize, &integerWorkspace, &integerWorkSize,
-                &info, 1, 1)
+        // Under BLAS's shared lock, so a concurrent single-threaded section cannot change OpenBLAS's
+        // thread count (hence the order of the sums) midway (`BLASThreads`).
+        BLASThreads.shared {
+            dsyevd_(&jobz, &uplo, &size, &work, &size, &values, &workspace, &workSize, &integerWorkspace, &integerWorkSize,
+                    &info, 1, 1)
+        }
         guard info == 0 else { throw EvaluationError.linearAlgebra(routine: "dsyevd", code: Int(info)) }
         // LAPACK's column-major eigenvectors are the rows of `work`; transpose to columns.
         var vectors = [Double](repeating: 0, count: computingVectors ? n * n : 0)
@@ -59,8 +64,10 @@ public struct SymmetricEigendecomposition: Sendable {
         let factors = values.map(function)
         for row in 0..<n { for column in 0..<n { scaled[row * n + column] *= factors[column] } }
         var result = [Double](repeating: 0, count: n * n)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(n), 1, scaled, Int32(n), vectors, Int32(n),
-                    0, &result, Int32(n))
+        BLASThreads.shared {
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(n), 1, scaled, Int32(n), vectors, Int32(n),
+                        0, &result, Int32(n))
+        }
         return result
     }
 }

@@ -78,8 +78,11 @@ extension Tensor {
         let points = alpha * alpha
         // Tiles per block: the transformed inputs and products stay within ~16 MB each.
         let blockTiles = Swift.min(tileCount, Swift.max(64, (1 << 22) / (points * Swift.max(inChannels, outChannels))))
-        var transformedInput = [Float](repeating: 0, count: points * inChannels * blockTiles)  // V [α², in, tiles]
-        var products = [Float](repeating: 0, count: points * outChannels * blockTiles)          // M [α², out, tiles]
+        // Every entry of a block is written before it is read (V by the input transform, M by the products).
+        // Channel-major, so each channel's α² points of a block are one contiguous run for the transforms;
+        // each point's product reads and writes them at a row stride of α²·count.
+        var transformedInput = [Float](unsafeUninitializedCapacity: points * inChannels * blockTiles) { $1 = $0.count }  // V [in, α², tiles]
+        var products = [Float](unsafeUninitializedCapacity: points * outChannels * blockTiles) { $1 = $0.count }          // M [out, α², tiles]
         let geometry = WinogradTileGeometry(outputTile: m, inputTile: alpha, tileColumns: tileColumns, tilesPerImage: tilesPerImage,
                                             padding: padding, height: height, width: width,
                                             outputHeight: outputHeight, outputWidth: outputWidth)
@@ -89,9 +92,15 @@ extension Tensor {
                     kernels.transformed.withUnsafeBufferPointer { kernelPoints in
                         for start in stride(from: 0, to: tileCount, by: blockTiles) {
                             let count = Swift.min(blockTiles, tileCount - start)
-                            winogradInputTransform(input.pointer, channels: inChannels, batch: batch, geometry: geometry,
-                                                   dataTransform: transform.dataTransform, start: start, count: count,
-                                                   into: inputPoints.baseAddress!)
+                            if tileColumns >= WinogradTileRows.minimumTileColumns {
+                                WinogradTileRows.inputTransform(input.pointer, channels: inChannels, batch: batch, geometry: geometry,
+                                                                dataTransform: transform.dataTransform, start: start, count: count,
+                                                                into: inputPoints.baseAddress!)
+                            } else {
+                                winogradInputTransform(input.pointer, channels: inChannels, batch: batch, geometry: geometry,
+                                                       dataTransform: transform.dataTransform, start: start, count: count,
+                                                       into: inputPoints.baseAddress!)
+                            }
                             // One product per transform point, the points spread over our threads with
                             // single-threaded BLAS (many mid-sized products; OpenBLAS's own threads would
                             // hand over and spin on each).
@@ -101,15 +110,21 @@ extension Tensor {
                                     for point in range {
                                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outChannels), Int32(count), Int32(inChannels), 1,
                                                     kernelBase + point * outChannels * inChannels, Int32(inChannels),
-                                                    inputBase + point * inChannels * count, Int32(count), 0,
-                                                    productBase + point * outChannels * count, Int32(count))
+                                                    inputBase + point * count, Int32(points * count), 0,
+                                                    productBase + point * count, Int32(points * count))
                                     }
                                 }
                             }
-                            winogradOutputTransform(productPoints.baseAddress!, channels: outChannels, batch: batch, geometry: geometry,
-                                                    outputTransform: transform.outputTransform, bias: bias, rectified: rectified,
-                                                    start: start, count: count,
-                                                    into: outputBuffer.baseAddress! + channelOffset * batch * outputHeight * outputWidth)
+                            let outputBase = outputBuffer.baseAddress! + channelOffset * batch * outputHeight * outputWidth
+                            if tileColumns >= WinogradTileRows.minimumTileColumns {
+                                WinogradTileRows.outputTransform(productPoints.baseAddress!, channels: outChannels, batch: batch, geometry: geometry,
+                                                                 outputTransform: transform.outputTransform, bias: bias, rectified: rectified,
+                                                                 start: start, count: count, into: outputBase)
+                            } else {
+                                winogradOutputTransform(productPoints.baseAddress!, channels: outChannels, batch: batch, geometry: geometry,
+                                                        outputTransform: transform.outputTransform, bias: bias, rectified: rectified,
+                                                        start: start, count: count, into: outputBase)
+                            }
                         }
                     }
                 }
@@ -131,10 +146,11 @@ extension Tensor {
     typealias TileLanes = SIMD8<Float>
 
     /// V_ξ[c, t] = (Bᵀ d B)_ξ of the α×α input tile d of channel c under tiles `start ..< start + count`,
-    /// into `target` `[α², channels, count]`; eight tiles at a time, one per SIMD lane.
+    /// into `target` `[channels, α², count]`; eight tiles at a time, one per SIMD lane.
     static func winogradInputTransform(_ source: UnsafePointer<Float>, channels: Int, batch: Int, geometry g: WinogradTileGeometry,
                                        dataTransform: [Float], start: Int, count: Int, into target: UnsafeMutablePointer<Float>) {
         let alpha = g.inputTile, points = alpha * alpha, lanes = TileLanes.scalarCount
+        let origins = (0..<count).map { g.tileOrigin(start + $0) }  // once for every channel
         ThreadPolicy.parallelFor(channels, workPerItem: count * 4 * points * alpha) { range in
             dataTransform.withUnsafeBufferPointer { transform in
                 let scratch = UnsafeMutablePointer<TileLanes>.allocate(capacity: 3 * points)
@@ -145,7 +161,7 @@ extension Tensor {
                         let used = Swift.min(lanes, count - first)
                         for point in 0..<points { tile[point] = TileLanes() }
                         for lane in 0..<used {
-                            let (image, row0, column0) = g.tileOrigin(start + first + lane)
+                            let (image, row0, column0) = origins[first + lane]
                             let plane = source + (channel * batch + image) * g.height * g.width
                             for row in Swift.max(0, -row0)..<Swift.min(alpha, g.height - row0) {
                                 let line = plane + (row0 + row) * g.width + column0
@@ -157,7 +173,7 @@ extension Tensor {
                         multiplyLanes(transform.baseAddress!, tile, into: half, rows: alpha, inner: alpha, columns: alpha)
                         multiplyLanesTransposed(half, transform.baseAddress!, into: full, rows: alpha, inner: alpha, columns: alpha)
                         for point in 0..<points {
-                            let line = target + (point * channels + channel) * count + first
+                            let line = target + (channel * points + point) * count + first
                             if used == lanes {
                                 UnsafeMutableRawPointer(line).storeBytes(of: full[point], as: TileLanes.self)
                             } else {
@@ -171,13 +187,14 @@ extension Tensor {
     }
 
     /// Y = Aᵀ M A (+ bias, ReLU) of every output channel's tiles `start ..< start + count`, from the
-    /// products `[α², channels, count]`, into channel-major `target` `[channels, batch, outHeight, outWidth]`;
+    /// products `[channels, α², count]`, into channel-major `target` `[channels, batch, outHeight, outWidth]`;
     /// eight tiles at a time, one per SIMD lane.
     static func winogradOutputTransform(_ products: UnsafePointer<Float>, channels: Int, batch: Int, geometry g: WinogradTileGeometry,
                                         outputTransform: [Float], bias: [Float]?, rectified: Bool, start: Int, count: Int,
                                         into target: UnsafeMutablePointer<Float>) {
         let (m, alpha) = (g.outputTile, g.inputTile)
         let points = alpha * alpha, lanes = TileLanes.scalarCount
+        let origins = (0..<count).map { g.tileOrigin(start + $0) }  // once for every channel
         ThreadPolicy.parallelFor(channels, workPerItem: count * 2 * points * m) { range in
             outputTransform.withUnsafeBufferPointer { transform in
                 bias.withOptionalBufferPointer { biases in
@@ -189,7 +206,7 @@ extension Tensor {
                         for first in stride(from: 0, to: count, by: lanes) {
                             let used = Swift.min(lanes, count - first)
                             for point in 0..<points {
-                                let line = products + (point * channels + channel) * count + first
+                                let line = products + (channel * points + point) * count + first
                                 if used == lanes {
                                     tile[point] = UnsafeRawPointer(line).loadUnaligned(as: TileLanes.self)
                                 } else {
@@ -200,7 +217,7 @@ extension Tensor {
                             multiplyLanes(transform.baseAddress!, tile, into: half, rows: m, inner: alpha, columns: alpha)
                             multiplyLanesTransposed(half, transform.baseAddress!, into: full, rows: m, inner: alpha, columns: m)
                             for lane in 0..<used {
-                                let (image, row0, column0) = g.tileOrigin(start + first + lane)
+                                let (image, row0, column0) = origins[first + lane]
                                 let (outputRow0, outputColumn0) = (row0 + g.padding.height, column0 + g.padding.width)
                                 let plane = target + (channel * batch + image) * g.outputHeight * g.outputWidth
                                 for row in 0..<Swift.min(m, g.outputHeight - outputRow0) {
@@ -218,30 +235,36 @@ extension Tensor {
         }
     }
 
-    /// C = A·B with A `[rows, inner]` scalars and B `[inner, columns]` lanes (zero entries of A skipped).
+    /// C = A·B with A `[rows, inner]` scalars and B `[inner, columns]` lanes (zero entries of A
+    /// skipped), each entry summed in a register in the order of `inner`.
     @inline(__always)
-    static func multiplyLanes(_ a: UnsafePointer<Float>, _ b: UnsafePointer<TileLanes>, into c: UnsafeMutablePointer<TileLanes>,
-                              rows: Int, inner: Int, columns: Int) {
+    static func multiplyLanes<Lanes: SIMD>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Lanes>, into c: UnsafeMutablePointer<Lanes>,
+                                           rows: Int, inner: Int, columns: Int) where Lanes.Scalar == Float {
         for row in 0..<rows {
-            for column in 0..<columns { c[row * columns + column] = TileLanes() }
-            for index in 0..<inner {
-                let coefficient = a[row * inner + index]
-                if coefficient == 0 { continue }
-                for column in 0..<columns { c[row * columns + column] += coefficient * b[index * columns + column] }
+            for column in 0..<columns {
+                var sum = Lanes()
+                for index in 0..<inner {
+                    let coefficient = a[row * inner + index]
+                    if coefficient != 0 { sum += coefficient * b[index * columns + column] }
+                }
+                c[row * columns + column] = sum
             }
         }
     }
 
-    /// C = A·Bᵀ with A `[rows, inner]` lanes and B `[columns, inner]` scalars (zero entries of B skipped).
+    /// C = A·Bᵀ with A `[rows, inner]` lanes and B `[columns, inner]` scalars (zero entries of B
+    /// skipped), each entry summed in a register in the order of `inner`.
     @inline(__always)
-    static func multiplyLanesTransposed(_ a: UnsafePointer<TileLanes>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<TileLanes>,
-                                        rows: Int, inner: Int, columns: Int) {
-        for column in 0..<columns {
-            for row in 0..<rows { c[row * columns + column] = TileLanes() }
-            for index in 0..<inner {
-                let coefficient = b[column * inner + index]
-                if coefficient == 0 { continue }
-                for row in 0..<rows { c[row * columns + column] += coefficient * a[row * inner + index] }
+    static func multiplyLanesTransposed<Lanes: SIMD>(_ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Lanes>,
+                                                     rows: Int, inner: Int, columns: Int) where Lanes.Scalar == Float {
+        for row in 0..<rows {
+            for column in 0..<columns {
+                var sum = Lanes()
+                for index in 0..<inner {
+                    let coefficient = b[column * inner + index]
+                    if coefficient != 0 { sum += coefficient * a[row * inner + index] }
+                }
+                c[row * columns + column] = sum
             }
         }
     }

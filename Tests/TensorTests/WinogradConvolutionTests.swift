@@ -49,6 +49,18 @@ import Testing
         Self.compare(tile: 4, batch: 6, inChannels: 256, outChannels: 32, height: 40, width: 40, padding: (1, 1), seed: 6)
     }
 
+    @Test(arguments: [2, 3, 4])
+    func wideMapsTransformWholeTileRows(tile: Int) {
+        // ≥ 16 tiles per row take the row transforms: a clipped last tile, unequal padding, batch 1.
+        Self.compare(tile: tile, batch: 2, inChannels: 18, outChannels: 5, height: 9, width: 16 * tile + 7, padding: (1, 1), seed: 20)
+        Self.compare(tile: tile, batch: 1, inChannels: 4, outChannels: 3, height: 7, width: 38 * tile, padding: (0, 1), seed: 21)
+        if WinogradTransform.offeredTiles(kernelSize: 5)!.contains(tile) {
+            Self.compare(tile: tile, kernelSize: 5, batch: 1, inChannels: 6, outChannels: 4, height: 6, width: 17 * tile + 1, padding: (2, 2), seed: 22)
+        }
+        // 256 channels: blocks of tiles that end inside a tile row and inside an image.
+        Self.compare(tile: tile, batch: 2, inChannels: 256, outChannels: 9, height: 2 * tile + 1, width: 70, padding: (1, 1), seed: 23)
+    }
+
     @Test func writesItsChannelRangeOnly() {
         var generator = SeededGenerator(seed: 7)
         let input = Tensor.randomNormal([4, 2, 9, 9], generator: &generator)  // channel-major [in, batch, h, w]

@@ -40,7 +40,8 @@ public struct DecoderBlock: Module {
 
     public func callAsFunction(_ input: Variable) -> Variable {
         var hidden = resnets.reduce(input) { $1($0, activatedTimeEmbedding: nil) }
-        if let upsampler = upsamplers?.first { hidden = upsampler(hidden) }
+        // The upsampler's convolution through the tape-free kernels when no tape is recorded (`Conv2d.inferring`).
+        if let upsampler = upsamplers?.first { hidden = upsampler.convolution.inferring(hidden.upsampled(scale: 2, mode: .nearest)) }
         return hidden
     }
 }

@@ -72,10 +72,11 @@ public struct AutoencoderKL: Module {
             outputConvolution = Conv2d(inChannels: c.blockOutChannels[0], outChannels: c.outChannels, kernelSize: 3, padding: 1)
         }
 
+        /// Without a tape the convolutions take the channel-major inference kernels (`Conv2d.inferring`).
         /// Latents `[batch, latentChannels, h, w]` → images `[batch, outChannels, height, width]`.
         public func callAsFunction(_ latents: Variable) -> Variable {
-            let features = blocks.reduce(midBlock(inputConvolution(latents))) { $1($0) }
-            return outputConvolution(outputNorm(features).silu())
+            let features = blocks.reduce(midBlock(inputConvolution.inferring(latents))) { $1($0) }
+            return outputConvolution.inferring(outputNorm(features).silu())
         }
     }
 
@@ -99,7 +100,7 @@ public struct AutoencoderKL: Module {
 
     /// Images in about [−1, 1] from (unscaled) latents `[batch, latentChannels, h, w]`.
     public func decode(_ latents: Variable) -> Variable {
-        decoder(postQuantizationConvolution.map { $0(latents) } ?? latents)
+        decoder(postQuantizationConvolution.map { $0.inferring(latents) } ?? latents)
     }
 
     /// How diffusers' checkpoints map onto this model: folders saved before diffusers 0.14 name the

@@ -36,17 +36,21 @@ public struct ResnetBlock2D: Module {
         shortcut = inChannels == outChannels ? nil : Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 1)
     }
 
+    /// Without a tape the convolutions of unconditioned blocks (the autoencoder's) take the
+    /// channel-major inference kernels (`Conv2d.inferring`); time-conditioned blocks (the U-Net's)
+    /// keep im2col, since Winograd's cached kernels would hold 4× its 3.4 GB of weights.
     /// `[batch, inChannels, height, width]` and SiLU(τ) `[batch, timeEmbeddingWidth]` (nil for an
     /// unconditioned block) → `[batch, outChannels, height, width]`.
     public func callAsFunction(_ input: Variable, activatedTimeEmbedding: Variable?) -> Variable {
-        var hidden = firstConvolution(firstNorm(input).silu())  // [batch, out, height, width]
+        let convolve = { (layer: Conv2d, x: Variable) in self.timeProjection == nil ? layer.inferring(x) : layer(x) }
+        var hidden = convolve(firstConvolution, firstNorm(input).silu())  // [batch, out, height, width]
         if let timeProjection {
             guard let activatedTimeEmbedding else { preconditionFailure("a time-conditioned ResNet block needs the time embedding") }
             let projected = timeProjection(activatedTimeEmbedding)  // [batch, out]
             hidden = hidden + projected.reshaped([projected.shape[0], projected.shape[1], 1, 1])
         }
-        hidden = secondConvolution(dropout(secondNorm(hidden).silu()))  // [batch, out, height, width]
-        let residual = shortcut.map { $0(input) } ?? input  // [batch, out, height, width]
+        hidden = convolve(secondConvolution, dropout(secondNorm(hidden).silu()))  // [batch, out, height, width]
+        let residual = shortcut.map { convolve($0, input) } ?? input  // [batch, out, height, width]
         let sum = residual + hidden
         return outputScaleFactor == 1 ? sum : sum / outputScaleFactor
     }
