@@ -32,8 +32,26 @@ public enum FIRFilter {
         let (kernelHeight, kernelWidth) = (kernel.shape[0], kernel.shape[1])
         let flipped = kernel.scalars.reversed()  // true convolution: the kernel turned by 180°
         let depthwise = Tensor(shape: [channels, 1, kernelHeight, kernelWidth], scalars: Array(repeatElement(Array(flipped), count: channels).joined()))
+        return filtered(padded, depthwise: depthwise)
+    }
+
+    /// Valid depthwise cross-correlation of each channel with its fixed kernel `[channels, 1, kh, kw]`,
+    /// differentiable for the input only (the kernel is a constant):
+    ///
+    ///     y = x ⋆ K,    ∂L/∂x = pad_{k−1}(∂L/∂y) ⋆ rot180(K),
+    ///
+    /// so the backward pass is the same direct depthwise loop as the forward one, not the general
+    /// convolution's per-image, per-channel im2col products and a kernel gradient nobody uses.
+    static func filtered(_ input: Variable, depthwise kernel: Tensor) -> Variable {
+        let channels = input.shape[1]
+        let (kernelHeight, kernelWidth) = (kernel.shape[2], kernel.shape[3])
         let geometry = Convolution2DGeometry(kernel: (kernelHeight, kernelWidth))
-        return Variable.conv2d(padded, weight: Variable(depthwise), bias: nil, geometry: geometry, groups: channels)
+        let output = Tensor.conv2d(input.value, weight: kernel, bias: nil, geometry: geometry, groups: channels)  // [b, c, h − kh + 1, w − kw + 1]
+        let turned = kernel.spatiallyTurned()  // [channels, 1, kh, kw]
+        let border = SpatialPadding(top: kernelHeight - 1, bottom: kernelHeight - 1, left: kernelWidth - 1, right: kernelWidth - 1)
+        return Variable(output, operation: "firFilter", inputs: [input]) { gradient in
+            [Tensor.conv2d(gradient.padded(border), weight: turned, bias: nil, geometry: geometry, groups: channels)]  // [b, c, h, w]
+        }
     }
 
     /// Zero insertion: every sample followed by `factor − 1` zeros along height and width,
