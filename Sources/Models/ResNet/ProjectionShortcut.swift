@@ -18,6 +18,14 @@ public struct ProjectionShortcut: Module {
         normalization = BatchNorm2d(channels: outputChannels, epsilon: batchNormEpsilon)
     }
 
+    /// The shortcut a residual block needs: a projection when the block changes the stride or
+    /// the channel count, else nil (the identity).
+    public static func ifNeeded(inputChannels: Int, outputChannels: Int, stride: Int, batchNormEpsilon: Float) -> ProjectionShortcut? {
+        guard stride != 1 || inputChannels != outputChannels else { return nil }
+        return ProjectionShortcut(inputChannels: inputChannels, outputChannels: outputChannels, stride: stride,
+                                  batchNormEpsilon: batchNormEpsilon)
+    }
+
     /// `[batch, inputChannels, height, width]` → `[batch, outputChannels, ⌈height/s⌉, ⌈width/s⌉]`.
     public func callAsFunction(_ input: Variable) -> Variable {
         normalization(convolution(input))

@@ -25,12 +25,8 @@ public struct ResNetBasicBlock: Module {
         normalization1 = BatchNorm2d(channels: outputChannels, epsilon: batchNormEpsilon)
         convolution2 = Conv2d(inChannels: outputChannels, outChannels: outputChannels, kernelSize: 3, padding: 1, bias: false)
         normalization2 = BatchNorm2d(channels: outputChannels, epsilon: batchNormEpsilon)
-        if stride != 1 || inputChannels != outputChannels {
-            downsample = ProjectionShortcut(inputChannels: inputChannels, outputChannels: outputChannels, stride: stride,
-                                            batchNormEpsilon: batchNormEpsilon)
-        } else {
-            downsample = nil
-        }
+        downsample = ProjectionShortcut.ifNeeded(inputChannels: inputChannels, outputChannels: outputChannels, stride: stride,
+                                                 batchNormEpsilon: batchNormEpsilon)
     }
 
     /// `[batch, inputChannels, height, width]` → `[batch, outputChannels, ⌈height/s⌉, ⌈width/s⌉]`.

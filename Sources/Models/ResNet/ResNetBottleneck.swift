@@ -30,12 +30,8 @@ public struct ResNetBottleneck: Module {
         normalization2 = BatchNorm2d(channels: innerWidth, epsilon: batchNormEpsilon)
         convolution3 = Conv2d(inChannels: innerWidth, outChannels: outputChannels, kernelSize: 1, bias: false)
         normalization3 = BatchNorm2d(channels: outputChannels, epsilon: batchNormEpsilon)
-        if stride != 1 || inputChannels != outputChannels {
-            downsample = ProjectionShortcut(inputChannels: inputChannels, outputChannels: outputChannels, stride: stride,
-                                            batchNormEpsilon: batchNormEpsilon)
-        } else {
-            downsample = nil
-        }
+        downsample = ProjectionShortcut.ifNeeded(inputChannels: inputChannels, outputChannels: outputChannels, stride: stride,
+                                                 batchNormEpsilon: batchNormEpsilon)
     }
 
     /// `[batch, inputChannels, height, width]` → `[batch, outputChannels, ⌈height/s⌉, ⌈width/s⌉]`.
