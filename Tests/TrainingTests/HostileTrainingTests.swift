@@ -39,6 +39,15 @@ import TestSupport
             _ = try TripletTraining(configuration: configuration, outputDirectory: nil, write: { _ in })
         }
         #expect(TrainingConfiguration().training.checkpointInterval == 500)
+        // A configuration given to another task's training is refused by name, before any data is read.
+        var contrastive = ResumeTests.configuration(steps: 4)
+        contrastive.task = .contrastive
+        #expect(throws: TrainingError.invalidConfiguration("TripletTraining runs the task triplet, not contrastive")) {
+            _ = try TripletTraining(configuration: contrastive, outputDirectory: nil, write: { _ in })
+        }
+        #expect(throws: TrainingError.invalidConfiguration("DiffusionTraining runs the tasks diffusion and ip_adapter, not triplet")) {
+            try TrainingConfiguration().validate(forTasks: [.ipAdapter, .diffusion], runner: "DiffusionTraining")
+        }
     }
 
     @Test("a new run refuses a folder holding another run; --overwrite deletes the old checkpoints")

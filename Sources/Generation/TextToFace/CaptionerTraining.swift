@@ -34,10 +34,7 @@ public final class CaptionerTraining {
     /// given), caches the features and builds the decoder and the trainer; `write` receives progress lines.
     public init(configuration: TrainingConfiguration, outputDirectory: URL?, encoder: CaptionerImageEncoder? = nil,
                 write: @escaping (String) -> Void = { print($0) }) throws {
-        guard configuration.task == .captioner else {
-            throw TrainingError.invalidConfiguration("CaptionerTraining runs the task captioner, not \(configuration.task.rawValue)")
-        }
-        try configuration.validate()
+        try configuration.validate(forTasks: [.captioner], runner: "CaptionerTraining")
         self.configuration = configuration
         let task = configuration.captioner
         self.task = task

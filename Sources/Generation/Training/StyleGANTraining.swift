@@ -54,10 +54,7 @@ public final class StyleGANTraining {
 
     /// Loads the photos, builds both networks and the two-stage trainer; `write` receives progress lines.
     public init(configuration: TrainingConfiguration, outputDirectory: URL?, write: @escaping (String) -> Void = { print($0) }) throws {
-        guard configuration.task == .stylegan else {
-            throw TrainingError.invalidConfiguration("StyleGANTraining runs the task stylegan, not \(configuration.task.rawValue)")
-        }
-        try configuration.validate()
+        try configuration.validate(forTasks: [.stylegan], runner: "StyleGANTraining")
         self.configuration = configuration
         let task = configuration.stylegan
         self.task = task

@@ -50,10 +50,7 @@ public final class TextToFaceTraining {
     /// Loads the captions, the frozen parts and builds the mapping and the trainer; `write` receives progress lines.
     public init(configuration: TrainingConfiguration, outputDirectory: URL?, parts: Parts = Parts(),
                 write: @escaping (String) -> Void = { print($0) }) throws {
-        guard configuration.task == .text2face else {
-            throw TrainingError.invalidConfiguration("TextToFaceTraining runs the task text2face, not \(configuration.task.rawValue)")
-        }
-        try configuration.validate()
+        try configuration.validate(forTasks: [.text2face], runner: "TextToFaceTraining")
         self.configuration = configuration
         let task = configuration.text2face
         self.task = task

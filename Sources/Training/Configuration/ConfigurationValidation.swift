@@ -22,6 +22,18 @@ extension TrainingConfiguration {
             throw TrainingError.invalidConfiguration(check.problems.joined(separator: "; "))
         }
     }
+
+    /// `validate()`, after checking that the task is one of those `runner` runs, so that a
+    /// configuration given to the wrong training is refused by name instead of silently reading
+    /// another task's default section.
+    public func validate(forTasks tasks: Set<Task>, runner: String) throws {
+        guard tasks.contains(task) else {
+            let names = tasks.map(\.rawValue).sorted()
+            let plural = names.count > 1 ? "s" : ""
+            throw TrainingError.invalidConfiguration("\(runner) runs the task\(plural) \(names.joined(separator: " and ")), not \(task.rawValue)")
+        }
+        try validate()
+    }
 }
 
 /// The problems found so far, one sentence each naming the field by its JSON path.

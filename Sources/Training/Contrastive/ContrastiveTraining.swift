@@ -73,7 +73,7 @@ public enum ContrastiveTraining {
     ///   and logit scale (a checkpoint read by shape uses `model_activation` and `model_head_width`).
     public static func prepare(configuration: TrainingConfiguration, outputDirectory: URL?) throws
         -> (run: ContrastiveRun, zeroShot: [String: Double]?) {
-        try configuration.validate()
+        try configuration.validate(forTasks: [.contrastive, .clipFromScratch], runner: "ContrastiveTraining")
         let task = configuration.contrastive
         if configuration.task == .clipFromScratch {
             let tokenizer = try task.tokenizer.map { try CLIPTokenizer(mergesFile: URL(fileURLWithPath: $0)) }
@@ -118,7 +118,7 @@ public enum ContrastiveTraining {
     /// with OpenAI's mean/std at the architecture's size unless `contrastive.preprocessing` is set.
     public static func fromScratch(configuration: TrainingConfiguration, tokenizer: CLIPTokenizer,
                                    outputDirectory: URL?) throws -> ContrastiveRun {
-        try configuration.validate()
+        try configuration.validate(forTasks: [.clipFromScratch], runner: "ContrastiveTraining.fromScratch")
         let clipConfiguration = try configuration.contrastive.architecture.clipConfiguration()
         let clip = CLIP(clipConfiguration)
         var generator = SeededGenerator(seed: configuration.seed ^ 0xC11F)

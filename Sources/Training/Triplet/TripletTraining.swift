@@ -21,7 +21,7 @@ public final class TripletTraining {
 
     /// Loads the data and builds everything; `write` receives progress lines.
     public init(configuration: TrainingConfiguration, outputDirectory: URL?, write: @escaping (String) -> Void = { print($0) }) throws {
-        try configuration.validate()
+        try configuration.validate(forTasks: [.triplet], runner: "TripletTraining")
         self.configuration = configuration
         let task = configuration.triplet
         var (train, test) = try Self.loadData(task.data)
