@@ -42,10 +42,24 @@ extension Tensor {
         else if a.count == count && b.count > 0 && Array(shape.suffix(b.rank)) == b.shape { layout = .rowsOfB(b.count) }
         else { layout = .general }
         if case .general = layout {
-            let indexA = offsets(shape: shape, strides: Broadcasting.strides(of: a.shape, broadcastTo: shape))
-            let indexB = offsets(shape: shape, strides: Broadcasting.strides(of: b.shape, broadcastTo: shape))
+            if count == 0 { return Tensor(shape: shape) { _ in } }
+            let rows = BroadcastRows(shape: shape, stridesA: Broadcasting.strides(of: a.shape, broadcastTo: shape),
+                                     stridesB: Broadcasting.strides(of: b.shape, broadcastTo: shape))
+            let length = rows.rowLength
             return Tensor(shape: shape) { output in
-                for index in 0..<count { output[index] = F.apply(pointerA[indexA[index]], pointerB[indexB[index]]) }
+                let destination = output.baseAddress!
+                ThreadPolicy.parallelFor(rows.rowCount, workPerItem: 2 * length) { range in
+                    for row in range {
+                        let (startA, startB) = rows.start(ofRow: row)
+                        let target = destination + row * length
+                        switch (rows.rowStrideA, rows.rowStrideB) {
+                        case (1, 1): binaryKernel(F.self, pointerA + startA, pointerB + startB, target, length)
+                        case (1, _): scalarKernel(F.self, pointerA + startA, pointerB[startB], target, length, scalarFirst: false)
+                        case (_, 1): scalarKernel(F.self, pointerB + startB, pointerA[startA], target, length, scalarFirst: true)
+                        default: target.initialize(repeating: F.apply(pointerA[startA], pointerB[startB]), count: length)
+                        }
+                    }
+                }
             }
         }
         return Tensor(shape: shape) { output in
@@ -106,11 +120,18 @@ extension Tensor {
             }
         }
         let shape = Broadcasting.shape(a.shape, b.shape)
-        let indexA = offsets(shape: shape, strides: Broadcasting.strides(of: a.shape, broadcastTo: shape))
-        let indexB = offsets(shape: shape, strides: Broadcasting.strides(of: b.shape, broadcastTo: shape))
+        if shape.contains(0) { return Tensor(shape: shape) { _ in } }
+        let rows = BroadcastRows(shape: shape, stridesA: Broadcasting.strides(of: a.shape, broadcastTo: shape),
+                                 stridesB: Broadcasting.strides(of: b.shape, broadcastTo: shape))
         let pointerA = a.pointer, pointerB = b.pointer
         return Tensor(shape: shape) { output in
-            for index in 0..<output.count { output[index] = operation(pointerA[indexA[index]], pointerB[indexB[index]]) }
+            for row in 0..<rows.rowCount {
+                let (startA, startB) = rows.start(ofRow: row)
+                for column in 0..<rows.rowLength {
+                    output[row * rows.rowLength + column] = operation(pointerA[startA + column * rows.rowStrideA],
+                                                                      pointerB[startB + column * rows.rowStrideB])
+                }
+            }
         }
     }
 

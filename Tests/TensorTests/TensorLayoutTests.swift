@@ -53,6 +53,46 @@ import Testing
         #expect(sum.sumToShape([4, 1]).scalars == expected)
     }
 
+    /// The row-wise broadcast paths (`BroadcastRows`) against element-by-element indexing, for
+    /// every way two rank-≤4 operands can broadcast: one side full, both partial, size-1 axes,
+    /// leading axes missing, large enough to run on several threads, and empty.
+    @Test func broadcastingMatchesElementwiseIndexing() {
+        let pairs: [([Int], [Int])] = [
+            ([2, 3, 4, 5], [2, 3, 1, 1]), ([2, 3, 4, 5], [1, 3, 1, 1]), ([2, 3, 4, 5], [3, 1, 5]), ([2, 3, 1, 5], [1, 1, 4, 1]),
+            ([6, 1], [1, 7]), ([1, 7], [6, 1]), ([4, 9], [4, 1]), ([4, 1], [4, 9]), ([3, 1, 2], [1, 4, 1]),
+            ([5], [2, 1, 5]), ([2, 1, 5], [5]), ([1, 1, 3], [2, 2, 1]), ([8, 64, 32, 32], [8, 64, 1, 1]),
+            ([96, 77, 77], [96, 77, 1]), ([3, 0, 2], [3, 1, 2]),
+        ]
+        var generator = SeededGenerator(seed: 4)
+        for (shapeA, shapeB) in pairs {
+            let a = Tensor.randomNormal(shapeA, generator: &generator), b = Tensor.randomNormal(shapeB, generator: &generator)
+            let shape = Broadcasting.shape(shapeA, shapeB)
+            let (difference, quotient) = (a - b, Tensor.zipWith(a, b) { $0 / $1 })
+            #expect(difference.shape == shape && quotient.shape == shape, "\(shapeA) with \(shapeB)")
+            let count = shape.reduce(1, *)
+            let (scalarsA, scalarsB) = (a.scalars, b.scalars)
+            let (differences, quotients) = (difference.scalars, quotient.scalars)
+            func offset(_ index: [Int], in operandShape: [Int]) -> Int {
+                var offset = 0
+                for (axis, size) in operandShape.enumerated() {
+                    offset = offset * size + (size == 1 ? 0 : index[index.count - operandShape.count + axis])
+                }
+                return offset
+            }
+            var mismatches = 0
+            for flat in 0..<count {
+                var remaining = flat, index = [Int](repeating: 0, count: shape.count)
+                for axis in shape.indices.reversed() {
+                    index[axis] = remaining % shape[axis]
+                    remaining /= shape[axis]
+                }
+                let (x, y) = (scalarsA[offset(index, in: shapeA)], scalarsB[offset(index, in: shapeB)])
+                if differences[flat] != x - y || quotients[flat] != x / y { mismatches += 1 }
+            }
+            #expect(mismatches == 0, "\(shapeA) with \(shapeB): \(mismatches) of \(count) elements differ")
+        }
+    }
+
     @Test func reductions() {
         #expect(sequence.sum(alongAxis: 1).scalars == [12, 15, 18, 21, 48, 51, 54, 57])
         #expect(sequence.max(alongAxis: 2).scalars == [3, 7, 11, 15, 19, 23])
