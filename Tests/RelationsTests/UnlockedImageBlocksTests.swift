@@ -57,17 +57,7 @@ import Training
     @Test func resumeWithAnUnlockedSuffixIsExact() throws {
         let folder = try TemporaryFolder()
         let output = folder.url.appendingPathComponent("run")
-        let straight = try RelationTraining(configuration: Self.configuration(steps: 4, output: output), outputDirectory: output)
-        straight.trainer.write = { _ in }
-        try straight.trainer.train()
-        let resumedOutput = folder.url.appendingPathComponent("resumed")
-        let first = try RelationTraining(configuration: Self.configuration(steps: 4, output: resumedOutput), outputDirectory: resumedOutput)
-        first.trainer.write = { _ in }
-        try first.trainer.train(stopStep: 2)
-        let second = try RelationTraining(configuration: Self.configuration(steps: 4, output: resumedOutput), outputDirectory: resumedOutput)
-        second.trainer.write = { _ in }
-        try second.trainer.resume(from: resumedOutput)
-        try second.trainer.train()
+        let (straight, second) = try RelationTrainingTests.straightAndResumed(in: folder) { Self.configuration(steps: $0, output: $1) }
         let expected = Dictionary(uniqueKeysWithValues: straight.model.namedParameters.map { ($0.name, $0.parameter.value.scalars) })
         var checkedSuffix = 0
         for (name, parameter) in second.model.namedParameters where parameter.isTrainable {
