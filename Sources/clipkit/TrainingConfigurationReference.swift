@@ -130,9 +130,12 @@ enum TrainingConfigurationReference {
           region_encoding "sum" (f_v(ROI) + Embed(box)) | "lxmert"
                     ((LN(W f_v(ROI) + b) + Embed(box)) / 2),
           heads_learning_rate_scale 1 (the added layers' lr / the towers')
+          unlocked_image_blocks 0 (the locked tower's last blocks and head
+                    that train anyway; their input maps are cached)
           objective text_weight 1, image_weight 1, triplet_weight 1,
                     contrastive_weight 0, temperature 0.1, margin 0.2,
-                    positives "triple" | "relation"
+                    positives "triple" | "relation", traffic_positives
+                    (the same for traffic frames; default: positives)
         stylegan (task "stylegan", StyleGAN2 pretraining; example
         configs/text2face-generator.json)
           data      person_folders "data/orl-faces", people [0, 27],

@@ -30,22 +30,29 @@ import Training
         #expect(after.pairedAccuracy > before.pairedAccuracy)
     }
 
-    @Test func savedModelLoadsBackAndResumeIsExact() throws {
-        let folder = try TemporaryFolder()
+    /// 4 steps in one go, and 2 steps, a checkpoint, a new process's worth of objects, 2 more
+    /// (`configuration(steps, output)` gives the run's configuration).
+    static func straightAndResumed(in folder: TemporaryFolder, _ configuration: (Int, URL) -> TrainingConfiguration) throws
+        -> (straight: RelationTraining, resumed: RelationTraining) {
         let output = folder.url.appendingPathComponent("run")
-        // 4 steps in one go.
-        let straight = try RelationTraining(configuration: Self.configuration(steps: 4, output: output), outputDirectory: output)
+        let straight = try RelationTraining(configuration: configuration(4, output), outputDirectory: output)
         straight.trainer.write = { _ in }
         try straight.trainer.train()
-        // 2 steps, a checkpoint, a new process's worth of objects, 2 more.
         let resumedOutput = folder.url.appendingPathComponent("resumed")
-        let first = try RelationTraining(configuration: Self.configuration(steps: 4, output: resumedOutput), outputDirectory: resumedOutput)
+        let first = try RelationTraining(configuration: configuration(4, resumedOutput), outputDirectory: resumedOutput)
         first.trainer.write = { _ in }
         try first.trainer.train(stopStep: 2)
-        let second = try RelationTraining(configuration: Self.configuration(steps: 4, output: resumedOutput), outputDirectory: resumedOutput)
+        let second = try RelationTraining(configuration: configuration(4, resumedOutput), outputDirectory: resumedOutput)
         second.trainer.write = { _ in }
         try second.trainer.resume(from: resumedOutput)
         try second.trainer.train()
+        return (straight, second)
+    }
+
+    @Test func savedModelLoadsBackAndResumeIsExact() throws {
+        let folder = try TemporaryFolder()
+        let output = folder.url.appendingPathComponent("run")
+        let (straight, second) = try Self.straightAndResumed(in: folder) { Self.configuration(steps: $0, output: $1) }
         let expected = Dictionary(uniqueKeysWithValues: straight.model.namedParameters.map { ($0.name, $0.parameter.value.scalars) })
         for (name, parameter) in second.model.namedParameters where parameter.isTrainable {
             #expect(parameter.value.scalars == expected[name], "\(name) after resuming")

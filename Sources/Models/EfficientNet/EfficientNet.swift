@@ -53,10 +53,25 @@ public struct EfficientNet: Module {
 
     /// The head's activations: `[batch, 3, height, width]` → `[batch, 1280, ⌈height/32⌉, ⌈width/32⌉]`.
     public func featureMap(_ images: Variable) -> Variable {
-        let activation = configuration.activation
-        var hidden = activation(stemNormalization(stem(images)))  // [batch, 32, ⌈height/2⌉, ⌈width/2⌉]
-        for block in blocks { hidden = block(hidden) }
-        return activation(headNormalization(head(hidden)))        // [batch, 1280, ⌈height/32⌉, ⌈width/32⌉]
+        headFeatureMap(prefixFeatureMap(images, suffixBlocks: 0), suffixBlocks: 0)
+    }
+
+    /// The stem and every block but the last `suffixBlocks`: `[batch, 3, height, width]` →
+    /// `[batch, C, h, w]`, the input of block `blocks.count − suffixBlocks` (of the head when 0).
+    public func prefixFeatureMap(_ images: Variable, suffixBlocks: Int) -> Variable {
+        precondition((0...blocks.count).contains(suffixBlocks), "a suffix of \(suffixBlocks) blocks in \(blocks.count)")
+        var hidden = configuration.activation(stemNormalization(stem(images)))  // [batch, 32, ⌈height/2⌉, ⌈width/2⌉]
+        for block in blocks[..<(blocks.count - suffixBlocks)] { hidden = block(hidden) }
+        return hidden  // [batch, C, h, w]
+    }
+
+    /// The last `suffixBlocks` blocks and the head on a `prefixFeatureMap`: `[batch, C, h, w]` →
+    /// `[batch, 1280, h′, w′]` (h′ = h unless a suffix block has stride 2).
+    public func headFeatureMap(_ map: Variable, suffixBlocks: Int) -> Variable {
+        precondition((0...blocks.count).contains(suffixBlocks), "a suffix of \(suffixBlocks) blocks in \(blocks.count)")
+        var hidden = map
+        for block in blocks[(blocks.count - suffixBlocks)...] { hidden = block(hidden) }
+        return configuration.activation(headNormalization(head(hidden)))  // [batch, 1280, h′, w′]
     }
 
     /// Globally average-pooled head activations: `[batch, 3, height, width]` → `[batch, 1280]`.

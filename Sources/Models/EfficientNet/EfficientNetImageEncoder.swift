@@ -17,3 +17,18 @@ extension EfficientNet: ImageEncoder {
     /// One image at a time (see `inferImageByImage`).
     public func embed(_ images: Tensor) -> Tensor { pooledFeatures(images) }
 }
+
+extension EfficientNet: SplitImageEncoder {
+    public var splittableBlockCount: Int { blocks.count }
+
+    /// `headFeatureMap`, globally average-pooled: `[batch, C, h, w]` → `[batch, 1280]`.
+    public func suffixPooled(_ map: Variable, suffixBlocks: Int) -> Variable {
+        headFeatureMap(map, suffixBlocks: suffixBlocks).globalAveragePool()  // [batch, 1280]
+    }
+
+    /// `blocks.<i>` of the last `blocks` blocks, `conv_head` and `bn1`.
+    public func suffixParameterPaths(blocks count: Int) -> [String] {
+        precondition((0...blocks.count).contains(count), "a suffix of \(count) blocks in \(blocks.count)")
+        return (blocks.count - count..<blocks.count).map { "blocks.\($0)" } + ["conv_head", "bn1"]
+    }
+}

@@ -12,6 +12,8 @@ public struct RelationData: Sendable {
     public var trafficValidation: [TrafficScenes.Scene]
     /// The traffic generator of those frames.
     public var traffic: TrafficScenes
+    /// Indices of `train` that are traffic frames (empty unless generated).
+    public var trafficTraining: Range<Int> = 0..<0
 
     /// Generated scenes (seeded), VSR JSON-lines files with boxes, or COCO captions grounded in
     /// COCO instances, as configured.
@@ -27,9 +29,11 @@ public struct RelationData: Sendable {
             let spatial = SpatialScenes(imageSize: data.imageSize, heldOutFraction: data.heldOutFraction,
                                         heldOutConfigurations: heldOutConfigurations, seed: seed)
             var train = try spatial.examples(spatial.scenes(data.spatialCount, split: .train, seed: seed &+ 1))
+            let spatialCount = train.count
             if data.trafficCount > 0 { train += try traffic.examples(traffic.scenes(data.trafficCount, split: .train, seed: seed &+ 3)) }
             let validation = data.validationCount > 0 ? try spatial.examples(spatial.scenes(data.validationCount, split: .heldOut, seed: seed &+ 2)) : []
-            return RelationData(train: train, validation: validation, trafficValidation: trafficValidation, traffic: traffic)
+            return RelationData(train: train, validation: validation, trafficValidation: trafficValidation, traffic: traffic,
+                                trafficTraining: spatialCount..<train.count)
         case .vsrJSONL:
             guard let path = data.path else { throw RelationError.invalidConfiguration("sa_clip.data.source vsr_jsonl needs a path") }
             let miner = try RelationMiner.installed()

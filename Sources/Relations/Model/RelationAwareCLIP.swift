@@ -13,24 +13,44 @@ import Tensor
 /// their box positions. Regions are encoded by cropping them and running the image encoder on
 /// each crop, as the paper's Eq. 6 writes f_v(ROI): it works with every image encoder (pooled
 /// outputs, no token grid needed) and puts region features in the same space as the whole
-/// image's; with the image tower locked (the paper's setting) the crops are encoded once.
+/// image's; with the image tower locked (the paper's setting) the crops are encoded once. With
+/// `unlockedImageBlocks` k > 0 the tower stays locked except its last k blocks and head
+/// (`SplitImageEncoder`): the prefix's maps are computed once and `encodeImages` runs the suffix,
+///
+///     f_v(x) = suffix_k(prefix_k(x))     prefix locked, suffix trained (in inference mode: batch
+///                                        norms keep their running statistics)
+///
 /// Keys: `visual.*`, `text.*`, the heads' keys, `logit_scale`.
 public struct RelationAwareCLIP: Module {
     /// Preprocessing of the image encoder's inputs (whole images and region crops).
     public let preprocessing: Preprocessing
     /// Width of the text encoder's token states.
     public let tokenWidth: Int
+    /// Trailing image-tower blocks that train (0: the whole tower as `locksImageTower` says).
+    public let unlockedImageBlocks: Int
     @Key("visual") public var imageEncoder: any ImageEncoder
     @Key("text") public var textEncoder: any TextEncoder
     @Key("") public var heads: RelationHeads
     @Key("logit_scale") public var logScale: Parameter
 
     /// A model over two encoders. `embeddingWidth` adds projections (required when the encoders'
-    /// widths differ); `locksImageTower` freezes the image encoder and keeps it in inference mode.
+    /// widths differ); `locksImageTower` freezes the image encoder and keeps it in inference mode;
+    /// `unlockedImageBlocks` > 0 then makes its last blocks and head trainable again (the encoder
+    /// must be a `SplitImageEncoder` with that many blocks).
     public init(imageEncoder: any ImageEncoder, textEncoder: any TextEncoder, preprocessing: Preprocessing, embeddingWidth: Int?,
                 relationWidth: Int, usesRelationFeatures: Bool, normalizesRegionFeatures: Bool = false, locksImageTower: Bool,
-                logScale: Parameter? = nil, generator: inout SeededGenerator) throws {
+                unlockedImageBlocks: Int = 0, logScale: Parameter? = nil, generator: inout SeededGenerator) throws {
         self.preprocessing = preprocessing
+        self.unlockedImageBlocks = unlockedImageBlocks
+        var suffixPaths: [String] = []
+        if unlockedImageBlocks != 0 {
+            guard locksImageTower, let split = imageEncoder as? any SplitImageEncoder,
+                  (1...split.splittableBlockCount).contains(unlockedImageBlocks) else {
+                throw RelationError.invalidConfiguration(
+                    "unlocked image blocks (\(unlockedImageBlocks)) need a locked image tower that splits into that many trailing blocks")
+            }
+            suffixPaths = split.suffixParameterPaths(blocks: unlockedImageBlocks).map { "visual.\($0)" }
+        }
         let probe = try textEncoder.tokenize(["a"], includingSpans: false)
         let states = GradientMode.withoutGradients { textEncoder.encode(probe, includingTokenStates: true).tokenStates }
         guard let states else { throw RelationError.invalidConfiguration("the text encoder gives no token states") }
@@ -43,6 +63,7 @@ public struct RelationAwareCLIP: Module {
         self.logScale = logScale ?? Parameter(Tensor(scalar: Losses.initialLogScale))
         if locksImageTower {
             freeze(paths: ["visual"])
+            if !suffixPaths.isEmpty { unfreeze(paths: suffixPaths) }
             imageEncoder.setMode(.inference)
         }
     }
@@ -75,10 +96,23 @@ public struct RelationAwareCLIP: Module {
         }
     }
 
-    /// v from image-side features, on the tape (rows of `features`).
+    /// v from image-side features, on the tape (rows of `features`; prefix maps go through the
+    /// image tower's trainable suffix first, whole images and both regions in one pass).
     public func encodeImages(_ features: RelationImageFeatures) -> Variable {
-        heads.image(global: Variable(features.global), subject: Variable(features.subject), object: Variable(features.object),
-                    subjectCorners: features.subjectCorners, objectCorners: features.objectCorners)
+        guard let mapShape = features.mapShape else {
+            return heads.image(global: Variable(features.global), subject: Variable(features.subject), object: Variable(features.object),
+                               subjectCorners: features.subjectCorners, objectCorners: features.objectCorners)
+        }
+        guard let split = imageEncoder as? any SplitImageEncoder, unlockedImageBlocks > 0 else {
+            preconditionFailure("prefix feature maps need a model with unlocked image blocks")
+        }
+        let count = features.count
+        let maps = Tensor.concatenate([features.global, features.subject, features.object], alongAxis: 0)  // [3N, C·h·w]
+        let pooled = split.suffixPooled(Variable(maps.reshaped([3 * count] + mapShape)), suffixBlocks: unlockedImageBlocks)  // [3N, F]
+        return heads.image(global: pooled.narrowed(alongAxis: 0, start: 0, length: count),
+                           subject: pooled.narrowed(alongAxis: 0, start: count, length: count),
+                           object: pooled.narrowed(alongAxis: 0, start: 2 * count, length: count),
+                           subjectCorners: features.subjectCorners, objectCorners: features.objectCorners)
     }
 
     /// v without a tape.

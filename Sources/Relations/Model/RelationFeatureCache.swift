@@ -8,7 +8,8 @@ import Training
 /// (`$CLIPKIT_HOME/cache/sa_clip-features/<key>.safetensors`) so runs over the same scenes with
 /// the same locked tower (SA-CLIP, its baseline, ablations) encode images and regions once. The
 /// key covers everything the features depend on: the data section, the seed, the model
-/// reference, the input size and the region margin. Only generated data (`scenes`) is cached;
+/// reference, the input size, the region margin and, with unlocked image blocks, where the tower
+/// is split (the rows are then prefix feature maps). Only generated data (`scenes`) is cached;
 /// files may change under the same names.
 public struct RelationFeatureCache: Sendable {
     public let directory: URL
@@ -27,6 +28,7 @@ public struct RelationFeatureCache: Sendable {
         var hasher = SHA256()
         hasher.update(Array(try encoder.encode(task.data)))
         hasher.update(Array("\(configuration.seed)|\(task.model)|\(task.inputSize ?? 0)|\(task.regionMargin)|\(split)|v1".utf8))
+        if task.unlockedImageBlocks > 0 { hasher.update(Array("|prefix before the last \(task.unlockedImageBlocks) blocks".utf8)) }
         return String(hasher.hexDigest().prefix(24))
     }
 
@@ -37,15 +39,19 @@ public struct RelationFeatureCache: Sendable {
               let subject = try? file.tensor(named: "subject"), let object = try? file.tensor(named: "object"),
               let subjectCorners = try? file.tensor(named: "subject_corners"), let objectCorners = try? file.tensor(named: "object_corners")
         else { return nil }
-        return RelationImageFeatures(global: global, subject: subject, object: object, subjectCorners: subjectCorners, objectCorners: objectCorners)
+        let mapShape = (try? file.tensor(named: "map_shape")).map { $0.scalars.map { Int($0) } }
+        return RelationImageFeatures(global: global, subject: subject, object: object, subjectCorners: subjectCorners, objectCorners: objectCorners,
+                                     mapShape: mapShape)
     }
 
     /// Stores features under `key` (written to a temporary name, then moved into place).
     public func store(_ features: RelationImageFeatures, key: String) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let temporary = directory.appendingPathComponent("\(key).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        try SafetensorsFile.write(["global": features.global, "subject": features.subject, "object": features.object,
-                                   "subject_corners": features.subjectCorners, "object_corners": features.objectCorners], to: temporary)
+        var tensors = ["global": features.global, "subject": features.subject, "object": features.object,
+                       "subject_corners": features.subjectCorners, "object_corners": features.objectCorners]
+        if let mapShape = features.mapShape { tensors["map_shape"] = Tensor(shape: [mapShape.count], scalars: mapShape.map(Float.init)) }
+        try SafetensorsFile.write(tensors, to: temporary)
         let destination = directory.appendingPathComponent("\(key).safetensors")
         try? FileManager.default.removeItem(at: destination)
         try FileManager.default.moveItem(at: temporary, to: destination)

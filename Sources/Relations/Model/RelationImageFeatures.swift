@@ -1,3 +1,4 @@
+import Autograd
 import Foundation
 import Imaging
 import Models
@@ -6,23 +7,28 @@ import Tensor
 /// What SA-CLIP's image side reads per example: the image encoder's pooled features of the whole
 /// image, of the subject's region and of the object's region (each region cropped with a margin
 /// and encoded on its own, f_v(ROI) of Eq. 6), and the regions' normalised corners for the box
-/// embedding. Computed once for a locked image tower and gathered by row for each batch.
+/// embedding. Computed once for a locked image tower and gathered by row for each batch. With the
+/// tower's last blocks unlocked (`SplitImageEncoder`), the rows hold the locked prefix's feature
+/// maps instead, flattened to `[N, C·h·w]` (`mapShape` [C, h, w]); the model runs the suffix.
 public struct RelationImageFeatures: Sendable {
-    /// `[N, F]` f_v(image).
+    /// `[N, F]` f_v(image), or `[N, C·h·w]` prefix maps.
     public var global: Tensor
-    /// `[N, F]` f_v(ROI_subject), f_v(ROI_object).
+    /// `[N, F]` f_v(ROI_subject), f_v(ROI_object), or their prefix maps.
     public var subject: Tensor
     public var object: Tensor
     /// `[N, 4]` (x₁/W, y₁/H, x₂/W, y₂/H) of each region.
     public var subjectCorners: Tensor
     public var objectCorners: Tensor
+    /// [C, h, w] of each row's prefix feature map, nil for pooled features.
+    public var mapShape: [Int]?
 
-    public init(global: Tensor, subject: Tensor, object: Tensor, subjectCorners: Tensor, objectCorners: Tensor) {
+    public init(global: Tensor, subject: Tensor, object: Tensor, subjectCorners: Tensor, objectCorners: Tensor, mapShape: [Int]? = nil) {
         self.global = global
         self.subject = subject
         self.object = object
         self.subjectCorners = subjectCorners
         self.objectCorners = objectCorners
+        self.mapShape = mapShape
     }
 
     public var count: Int { global.shape[0] }
@@ -32,12 +38,13 @@ public struct RelationImageFeatures: Sendable {
         RelationImageFeatures(global: Tensor.gather(rowsOf: global, indices: indices), subject: Tensor.gather(rowsOf: subject, indices: indices),
                               object: Tensor.gather(rowsOf: object, indices: indices),
                               subjectCorners: Tensor.gather(rowsOf: subjectCorners, indices: indices),
-                              objectCorners: Tensor.gather(rowsOf: objectCorners, indices: indices))
+                              objectCorners: Tensor.gather(rowsOf: objectCorners, indices: indices), mapShape: mapShape)
     }
 
     /// The same images with other regions (a caption that names the objects the other way round).
     public func withRegions(subject: Tensor, object: Tensor, subjectCorners: Tensor, objectCorners: Tensor) -> RelationImageFeatures {
-        RelationImageFeatures(global: global, subject: subject, object: object, subjectCorners: subjectCorners, objectCorners: objectCorners)
+        RelationImageFeatures(global: global, subject: subject, object: object, subjectCorners: subjectCorners, objectCorners: objectCorners,
+                              mapShape: mapShape)
     }
 
     /// The three images of one example: whole, subject crop, object crop (before preprocessing).
@@ -51,10 +58,19 @@ public struct RelationImageFeatures: Sendable {
 
     /// Encodes every example's image and regions with `encoder` (no tape), `batchSize` images per
     /// forward pass, preprocessing on all cores; `progress(done, total)` after each batch of examples.
+    /// With `suffixBlocks` > 0 (an encoder that is a `SplitImageEncoder`), the rows are the prefix's
+    /// feature maps before the last `suffixBlocks` blocks, flattened.
     public static func compute(_ examples: [RelationExample], encoder: any ImageEncoder, preprocessing: Preprocessing,
-                               regionMargin: Double, batchSize: Int = 48, decoder: ImageDecoder = ImageDecoder(),
+                               regionMargin: Double, suffixBlocks: Int = 0, batchSize: Int = 48, decoder: ImageDecoder = ImageDecoder(),
                                progress: ((Int, Int) -> Void)? = nil) throws -> RelationImageFeatures {
-        let width = encoder.embeddingWidth
+        var split: (any SplitImageEncoder)?
+        if suffixBlocks > 0 {
+            guard let splittable = encoder as? any SplitImageEncoder, suffixBlocks <= splittable.splittableBlockCount else {
+                throw RelationError.invalidConfiguration("the image encoder cannot run its last \(suffixBlocks) blocks on their own")
+            }
+            split = splittable
+        }
+        var width = encoder.embeddingWidth, mapShape: [Int]?
         var global: [Tensor] = [], subject: [Tensor] = [], object: [Tensor] = []
         var subjectCorners: [Float] = [], objectCorners: [Float] = []
         let perBatch = max(1, batchSize / 3)
@@ -62,7 +78,16 @@ public struct RelationImageFeatures: Sendable {
             let slice = Array(examples[start..<min(start + perBatch, examples.count)])
             let inputs = try slice.map { try Self.inputs(of: $0, regionMargin: regionMargin, decoder: decoder) }
             let tensors = try preprocessing.prepare(count: slice.count * 3) { inputs[$0 / 3].images[$0 % 3] }.map { try $0.get() }
-            let features = encoder.embed(Tensor.stackingImages(tensors))  // [3·n, F]
+            let images = Tensor.stackingImages(tensors)  // [3·n, 3, H, W]
+            let features: Tensor
+            if let split {
+                let map = GradientMode.withoutGradients { split.prefixFeatureMap(Variable(images), suffixBlocks: suffixBlocks).value }  // [3·n, C, h, w]
+                mapShape = Array(map.shape.dropFirst())
+                width = map.count / map.shape[0]
+                features = map.reshaped([map.shape[0], width])  // [3·n, C·h·w]
+            } else {
+                features = encoder.embed(images)  // [3·n, F]
+            }
             let rows = (0..<slice.count)
             global.append(Tensor.gather(rowsOf: features, indices: rows.map { 3 * $0 }))
             subject.append(Tensor.gather(rowsOf: features, indices: rows.map { 3 * $0 + 1 }))
@@ -76,6 +101,6 @@ public struct RelationImageFeatures: Sendable {
         return RelationImageFeatures(global: RowBatches.stacked(global, dimension: width), subject: RowBatches.stacked(subject, dimension: width),
                                      object: RowBatches.stacked(object, dimension: width),
                                      subjectCorners: Tensor(shape: [examples.count, 4], scalars: subjectCorners),
-                                     objectCorners: Tensor(shape: [examples.count, 4], scalars: objectCorners))
+                                     objectCorners: Tensor(shape: [examples.count, 4], scalars: objectCorners), mapShape: mapShape)
     }
 }

@@ -20,8 +20,16 @@ public enum PositiveKeys {
     /// One integer per triple; equal keys get equal integers (numbered in order of appearance).
     public static func keys(_ triples: [RelationTriple], positives: RelationTaskConfiguration.Positives,
                             vocabulary: RelationVocabulary = .english) -> [Int] {
+        keys(triples, positives: [RelationTaskConfiguration.Positives](repeating: positives, count: triples.count), vocabulary: vocabulary)
+    }
+
+    /// The same with each triple's own rule (`positives[i]` for `triples[i]`): a triple key never
+    /// equals a relation key, so examples under different rules are never positives.
+    public static func keys(_ triples: [RelationTriple], positives: [RelationTaskConfiguration.Positives],
+                            vocabulary: RelationVocabulary = .english) -> [Int] {
+        precondition(triples.count == positives.count, "one rule per triple")
         var numbers: [String: Int] = [:]
-        return triples.map { triple in
+        return zip(triples, positives).map { triple, positives in
             let text = key(triple, positives: positives, vocabulary: vocabulary)
             if let number = numbers[text] { return number }
             numbers[text] = numbers.count

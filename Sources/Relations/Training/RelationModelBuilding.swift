@@ -30,6 +30,7 @@ extension RelationAwareCLIP {
                                          embeddingWidth: task.embeddingWidth, relationWidth: task.relationWidth,
                                          usesRelationFeatures: task.relationFeatures,
                                          normalizesRegionFeatures: task.regionEncoding == .lxmert, locksImageTower: task.locksImageTower,
+                                         unlockedImageBlocks: task.unlockedImageBlocks,
                                          generator: &generator)
         }
         let loaded = try ModelRegistry.load(task.model)
@@ -42,6 +43,7 @@ extension RelationAwareCLIP {
         return try RelationAwareCLIP(imageEncoder: loaded.imageEncoder, textEncoder: loaded.textEncoder, preprocessing: try resized(preprocessing),
                                      embeddingWidth: nil, relationWidth: task.relationWidth, usesRelationFeatures: task.relationFeatures,
                                      normalizesRegionFeatures: task.regionEncoding == .lxmert, locksImageTower: task.locksImageTower,
+                                         unlockedImageBlocks: task.unlockedImageBlocks,
                                      logScale: loaded.logScale, generator: &generator)
     }
 

@@ -10,7 +10,8 @@ import Training
 /// each step takes N anchors and an inter-sample positive for each (`RelationBatchSource`),
 /// encodes the 2N captions with their triples and the N·2 opposite-relation negatives in one
 /// text pass, reads the images' precomputed features (the image tower is locked, so whole images
-/// and region crops are encoded once), and minimises `RelationObjective`. Validation after each
+/// and region crops are encoded once; with `unlocked_image_blocks` the features are the locked
+/// prefix's maps and the tower's last blocks run on them in each step), and minimises `RelationObjective`. Validation after each
 /// epoch: paired and threshold true/false accuracy and silhouettes on the held-out scenes
 /// (`RelationEvaluation`), and anomaly ROC-AUC on held-out traffic frames when configured.
 public final class RelationTraining {
@@ -44,14 +45,18 @@ public final class RelationTraining {
             let key = try cache.flatMap { _ in try RelationFeatureCache.key(configuration, split: split) }
             if let cache, let key, let cached = cache.load(key, count: examples.count) { return cached }
             let computed = try RelationImageFeatures.compute(examples, encoder: model.imageEncoder, preprocessing: model.preprocessing,
-                                                             regionMargin: task.regionMargin, progress: { progress?(label, $0, $1) })
+                                                             regionMargin: task.regionMargin, suffixBlocks: task.unlockedImageBlocks,
+                                                             progress: { progress?(label, $0, $1) })
             if let cache, let key { try cache.store(computed, key: key) }
             return computed
         }
         trainFeatures = try features(data.train, split: "train", label: "encoding training images and regions")
         validationFeatures = data.validation.isEmpty ? nil
             : try features(data.validation, split: "validation", label: "encoding held-out images and regions")
-        let keys = PositiveKeys.keys(data.train.map(\.triple), positives: task.objective.positives)
+        let positives = task.objective.positives, trafficPositives = task.objective.trafficPositives ?? positives
+        let trafficRows = data.trafficTraining
+        let keys = PositiveKeys.keys(data.train.map(\.triple),
+                                     positives: data.train.indices.map { trafficRows.contains($0) ? trafficPositives : positives })
         let source = RelationBatchSource(keys: keys, anchorsPerBatch: task.anchorsPerBatch, seed: configuration.seed &+ 1)
         let optimizer = configuration.optimizer.makeOptimizer(groups: Self.optimizationGroups(model: model, headsScale: task.headsLearningRateScale))
         let loop = configuration.training

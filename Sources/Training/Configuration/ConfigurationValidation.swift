@@ -71,6 +71,7 @@ struct FieldCheck {
         atLeast(relations.embeddingWidth, 1, "sa_clip.embedding_width")
         atLeast(relations.relationWidth, 1, "sa_clip.relation_width")
         atLeast(relations.anchorsPerBatch, 2, "sa_clip.anchors_per_batch")
+        atLeast(relations.unlockedImageBlocks, 0, "sa_clip.unlocked_image_blocks")
         require(relations.regionMargin >= 0 && relations.regionMargin < 1, "sa_clip.region_margin", "in [0, 1)", relations.regionMargin)
         if let size = relations.inputSize { atLeast(size, 16, "sa_clip.input_size") }
         positive(relations.headsLearningRateScale, "sa_clip.heads_learning_rate_scale")

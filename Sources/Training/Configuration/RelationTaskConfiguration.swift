@@ -114,9 +114,13 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         public var margin: Float
         /// `triple` (default) or `relation`.
         public var positives: Positives
+        /// Positives among the traffic frames (`triple` or `relation`); nil: as `positives`. The
+        /// normal and the anomalous statement of a situation can share a relation ("a car is
+        /// driving on the road / on the sidewalk"), which relation positives would pull together.
+        public var trafficPositives: Positives?
 
         public init(textWeight: Float = 1, imageWeight: Float = 1, tripletWeight: Float = 1, contrastiveWeight: Float = 0,
-                    temperature: Float = 0.1, margin: Float = 0.2, positives: Positives = .triple) {
+                    temperature: Float = 0.1, margin: Float = 0.2, positives: Positives = .triple, trafficPositives: Positives? = nil) {
             self.textWeight = textWeight
             self.imageWeight = imageWeight
             self.tripletWeight = tripletWeight
@@ -124,11 +128,12 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             self.temperature = temperature
             self.margin = margin
             self.positives = positives
+            self.trafficPositives = trafficPositives
         }
 
         enum CodingKeys: String, CodingKey {
             case textWeight = "text_weight", imageWeight = "image_weight", tripletWeight = "triplet_weight"
-            case contrastiveWeight = "contrastive_weight", temperature, margin, positives
+            case contrastiveWeight = "contrastive_weight", temperature, margin, positives, trafficPositives = "traffic_positives"
         }
 
         public init(from decoder: Decoder) throws {
@@ -141,6 +146,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             temperature = try container.decodeIfPresent(Float.self, forKey: .temperature) ?? defaults.temperature
             margin = try container.decodeIfPresent(Float.self, forKey: .margin) ?? defaults.margin
             positives = try container.decodeIfPresent(Positives.self, forKey: .positives) ?? defaults.positives
+            trafficPositives = try container.decodeIfPresent(Positives.self, forKey: .trafficPositives)
         }
     }
 
@@ -180,11 +186,16 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
     /// Learning-rate scale of the layers SA-CLIP adds (projections, r_svo, r_roi, box and region
     /// embeddings) against the towers' (the optimiser's learning rate). Default 1.
     public var headsLearningRateScale: Float
+    /// Trailing blocks of a locked image tower that train anyway, with its head (EfficientNet:
+    /// `blocks.<i>`, `conv_head`, `bn1`; batch norms keep their running statistics): the locked
+    /// prefix's feature maps are computed once and only the suffix runs in training. Needs a
+    /// `SplitImageEncoder`. Default 0 (the paper's fully locked tower).
+    public var unlockedImageBlocks: Int
 
     public init(data: Data = Data(), model: String = "clipkit-default", relationFeatures: Bool = true, embeddingWidth: Int = 256,
                 relationWidth: Int = 256, anchorsPerBatch: Int = 32, locksImageTower: Bool = true, objective: Objective = Objective(),
                 regionMargin: Double = 0.15, inputSize: Int? = nil, regionEncoding: RegionEncoding = .sum,
-                headsLearningRateScale: Float = 1) {
+                headsLearningRateScale: Float = 1, unlockedImageBlocks: Int = 0) {
         self.data = data
         self.model = model
         self.relationFeatures = relationFeatures
@@ -197,13 +208,14 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         self.inputSize = inputSize
         self.regionEncoding = regionEncoding
         self.headsLearningRateScale = headsLearningRateScale
+        self.unlockedImageBlocks = unlockedImageBlocks
     }
 
     enum CodingKeys: String, CodingKey {
         case data, model, relationFeatures = "relation_features", embeddingWidth = "embedding_width", relationWidth = "relation_width"
         case anchorsPerBatch = "anchors_per_batch", locksImageTower = "locks_image_tower", objective, regionMargin = "region_margin"
         case inputSize = "input_size", regionEncoding = "region_encoding"
-        case headsLearningRateScale = "heads_learning_rate_scale"
+        case headsLearningRateScale = "heads_learning_rate_scale", unlockedImageBlocks = "unlocked_image_blocks"
     }
 
     public init(from decoder: Decoder) throws {
@@ -221,5 +233,6 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         inputSize = try container.decodeIfPresent(Int.self, forKey: .inputSize)
         regionEncoding = try container.decodeIfPresent(RegionEncoding.self, forKey: .regionEncoding) ?? defaults.regionEncoding
         headsLearningRateScale = try container.decodeIfPresent(Float.self, forKey: .headsLearningRateScale) ?? defaults.headsLearningRateScale
+        unlockedImageBlocks = try container.decodeIfPresent(Int.self, forKey: .unlockedImageBlocks) ?? defaults.unlockedImageBlocks
     }
 }
