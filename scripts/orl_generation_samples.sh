@@ -5,7 +5,8 @@
 #   scripts/orl_generation_samples.sh adapter [all|N]   photos 1…N (default 1; all: every photo) of every held-out person
 #       from its caption and the person's other 9 photos, with no image prompt and with the
 #       mean, max, concat and attention aggregations, into runs/orl-ip-adapter-samples/<mode>/<person>-<photo>.png
-# CLIPKIT names the binary.
+# CLIPKIT names the binary; IP_SCALE (default 1) sets λ and MODES the aggregations (default all
+# five); with λ ≠ 1 the images go to runs/orl-ip-adapter-samples-scale<λ>/.
 BIN=${CLIPKIT:-.build/release/clipkit}
 cd "$(dirname "$0")/.." || exit 1
 
@@ -34,10 +35,13 @@ if [ "$1" = text ]; then
   done
 else
   # One job per (person, photo, aggregation), JOBS at a time (default 2).
+  IP_SCALE=${IP_SCALE:-1}
+  MODES=${MODES:-none mean max concat attention}
   OUT=runs/orl-ip-adapter-samples
+  [ "$IP_SCALE" = 1 ] || OUT=$OUT-scale$IP_SCALE
   rm -rf $OUT
-  for mode in none mean max concat attention; do mkdir -p $OUT/$mode; done
-  export BIN OUT
+  for mode in $MODES; do mkdir -p $OUT/$mode; done
+  export BIN OUT IP_SCALE
   generate_one() {
     IFS='|' read -r person photo prompt mode <<< "$1"
     refs=()
@@ -51,12 +55,12 @@ else
       *) refs+=(--aggregate "$mode") ;;
     esac
     tmp=$OUT/tmp-$person-$photo-$mode
-    $BIN generate --model $model --prompt "$prompt" "${refs[@]}" --guidance 3 --steps 25 --scheduler ddim \
-      --seed 7 --size 32 --out "$tmp" > /dev/null || echo "failed: $person $photo $mode"
+    $BIN generate --model $model --prompt "$prompt" "${refs[@]}" --ip-scale "$IP_SCALE" --guidance 3 --steps 25 \
+      --scheduler ddim --seed 7 --size 32 --out "$tmp" > /dev/null || echo "failed: $person $photo $mode"
     mv "$tmp/7-0.png" "$OUT/$mode/$person-$photo.png" && rmdir "$tmp"
   }
   export -f generate_one
   captions "${2:-1}" | while IFS='|' read -r person photo prompt; do
-    for mode in none mean max concat attention; do printf '%s\0' "$person|$photo|$prompt|$mode"; done
+    for mode in $MODES; do printf '%s\0' "$person|$photo|$prompt|$mode"; done
   done | xargs -0 -P "${JOBS:-2}" -I{} bash -c 'generate_one "$1"' _ {}
 fi

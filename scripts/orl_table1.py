@@ -7,7 +7,7 @@ SAMPLES holds <mode>/<person>-<photo>.png for the modes none, mean, max, concat,
 Per mode it reports, through the clipkit binary:
   - FID (`clipkit eval fid`, the FID Inception) against every held-out real photo (s28–s40)
     squashed to 32×32 grey as the U-Net saw them in training (bicubic), written once to
-    runs/orl-real-32/;
+    runs/orl-real-32/ and its statistics to runs/orl-real-32.npz;
   - IS (EfficientNet-Lite0) (`clipkit eval is`, 1 split: few images);
   - identity similarity with the triplet EMBEDDER (`clipkit eval identity --embedder`): the mean
     cosine of each person's generated faces to that person's 10 real photos ("own"), to the other
@@ -47,6 +47,9 @@ def main() -> None:
     samples, embedder = pathlib.Path(sys.argv[1]), sys.argv[2]
     binary = sys.argv[sys.argv.index("--clipkit") + 1] if "--clipkit" in sys.argv else ".build/release/clipkit"
     real = real_faces()
+    statistics = pathlib.Path("runs/orl-real-32.npz")
+    if not statistics.exists():
+        subprocess.run([binary, "eval", "fid", "--save-stats", str(real), str(statistics), "--quiet"], check=True)
     rows = []
     for mode in MODES:
         folder = samples / mode
@@ -61,10 +64,11 @@ def main() -> None:
             if not link.exists():
                 link.symlink_to(file.resolve())
         generated = len(list(folder.glob("*.png")))
-        fid = clipkit(binary, ["eval", "fid", str(real), str(folder)])["fid"]
+        fid = clipkit(binary, ["eval", "fid", str(statistics), str(folder)])["fid"]
         inception = clipkit(binary, ["eval", "is", str(folder), "--splits", "1"])
         own, other, hits, verified = [], [], 0, []
-        for person in PEOPLE:
+        generated_people = [person for person in PEOPLE if (by_person / person).is_dir()]
+        for person in generated_people:
             scores = {}
             for reference in PEOPLE:
                 extra = ["--verification-faces", "data/orl-faces", "--verification-people", "28-40"] if reference == person else []
@@ -78,7 +82,7 @@ def main() -> None:
             other += [value for name, value in scores.items() if name != person]
             hits += max(scores, key=scores.get) == person
         rows.append(dict(mode=mode, generated=generated, fid=fid, inception_score=inception["mean"],
-                         own=sum(own) / len(own), other=sum(other) / len(other), rank1=hits / len(PEOPLE),
+                         own=sum(own) / len(own), other=sum(other) / len(other), rank1=hits / len(generated_people),
                          verified=sum(verified) / len(verified)))
         print(json.dumps(rows[-1]), flush=True)
     print(f"embedder verification on s28–s40: accuracy {verification['accuracy']:.4f}, AUC {verification['auc']:.4f}, "
