@@ -3,7 +3,8 @@ tests; needs Pillow, e.g. the reference venv). After scripts/orl_generation_samp
 
   orl_table1.py SAMPLES EMBEDDER [--clipkit BIN]
 
-SAMPLES holds <mode>/<person>-<photo>.png for the modes none, mean, max, concat, attention.
+SAMPLES holds <mode>/<person>-<photo>.png for the modes none, mean, max, concat, attention (and
+`real`, the held-out photos themselves at 32×32, for the embedder's ceiling; absent modes are skipped).
 Per mode it reports, through the clipkit binary:
   - FID (`clipkit eval fid`, the FID Inception) against every held-out real photo (s28–s40)
     squashed to 32×32 grey as the U-Net saw them in training (bicubic), written once to
@@ -21,7 +22,7 @@ import sys
 
 from PIL import Image
 
-MODES = ["none", "mean", "max", "concat", "attention"]
+MODES = ["none", "mean", "max", "concat", "attention", "real"]
 PEOPLE = [f"s{n}" for n in range(28, 41)]
 
 
