@@ -19,10 +19,14 @@ struct EvalIdentityCommand: ParsableCommand {
             verifies as the same person. The built-in embedder is EfficientNet-Lite0's ImageNet pool \
             features: no pretrained face-recognition network is installable here, so read its \
             verification accuracy before trusting the score. The last line of standard output is \
-            `identity similarity <mean cosine>`.
+            `identity similarity <mean cosine>`. --embedder takes a face embedder trained here \
+            instead: a Siamese triplet network saved by `clipkit train` (task triplet, 3 channels), \
+            e.g. one trained on ORL's s1–s27 only (configs/orl-face-triplet.json).
 
             Examples:
               clipkit eval identity generated/s3 orl-faces/s3 --verification-faces orl-faces
+              clipkit eval identity generated/s30 orl-faces/s30 --embedder runs/orl-face-triplet/model.safetensors \\
+                --verification-faces orl-faces
             """)
 
     @Argument(help: ArgumentHelp("Generated faces: a folder or files.", valueName: "generated"), completion: .file())
@@ -39,6 +43,11 @@ struct EvalIdentityCommand: ParsableCommand {
                                valueName: "first-last"))
     var verificationPeople = "28-40"
 
+    @Option(help: ArgumentHelp("A triplet network saved by `clipkit train` (task triplet): model.safetensors or its run folder. "
+                               + "Default: EfficientNet-Lite0's ImageNet pool features.", valueName: "path"),
+            completion: .file())
+    var embedder: String?
+
     @Option(help: "Images per forward pass.")
     var batchSize = 16
 
@@ -52,7 +61,7 @@ struct EvalIdentityCommand: ParsableCommand {
     }
 
     func run() throws {
-        let evaluation = IdentityEvaluation(embedder: try FaceEmbedder.imageNetFeatures(), batchSize: batchSize)
+        let evaluation = IdentityEvaluation(embedder: try FaceEmbedder.named(embedder), batchSize: batchSize)
         var threshold: (VerificationThreshold, pairs: Int, people: String)?
         if let verificationFaces {
             let people = try PersonFolders(root: CollectionSourceOptions.url(verificationFaces))

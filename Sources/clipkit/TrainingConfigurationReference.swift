@@ -39,8 +39,11 @@ enum TrainingConfigurationReference {
           data      source "fashion_mnist" (directory, default
                     /usr/share/datasets/fashion-mnist) | "image_folder"
                     (train_folder and test_folder with a folder per class,
-                    image_size 28, channels 1 | 3); train_per_class and
-                    test_per_class keep the first N images of each class
+                    image_size 28, channels 1 | 3) | "person_folders"
+                    (directory with a folder per person; people [0, 27]
+                    train, evaluation_people [27, 40] evaluate: unseen
+                    identities); train_per_class and test_per_class keep
+                    the first N images of each class
           backbone  kind "small_cnn" (small_cnn: input_channels,
                     channels [16, 32, 64], batch_normalization true)
                     | "resnet50" (torchvision ResNet-50, BatchNorm in training

@@ -8,6 +8,7 @@ import Models
 import Tensor
 import TestSupport
 import Testing
+import Training
 
 /// The facade's metric runs over files: FID statistics of folders (and pytorch-fid `.npz` files),
 /// LPIPS pairs and diversity, IS (EfficientNet-Lite0) and identity similarity on real ORL faces;
@@ -229,5 +230,37 @@ import Testing
         #expect(identity.status == 0, "\(identity.errors)")
         #expect(lastLine(identity.output).hasPrefix("identity similarity "))
         #expect(identity.output.contains("verification on s28–s33"))
+    }
+
+    /// `--embedder` takes a triplet network saved by the triplet task (here 3 steps on ORL's
+    /// s1–s6), never the generator's conditioning encoder; a wrong path fails naming it.
+    @Test func identityCommandWithATripletEmbedder() throws {
+        var configuration = TrainingConfiguration(seed: 1)
+        configuration.training = LoopConfiguration(steps: 3, stepsPerEpoch: 3, logInterval: 10, quiet: true)
+        configuration.triplet.data = .init(source: .personFolders, directory: TestPaths.orlFaces.path, imageSize: 16, channels: 3,
+                                           people: [0, 6], evaluationPeople: [27, 30])
+        configuration.triplet.backbone.smallCNN = SmallConvolutionalNetwork.Configuration(channels: [4, 8])
+        configuration.triplet.head = SiameseTripletNetwork.Head(hiddenWidth: 8, embeddingWidth: 8, outputActivation: .tanh)
+        configuration.triplet.objective = TripletObjective(kind: .batchHard, margin: 0.3, distance: .cosine, classesPerBatch: 3,
+                                                           imagesPerClass: 2)
+        configuration.triplet.evaluation = .init(triplets: 50, seed: 3)
+        let training = try TripletTraining(configuration: configuration, outputDirectory: nil, write: { _ in })
+        _ = try training.trainer.train()
+        let folder = try TemporaryFolder()
+        try training.saveModel(to: folder.file("model.safetensors"))
+        let faces = try GenerationMetricsTests.faces
+        let identity = try clipkit(["eval", "identity", faces.appendingPathComponent("s34").path, faces.appendingPathComponent("s34").path,
+                                    "--embedder", folder.url.path, "--verification-faces", faces.path, "--verification-people", "1-6",
+                                    "--json", "-", "--quiet"])
+        #expect(identity.status == 0, "\(identity.errors)")
+        let report = try JSONSerialization.jsonObject(with: Data(identity.output.utf8)) as? [String: Any]
+        #expect((report?["embedder"] as? String)?.hasPrefix("triplet network ") == true, "\(identity.output)")
+        #expect((report?["embedder"] as? String)?.contains("8-d, 16×16, people 1–6") == true, "\(identity.output)")
+        let cosine = try #require((report?["mean_cosine"] as? NSNumber)?.doubleValue)
+        #expect(cosine > 0 && cosine <= 1 + 1e-6)
+        let missing = folder.file("no-such-embedder.safetensors").path
+        let refused = try clipkit(["eval", "identity", faces.appendingPathComponent("s34").path, faces.appendingPathComponent("s34").path,
+                                   "--embedder", missing, "--quiet"])
+        #expect(refused.status != 0 && refused.errors.contains(missing), "\(refused.errors)")
     }
 }

@@ -196,6 +196,11 @@ struct FieldCheck {
         require(triplet.data.channels == 1 || triplet.data.channels == 3, "triplet.data.channels", "1 or 3", triplet.data.channels)
         if let count = triplet.data.trainPerClass { atLeast(count, 1, "triplet.data.train_per_class") }
         if let count = triplet.data.testPerClass { atLeast(count, 1, "triplet.data.test_per_class") }
+        for (range, field) in [(triplet.data.people, "triplet.data.people"), (triplet.data.evaluationPeople, "triplet.data.evaluation_people")] {
+            if let range {
+                require(range.count == 2 && range[0] >= 0 && range[0] < range[1], field, "[first, end) with 0 ≤ first < end", range)
+            }
+        }
         let network = triplet.backbone.smallCNN
         atLeast(network.inputChannels, 1, "triplet.backbone.small_cnn.input_channels")
         require(!network.channels.isEmpty && network.channels.allSatisfy { $0 >= 1 }, "triplet.backbone.small_cnn.channels",

@@ -11,11 +11,28 @@ public struct TripletTaskConfiguration: Codable, Sendable, Equatable {
             case fashionMNIST = "fashion_mnist"
             /// Class folders: `train_folder/<class>/*.png`, `test_folder/<class>/*.png`.
             case imageFolder = "image_folder"
+            /// Person folders (`directory/<person>/<photo>`, e.g. the ORL faces): the people of
+            /// `people` train and those of `evaluation_people` evaluate, so evaluation is on
+            /// identities never seen in training.
+            case personFolders = "person_folders"
         }
-        /// `fashion_mnist` (default) or `image_folder`.
+        /// `fashion_mnist` (default), `image_folder` or `person_folders`.
         public var source: Source
-        /// Folder of the Fashion-MNIST idx files (default /usr/share/datasets/fashion-mnist).
+        /// Folder of the Fashion-MNIST idx files (default /usr/share/datasets/fashion-mnist), or
+        /// the root of the person folders (`person_folders`).
         public var directory: String?
+        /// `person_folders`: [first, end) positions (numeric order) of the people that train
+        /// (nil: [0, 27], ORL's s1–s27).
+        public var people: [Int]?
+        /// `person_folders`: [first, end) positions of the held-out evaluation people (nil:
+        /// [27, 40], ORL's s28–s40).
+        public var evaluationPeople: [Int]?
+
+        /// The training and evaluation people of `person_folders` as ranges.
+        public var peopleRanges: (training: Range<Int>, evaluation: Range<Int>) {
+            let training = people ?? [0, 27], evaluation = evaluationPeople ?? [27, 40]
+            return (training[0]..<training[1], evaluation[0]..<evaluation[1])
+        }
         /// Training class folders (image_folder).
         public var trainFolder: String?
         /// Evaluation class folders (image_folder).
@@ -31,9 +48,11 @@ public struct TripletTaskConfiguration: Codable, Sendable, Equatable {
 
         public init(source: Source = .fashionMNIST, directory: String? = nil, trainFolder: String? = nil,
                     testFolder: String? = nil, imageSize: Int = 28, channels: Int = 1, trainPerClass: Int? = nil,
-                    testPerClass: Int? = nil) {
+                    testPerClass: Int? = nil, people: [Int]? = nil, evaluationPeople: [Int]? = nil) {
             self.source = source
             self.directory = directory
+            self.people = people
+            self.evaluationPeople = evaluationPeople
             self.trainFolder = trainFolder
             self.testFolder = testFolder
             self.imageSize = imageSize
@@ -45,6 +64,7 @@ public struct TripletTaskConfiguration: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case source, directory, trainFolder = "train_folder", testFolder = "test_folder", imageSize = "image_size"
             case channels, trainPerClass = "train_per_class", testPerClass = "test_per_class"
+            case people, evaluationPeople = "evaluation_people"
         }
 
         public init(from decoder: Decoder) throws {
@@ -58,6 +78,8 @@ public struct TripletTaskConfiguration: Codable, Sendable, Equatable {
             channels = try container.decodeIfPresent(Int.self, forKey: .channels) ?? defaults.channels
             trainPerClass = try container.decodeIfPresent(Int.self, forKey: .trainPerClass)
             testPerClass = try container.decodeIfPresent(Int.self, forKey: .testPerClass)
+            people = try container.decodeIfPresent([Int].self, forKey: .people)
+            evaluationPeople = try container.decodeIfPresent([Int].self, forKey: .evaluationPeople)
         }
     }
 

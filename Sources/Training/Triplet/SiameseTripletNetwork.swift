@@ -84,3 +84,14 @@ public struct SiameseTripletNetwork: Module {
         }
     }
 }
+
+extension SiameseTripletNetwork: ImageEncoder {
+    /// The head's output width.
+    public var embeddingWidth: Int { head.embeddingWidth }
+    public var inputSize: Int? { backbone.inputSize }
+
+    /// The embedding as the pooled output (the head ends in its output activation); no token states.
+    public func encode(_ images: Variable, includingTokenStates: Bool) -> ImageEncoding {
+        ImageEncoding(pooled: self(images))  // [batch, embeddingWidth]
+    }
+}

@@ -32,17 +32,7 @@ public final class TripletTraining {
         normalization = task.normalization ?? (task.data.source == .fashionMNIST ? .fashionMNIST : .unit(channels: train.channels))
 
         var generator = SeededGenerator(seed: configuration.seed)
-        let backbone: any ImageEncoder
-        switch task.backbone.kind {
-        case .smallCNN:
-            var cnn = task.backbone.smallCNN
-            cnn.inputChannels = train.channels
-            backbone = SmallConvolutionalNetwork(configuration: cnn, generator: &generator)
-        case .resnet50:
-            backbone = try Self.resNet(task.backbone, generator: &generator)
-        }
-        let network = SiameseTripletNetwork(backbone: backbone, head: task.head, expandsGreyToRGB: task.backbone.kind == .resnet50,
-                                            generator: &generator)
+        let network = try Self.makeNetwork(task, channels: train.channels, generator: &generator)
         network.setMode(.training)  // batch statistics while training; `embed` evaluates in inference mode
         self.network = network
 
@@ -103,7 +93,8 @@ public final class TripletTraining {
     public func saveModel(to url: URL) throws {
         var tensors: [String: Tensor] = [:]
         for (name, parameter) in network.namedParameters { tensors[name] = parameter.value }
-        try SafetensorsFile.write(tensors, metadata: ["clipkit.configuration": trainer.configurationJSON ?? "{}"], to: url)
+        try SafetensorsFile.write(tensors, metadata: [TrainedTripletNetwork.configurationMetadataKey: trainer.configurationJSON ?? "{}"],
+                                  to: url)
     }
 
     /// What `evaluation.json` records.
@@ -123,6 +114,25 @@ public final class TripletTraining {
             self.evaluationImages = evaluationImages
             self.evaluationTriplets = evaluationTriplets
         }
+    }
+
+    /// The Siamese network `task` describes for `channels`-channel images: the backbone (the small
+    /// CNN, or the ResNet with `backbone.weights` when `loadingInitialWeights`) and the head.
+    static func makeNetwork(_ task: TripletTaskConfiguration, channels: Int, loadingInitialWeights: Bool = true,
+                            generator: inout SeededGenerator) throws -> SiameseTripletNetwork {
+        let backbone: any ImageEncoder
+        switch task.backbone.kind {
+        case .smallCNN:
+            var cnn = task.backbone.smallCNN
+            cnn.inputChannels = channels
+            backbone = SmallConvolutionalNetwork(configuration: cnn, generator: &generator)
+        case .resnet50:
+            var settings = task.backbone
+            if !loadingInitialWeights { settings.weights = nil }
+            backbone = try Self.resNet(settings, generator: &generator)
+        }
+        return SiameseTripletNetwork(backbone: backbone, head: task.head, expandsGreyToRGB: task.backbone.kind == .resnet50,
+                                     generator: &generator)
     }
 
     /// The headless torchvision ResNet of the `resnet50` backbone: torchvision's random
@@ -151,6 +161,18 @@ public final class TripletTraining {
             }
             return (try train.load(size: data.imageSize, channels: data.channels),
                     try test.load(size: data.imageSize, channels: data.channels))
+        case .personFolders:
+            guard let directory = data.directory else {
+                throw TrainingError.invalidConfiguration("triplet.data.source person_folders needs directory (the person folders' root)")
+            }
+            let folders = try PersonFolders(root: URL(fileURLWithPath: directory, isDirectory: true))
+            let (training, evaluation) = data.peopleRanges
+            guard training.upperBound <= folders.people.count, evaluation.upperBound <= folders.people.count else {
+                throw TrainingError.invalidConfiguration(
+                    "triplet.data: \(directory) has \(folders.people.count) people; people \(training) and evaluation_people \(evaluation) ask for more")
+            }
+            return (try folders.load(training, size: data.imageSize, channels: data.channels),
+                    try folders.load(evaluation, size: data.imageSize, channels: data.channels))
         }
     }
 }
