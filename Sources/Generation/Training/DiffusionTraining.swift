@@ -51,10 +51,7 @@ public final class DiffusionTraining {
 
     /// Loads the data and encoders and builds the networks and the trainer; `write` receives progress lines.
     public init(configuration: TrainingConfiguration, outputDirectory: URL?, write: @escaping (String) -> Void = { print($0) }) throws {
-        guard configuration.task == .diffusion || configuration.task == .ipAdapter else {
-            throw TrainingError.invalidConfiguration("DiffusionTraining runs the tasks diffusion and ip_adapter, not \(configuration.task.rawValue)")
-        }
-        try configuration.validate()
+        try configuration.validate(forTasks: [.diffusion, .ipAdapter], runner: "DiffusionTraining")
         self.configuration = configuration
         let task = configuration.diffusion
         self.task = task

@@ -28,7 +28,7 @@ public final class RelationTraining {
     /// the trainer.
     public init(configuration: TrainingConfiguration, outputDirectory: URL?, cache: RelationFeatureCache? = nil,
                 progress: ((String, Int, Int) -> Void)? = nil) throws {
-        try configuration.validate()
+        try configuration.validate(forTasks: [.saCLIP], runner: "RelationTraining")
         let task = configuration.saCLIP
         guard task.locksImageTower else {
             throw RelationError.invalidConfiguration("sa_clip trains with a locked image tower (locks_image_tower true); region crops are encoded once")
