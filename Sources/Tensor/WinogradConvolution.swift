@@ -88,14 +88,18 @@ extension Tensor {
         // Every entry of a block is written before it is read (V by the input transform, M by the products).
         // Channel-major, so each channel's α² points of a block are one contiguous run for the transforms;
         // each point's product reads and writes them at a row stride of α²·count.
-        var transformedInput = [Float](unsafeUninitializedCapacity: points * inChannels * blockColumns) { $1 = $0.count }  // V [in, α², tiles]
-        var products = [Float](unsafeUninitializedCapacity: points * outChannels * blockColumns) { $1 = $0.count }          // M [out, α², tiles]
+        // Both come from the buffer pool: the same sizes return layer after layer, batch after batch,
+        // without faulting fresh pages in.
+        let transformedInput = Tensor(shape: [inChannels, points, blockColumns]) { _ in }  // V [in, α², tiles]
+        let products = Tensor(shape: [outChannels, points, blockColumns]) { _ in }          // M [out, α², tiles]
         let geometry = WinogradTileGeometry(outputTile: m, inputTile: alpha, tileColumns: tileColumns, tilesPerImage: tilesPerImage,
                                             padding: padding, height: height, width: width,
                                             outputHeight: outputHeight, outputWidth: outputWidth)
         output.withUnsafeMutableBufferPointer { outputBuffer in
-            transformedInput.withUnsafeMutableBufferPointer { inputPoints in
-                products.withUnsafeMutableBufferPointer { productPoints in
+            withExtendedLifetime((transformedInput, products)) {
+                let (inputPoints, productPoints) = (UnsafeMutableBufferPointer(start: transformedInput.pointer, count: transformedInput.count),
+                                                    UnsafeMutableBufferPointer(start: products.pointer, count: products.count))
+                do {
                     kernels.transformed.withUnsafeBufferPointer { kernelPoints in
                         for start in stride(from: 0, to: unitCount, by: blockUnits) {
                             let units = Swift.min(blockUnits, unitCount - start), count = units * unitTiles

@@ -51,8 +51,12 @@ enum WinogradImageLanes {
                 let (tile, half, full) = (scratch, scratch + points, scratch + 2 * points)  // d, Bᵀ d, Bᵀ d B
                 for channel in range {
                     for image in 0..<batch {
-                        let plane = source + ((channel * batch + image) * g.height + firstRow) * g.width  // [rows, width]
-                        for index in 0..<rowValues { transposed[index * batch + image] = plane[index] }
+                        var plane = source + ((channel * batch + image) * g.height + firstRow) * g.width  // [rows, width]
+                        var lane = transposed + image
+                        for _ in 0..<rowValues {
+                            lane.pointee = plane.pointee
+                            (plane, lane) = (plane + 1, lane + batch)
+                        }
                     }
                     for position in firstPosition..<(firstPosition + positionCount) {
                         let (tileRow, tileColumn) = position.quotientAndRemainder(dividingBy: g.tileColumns)
@@ -116,13 +120,13 @@ enum WinogradImageLanes {
                                     let value = full[index] + shift
                                     full[index] = rectified ? value.replacing(with: 0, where: value .< 0) : value
                                 }
+                                let corner = target + ((channel * batch + imageStart) * g.outputHeight + outputRow0) * g.outputWidth
+                                    + outputColumn0  // the tile's corner in the lane group's first plane
                                 for lane in 0..<lanes {
-                                    let plane = target + ((channel * batch + imageStart + lane) * g.outputHeight + outputRow0) * g.outputWidth
-                                        + outputColumn0  // [outHeight, outWidth] from the tile's corner
-                                    for row in 0..<rows {
-                                        for column in 0..<columns {
-                                            plane[row * g.outputWidth + column] = values[(row * m + column) * lanes + lane]
-                                        }
+                                    var (line, value) = (corner + lane * g.outputHeight * g.outputWidth, values + lane)
+                                    for _ in 0..<rows {
+                                        for column in 0..<columns { line[column] = value[column * lanes] }
+                                        (line, value) = (line + g.outputWidth, value + m * lanes)
                                     }
                                 }
                             }
