@@ -31,11 +31,8 @@ extension Tensor {
             let destination = output.baseAddress!
             for first in stride(from: 0, to: batch, by: imagesPerProduct) {
                 let count = Swift.min(imagesPerProduct, batch - first), columnCount = count * positions
-                for image in 0..<count {
-                    im2col(input.pointer + (first + image) * inChannels * height * width, channels: inChannels,
-                           height: height, width: width, geometry: g, outputHeight: outputHeight, outputWidth: outputWidth,
-                           columns: columns.pointer + image * positions, rowStride: columnCount)
-                }
+                unfoldChunk(input, images: first..<(first + count), geometry: g, outputHeight: outputHeight,
+                            outputWidth: outputWidth, into: columns.pointer)
                 sgemm(weight.pointer, columns.pointer, products.pointer, m: outChannels, n: columnCount, k: patch,
                       lda: patch, ldb: columnCount, transposeA: false, transposeB: false)
                 moveChannelMajor(products.pointer, channels: outChannels, images: count, positions: positions,
@@ -62,11 +59,8 @@ extension Tensor {
             weightGradient.withUnsafeMutableBufferPointer { weightBuffer in
                 for first in stride(from: 0, to: batch, by: imagesPerProduct) {
                     let count = Swift.min(imagesPerProduct, batch - first), columnCount = count * positions
-                    for image in 0..<count {
-                        im2col(input.pointer + (first + image) * inChannels * height * width, channels: inChannels,
-                               height: height, width: width, geometry: g, outputHeight: outputHeight, outputWidth: outputWidth,
-                               columns: columns.pointer + image * positions, rowStride: columnCount)
-                    }
+                    unfoldChunk(input, images: first..<(first + count), geometry: g, outputHeight: outputHeight,
+                                outputWidth: outputWidth, into: columns.pointer)
                     moveChannelMajor(gradients.pointer, channels: outChannels, images: count, positions: positions,
                                      imageMajor: outputGradient.pointer + first * outChannels * positions, toImageMajor: false)
                     // dW += dY · Cᵀ
@@ -85,6 +79,19 @@ extension Tensor {
             }
         }
         return (inputGradient, weightGradient)
+    }
+
+    /// The patch matrix of a chunk of images `[inChannels·kh·kw, images·positions]`: each image's
+    /// im2col columns side by side, image `first + i` at columns `i·positions ..< (i + 1)·positions`.
+    private static func unfoldChunk(_ input: Tensor, images: Range<Int>, geometry g: Convolution2DGeometry,
+                                    outputHeight: Int, outputWidth: Int, into columns: UnsafeMutablePointer<Float>) {
+        let (inChannels, height, width) = (input.shape[1], input.shape[2], input.shape[3])
+        let positions = outputHeight * outputWidth, columnCount = images.count * positions
+        for (index, image) in images.enumerated() {
+            im2col(input.pointer + image * inChannels * height * width, channels: inChannels,
+                   height: height, width: width, geometry: g, outputHeight: outputHeight, outputWidth: outputWidth,
+                   columns: columns + index * positions, rowStride: columnCount)
+        }
     }
 
     /// Copies between a channel-major block `[channels, images·positions]` and image-major

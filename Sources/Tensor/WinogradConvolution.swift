@@ -78,21 +78,36 @@ extension Tensor {
         let points = alpha * alpha
         // Tiles per block: the transformed inputs and products stay within ~16 MB each.
         let blockTiles = Swift.min(tileCount, Swift.max(64, (1 << 22) / (points * Swift.max(inChannels, outChannels))))
+        // Narrow maps of a batch of at least one lane group take image lanes: tiles ordered (position,
+        // image) and blocks of whole tile positions (every image of each); otherwise blocks of tiles in
+        // (image, position) order.
+        let imageLanes = WinogradImageLanes.fits(batch: batch, tileColumns: tileColumns)
+        let (unitCount, unitTiles) = imageLanes ? (tilesPerImage, batch) : (tileCount, 1)
+        let blockUnits = Swift.min(unitCount, Swift.max(1, blockTiles / unitTiles))
+        let blockColumns = blockUnits * unitTiles
         // Every entry of a block is written before it is read (V by the input transform, M by the products).
         // Channel-major, so each channel's α² points of a block are one contiguous run for the transforms;
         // each point's product reads and writes them at a row stride of α²·count.
-        var transformedInput = [Float](unsafeUninitializedCapacity: points * inChannels * blockTiles) { $1 = $0.count }  // V [in, α², tiles]
-        var products = [Float](unsafeUninitializedCapacity: points * outChannels * blockTiles) { $1 = $0.count }          // M [out, α², tiles]
+        // Both come from the buffer pool: the same sizes return layer after layer, batch after batch,
+        // without faulting fresh pages in.
+        let transformedInput = Tensor(shape: [inChannels, points, blockColumns]) { _ in }  // V [in, α², tiles]
+        let products = Tensor(shape: [outChannels, points, blockColumns]) { _ in }          // M [out, α², tiles]
         let geometry = WinogradTileGeometry(outputTile: m, inputTile: alpha, tileColumns: tileColumns, tilesPerImage: tilesPerImage,
                                             padding: padding, height: height, width: width,
                                             outputHeight: outputHeight, outputWidth: outputWidth)
         output.withUnsafeMutableBufferPointer { outputBuffer in
-            transformedInput.withUnsafeMutableBufferPointer { inputPoints in
-                products.withUnsafeMutableBufferPointer { productPoints in
+            withExtendedLifetime((transformedInput, products)) {
+                let (inputPoints, productPoints) = (UnsafeMutableBufferPointer(start: transformedInput.pointer, count: transformedInput.count),
+                                                    UnsafeMutableBufferPointer(start: products.pointer, count: products.count))
+                do {
                     kernels.transformed.withUnsafeBufferPointer { kernelPoints in
-                        for start in stride(from: 0, to: tileCount, by: blockTiles) {
-                            let count = Swift.min(blockTiles, tileCount - start)
-                            if tileColumns >= WinogradTileRows.minimumTileColumns {
+                        for start in stride(from: 0, to: unitCount, by: blockUnits) {
+                            let units = Swift.min(blockUnits, unitCount - start), count = units * unitTiles
+                            if imageLanes {
+                                WinogradImageLanes.inputTransform(input.pointer, channels: inChannels, batch: batch, geometry: geometry,
+                                                                  dataTransform: transform.dataTransform, firstPosition: start,
+                                                                  positionCount: units, into: inputPoints.baseAddress!)
+                            } else if tileColumns >= WinogradTileRows.minimumTileColumns {
                                 WinogradTileRows.inputTransform(input.pointer, channels: inChannels, batch: batch, geometry: geometry,
                                                                 dataTransform: transform.dataTransform, start: start, count: count,
                                                                 into: inputPoints.baseAddress!)
@@ -116,7 +131,12 @@ extension Tensor {
                                 }
                             }
                             let outputBase = outputBuffer.baseAddress! + channelOffset * batch * outputHeight * outputWidth
-                            if tileColumns >= WinogradTileRows.minimumTileColumns {
+                            if imageLanes {
+                                WinogradImageLanes.outputTransform(productPoints.baseAddress!, channels: outChannels, batch: batch,
+                                                                   geometry: geometry, outputTransform: transform.outputTransform, bias: bias,
+                                                                   rectified: rectified, firstPosition: start, positionCount: units,
+                                                                   into: outputBase)
+                            } else if tileColumns >= WinogradTileRows.minimumTileColumns {
                                 WinogradTileRows.outputTransform(productPoints.baseAddress!, channels: outChannels, batch: batch, geometry: geometry,
                                                                  outputTransform: transform.outputTransform, bias: bias, rectified: rectified,
                                                                  start: start, count: count, into: outputBase)
@@ -172,14 +192,7 @@ extension Tensor {
                         }
                         multiplyLanes(transform.baseAddress!, tile, into: half, rows: alpha, inner: alpha, columns: alpha)
                         multiplyLanesTransposed(half, transform.baseAddress!, into: full, rows: alpha, inner: alpha, columns: alpha)
-                        for point in 0..<points {
-                            let line = target + (channel * points + point) * count + first
-                            if used == lanes {
-                                UnsafeMutableRawPointer(line).storeBytes(of: full[point], as: TileLanes.self)
-                            } else {
-                                for lane in 0..<used { line[lane] = full[point][lane] }
-                            }
-                        }
+                        storePoints(full, points: points, used: used, into: target + channel * points * count + first, pointStride: count)
                     }
                 }
             }
@@ -231,6 +244,21 @@ extension Tensor {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Stores the first `used` lanes of each of `points` vectors to `target + point·pointStride`
+    /// (V_ξ of a lane group of tiles into `[α², count]`): one vector store when every lane is used.
+    @inline(__always)
+    static func storePoints<Lanes: SIMD>(_ values: UnsafePointer<Lanes>, points: Int, used: Int,
+                                         into target: UnsafeMutablePointer<Float>, pointStride: Int) where Lanes.Scalar == Float {
+        for point in 0..<points {
+            let line = target + point * pointStride
+            if used == Lanes.scalarCount {
+                UnsafeMutableRawPointer(line).storeBytes(of: values[point], as: Lanes.self)
+            } else {
+                for lane in 0..<used { line[lane] = values[point][lane] }
             }
         }
     }

@@ -80,15 +80,8 @@ enum WinogradTileRows {
                             }
                             Tensor.multiplyLanes(transform.baseAddress!, tile, into: half, rows: alpha, inner: alpha, columns: alpha)
                             Tensor.multiplyLanesTransposed(half, transform.baseAddress!, into: full, rows: alpha, inner: alpha, columns: alpha)
-                            let position = first - start + offset
-                            for point in 0..<points {
-                                let line = target + (channel * points + point) * count + position
-                                if used == lanes {
-                                    UnsafeMutableRawPointer(line).storeBytes(of: full[point], as: Lanes.self)
-                                } else {
-                                    for lane in 0..<used { line[lane] = full[point][lane] }
-                                }
-                            }
+                            Tensor.storePoints(full, points: points, used: used,
+                                               into: target + channel * points * count + first - start + offset, pointStride: count)
                         }
                     }
                 }

@@ -3,7 +3,8 @@ import Testing
 
 /// Winograd's F(m×m, r×r) convolution against the im2col convolution (`channelMajorConv2d`, itself
 /// checked against `conv2d` and PyTorch): every offered tile size, odd map sizes, batch 1, padding
-/// 0 and 1 (also unequal), bias and ReLU, blocks of tiles, a channel range of a larger output.
+/// 0 and 1 (also unequal), bias and ReLU, blocks of tiles, a channel range of a larger output;
+/// wide maps (tile rows), narrow maps of small batches (gathered tiles) and of large ones (image lanes).
 /// 5×5 kernels by F(2, 5) and F(3, 5). The transforms reorder the sums, so the two agree to
 /// rounding: ≤ 1e-5 of the largest output for tiles of α ≤ 5 inputs, ≤ 4e-5 for α = 6, 7 (their
 /// points ±2, ½ round more).
@@ -59,6 +60,20 @@ import Testing
         }
         // 256 channels: blocks of tiles that end inside a tile row and inside an image.
         Self.compare(tile: tile, batch: 2, inChannels: 256, outChannels: 9, height: 2 * tile + 1, width: 70, padding: (1, 1), seed: 23)
+    }
+
+    @Test(arguments: [2, 3, 4])
+    func batchesOfNarrowMapsTransformOneImagePerLane(tile: Int) {
+        // ≥ 16 images on maps narrower than 16 tiles take image lanes: one whole lane group, a batch
+        // whose last group overlaps the one before, one-tile maps (AlexNet's 3×3), clipped tiles, unequal padding.
+        Self.compare(tile: tile, batch: 16, inChannels: 8, outChannels: 5, height: 3, width: 3, padding: (1, 1), seed: 30)
+        Self.compare(tile: tile, batch: 19, inChannels: 7, outChannels: 6, height: 10, width: 9, padding: (1, 0), seed: 31)
+        Self.compare(tile: tile, batch: 50, inChannels: 3, outChannels: 4, height: 7, width: 7, padding: (0, 1), seed: 32)
+        if WinogradTransform.offeredTiles(kernelSize: 5)!.contains(tile) {
+            Self.compare(tile: tile, kernelSize: 5, batch: 18, inChannels: 6, outChannels: 4, height: 7, width: 7, padding: (2, 2), seed: 33)
+        }
+        // 512 channels: blocks of whole tile positions (every image of each), the last one shorter.
+        Self.compare(tile: tile, batch: 17, inChannels: 512, outChannels: 4, height: 36, width: 12, padding: (1, 1), seed: 34)
     }
 
     @Test func writesItsChannelRangeOnly() {
