@@ -190,6 +190,20 @@ struct RegressionRows: BatchSource {
         #expect(run.model.generatorParameters.map(\.parameter.value.scalars) != before)
     }
 
+    /// `training.steps_per_epoch` sets the epoch (the validation cadence) in every task; without
+    /// it an epoch is the source's pass (3 batches here).
+    @Test func stepsPerEpochOverridesTheSourcesPass() throws {
+        for (stepsPerEpoch, epochs) in [(nil, 2), (2, 3), (4, 1)] as [(Int?, Int)] {
+            let run = Self.makeRun(steps: 1, output: nil)
+            let trainer = Trainer(model: run.model, stages: run.trainer.stages, source: GaussianSamples(batchSize: 4),
+                                  options: TrainerOptions(steps: 6, stepsPerEpoch: stepsPerEpoch, quiet: true), outputDirectory: nil, seed: 23)
+            trainer.write = { _ in }
+            try trainer.train()
+            #expect(trainer.epoch == epochs, "steps_per_epoch \(String(describing: stepsPerEpoch))")
+        }
+        #expect(LoopConfiguration(steps: 6, stepsPerEpoch: 2).trainerOptions.stepsPerEpoch == 2)
+    }
+
     /// N micro-batches of b rows with accumulation give the step of one batch of N·b rows
     /// (a mean loss), within float rounding.
     @Test func gradientAccumulationEqualsOneLargeBatch() throws {

@@ -2,8 +2,9 @@
 public struct LoopConfiguration: Codable, Sendable, Equatable {
     /// Optimiser steps in the run. Default 1000.
     public var steps: Int
-    /// Steps per epoch; validation runs after each epoch (nil: the task's default, one pass over
-    /// the data, or for random triplets the training images divided by the triplets per batch).
+    /// Steps per epoch; validation runs after each epoch, in every task (nil: the task's default,
+    /// one pass over the data, or for random triplets the training images divided by the triplets
+    /// per batch).
     public var stepsPerEpoch: Int?
     /// Steps between loss records and progress lines. Default 20.
     public var logInterval: Int
@@ -50,9 +51,9 @@ public struct LoopConfiguration: Codable, Sendable, Equatable {
         quiet = try container.decodeIfPresent(Bool.self, forKey: .quiet) ?? defaults.quiet
     }
 
-    /// The trainer's options with `stepsPerEpoch` resolved by the task.
+    /// The trainer's options (an epoch of `stepsPerEpoch` steps when set, for every task).
     public var trainerOptions: TrainerOptions {
         TrainerOptions(steps: steps, gradientClipping: gradientClipping, checkpointInterval: checkpointInterval,
-                       logInterval: logInterval, validatesEachEpoch: validateEachEpoch, quiet: quiet)
+                       logInterval: logInterval, stepsPerEpoch: stepsPerEpoch, validatesEachEpoch: validateEachEpoch, quiet: quiet)
     }
 }

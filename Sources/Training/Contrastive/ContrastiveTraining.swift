@@ -233,10 +233,6 @@ public enum ContrastiveTraining {
         trainer.afterStep = { model.clampLogitScale() }
         trainer.plotTitle = "Contrastive training (symmetric InfoNCE)"
         trainer.configurationJSON = String(decoding: try configuration.encoded(), as: UTF8.self)
-        if let stepsPerEpoch = loop.stepsPerEpoch, stepsPerEpoch != source.batchesPerEpoch {
-            // The epoch is one pass over the pairs; steps_per_epoch only applies to random triplets.
-            trainer.write("note: contrastive epochs are one pass over the data (\(source.batchesPerEpoch) steps); steps_per_epoch ignored")
-        }
         return trainer
     }
 }

@@ -154,7 +154,7 @@ public final class Trainer<Source: BatchSource> {
             pendingLoss.add(value, stageLosses: stageLosses)
             lastLoss = value
 
-            let endsEpoch = step % max(source.batchesPerEpoch, 1) == 0
+            let endsEpoch = step % max(options.stepsPerEpoch ?? source.batchesPerEpoch, 1) == 0
             // A run stopped early (`stopStep`, an interruption) keeps its partial window in the
             // checkpoint instead of recording it, so resumed runs log what uninterrupted ones do.
             if step % max(options.logInterval, 1) == 0 || step == options.steps || endsEpoch {

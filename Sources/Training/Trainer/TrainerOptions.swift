@@ -27,6 +27,9 @@ public struct TrainerOptions: Sendable, Equatable {
     public var checkpointInterval: Int?
     /// Steps between training-loss records and progress lines.
     public var logInterval: Int
+    /// Steps per epoch, the validation cadence (nil: the batch source's `batchesPerEpoch`, one
+    /// pass over its data).
+    public var stepsPerEpoch: Int?
     /// Run the validation after every epoch (and at the end).
     public var validatesEachEpoch: Bool
     /// Print nothing but the final summary.
@@ -37,13 +40,15 @@ public struct TrainerOptions: Sendable, Equatable {
     public var gradientAccumulation: Int
 
     public init(steps: Int, gradientClipping: GradientClippingOption? = nil, checkpointInterval: Int? = nil,
-                logInterval: Int = 10, validatesEachEpoch: Bool = true, quiet: Bool = false, gradientAccumulation: Int = 1) {
+                logInterval: Int = 10, stepsPerEpoch: Int? = nil, validatesEachEpoch: Bool = true, quiet: Bool = false,
+                gradientAccumulation: Int = 1) {
         precondition(gradientAccumulation >= 1, "gradient accumulation needs at least one micro-batch, got \(gradientAccumulation)")
         self.gradientAccumulation = gradientAccumulation
         self.steps = steps
         self.gradientClipping = gradientClipping
         self.checkpointInterval = checkpointInterval
         self.logInterval = logInterval
+        self.stepsPerEpoch = stepsPerEpoch
         self.validatesEachEpoch = validatesEachEpoch
         self.quiet = quiet
     }
