@@ -38,10 +38,12 @@ public final class TripletTraining {
 
         let loop = configuration.training
         let objective = task.objective
-        let stepsPerEpoch = loop.stepsPerEpoch ?? max(1, train.count / max(task.tripletsPerBatch, 1))
+        // A pass of random triplets: the training images divided by the triplets per batch (the
+        // trainer applies `training.steps_per_epoch` when it is set, as for every task).
         let source = TripletBatchSource(images: train, objective: objective, tripletsPerBatch: task.tripletsPerBatch,
                                         normalization: normalization, flipProbability: task.flipProbability,
-                                        batchesPerEpoch: stepsPerEpoch, seed: configuration.seed &+ 1)
+                                        batchesPerEpoch: max(1, train.count / max(task.tripletsPerBatch, 1)),
+                                        seed: configuration.seed &+ 1)
         let optimizer = configuration.optimizer.makeOptimizer(parameters: network.trainableParameters)
         let schedule = configuration.schedule.schedule(learningRate: configuration.optimizer.learningRate, totalSteps: loop.steps)
 
