@@ -11,7 +11,8 @@ extension TrainCommand {
     func runCaptioner(_ configuration: TrainingConfiguration, output: URL, interruption: TrainingInterruption) throws {
         let start = Date()
         let training = try CaptionerTraining(configuration: configuration, outputDirectory: output)
-        print("captioner: \(training.faces.count) training photos of \(training.faces.personNames.count) people, \(training.pairs.count) "
+        let data = configuration.captioner.data
+        print("captioner: \(training.faces.count) training images of \(training.faces.groupNames.count) \(data.source == .fashionMNIST ? "classes" : "people"), \(training.pairs.count) "
               + "(photo, caption) pairs, \(training.vocabulary.count) words, \(training.encoder.regionCount) regions of "
               + "\(training.encoder.featureWidth), \(training.decoder.trainableParameters.reduce(0) { $0 + $1.value.count }) trainable "
               + "parameters, \(ThreadPolicy.threadCount) threads; features cached in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
@@ -24,11 +25,21 @@ extension TrainCommand {
         print(String(format: "final loss %.4f%@; attribute classifier training loss %.4f → %.4f; model in %@", summary.finalLoss ?? .nan,
                      summary.validation["validation_loss"].map { String(format: ", validation loss %.4f", $0) } ?? "",
                      attributes.losses.first ?? .nan, attributes.losses.last ?? .nan, model.path))
-        let data = configuration.captioner.data
-        if let people = data.validationPeople {
-            let report = try CaptionerEvaluation.evaluate(model: model, personFolders: URL(fileURLWithPath: data.personFolders, isDirectory: true),
-                                                          attributeTable: URL(fileURLWithPath: data.attributes), people: people[0]..<people[1],
-                                                          beamWidth: configuration.captioner.beamWidth)
+        var report: CaptionerEvaluation.Report?
+        switch data.source {
+        case .personFolders:
+            report = try data.validationPeople.map { people in
+                try CaptionerEvaluation.evaluate(model: model, personFolders: URL(fileURLWithPath: data.personFolders, isDirectory: true),
+                                                 attributeTable: URL(fileURLWithPath: data.attributes), people: people[0]..<people[1],
+                                                 beamWidth: configuration.captioner.beamWidth)
+            }
+        case .fashionMNIST:
+            report = try data.validationItems.map { items in
+                try CaptionerEvaluation.evaluate(model: model, fashionMNIST: URL(fileURLWithPath: data.fashionMNISTFolder, isDirectory: true),
+                                                 items: items[0]..<items[1], beamWidth: configuration.captioner.beamWidth)
+            }
+        }
+        if let report {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: output.appendingPathComponent("evaluation.json"))

@@ -10,7 +10,7 @@ extension TrainCommand {
     func runDiffusion(_ configuration: TrainingConfiguration, output: URL, interruption: TrainingInterruption) throws {
         let start = Date()
         let training = try DiffusionTraining(configuration: configuration, outputDirectory: output)
-        print("\(configuration.task.rawValue): \(training.faces.count) training photos of \(training.faces.personNames.count) people, "
+        print("\(configuration.task.rawValue): \(training.faces.count) training photos of \(training.faces.groupNames.count) people, "
               + "\(training.faces.captionTexts.count) captions, \(training.trainer.model.trainableParameters.reduce(0) { $0 + $1.value.count }) "
               + "trainable parameters, \(ThreadPolicy.threadCount) threads")
         training.trainer.interruption = interruption

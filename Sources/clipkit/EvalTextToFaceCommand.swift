@@ -18,7 +18,13 @@ struct EvalTextToFaceCommand: ParsableCommand {
             real photos of the same people at the generator's size; LPIPS-alex pairs each generated \
             face with the photo whose caption asked for it. Images are written under --out.
 
+            With --fashion-mnist the requests are the captions of the test items --items (caption \
+            number item mod 4); the classifier checks the class, and tone and size are measured \
+            exactly from the pixels (as the captions were made).
+
             Examples:
+              clipkit eval text2face --model runs/text2face-fashion-mapping --fashion-mnist /usr/share/datasets/fashion-mnist \\
+                --items 1-500 --out runs/text2face-fashion-eval
               clipkit eval text2face --model runs/text2face-mapping --model runs/text2face-mapping-clip \\
                 --captioner runs/text2face-captioner --data data/orl-faces --people 28-40 --out runs/text2face-eval
             """)
@@ -32,7 +38,14 @@ struct EvalTextToFaceCommand: ParsableCommand {
     var captioner: String?
 
     @Option(help: "Person folders (one folder per person).", completion: .directory)
-    var data: String
+    var data: String?
+
+    @Option(help: ArgumentHelp("Fashion-MNIST's idx folder: evaluate on its test items instead of --data's people.", valueName: "folder"),
+            completion: .directory)
+    var fashionMNIST: String?
+
+    @Option(help: ArgumentHelp("With --fashion-mnist: the test items evaluated, FIRST-LAST by 1-based position.", valueName: "first-last"))
+    var items = "1-1000"
 
     @Option(help: "The attribute table (default: attributes.csv in --data).", completion: .file())
     var attributes: String?
@@ -53,12 +66,20 @@ struct EvalTextToFaceCommand: ParsableCommand {
 
     func validate() throws {
         _ = try parsePeopleRange(people, option: "--people")
+        _ = try parsePeopleRange(items, option: "--items")
         guard !models.isEmpty else { throw ValidationError("give at least one --model") }
+        guard (data == nil) != (fashionMNIST == nil) else { throw ValidationError("give either --data (person folders) or --fashion-mnist") }
     }
 
     func run() throws {
-        let folders = CollectionSourceOptions.url(data)
-        let table = attributes.map(CollectionSourceOptions.url) ?? folders.appendingPathComponent("attributes.csv")
+        let heldOut: TextToFaceEvaluation.HeldOut
+        if let fashionMNIST {
+            heldOut = .fashionMNIST(CollectionSourceOptions.url(fashionMNIST), items: try parsePeopleRange(items, option: "--items"))
+        } else {
+            let folders = CollectionSourceOptions.url(data ?? "")
+            let table = attributes.map(CollectionSourceOptions.url) ?? folders.appendingPathComponent("attributes.csv")
+            heldOut = .personFolders(folders, attributeTable: table, people: try parsePeopleRange(people, option: "--people"))
+        }
         let modelURLs = models.map(CollectionSourceOptions.url)
         let captionerURL: URL
         if let captioner {
@@ -69,11 +90,10 @@ struct EvalTextToFaceCommand: ParsableCommand {
             captionerURL = URL(fileURLWithPath: source, isDirectory: true)
         }
         let report = try TextToFaceEvaluation.evaluate(
-            models: modelURLs, captioner: captionerURL, personFolders: folders, attributeTable: table,
-            people: try parsePeopleRange(people, option: "--people"), seed: seed, outputDirectory: CollectionSourceOptions.url(out),
+            models: modelURLs, captioner: captionerURL, heldOut: heldOut, seed: seed, outputDirectory: CollectionSourceOptions.url(out),
             metrics: !noImageMetrics, progress: { line in if !output.quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         if try output.write(report) { return }
-        print("held-out people \(report.people): \(report.requests) captions; classifier \(report.classifier)")
+        print("held-out \(fashionMNIST == nil ? "people " : "")\(report.people): \(report.requests) captions; classifier \(report.classifier)")
         for model in report.models {
             print(String(format: "%@ (%@): attribute agreement %.4f vs shuffled captions %.4f%@%@; %.1f s", model.model, model.supervision,
                          model.agreement, model.shuffledAgreement, model.fid.map { String(format: ", FID %.2f", $0) } ?? "",

@@ -11,7 +11,8 @@ extension TrainCommand {
         let start = Date()
         let training = try StyleGANTraining(configuration: configuration, outputDirectory: output)
         training.trainer.interruption = interruption
-        print("stylegan: \(training.photos.shape[0]) photos of \(training.personNames.count) people at "
+        print("stylegan: \(training.photos.shape[0]) images of \(training.personNames.count) "
+              + "\(configuration.stylegan.data.source == .fashionMNIST ? "classes" : "people") at "
               + "\(training.generatorConfiguration.size)×\(training.generatorConfiguration.size), "
               + "\(training.networks.generator.trainableParameters.reduce(0) { $0 + $1.value.count }) generator and "
               + "\(training.networks.discriminator.trainableParameters.reduce(0) { $0 + $1.value.count }) discriminator parameters, "

@@ -32,7 +32,8 @@ extension TrainCommand {
         print(String(format: "final loss %.4f%@; model in %@; wall time %.1f s", summary.finalLoss ?? .nan,
                      summary.validation["validation_loss"].map { String(format: ", validation loss %.4f", $0) } ?? "",
                      model.path, Date().timeIntervalSince(start)))
-        for name in ["validation_kl", "validation_trl", "validation_similarity", "validation_attribute_agreement"] {
+        for name in ["validation_kl", "validation_trl", "validation_similarity", "validation_attribute_agreement", "validation_mean_norm",
+                     "validation_noise_norm"] {
             if let value = summary.validation[name] { print(String(format: "%@ %.4f", name, value)) }
         }
     }

@@ -101,7 +101,8 @@ enum TrainingConfigurationReference {
                     face attribute table), people [first, end) and
                     validation_people [first, end) folder positions
                     (default [0, 27] and [27, 40]), image_size 32,
-                    channels 1 (grey) or 3
+                    channels 1 (grey) or 3; source "person_folders"
+                    (default; diffusion reads only these)
           unet_config       a diffusers UNet2DConditionModel config.json
                     (diffusion; cross_attention_dim 384 for MiniLM)
           scheduler_config  a diffusers scheduler_config.json (default
@@ -142,7 +143,11 @@ enum TrainingConfigurationReference {
         stylegan (task "stylegan", StyleGAN2 pretraining; example
         configs/text2face-generator.json)
           data      person_folders "data/orl-faces", people [0, 27],
-                    image_size 64 (a power of two), channels 1 | 3
+                    image_size 64 (a power of two), channels 1 | 3;
+                    or source "fashion_mnist" with fashion_mnist_folder
+                    "/usr/share/datasets/fashion-mnist", items [0, 6000]
+                    (of the idx training set; padded to 32x32; example
+                    configs/text2face-fashion-generator.json)
           style_dim 128, n_mlp 8, lr_mlp 0.01, channels (one count per
                     resolution 4..image_size; default [128,128,64,32,16])
           batch_size 16, r1_gamma 1, r1_interval 16 (lazy R1),
@@ -153,7 +158,12 @@ enum TrainingConfigurationReference {
         captioner (task "captioner", the text-to-face captioner and face
         attribute classifier; example configs/text2face-captioner.json)
           data      as diffusion's; image_size 128 (the side EfficientNet-
-                    Lite0 sees: ceil(size/32)^2 regions)
+                    Lite0 sees: ceil(size/32)^2 regions); or source
+                    "fashion_mnist": fashion_mnist_folder, items [0, 6000]
+                    of the idx training set, validation_items [0, 1000] of
+                    the test set (null: none); captions from the class
+                    and the measured tone and size, the classifier reads
+                    the class (configs/text2face-fashion-captioner.json)
           embedding_width 128, hidden_width 256, attention_width 128,
           gated true, attention_penalty 1 (lambda of the doubly
           stochastic term), batch_size 32, minimum_word_count 1,
@@ -162,7 +172,10 @@ enum TrainingConfigurationReference {
         text2face (task "text2face", the text -> w mapping of text-to-face
         trained through the frozen generator and captioner; example
         configs/text2face-mapping.json)
-          data      as diffusion's (people train, validation_people score)
+          data      as diffusion's (people train, validation_people score),
+                    or as captioner's source "fashion_mnist" (items train,
+                    validation_items score; configs/text2face-fashion-
+                    mapping.json)
           generator "runs/text2face-generator" (a stylegan run),
           captioner "runs/text2face-captioner" (a captioner run),
           text_model "clipkit-default" (its text tower gives s)
@@ -171,6 +184,8 @@ enum TrainingConfigurationReference {
                     embeddings instead of L_TRL)
           kl_weight 1, supervision_weight 5, batch_size 8, truncation 1,
           initialize_from_generator true, validation_captions 32,
-          sample_count 16; the paper: sgd, learning_rate 1e-4, momentum 0.9
+          sample_count 16, log_variance_bias (default none: the CA
+          layer's own draw; e.g. -4 starts sigma at 0.14 so z ~ mu(s));
+          the paper: sgd, learning_rate 1e-4, momentum 0.9
         """
 }

@@ -57,7 +57,7 @@ import Training
         let pooled = Tensor.randomNormal([24, 10], generator: &generator)
         let values = pooled.scalars
         let labels = (0..<24).map { row in (0..<4).map { values[row * 10 + $0] > 0 } }  // each attribute is one feature's sign
-        let (classifier, losses) = FaceAttributeClassifier.train(pooled: pooled, labels: labels, steps: 200, learningRate: 5e-2)
+        let (classifier, losses) = AttributeClassifier.train(pooled: pooled, labels: labels, steps: 200, learningRate: 5e-2)
         #expect(losses.last! < 0.2 * losses.first!, "attribute loss \(losses.first!) → \(losses.last!)")
         let predicted = classifier.probabilities(pooled: pooled)
         #expect(zip(predicted, labels).allSatisfy { zip($0, $1).allSatisfy { ($0 > 0.5) == $1 } })
@@ -205,7 +205,7 @@ import Training
         let fromFeatures = whole.decoder.loss(features: Variable(features), captions: captions).total.value.item
         #expect(abs(fromPixels - fromFeatures) <= 1e-4 * max(1, abs(fromFeatures)), "\(fromPixels) vs \(fromFeatures)")
         #expect(loaded.captions(of: pixels).count == 2)
-        let classifier = try FaceAttributeClassifier.load(contentsOf: model.appendingPathComponent(FaceAttributeClassifier.fileName))
+        let classifier = try AttributeClassifier.load(contentsOf: model.appendingPathComponent(AttributeClassifier.fileName))
         #expect(classifier.probabilities(pixels: pixels, encoder: encoder).count == 2)
 
         // Missing files fail naming them.

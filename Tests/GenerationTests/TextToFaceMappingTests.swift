@@ -143,7 +143,7 @@ import Training
         let captioner = Self.smallCaptioner(captions: captions, seed: 7)
         var random = SeededGenerator(seed: 8)
         let parts = TextToFaceTraining.Parts(generator: generator, captioner: captioner,
-                                             attributeClassifier: FaceAttributeClassifier(featureWidth: 16, generator: &random), model: model)
+                                             attributeClassifier: AttributeClassifier(featureWidth: 16, generator: &random), model: model)
         func training(_ folder: String) throws -> TextToFaceTraining {
             try TextToFaceTraining(configuration: Self.configuration(output: root.appendingPathComponent(folder)),
                                    outputDirectory: root.appendingPathComponent(folder), parts: parts, write: { _ in })

@@ -61,7 +61,27 @@ public enum CaptionerEvaluation {
         let captioner = try TrainedCaptioner.load(from: model)
         let folders = try PersonFolders(root: personFolders)
         let table = try FaceAttributeTable(contentsOf: attributeTable)
-        let faces = try CaptionedFaces(folders: folders, attributes: table, people: people, size: captioner.manifest.imageSize, channels: 1)
+        let faces = try CaptionedImages(folders: folders, attributes: table, people: people, size: captioner.manifest.imageSize, channels: 1)
+        let names = "\(folders.people[people.lowerBound].name)–\(folders.people[people.upperBound - 1].name)"
+        return try evaluate(model: model, captioner: captioner, images: faces, heldOutName: names, beamWidth: beamWidth, start: start,
+                            progress: progress)
+    }
+
+    /// Evaluates the captioner in `model` on the items `items` of Fashion-MNIST's idx test set in `folder`.
+    public static func evaluate(model: URL, fashionMNIST folder: URL, items: Range<Int>, beamWidth: Int = 3,
+                                progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+        let start = Date()
+        let captioner = try TrainedCaptioner.load(from: model)
+        let set = try FashionMNIST.load(split: .test, directory: folder)
+        let images = try CaptionedImages(fashionMNIST: set, split: .test, items: items, size: captioner.manifest.imageSize, channels: 1)
+        return try evaluate(model: model, captioner: captioner, images: images, heldOutName: "test items \(items.lowerBound + 1)-\(items.upperBound)",
+                            beamWidth: beamWidth, start: start, progress: progress)
+    }
+
+    /// The report on captioned images already at the captioner's size; the mismatched control
+    /// shifts by the size of the first group (one person's photos, one class's items).
+    static func evaluate(model: URL, captioner: TrainedCaptioner, images faces: CaptionedImages, heldOutName: String, beamWidth: Int,
+                         start: Date, progress: ((Int, Int) -> Void)?) throws -> Report {
         let features = captioner.encoder.regions(of: faces.pixels)  // [photos, L, D]
         var greedy: [[String]] = [], beam: [[String]] = []
         for index in 0..<faces.count {
@@ -76,34 +96,32 @@ public enum CaptionerEvaluation {
                     greedy: greedy[index].joined(separator: " "), beam: beam[index].joined(separator: " "))
         }
         var attributes: [AttributeAccuracy]?
-        let classifierFile = captioner.directory.appendingPathComponent(FaceAttributeClassifier.fileName)
+        let classifierFile = captioner.directory.appendingPathComponent(AttributeClassifier.fileName)
         if FileManager.default.fileExists(atPath: classifierFile.path) {
-            let classifier = try FaceAttributeClassifier.load(contentsOf: classifierFile)
-            let predicted = classifier.probabilities(pooled: features.mean(alongAxis: 1))
-            let truth = try faces.paths.map { path in
-                guard let row = table.attributes(photoPath: path) else {
-                    throw GenerationError.invalidRequest("the attribute table has no row for \(path)")
-                }
-                return FaceAttributeClassifier.labels(of: row)
+            let classifier = try AttributeClassifier.load(contentsOf: classifierFile)
+            guard classifier.layout == faces.kind.classifierLayout else {
+                throw GenerationError.invalidRequest("the attribute classifier reads \(classifier.layout.attributes), "
+                                                     + "these images' captions ask for \(faces.kind.classifierLayout.attributes)")
             }
-            attributes = FaceAttributeClassifier.attributeNames.indices.map { column in
-                var hits = 0, positives = 0
-                for (probabilities, flags) in zip(predicted, truth) {
-                    if (probabilities[column] > 0.5) == flags[column] { hits += 1 }
-                    if flags[column] { positives += 1 }
+            let predicted = classifier.predictions(pooled: features.mean(alongAxis: 1))  // [photos][heads]
+            let truth = faces.requested.map(\.classifierValues)
+            attributes = classifier.layout.attributes.indices.map { column in
+                var hits = 0, counts = [Int](repeating: 0, count: classifier.layout.values.count)
+                for (values, wanted) in zip(predicted, truth) {
+                    if values[column] == wanted[column] { hits += 1 }
+                    counts[wanted[column]] += 1
                 }
-                return AttributeAccuracy(attribute: FaceAttributeClassifier.attributeNames[column],
+                return AttributeAccuracy(attribute: classifier.layout.attributes[column],
                                          accuracy: Double(hits) / Double(truth.count),
-                                         majorityRate: Double(max(positives, truth.count - positives)) / Double(truth.count),
-                                         positives: positives)
+                                         majorityRate: Double(counts.max() ?? 0) / Double(truth.count),
+                                         positives: truth.count - counts[0])
             }
         }
         let greedyScore = try CorpusBLEU(hypotheses: greedy, references: references)
         let beamScore = try CorpusBLEU(hypotheses: beam, references: references)
-        let shift = faces.photosOfPerson.first?.count ?? 1
+        let shift = faces.imagesOfGroup.first?.count ?? 1
         let mismatched = try CorpusBLEU(hypotheses: greedy, references: references.indices.map { references[($0 + shift) % references.count] })
-        let names = "\(folders.people[people.lowerBound].name)–\(folders.people[people.upperBound - 1].name)"
-        return Report(model: model.path, people: names, photos: faces.count, beamWidth: beamWidth, greedyBLEU: greedyScore.scores,
+        return Report(model: model.path, people: heldOutName, photos: faces.count, beamWidth: beamWidth, greedyBLEU: greedyScore.scores,
                       beamBLEU: beamScore.scores, mismatchedGreedyBLEU: mismatched.scores, greedy: greedyScore, beam: beamScore, examples: examples, attributes: attributes,
                       seconds: Date().timeIntervalSince(start))
     }

@@ -9,8 +9,9 @@ import Tensor
 /// its caption number (photo index mod 4) of `FaceCaptions`, rendered once per model with ε and
 /// noise from `seed`. Per model:
 ///
-/// - attribute agreement: the captioner run's `FaceAttributeClassifier` (glasses, beard, male,
-///   smiling) on each generated face against the attributes its caption asked for, the fraction of
+/// - attribute agreement: the captioner run's `AttributeClassifier` (faces: glasses, beard, male,
+///   smiling; Fashion-MNIST items: the class, with tone and size measured exactly, `AttributeJudge`)
+///   on each generated image against the attributes its caption asked for, the fraction of
 ///   (image, attribute) pairs that agree; the shuffled-caption control scores the same images against
 ///   the attributes of a randomly permuted caption (seeded), i.e. what agreement is reached when the
 ///   text is ignored;
@@ -25,7 +26,8 @@ public enum TextToFaceEvaluation {
         public var attribute: String
         public var agreement: Double
         public var shuffledAgreement: Double
-        /// Requests asking for the attribute.
+        /// Requests asking for a value other than the attribute's first (yes; light; large; a class
+        /// other than T-shirt/top).
         public var requested: Int
     }
 
@@ -49,28 +51,56 @@ public enum TextToFaceEvaluation {
         public var models: [ModelReport]
     }
 
+    /// The held-out images whose captions are requested.
+    public enum HeldOut {
+        /// People at 0-based person-folder positions, with their attribute table.
+        case personFolders(URL, attributeTable: URL, people: Range<Int>)
+        /// Items of Fashion-MNIST's idx test set in the given folder.
+        case fashionMNIST(URL, items: Range<Int>)
+    }
+
     /// Evaluates each model folder (a `text2face` run or its `model/`) on people `people` (0-based
     /// person-folder positions); the attribute classifier is `captioner`'s (a captioner run).
     /// `metrics` false skips FID and LPIPS. `progress` receives one line per stage.
     public static func evaluate(models: [URL], captioner: URL, personFolders: URL, attributeTable: URL, people: Range<Int>,
                                 seed: UInt64 = 0, outputDirectory: URL, metrics: Bool = true,
                                 progress: (String) -> Void = { _ in }) throws -> Report {
+        try evaluate(models: models, captioner: captioner, heldOut: .personFolders(personFolders, attributeTable: attributeTable, people: people),
+                     seed: seed, outputDirectory: outputDirectory, metrics: metrics, progress: progress)
+    }
+
+    /// Evaluates each model folder on the held-out images `heldOut`: ORL people (the face
+    /// classifier's four attributes) or Fashion-MNIST test items (the class by the classifier, tone
+    /// and size measured exactly, `AttributeJudge`).
+    public static func evaluate(models: [URL], captioner: URL, heldOut: HeldOut, seed: UInt64 = 0, outputDirectory: URL,
+                                metrics: Bool = true, progress: (String) -> Void = { _ in }) throws -> Report {
         let trained = try TrainedCaptioner.load(from: captioner)
-        let classifierURL = trained.directory.appendingPathComponent(FaceAttributeClassifier.fileName)
-        let classifier = try FaceAttributeClassifier.load(contentsOf: classifierURL)
-        let folders = try PersonFolders(root: personFolders)
-        let table = try FaceAttributeTable(contentsOf: attributeTable)
+        let classifierURL = trained.directory.appendingPathComponent(AttributeClassifier.fileName)
+        let classifier = try AttributeClassifier.load(contentsOf: classifierURL)
         guard let first = models.first else { throw GenerationError.invalidRequest("no model to evaluate") }
         let size = try TrainedTextToFace.load(from: first).generator.configuration.size
-        let faces = try CaptionedFaces(folders: folders, attributes: table, people: people, size: size, channels: 1)
-        let requests = (0..<faces.count).map { photo in faces.captionTexts[faces.captions[photo][photo % faces.captions[photo].count]] }
-        let wanted = try faces.paths.map { path in
-            guard let row = table.attributes(photoPath: path) else { throw GenerationError.invalidRequest("no attributes for \(path)") }
-            return FaceAttributeClassifier.labels(of: row)
+        let faces: CaptionedImages, heldOutName: String
+        switch heldOut {
+        case let .personFolders(folder, attributeTable, people):
+            let folders = try PersonFolders(root: folder)
+            let table = try FaceAttributeTable(contentsOf: attributeTable)
+            faces = try CaptionedImages(folders: folders, attributes: table, people: people, size: size, channels: 1)
+            heldOutName = "\(people.lowerBound + 1)-\(people.upperBound)"
+        case let .fashionMNIST(folder, items):
+            let set = try FashionMNIST.load(split: .test, directory: folder)
+            faces = try CaptionedImages(fashionMNIST: set, split: .test, items: items, size: size, channels: 1)
+            heldOutName = "test items \(items.lowerBound + 1)-\(items.upperBound)"
         }
+        let judge = try AttributeJudge(kind: faces.kind, classifier: classifier, encoder: trained.encoder)
+        let requests = (0..<faces.count).map { photo in faces.captionTexts[faces.captions[photo][photo % faces.captions[photo].count]] }
+        let wanted = faces.requested
         var random = SeededGenerator(seed: seed &+ 17)
         var permutation = Array(0..<faces.count)
         permutation.shuffle(using: &random)
+        // Image permutation[i] judged against request i, written as image j against request inverse[j].
+        var inverse = permutation
+        for (index, image) in permutation.enumerated() { inverse[image] = index }
+        let shuffledWanted = inverse.map { wanted[$0] }
 
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         let realFolder = outputDirectory.appendingPathComponent("real", isDirectory: true)
@@ -91,14 +121,14 @@ public enum TextToFaceEvaluation {
             }
             let images = Tensor.concatenate(parts, alongAxis: 0)  // [requests, c, size, size] in [0, 1]
             let grey = images.shape[1] == 1 ? images : images.mean(alongAxis: 1, keepingDimension: true)  // [requests, 1, size, size]
-            let predicted = classifier.probabilities(pixels: grey.map { $0 * 2 - 1 }, encoder: trained.encoder)  // [requests][4]
-            var attributes: [AttributeAgreement] = []
-            for (column, name) in FaceAttributeClassifier.attributeNames.enumerated() {
-                let agree = (0..<requests.count).filter { (predicted[$0][column] > 0.5) == wanted[$0][column] }.count
-                let shuffled = (0..<requests.count).filter { (predicted[permutation[$0]][column] > 0.5) == wanted[$0][column] }.count
-                attributes.append(AttributeAgreement(attribute: name, agreement: Double(agree) / Double(requests.count),
-                                                     shuffledAgreement: Double(shuffled) / Double(requests.count),
-                                                     requested: wanted.filter { $0[column] }.count))
+            let read = judge.read(images: grey.map { $0 * 2 - 1 })  // [requests][attributes]
+            let agreement = AttributeJudge.agreement(read: read, requested: wanted)
+            let shuffled = AttributeJudge.agreement(read: read, requested: shuffledWanted)
+            let values = wanted.map(\.judgedValues)
+            let attributes = judge.attributes.enumerated().map { column, name in
+                AttributeAgreement(attribute: name, agreement: Double(agreement.filter { $0[column] }.count) / Double(requests.count),
+                                   shuffledAgreement: Double(shuffled.filter { $0[column] }.count) / Double(requests.count),
+                                   requested: values.filter { $0[column] != 0 }.count)
             }
             let name = "\(index)-" + (url.standardizedFileURL.lastPathComponent == "model"
                                       ? url.standardizedFileURL.deletingLastPathComponent().lastPathComponent
@@ -117,7 +147,7 @@ public enum TextToFaceEvaluation {
                                        shuffledAgreement: attributes.map(\.shuffledAgreement).reduce(0, +) / Double(attributes.count),
                                        attributes: attributes, fid: fidValue, lpips: lpipsValue, seconds: Date().timeIntervalSince(start)))
         }
-        return Report(people: "\(people.lowerBound + 1)-\(people.upperBound)", requests: requests.count, classifier: classifierURL.path,
+        return Report(people: heldOutName, requests: requests.count, classifier: classifierURL.path,
                       seed: seed, models: reports)
     }
 

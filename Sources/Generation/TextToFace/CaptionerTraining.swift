@@ -7,8 +7,8 @@ import Tensor
 import Training
 
 /// The `captioner` training task assembled from a `TrainingConfiguration` (the text-to-face
-/// issue's text reconstruction module, the seed paper's §4): photos of the training people with
-/// their synthesised captions (`CaptionedFaces`), every (photo, caption) pair once per epoch in
+/// issue's text reconstruction module, the seed paper's §4): the training images (photos of the
+/// training people, or Fashion-MNIST items) with their synthesised captions (`CaptionedImages`), every (photo, caption) pair once per epoch in
 /// shuffled batches; the frozen EfficientNet-Lite0 regions of every photo computed once; the
 /// `AttentionCaptioner` trained with teacher forcing on L_TRL (Eq. 9) by the `Trainer`
 /// (resumable). Validation: the mean L_TRL terms over every pair of the held-out people.
@@ -17,9 +17,8 @@ import Training
 public final class CaptionerTraining {
     public let configuration: TrainingConfiguration
     public let task: CaptionerTaskConfiguration
-    public let faces: CaptionedFaces
-    public let validationFaces: CaptionedFaces?
-    public let attributes: FaceAttributeTable
+    public let faces: CaptionedImages
+    public let validationFaces: CaptionedImages?
     public let encoder: CaptionerImageEncoder
     public let vocabulary: CaptionerVocabulary
     public let decoder: AttentionCaptioner
@@ -39,16 +38,11 @@ public final class CaptionerTraining {
         let task = configuration.captioner
         self.task = task
         let data = task.data
-        let folders = try PersonFolders(root: URL(fileURLWithPath: data.personFolders, isDirectory: true))
-        let attributes = try FaceAttributeTable(contentsOf: URL(fileURLWithPath: data.attributes))
-        self.attributes = attributes
-        let faces = try CaptionedFaces(folders: folders, attributes: attributes, people: data.people[0]..<data.people[1],
-                                       size: data.imageSize, channels: data.channels)
-        self.faces = faces
-        let validationFaces = try data.validationPeople.map { range in
-            try CaptionedFaces(folders: folders, attributes: attributes, people: range[0]..<range[1], size: data.imageSize,
-                               channels: data.channels)
+        guard let faces = try CaptionedImages.load(data, validation: false) else {
+            throw TrainingError.invalidConfiguration("captioner.data has no training images")
         }
+        self.faces = faces
+        let validationFaces = try CaptionedImages.load(data, validation: true)
         self.validationFaces = validationFaces
         let imageEncoder = try encoder ?? CaptionerImageEncoder.installed(imageSize: data.imageSize)
         guard imageEncoder.imageSize == data.imageSize else {
@@ -95,7 +89,7 @@ public final class CaptionerTraining {
     }
 
     /// Every (photo, caption) pair of `faces`, captions encoded with `vocabulary`.
-    static func pairs(of faces: CaptionedFaces, vocabulary: CaptionerVocabulary) -> [(photo: Int, caption: [Int])] {
+    static func pairs(of faces: CaptionedImages, vocabulary: CaptionerVocabulary) -> [(photo: Int, caption: [Int])] {
         faces.captions.enumerated().flatMap { photo, captions in captions.map { (photo, vocabulary.encode(faces.captionTexts[$0])) } }
     }
 
@@ -125,23 +119,18 @@ public final class CaptionerTraining {
         TrainedCaptioner.Manifest(imageSize: task.data.imageSize, decoder: decoder.configuration)
     }
 
-    /// Fits the face attribute classifier on the training photos' pooled features (the mean region).
-    public func fitAttributeClassifier() throws -> (classifier: FaceAttributeClassifier, losses: [Float]) {
-        let labels = try faces.paths.map { path in
-            guard let row = attributes.attributes(photoPath: path) else {
-                throw GenerationError.invalidRequest("the attribute table has no row for \(path)")
-            }
-            return FaceAttributeClassifier.labels(of: row)
-        }
+    /// Fits the attribute classifier (the layout of the images' kind: face attributes or the
+    /// Fashion-MNIST class) on the training images' pooled features (the mean region).
+    public func fitAttributeClassifier() throws -> (classifier: AttributeClassifier, losses: [Float]) {
         let pooled = features.mean(alongAxis: 1)  // [photos, D]
-        return FaceAttributeClassifier.train(pooled: pooled, labels: labels, steps: task.attributeSteps,
-                                             learningRate: task.attributeLearningRate, seed: configuration.seed)
+        return AttributeClassifier.train(pooled: pooled, values: faces.requested.map(\.classifierValues), layout: faces.kind.classifierLayout,
+                                         steps: task.attributeSteps, learningRate: task.attributeLearningRate, seed: configuration.seed)
     }
 
     /// Writes the captioner folder (`captioner.json`, `captioner.safetensors`, `vocabulary.json`)
     /// and, when given, the attribute classifier (`attributes.safetensors`).
-    public func saveModel(to directory: URL, attributeClassifier: FaceAttributeClassifier?) throws {
+    public func saveModel(to directory: URL, attributeClassifier: AttributeClassifier?) throws {
         try TrainedCaptioner.save(decoder: decoder, vocabulary: vocabulary, manifest: manifest, to: directory)
-        try attributeClassifier?.save(to: directory.appendingPathComponent(FaceAttributeClassifier.fileName))
+        try attributeClassifier?.save(to: directory.appendingPathComponent(AttributeClassifier.fileName))
     }
 }

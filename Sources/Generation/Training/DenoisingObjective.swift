@@ -21,7 +21,7 @@ struct DenoisingObjective {
     let leaveOneOut: Bool
 
     /// The loss of `photos`; `contexts` holds every caption's token states and the empty prompt's last.
-    func loss(photos: [Int], faces: CaptionedFaces, contexts: Tensor, embeddings: Tensor?, dropText: [Bool], dropImage: [Bool],
+    func loss(photos: [Int], faces: CaptionedImages, contexts: Tensor, embeddings: Tensor?, dropText: [Bool], dropImage: [Bool],
               generator: inout SeededGenerator) -> Variable {
         let captions = photos.enumerated().map { index, photo in
             dropText[index] ? contexts.shape[0] - 1 : faces.captions[photo][Int(generator.next() % UInt64(faces.captions[photo].count))]
@@ -31,7 +31,7 @@ struct DenoisingObjective {
         let noise = Tensor.randomNormal(clean.shape, generator: &generator)
         var references: [[Int]] = []
         if leaveOneOut {
-            references = photos.map { photo in faces.photosOfPerson[faces.people[photo]].filter { $0 != photo } }
+            references = photos.map { photo in faces.imagesOfGroup[faces.groups[photo]].filter { $0 != photo } }
         }
         return denoisingLoss(clean: clean, noise: noise, timesteps: timesteps, context: Self.rows(contexts, captions),
                              embeddings: embeddings, photos: photos, references: references, dropImage: dropImage)
@@ -39,7 +39,7 @@ struct DenoisingObjective {
 
     /// The mean loss over `faces` (held out) at 4 fixed timesteps and fixed noise, first caption,
     /// without a tape and with no condition dropped.
-    func validationLoss(faces: CaptionedFaces, contexts: Tensor, embeddings: Tensor?) -> Float {
+    func validationLoss(faces: CaptionedImages, contexts: Tensor, embeddings: Tensor?) -> Float {
         GradientMode.withoutGradients {
             var generator = SeededGenerator(seed: 2024)
             var total: Float = 0, count = 0
@@ -50,7 +50,7 @@ struct DenoisingObjective {
                     let clean = Self.rows(faces.pixels, photos)
                     let noise = Tensor.randomNormal(clean.shape, generator: &generator)
                     let references = leaveOneOut
-                        ? photos.map { photo in faces.photosOfPerson[faces.people[photo]].filter { $0 != photo } } : []
+                        ? photos.map { photo in faces.imagesOfGroup[faces.groups[photo]].filter { $0 != photo } } : []
                     let loss = denoisingLoss(clean: clean, noise: noise, timesteps: photos.map { _ in timestep },
                                              context: Self.rows(contexts, photos.map { faces.captions[$0][0] }), embeddings: embeddings,
                                              photos: photos, references: references,

@@ -27,8 +27,8 @@ import Training
 public final class DiffusionTraining {
     public let configuration: TrainingConfiguration
     public let task: DiffusionTaskConfiguration
-    public let faces: CaptionedFaces
-    public let validationFaces: CaptionedFaces?
+    public let faces: CaptionedImages
+    public let validationFaces: CaptionedImages?
     public let unet: UNet2DConditionModel
     public let schedulerConfiguration: SchedulerConfiguration
     public let promptEncoder: TokenStatePromptEncoder
@@ -59,10 +59,10 @@ public final class DiffusionTraining {
         let data = task.data
         let folders = try PersonFolders(root: URL(fileURLWithPath: data.personFolders, isDirectory: true))
         let attributes = try FaceAttributeTable(contentsOf: URL(fileURLWithPath: data.attributes))
-        faces = try CaptionedFaces(folders: folders, attributes: attributes, people: data.people[0]..<data.people[1],
+        faces = try CaptionedImages(folders: folders, attributes: attributes, people: data.people[0]..<data.people[1],
                                    size: data.imageSize, channels: data.channels)
         validationFaces = try data.validationPeople.map { range in
-            try CaptionedFaces(folders: folders, attributes: attributes, people: range[0]..<range[1], size: data.imageSize,
+            try CaptionedImages(folders: folders, attributes: attributes, people: range[0]..<range[1], size: data.imageSize,
                                channels: data.channels)
         }
         promptEncoder = try InstalledConditioningEncoders.promptEncoder(task.textEncoder, contextLength: task.contextLength)
@@ -163,7 +163,7 @@ public final class DiffusionTraining {
     }
 
     /// The frozen image encoder's embeddings of every photo `[count, width]`.
-    static func embeddings(of faces: CaptionedFaces, encoder: ReferenceImageEncoder) throws -> Tensor {
+    static func embeddings(of faces: CaptionedImages, encoder: ReferenceImageEncoder) throws -> Tensor {
         let rows = try stride(from: 0, to: faces.count, by: 32).map { start in
             try encoder.embeddings(of: Array(faces.originals[start..<min(start + 32, faces.count)]))
         }
@@ -210,7 +210,7 @@ public final class DiffusionTraining {
                 try SafetensorsFile.write(values(aggregator, prefix: "aggregator."), to: directory.appendingPathComponent("aggregator.safetensors"))
                 manifest.aggregator = "aggregator.safetensors"
                 manifest.aggregatorHeads = task.adapter.heads
-                manifest.aggregatorReferences = (faces.photosOfPerson.map(\.count).min() ?? 2) - 1
+                manifest.aggregatorReferences = (faces.imagesOfGroup.map(\.count).min() ?? 2) - 1
             }
         }
         try encoder.encode(manifest).write(to: directory.appendingPathComponent(TrainedDiffusionManifest.fileName))

@@ -26,8 +26,9 @@ public final class StyleGANTraining {
     public let configuration: TrainingConfiguration
     public let task: StyleGANTaskConfiguration
     public let generatorConfiguration: StyleGANConfiguration
-    /// Real photos `[count, channels, size, size]` in [−1, 1].
+    /// Real images `[count, channels, size, size]` in [−1, 1].
     public let photos: Tensor
+    /// The people of the person folders, or the Fashion-MNIST class names.
     public let personNames: [String]
     public let networks: StyleGANPair
     public let trainer: Trainer<PhotoBatches>
@@ -59,15 +60,23 @@ public final class StyleGANTraining {
         let task = configuration.stylegan
         self.task = task
         let data = task.data
-        let folders = try PersonFolders(root: URL(fileURLWithPath: data.personFolders, isDirectory: true))
-        guard data.people[1] <= folders.people.count else {
-            throw TrainingError.invalidConfiguration("stylegan.data.people \(data.people) reaches past the \(folders.people.count) person folders")
+        switch data.source {
+        case .personFolders:
+            let folders = try PersonFolders(root: URL(fileURLWithPath: data.personFolders, isDirectory: true))
+            guard data.people[1] <= folders.people.count else {
+                throw TrainingError.invalidConfiguration("stylegan.data.people \(data.people) reaches past the \(folders.people.count) person folders")
+            }
+            let set = try folders.load(data.people[0]..<data.people[1], size: data.imageSize, channels: data.channels, filter: .bicubic)
+            photos = CaptionedImages.scaled(set)
+            personNames = set.classNames
+        case .fashionMNIST:
+            let set = try FashionMNIST.load(split: .train, directory: URL(fileURLWithPath: data.fashionMNISTFolder, isDirectory: true))
+            let items = try CaptionedImages(fashionMNIST: set, split: .train, items: data.items[0]..<data.items[1], size: data.imageSize,
+                                            channels: data.channels)
+            photos = items.pixels
+            personNames = items.groupNames
         }
-        let set = try folders.load(data.people[0]..<data.people[1], size: data.imageSize, channels: data.channels, filter: .bicubic)
-        photos = Tensor(shape: [set.count, set.channels, set.height, set.width]) { buffer in
-            for index in buffer.indices { buffer[index] = Float(set.pixels[index]) / 127.5 - 1 }
-        }
-        personNames = set.classNames
+        let photoCount = photos.shape[0]
         let generatorConfiguration = StyleGANConfiguration(size: data.imageSize, styleDimension: task.styleDimension,
                                                            mappingLayers: task.mappingLayers, channels: task.channels,
                                                            imageChannels: data.channels,
@@ -85,8 +94,8 @@ public final class StyleGANTraining {
         self.regularization = regularization
 
         let loop = configuration.training
-        let batchSize = min(task.batchSize, set.count)
-        let source = PhotoBatches(count: set.count, batchSize: batchSize, seed: configuration.seed &+ 1)
+        let batchSize = min(task.batchSize, photoCount)
+        let source = PhotoBatches(count: photoCount, batchSize: batchSize, seed: configuration.seed &+ 1)
         let schedule = configuration.schedule.schedule(learningRate: configuration.optimizer.learningRate, totalSteps: loop.steps)
         let discriminatorOptimizer = configuration.optimizer.makeOptimizer(parameters: discriminator.trainableParameters)
         let generatorOptimizer = configuration.optimizer.makeOptimizer(parameters: generator.trainableParameters)
@@ -95,7 +104,7 @@ public final class StyleGANTraining {
             decay: task.emaDecay, warmup: .updateCount)
         let augmentation = DifferentiableAugmentation(policies: task.augmentation.compactMap(DifferentiableAugmentation.Policy.init))
         let photos = self.photos
-        let pixelsPerPhoto = photos.count / max(set.count, 1)
+        let pixelsPerPhoto = photos.count / max(photoCount, 1)
         let (gamma, interval, styleWidth, meanDecay) = (task.r1Gamma, task.r1Interval, task.styleDimension, task.meanLatentDecay)
         let imageShape = Array(photos.shape.dropFirst())
         func realPhotos(_ batch: [Int]) -> Tensor {

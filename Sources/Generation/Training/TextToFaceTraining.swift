@@ -8,20 +8,20 @@ import Tensor
 import Training
 
 /// The `text2face` training task assembled from a `TrainingConfiguration`: the text-to-face seed
-/// paper's mapping stage (§5.2, Eq. 10). The distinct synthesised captions of the training people
-/// (`CaptionedFaces`) are embedded once by the registry model's text tower (s, rows
+/// paper's mapping stage (§5.2, Eq. 10). The distinct synthesised captions of the training images
+/// (the training people's photos or Fashion-MNIST items, `CaptionedImages`) are embedded once by the registry model's text tower (s, rows
 /// L2-normalised); every step draws a shuffled batch of captions, ε for conditioning augmentation
 /// and fresh generator noise from the trainer's random state (so a resumed run is exact), renders
 /// w = f(F_ca(s)) with the frozen generator and minimises λ1·L_KL + λ2·L_sup
 /// (`TextToFaceObjective`). Validation after every epoch scores a fixed set of held-out captions
 /// with fixed ε and noise: L_KL, L_TRL (when a captioner is given), the similarity loss (the
-/// ablation), and the attribute agreement of the captioner run's `FaceAttributeClassifier`.
+/// ablation), the mean norms ‖μ(s)‖ and ‖σ(s) ⊙ ε‖ (how much of z is text), and the attribute agreement read by the captioner run's classifier (`AttributeJudge`).
 public final class TextToFaceTraining {
     public let configuration: TrainingConfiguration
     public let task: TextToFaceTaskConfiguration
     public let generator: TrainedStyleGAN
     public let captioner: TrainedCaptioner?
-    public let attributeClassifier: FaceAttributeClassifier?
+    public let attributeClassifier: AttributeClassifier?
     public let textEncoder: any TextEncoder
     public let mapping: TextToFaceMapping
     public let objective: TextToFaceObjective
@@ -35,11 +35,11 @@ public final class TextToFaceTraining {
     public struct Parts {
         public var generator: TrainedStyleGAN?
         public var captioner: TrainedCaptioner?
-        public var attributeClassifier: FaceAttributeClassifier?
+        public var attributeClassifier: AttributeClassifier?
         public var model: ImageTextModel?
 
         public init(generator: TrainedStyleGAN? = nil, captioner: TrainedCaptioner? = nil,
-                    attributeClassifier: FaceAttributeClassifier? = nil, model: ImageTextModel? = nil) {
+                    attributeClassifier: AttributeClassifier? = nil, model: ImageTextModel? = nil) {
             self.generator = generator
             self.captioner = captioner
             self.attributeClassifier = attributeClassifier
@@ -55,10 +55,21 @@ public final class TextToFaceTraining {
         let task = configuration.text2face
         self.task = task
         let data = task.data
-        let folders = try PersonFolders(root: URL(fileURLWithPath: data.personFolders, isDirectory: true))
-        let table = try FaceAttributeTable(contentsOf: URL(fileURLWithPath: data.attributes))
-        let training = try Self.captionAttributes(folders: folders, table: table, people: data.people)
-        let validation = try data.validationPeople.map { try Self.captionAttributes(folders: folders, table: table, people: $0) } ?? []
+        let training: [CaptionAttributes], validation: [CaptionAttributes]
+        switch data.source {
+        case .personFolders:
+            let folders = try PersonFolders(root: URL(fileURLWithPath: data.personFolders, isDirectory: true))
+            let table = try FaceAttributeTable(contentsOf: URL(fileURLWithPath: data.attributes))
+            training = try Self.captionAttributes(folders: folders, table: table, people: data.people)
+            validation = try data.validationPeople.map { try Self.captionAttributes(folders: folders, table: table, people: $0) } ?? []
+        case .fashionMNIST:
+            func distinct(_ images: CaptionedImages?) -> [CaptionAttributes] {
+                images?.distinctCaptions.map { CaptionAttributes(caption: $0.caption, requested: $0.requested) } ?? []
+            }
+            training = distinct(try CaptionedImages.load(data, validation: false))
+            validation = distinct(try CaptionedImages.load(data, validation: true))
+        }
+        let kind: CaptionedAttributes.Kind = data.source == .fashionMNIST ? .fashion : .face
 
         let generator = try parts.generator ?? TrainedStyleGAN(directory: URL(fileURLWithPath: task.generator, isDirectory: true))
         self.generator = generator
@@ -72,10 +83,13 @@ public final class TextToFaceTraining {
         }
         self.captioner = captioner
         let attributeClassifier = try parts.attributeClassifier ?? captioner.flatMap { captioner in
-            let url = captioner.directory.appendingPathComponent(FaceAttributeClassifier.fileName)
-            return FileManager.default.fileExists(atPath: url.path) ? try FaceAttributeClassifier.load(contentsOf: url) : nil
+            let url = captioner.directory.appendingPathComponent(AttributeClassifier.fileName)
+            return FileManager.default.fileExists(atPath: url.path) ? try AttributeClassifier.load(contentsOf: url) : nil
         }
         self.attributeClassifier = attributeClassifier
+        let judge = try captioner.flatMap { captioner in
+            try attributeClassifier.map { try AttributeJudge(kind: kind, classifier: $0, encoder: captioner.encoder) }
+        }
         let model = try parts.model ?? ModelRegistry.load(task.textModel)
         model.weights.setMode(.inference)
         model.weights.freeze(paths: [""])
@@ -91,6 +105,10 @@ public final class TextToFaceTraining {
         var random = SeededGenerator(seed: configuration.seed)
         let mapping = TextToFaceMapping(textWidth: textFeatures.shape[1], generator: generator.configuration, generator: &random)
         if task.initializeFromGenerator { try mapping.copyMapping(from: generator.generator) }
+        if let bias = task.logVarianceBias, let parameter = mapping.conditioning.projection.bias {
+            let width = mapping.styleWidth
+            parameter.value = Tensor(shape: [2 * width], scalars: Array(parameter.value.scalars[0..<width]) + Array(repeating: bias, count: width))
+        }
         self.mapping = mapping
         let similarity = model.identity.preprocessing.flatMap { preprocessing in
             model.imageEncoder.embeddingWidth == textFeatures.shape[1]
@@ -120,11 +138,11 @@ public final class TextToFaceTraining {
         let schedule = configuration.schedule.schedule(learningRate: configuration.optimizer.learningRate, totalSteps: loop.steps)
         let validationRun = validationFeatures.map { validationFeatures in
             Validation(metricNames: ["validation_loss", "validation_kl", "validation_trl", "validation_similarity",
-                                     "validation_attribute_agreement"],
+                                     "validation_attribute_agreement", "validation_mean_norm", "validation_noise_norm"],
                        lossNames: ["validation_loss", "validation_kl", "validation_trl", "validation_similarity"],
                        scoreNames: ["validation_attribute_agreement"]) {
                 Self.score(mapping: mapping, objective: objective, features: validationFeatures, captions: heldOut,
-                           captioner: captioner, similarity: similarity, classifier: attributeClassifier, seed: configuration.seed &+ 2)
+                           captioner: captioner, similarity: similarity, judge: judge, seed: configuration.seed &+ 2)
             }
         }
         trainer = Trainer(model: mapping, optimizer: optimizer, schedule: schedule, source: source, options: loop.trainerOptions,
@@ -143,7 +161,7 @@ public final class TextToFaceTraining {
     /// A caption with the attribute row it was synthesised from.
     public struct CaptionAttributes: Sendable {
         public var caption: String
-        public var attributes: FaceAttributes
+        public var requested: CaptionedAttributes
     }
 
     /// The distinct captions `FaceCaptions` makes for the photos of people [first, end), each with
@@ -158,7 +176,7 @@ public final class TextToFaceTraining {
                 throw GenerationError.invalidRequest("the attribute table has no row for \(image.path)")
             }
             for caption in FaceCaptions.captions(for: row) where seen.insert(caption).inserted {
-                result.append(CaptionAttributes(caption: caption, attributes: row))
+                result.append(CaptionAttributes(caption: caption, requested: .face(row)))
             }
         }
         return result
@@ -172,12 +190,12 @@ public final class TextToFaceTraining {
 
     /// The validation metrics of held-out captions with ε and noise drawn from `seed` (no tape).
     static func score(mapping: TextToFaceMapping, objective: TextToFaceObjective, features: Tensor, captions: [CaptionAttributes],
-                      captioner: TrainedCaptioner?, similarity: ImageTextSimilarityLoss?, classifier: FaceAttributeClassifier?,
+                      captioner: TrainedCaptioner?, similarity: ImageTextSimilarityLoss?, judge: AttributeJudge?,
                       seed: UInt64) -> [String: Double] {
         GradientMode.withoutGradients {
             var random = SeededGenerator(seed: seed)
             let count = captions.count, styleWidth = mapping.styleWidth
-            var kl = 0.0, trl = 0.0, similar = 0.0, agreeing = 0, checked = 0, total = 0.0
+            var kl = 0.0, trl = 0.0, similar = 0.0, agreeing = 0, checked = 0, total = 0.0, meanNorm = 0.0, noiseNorm = 0.0
             for start in stride(from: 0, to: count, by: 16) {
                 let rows = Array(start..<min(start + 16, count))
                 let text = Tensor.gather(rowsOf: features, indices: rows)  // [batch, textWidth]
@@ -187,6 +205,11 @@ public final class TextToFaceTraining {
                 let images = objective.generator.synthesize(latent, truncation: objective.truncation, noise: noise)  // [batch, c, s, s]
                 let weight = Double(rows.count)
                 let batchKL = Double(conditioning.klDivergence().value.item)
+                let sigma = (conditioning.logVariance.value * 0.5).exp() * epsilon  // σ ⊙ ε: [batch, style]
+                for row in 0..<rows.count {
+                    meanNorm += Double(conditioning.mean.value[row].scalars.reduce(0) { $0 + $1 * $1 }).squareRoot()
+                    noiseNorm += Double(sigma[row].scalars.reduce(0) { $0 + $1 * $1 }).squareRoot()
+                }
                 kl += batchKL * weight
                 var supervision = 0.0
                 if let similarity {
@@ -199,18 +222,18 @@ public final class TextToFaceTraining {
                         .total.value.item)
                     trl += loss * weight
                     if case .textReconstruction = objective.supervisor { supervision = loss }
-                    if let classifier {
-                        let predicted = classifier.probabilities(pooled: regions.value.mean(alongAxis: 1))  // [batch][4]
-                        for (row, probabilities) in zip(rows, predicted) {
-                            let wanted = FaceAttributeClassifier.labels(of: captions[row].attributes)
-                            agreeing += zip(probabilities, wanted).filter { ($0 > 0.5) == $1 }.count
-                            checked += wanted.count
+                    if let judge {
+                        let read = judge.read(images: images.value, pooled: regions.value.mean(alongAxis: 1))  // [batch][attributes]
+                        for agreement in AttributeJudge.agreement(read: read, requested: rows.map { captions[$0].requested }) {
+                            agreeing += agreement.filter { $0 }.count
+                            checked += agreement.count
                         }
                     }
                 }
                 total += (Double(objective.klWeight) * batchKL + Double(objective.supervisionWeight) * supervision) * weight
             }
-            var metrics = ["validation_loss": total / Double(count), "validation_kl": kl / Double(count)]
+            var metrics = ["validation_loss": total / Double(count), "validation_kl": kl / Double(count),
+                           "validation_mean_norm": meanNorm / Double(count), "validation_noise_norm": noiseNorm / Double(count)]
             if similarity != nil { metrics["validation_similarity"] = similar / Double(count) }
             if captioner != nil { metrics["validation_trl"] = trl / Double(count) }
             if checked > 0 { metrics["validation_attribute_agreement"] = Double(agreeing) / Double(checked) }

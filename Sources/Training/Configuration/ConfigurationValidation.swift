@@ -85,7 +85,7 @@ struct FieldCheck {
     }
 
     mutating func captioner(_ captioner: CaptionerTaskConfiguration) {
-        personFolders(captioner.data, section: "captioner")
+        captionedImages(captioner.data, section: "captioner")
         atLeast(captioner.data.imageSize, 32, "captioner.data.image_size")
         atLeast(captioner.embeddingWidth, 1, "captioner.embedding_width")
         atLeast(captioner.hiddenWidth, 1, "captioner.hidden_width")
@@ -99,7 +99,7 @@ struct FieldCheck {
     }
 
     mutating func textToFace(_ section: TextToFaceTaskConfiguration) {
-        personFolders(section.data, section: "text2face")
+        captionedImages(section.data, section: "text2face")
         require(!section.generator.isEmpty, "text2face.generator", "a stylegan run folder", section.generator)
         require(section.supervision == .clipSimilarity || !section.captioner.isEmpty, "text2face.captioner", "a captioner run folder",
                 section.captioner)
@@ -109,22 +109,29 @@ struct FieldCheck {
         atLeast(section.batchSize, 1, "text2face.batch_size")
         require(section.truncation.isFinite, "text2face.truncation", "a number", section.truncation)
         atLeast(section.validationCaptions, 0, "text2face.validation_captions")
+        if let bias = section.logVarianceBias { require(bias.isFinite, "text2face.log_variance_bias", "a number", bias) }
         atLeast(section.sampleCount, 1, "text2face.sample_count")
     }
 
-    /// The person-folder data of the `diffusion`, `captioner` and `text2face` sections.
-    mutating func personFolders(_ data: DiffusionTaskConfiguration.Data, section: String) {
-        func range(_ bounds: [Int], _ field: String) {
-            require(bounds.count == 2 && bounds[0] >= 0 && bounds[0] < bounds[1], field, "[first, end) folder positions with 0 ≤ first < end", bounds)
+    /// The captioned-image data of the `diffusion`, `captioner` and `text2face` sections: the
+    /// ranges of the chosen source (`CaptionedImageSource`).
+    mutating func captionedImages(_ data: DiffusionTaskConfiguration.Data, section: String) {
+        switch data.source {
+        case .personFolders:
+            folderRange(data.people, "\(section).data.people")
+            if let validation = data.validationPeople { folderRange(validation, "\(section).data.validation_people") }
+        case .fashionMNIST:
+            fashionItems(data.items, split: "training", "\(section).data.items")
+            if let validation = data.validationItems { fashionItems(validation, split: "test", "\(section).data.validation_items") }
         }
-        range(data.people, "\(section).data.people")
-        if let validation = data.validationPeople { range(validation, "\(section).data.validation_people") }
         atLeast(data.imageSize, 8, "\(section).data.image_size")
         require(data.channels == 1 || data.channels == 3, "\(section).data.channels", "1 or 3", data.channels)
     }
 
     mutating func diffusion(_ diffusion: DiffusionTaskConfiguration, adapter trainsAdapter: Bool) {
-        personFolders(diffusion.data, section: "diffusion")
+        captionedImages(diffusion.data, section: "diffusion")
+        require(diffusion.data.source == .personFolders, "diffusion.data.source", "person_folders (the diffusion tasks read faces only)",
+                diffusion.data.source.rawValue)
         atLeast(diffusion.contextLength, 2, "diffusion.context_length")
         atLeast(diffusion.batchSize, 1, "diffusion.batch_size")
         probability(diffusion.textDropout, "diffusion.text_dropout")
@@ -140,10 +147,24 @@ struct FieldCheck {
         probability(adapter.bothDropout, "diffusion.adapter.both_dropout")
     }
 
+    /// [first, end) person-folder positions.
+    mutating func folderRange(_ bounds: [Int], _ field: String) {
+        require(bounds.count == 2 && bounds[0] >= 0 && bounds[0] < bounds[1], field, "[first, end) folder positions with 0 ≤ first < end", bounds)
+    }
+
+    /// [first, end) items of Fashion-MNIST's idx `split` ("training": 60,000 items, "test": 10,000).
+    mutating func fashionItems(_ bounds: [Int], split: String, _ field: String) {
+        let count = split == "training" ? 60_000 : 10_000
+        require(bounds.count == 2 && bounds[0] >= 0 && bounds[0] < bounds[1] && bounds[1] <= count, field,
+                "[first, end) items of the idx \(split) set with 0 ≤ first < end ≤ \(count)", bounds)
+    }
+
     mutating func stylegan(_ stylegan: StyleGANTaskConfiguration) {
         let data = stylegan.data
-        require(data.people.count == 2 && data.people[0] >= 0 && data.people[0] < data.people[1], "stylegan.data.people",
-                "[first, end) folder positions with 0 ≤ first < end", data.people)
+        switch data.source {
+        case .personFolders: folderRange(data.people, "stylegan.data.people")
+        case .fashionMNIST: fashionItems(data.items, split: "training", "stylegan.data.items")
+        }
         let size = data.imageSize
         require(size >= 8 && size & (size - 1) == 0, "stylegan.data.image_size", "a power of two ≥ 8", size)
         require(data.channels == 1 || data.channels == 3, "stylegan.data.channels", "1 or 3", data.channels)

@@ -30,8 +30,16 @@
 /// - `adapter`: task `ip_adapter`; see `Adapter`.
 public struct DiffusionTaskConfiguration: Codable, Sendable, Equatable {
     public struct Data: Codable, Sendable, Equatable {
+        /// `person_folders` (default) or `fashion_mnist` (`CaptionedImageSource`).
+        public var source: CaptionedImageSource
         public var personFolders: String
         public var attributes: String
+        /// `fashion_mnist`: the folder of the idx files.
+        public var fashionMNISTFolder: String
+        /// `fashion_mnist`: [first, end) items of the idx training set that train.
+        public var items: [Int]
+        /// `fashion_mnist`: [first, end) items of the idx test set held out (nil: none).
+        public var validationItems: [Int]?
         /// [first, end) person positions that train.
         public var people: [Int]
         /// [first, end) person positions for validation (nil: none).
@@ -39,8 +47,14 @@ public struct DiffusionTaskConfiguration: Codable, Sendable, Equatable {
         public var imageSize: Int
         public var channels: Int
 
-        public init(personFolders: String = "data/orl-faces", attributes: String = "data/orl-faces/attributes.csv",
-                    people: [Int] = [0, 27], validationPeople: [Int]? = [27, 40], imageSize: Int = 32, channels: Int = 1) {
+        public init(source: CaptionedImageSource = .personFolders, personFolders: String = "data/orl-faces",
+                    attributes: String = "data/orl-faces/attributes.csv", people: [Int] = [0, 27], validationPeople: [Int]? = [27, 40],
+                    fashionMNISTFolder: String = CaptionedImageSource.defaultFashionMNISTFolder, items: [Int] = [0, 6000],
+                    validationItems: [Int]? = [0, 1000], imageSize: Int = 32, channels: Int = 1) {
+            self.source = source
+            self.fashionMNISTFolder = fashionMNISTFolder
+            self.items = items
+            self.validationItems = validationItems
             self.personFolders = personFolders
             self.attributes = attributes
             self.people = people
@@ -50,13 +64,19 @@ public struct DiffusionTaskConfiguration: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case personFolders = "person_folders", attributes, people, validationPeople = "validation_people"
+            case source, personFolders = "person_folders", attributes, people, validationPeople = "validation_people"
+            case fashionMNISTFolder = "fashion_mnist_folder", items, validationItems = "validation_items"
             case imageSize = "image_size", channels
         }
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             let defaults = Data()
+            source = try container.decodeIfPresent(CaptionedImageSource.self, forKey: .source) ?? defaults.source
+            fashionMNISTFolder = try container.decodeIfPresent(String.self, forKey: .fashionMNISTFolder) ?? defaults.fashionMNISTFolder
+            items = try container.decodeIfPresent([Int].self, forKey: .items) ?? defaults.items
+            validationItems = container.contains(.validationItems)
+                ? try container.decodeIfPresent([Int].self, forKey: .validationItems) : defaults.validationItems
             personFolders = try container.decodeIfPresent(String.self, forKey: .personFolders) ?? defaults.personFolders
             attributes = try container.decodeIfPresent(String.self, forKey: .attributes) ?? defaults.attributes
             people = try container.decodeIfPresent([Int].self, forKey: .people) ?? defaults.people

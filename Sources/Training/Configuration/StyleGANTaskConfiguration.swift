@@ -13,7 +13,9 @@
 /// }
 /// ```
 ///
-/// - `data`: people at the half-open range of person-folder positions `people`, squashed to
+/// - `data`: `source` `person_folders` (default): people at the half-open range of person-folder
+///   positions `people`; `fashion_mnist`: the items `items` of the idx training set in
+///   `fashion_mnist_folder`, padded to 32×32 (`CaptionedImageSource`). Images are squashed to
 ///   `image_size`² (a power of two ≥ 8) with `channels` 1 (grey) or 3, scaled to [−1, 1].
 /// - `style_dim`, `n_mlp`, `lr_mlp`: width of z and w, mapping layers, the mapping network's
 ///   learning-rate multiplier; `channels`: feature channels at 4, 8, …, `image_size`.
@@ -28,12 +30,23 @@
 /// Both optimisers come from `optimizer` (StyleGAN2: Adam, β = (0, 0.99), learning rate 0.002).
 public struct StyleGANTaskConfiguration: Codable, Sendable, Equatable {
     public struct Data: Codable, Sendable, Equatable {
+        /// `person_folders` (default) or `fashion_mnist` (`CaptionedImageSource`).
+        public var source: CaptionedImageSource
         public var personFolders: String
         public var people: [Int]
+        /// `fashion_mnist`: the folder of the idx files.
+        public var fashionMNISTFolder: String
+        /// `fashion_mnist`: [first, end) items of the idx training set.
+        public var items: [Int]
         public var imageSize: Int
         public var channels: Int
 
-        public init(personFolders: String = "data/orl-faces", people: [Int] = [0, 27], imageSize: Int = 64, channels: Int = 1) {
+        public init(source: CaptionedImageSource = .personFolders, personFolders: String = "data/orl-faces", people: [Int] = [0, 27],
+                    fashionMNISTFolder: String = CaptionedImageSource.defaultFashionMNISTFolder, items: [Int] = [0, 6000],
+                    imageSize: Int = 64, channels: Int = 1) {
+            self.source = source
+            self.fashionMNISTFolder = fashionMNISTFolder
+            self.items = items
             self.personFolders = personFolders
             self.people = people
             self.imageSize = imageSize
@@ -41,12 +54,16 @@ public struct StyleGANTaskConfiguration: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case personFolders = "person_folders", people, imageSize = "image_size", channels
+            case source, personFolders = "person_folders", people, fashionMNISTFolder = "fashion_mnist_folder", items
+            case imageSize = "image_size", channels
         }
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             let defaults = Data()
+            source = try container.decodeIfPresent(CaptionedImageSource.self, forKey: .source) ?? defaults.source
+            fashionMNISTFolder = try container.decodeIfPresent(String.self, forKey: .fashionMNISTFolder) ?? defaults.fashionMNISTFolder
+            items = try container.decodeIfPresent([Int].self, forKey: .items) ?? defaults.items
             personFolders = try container.decodeIfPresent(String.self, forKey: .personFolders) ?? defaults.personFolders
             people = try container.decodeIfPresent([Int].self, forKey: .people) ?? defaults.people
             imageSize = try container.decodeIfPresent(Int.self, forKey: .imageSize) ?? defaults.imageSize

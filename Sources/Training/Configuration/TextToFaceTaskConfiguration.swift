@@ -15,6 +15,10 @@
 /// }
 /// ```
 ///
+/// The `data` section may instead read Fashion-MNIST (`"source": "fashion_mnist"`, see
+/// `CaptionedImageSource`): `"data": {"source": "fashion_mnist", "items": [0, 6000],
+/// "validation_items": [0, 1000], "image_size": 32}`.
+///
 /// - `data`: the people whose synthesised captions train (`people`) and validate
 ///   (`validation_people`); `image_size`/`channels` are those of the real photos the evaluation
 ///   compares with (the generator's own size decides what is rendered).
@@ -31,6 +35,9 @@
 ///   network (z ~ N(0, I) then already lands in the generator's W), else from a fresh draw.
 /// - `validation_captions`: held-out captions scored after every epoch (fixed ε and noise).
 /// - `sample_count`: images in the grid of held-out captions written at the end of a run.
+/// - `log_variance_bias` (optional, default: none): start conditioning augmentation's log σ² outputs
+///   from this bias (their weights unchanged), e.g. −4 for σ ≈ 0.14, so that z = μ + σ·ε starts
+///   closer to μ(s) than to the noise (with the default draw σ ≈ 1 and μ ≈ 0: z ≈ ε).
 public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
     public enum Supervision: String, Codable, Sendable, CaseIterable {
         case textReconstruction = "text_reconstruction"
@@ -49,12 +56,14 @@ public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
     public var initializeFromGenerator: Bool
     public var validationCaptions: Int
     public var sampleCount: Int
+    /// The conditioning augmentation's log σ² bias at the start (nil: the layer's default draw).
+    public var logVarianceBias: Float?
 
     public init(data: DiffusionTaskConfiguration.Data = DiffusionTaskConfiguration.Data(imageSize: 64),
                 generator: String = "runs/text2face-generator", captioner: String = "runs/text2face-captioner",
                 textModel: String = "clipkit-default", supervision: Supervision = .textReconstruction, klWeight: Float = 1,
                 supervisionWeight: Float = 5, batchSize: Int = 8, truncation: Float = 1, initializeFromGenerator: Bool = true,
-                validationCaptions: Int = 32, sampleCount: Int = 16) {
+                validationCaptions: Int = 32, sampleCount: Int = 16, logVarianceBias: Float? = nil) {
         self.data = data
         self.generator = generator
         self.captioner = captioner
@@ -67,13 +76,14 @@ public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
         self.initializeFromGenerator = initializeFromGenerator
         self.validationCaptions = validationCaptions
         self.sampleCount = sampleCount
+        self.logVarianceBias = logVarianceBias
     }
 
     enum CodingKeys: String, CodingKey {
         case data, generator, captioner, textModel = "text_model", supervision, klWeight = "kl_weight"
         case supervisionWeight = "supervision_weight", batchSize = "batch_size", truncation
         case initializeFromGenerator = "initialize_from_generator", validationCaptions = "validation_captions"
-        case sampleCount = "sample_count"
+        case sampleCount = "sample_count", logVarianceBias = "log_variance_bias"
     }
 
     public init(from decoder: Decoder) throws {
@@ -91,5 +101,6 @@ public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
         initializeFromGenerator = try container.decodeIfPresent(Bool.self, forKey: .initializeFromGenerator) ?? defaults.initializeFromGenerator
         validationCaptions = try container.decodeIfPresent(Int.self, forKey: .validationCaptions) ?? defaults.validationCaptions
         sampleCount = try container.decodeIfPresent(Int.self, forKey: .sampleCount) ?? defaults.sampleCount
+        logVarianceBias = try container.decodeIfPresent(Float.self, forKey: .logVarianceBias)
     }
 }
