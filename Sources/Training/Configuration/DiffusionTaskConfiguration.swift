@@ -17,7 +17,9 @@
 /// - `data`: people in person folders (one folder per identity, numeric order: `people` is the
 ///   half-open range of positions that train, `validation_people` the held-out ones), captions
 ///   synthesised from the attribute table (`FaceCaptions`), images squashed to `image_size`² with
-///   `channels` 1 (grey) or 3, scaled to [−1, 1].
+///   `channels` 1 (grey) or 3, scaled to [−1, 1]. `source` (`CaptionedImageSource`) is
+///   `person_folders` here; the `captioner` and `text2face` sections, which share this type, may
+///   read `fashion_mnist` instead (`fashion_mnist_folder`, `items`, `validation_items`).
 /// - `unet_config`: a diffusers `UNet2DConditionModel` `config.json` (task `diffusion`); its
 ///   `cross_attention_dim` must be the text encoder's width (384 for all-MiniLM-L6-v2).
 /// - `scheduler_config`: a diffusers `scheduler_config.json` (nil: DDPM, linear β 1e-4…0.02, 1000 steps).
