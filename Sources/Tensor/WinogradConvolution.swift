@@ -76,8 +76,10 @@ extension Tensor {
         let (tileRows, tileColumns) = ((outputHeight + m - 1) / m, (outputWidth + m - 1) / m)
         let tilesPerImage = tileRows * tileColumns, tileCount = batch * tilesPerImage
         let points = alpha * alpha
-        // Tiles per block: the transformed inputs and products stay within ~16 MB each.
-        let blockTiles = Swift.min(tileCount, Swift.max(64, (1 << 22) / (points * Swift.max(inChannels, outChannels))))
+        // Tiles per block: the transformed inputs and products stay within ~2 MB each, about one
+        // core's L2, so the products are still cached when the output transform reads them
+        // (LPIPS-alex took ~10 % less CPU time than with 16 MB blocks; the FID Inception the same).
+        let blockTiles = Swift.min(tileCount, Swift.max(64, (1 << 19) / (points * Swift.max(inChannels, outChannels))))
         // Narrow maps of a batch of at least one lane group take image lanes: tiles ordered (position,
         // image) and blocks of whole tile positions (every image of each); otherwise blocks of tiles in
         // (image, position) order.
