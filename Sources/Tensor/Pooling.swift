@@ -49,9 +49,15 @@ extension Tensor {
         let (outputHeight, outputWidth) = g.outputSize(height: height, width: width)
         let columnRuns = g.columnRuns(width: width, outputWidth: outputWidth)
         let source = input.pointer
+        let lanes = unpaddedMaxPoolLanes(g)
         return Tensor(shape: [input.shape[0], input.shape[1], outputHeight, outputWidth]) { output in
             let destination = output.baseAddress!
             ThreadPolicy.parallelFor(planes, workPerItem: outputHeight * outputWidth * g.kernelHeight * g.kernelWidth) { range in
+                if lanes {
+                    unpaddedMaxPool(source, planes: range, height: height, width: width, geometry: g, end: source + input.count,
+                                    into: destination)
+                    return
+                }
                 for plane in range {
                     let inputPlane = source + plane * height * width
                     for outputRow in 0..<outputHeight {
@@ -75,6 +81,55 @@ extension Tensor {
                                     }
                                 }
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether `maxPool2d` takes `unpaddedMaxPool`: no padding, no dilation, a stride of at most 16.
+    static func unpaddedMaxPoolLanes(_ g: Convolution2DGeometry) -> Bool {
+        g.paddingHeight == 0 && g.paddingWidth == 0 && g.dilationHeight == 1 && g.dilationWidth == 1 && g.strideWidth <= 16
+    }
+
+    /// `maxPool2d` of unpadded, undilated windows over `planes`, sixteen input columns at a time:
+    /// lane l of tap (i, j) holds x[row·s_h + i, first·s_w + l + j], so after the taps in the same
+    /// row-major order (the same comparisons, hence the same ±0 and NaN winners) lane q·s_w holds
+    /// output column first + q. A run whose vectors would read past `end` takes the scalar loop.
+    private static func unpaddedMaxPool(_ source: UnsafePointer<Float>, planes: Range<Int>, height: Int, width: Int,
+                                        geometry g: Convolution2DGeometry, end: UnsafePointer<Float>,
+                                        into destination: UnsafeMutablePointer<Float>) {
+        typealias Lanes = SIMD16<Float>
+        let (outputHeight, outputWidth) = g.outputSize(height: height, width: width)
+        let perRun = (Lanes.scalarCount - 1) / g.strideWidth + 1  // output columns per vector run
+        for plane in planes {
+            let inputPlane = source + plane * height * width
+            for outputRow in 0..<outputHeight {
+                let line = destination + (plane * outputHeight + outputRow) * outputWidth
+                let top = inputPlane + outputRow * g.strideHeight * width
+                for first in stride(from: 0, to: outputWidth, by: perRun) {
+                    let count = Swift.min(perRun, outputWidth - first)
+                    let corner = top + first * g.strideWidth  // the run's first window's top-left tap
+                    if corner + (g.kernelHeight - 1) * width + g.kernelWidth - 1 + Lanes.scalarCount <= end {
+                        var best = Lanes(repeating: -.infinity)
+                        for kernelRow in 0..<g.kernelHeight {
+                            for kernelColumn in 0..<g.kernelWidth {
+                                let value = UnsafeRawPointer(corner + kernelRow * width + kernelColumn).loadUnaligned(as: Lanes.self)
+                                best.replace(with: value, where: (value .> best) .| (value .!= value))
+                            }
+                        }
+                        for column in 0..<count { line[first + column] = best[column * g.strideWidth] }
+                    } else {
+                        for column in 0..<count {
+                            var best = -Float.infinity
+                            for kernelRow in 0..<g.kernelHeight {
+                                for kernelColumn in 0..<g.kernelWidth {
+                                    let value = corner[kernelRow * width + column * g.strideWidth + kernelColumn]
+                                    best = value > best || value.isNaN ? value : best
+                                }
+                            }
+                            line[first + column] = best
                         }
                     }
                 }

@@ -31,6 +31,26 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
     /// A uniform Float in [0, 1) with 24 random bits.
     public mutating func nextUniform() -> Float { Float(next() >> 40) * 0x1p-24 }
 
+    /// `count` draws of lower + (upper − lower)·`nextUniform()` in order into `target`: the same
+    /// values and the same state afterwards as calling `nextUniform()` `count` times, with the state
+    /// in registers for the whole run instead of in its array on every draw.
+    mutating func fillUniform(_ target: UnsafeMutablePointer<Float>, count: Int, lower: Float, upper: Float) {
+        var (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+        let range = upper - lower
+        for index in 0..<count {
+            let result = rotateLeft(s1 &* 5, 7) &* 9
+            let shifted = s1 << 17
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= shifted
+            s3 = rotateLeft(s3, 45)
+            target[index] = lower + range * (Float(result >> 40) * 0x1p-24)
+        }
+        state = [s0, s1, s2, s3]
+    }
+
     /// A standard normal sample by the Box–Muller transform.
     public mutating func nextNormal() -> Float {
         let u1 = Swift.max(nextUniform(), 1e-12), u2 = nextUniform()
@@ -54,8 +74,8 @@ extension Tensor {
     /// Independent U(lower, upper) samples.
     public static func randomUniform(_ shape: [Int], lower: Float = 0, upper: Float = 1,
                                      generator: inout SeededGenerator) -> Tensor {
-        var values = [Float](repeating: 0, count: shape.reduce(1, *))
-        for index in values.indices { values[index] = lower + (upper - lower) * generator.nextUniform() }
-        return Tensor(shape: shape, scalars: values)
+        Tensor(shape: shape) { values in
+            if let start = values.baseAddress { generator.fillUniform(start, count: values.count, lower: lower, upper: upper) }
+        }
     }
 }

@@ -70,24 +70,33 @@ public enum SpaceToDepthConvolution {
         let source = input.pointer
         return Tensor(shape: [channels * s * s, batch, rows, columns]) { buffer in  // [in·s², batch, rows, columns]
             let target = buffer.baseAddress!
-            ThreadPolicy.parallelFor(channels * s * s, workPerItem: batch * rows * columns) { range in
-                for depthChannel in range {
-                    let (channel, phase) = depthChannel.quotientAndRemainder(dividingBy: s * s)
-                    let (a, b) = phase.quotientAndRemainder(dividingBy: s)
+            // Each input row is read once for its s phases b; within a phase, the columns j whose
+            // source j·s + b − p lies inside the row are first ..< last, zeros on either side.
+            let columnRanges = (0..<s).map { b -> (first: Int, last: Int) in
+                let first = Swift.min(columns, Swift.max(0, (g.paddingWidth - b + s - 1) / s))
+                let span = width - 1 + g.paddingWidth - b  // the last source column's j·s
+                let last = span < 0 ? first : Swift.max(first, Swift.min(columns, span / s + 1))
+                return (first, last)
+            }
+            ThreadPolicy.parallelFor(channels * s, workPerItem: batch * rows * columns * s) { range in
+                for channelRow in range {
+                    let (channel, a) = channelRow.quotientAndRemainder(dividingBy: s)
                     for image in 0..<batch {
-                        let plane = source + (channel * batch + image) * height * width                  // [height, width]
-                        let result = target + (depthChannel * batch + image) * rows * columns              // [rows, columns]
-                        for i in 0..<rows {
-                            let row = i * s + a - g.paddingHeight
-                            let line = result + i * columns
-                            guard row >= 0 && row < height else {
-                                line.initialize(repeating: 0, count: columns)
-                                continue
-                            }
-                            let inputLine = plane + row * width
-                            for j in 0..<columns {
-                                let column = j * s + b - g.paddingWidth
-                                line[j] = column >= 0 && column < width ? inputLine[column] : 0
+                        let plane = source + (channel * batch + image) * height * width  // [height, width]
+                        for b in 0..<s {
+                            let result = target + ((channel * s * s + a * s + b) * batch + image) * rows * columns  // [rows, columns]
+                            let (first, last) = columnRanges[b]
+                            for i in 0..<rows {
+                                let row = i * s + a - g.paddingHeight
+                                let line = result + i * columns
+                                guard row >= 0 && row < height else {
+                                    line.initialize(repeating: 0, count: columns)
+                                    continue
+                                }
+                                let inputLine = plane + row * width + b - g.paddingWidth
+                                for j in 0..<first { line[j] = 0 }
+                                for j in first..<last { line[j] = inputLine[j * s] }
+                                for j in last..<columns { line[j] = 0 }
                             }
                         }
                     }

@@ -1,3 +1,5 @@
+import CReducedPrecision
+
 /// Winograd's input and output transforms (`Tensor.channelMajorWinogradConv2d`) for narrow maps
 /// (fewer tiles per row than `WinogradTileRows` takes, e.g. AlexNet's 3×3 to 15×15 maps in
 /// LPIPS), with the lanes running over images instead of tiles: the tiles of a block are ordered
@@ -7,8 +9,9 @@
 ///   so the value under tile position p at (i, j), x[n, row_p + i, column_p + j], is one vector load
 ///   for sixteen consecutive images, and a tap outside the image is a zero vector for all of them
 ///   (every image has the same padding at the same position); then V = Bᵀ d B for the sixteen at once;
-/// - output: the sixteen images' products M_ξ are one vector load per point; Y = Aᵀ M A + b (and
-///   ReLU) at once, then each image's m×m outputs stored into its plane.
+/// - output: the sixteen images' products M_ξ are one vector load per point (each load asks for
+///   the same point two lane groups on, so the α² strided reads do not wait on memory one after
+///   another); Y = Aᵀ M A + b (and ReLU) at once, then each image's m×m outputs stored into its plane.
 ///
 /// A batch not divisible by sixteen ends with a lane group that overlaps the one before it (the
 /// shared images are computed twice, identically), so every load and store is a whole vector.
@@ -113,6 +116,7 @@ enum WinogradImageLanes {
                                 let line = products + channel * points * count + (position - firstPosition) * batch + imageStart
                                 for point in 0..<points {
                                     tile[point] = UnsafeRawPointer(line + point * count).loadUnaligned(as: Lanes.self)
+                                    ck_prefetch(line + point * count + 2 * lanes)  // this point of the lane group after next
                                 }
                                 Tensor.multiplyLanes(transform.baseAddress!, tile, into: half, rows: m, inner: alpha, columns: alpha)
                                 Tensor.multiplyLanesTransposed(half, transform.baseAddress!, into: full, rows: m, inner: alpha, columns: m)

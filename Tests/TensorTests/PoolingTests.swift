@@ -35,6 +35,20 @@ import Testing
         #expect(Self.sameBits(Tensor.maxPool2d(input, geometry: geometry), expected), "\(geometry)")
     }
 
+    /// Maps wider than one vector run of the unpadded path (several runs per output row, the last
+    /// one partial), NaNs and ±0 ties included.
+    @Test(arguments: [Convolution2DGeometry(kernel: (3, 3), stride: (2, 2)), Convolution2DGeometry(kernel: (2, 2)),
+                      Convolution2DGeometry(kernel: (1, 3), stride: (3, 3))])
+    func maxPoolingOfWideMapsMatchesThePoolingWithIndices(geometry: Convolution2DGeometry) {
+        var generator = SeededGenerator(seed: 7)
+        var scalars = Tensor.randomNormal([2, 2, 9, 53], generator: &generator).scalars
+        for index in stride(from: 3, to: scalars.count, by: 89) { scalars[index] = .nan }
+        for index in stride(from: 8, to: scalars.count, by: 23) { scalars[index] = index % 2 == 0 ? 0 : -0.0 }
+        let input = Tensor(shape: [2, 2, 9, 53], scalars: scalars)
+        let expected = Tensor.maxPool2dWithIndices(input, geometry: geometry).output
+        #expect(Self.sameBits(Tensor.maxPool2d(input, geometry: geometry), expected), "\(geometry)")
+    }
+
     @Test(arguments: geometries.indices)
     func averagePoolingMatchesADirectSum(index: Int) {
         var geometry = Self.geometries[index]

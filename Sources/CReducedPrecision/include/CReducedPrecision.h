@@ -10,6 +10,7 @@
 
 // The module's other kernels: exp, softmax rows and GELU with AVX-512F (the module's umbrella is this header).
 #include "CElementwiseKernels.h"
+#include "CPrefetch.h"
 
 /// Output columns per packed weight block (four 16-lane vectors).
 #define CK_BF16_BLOCK_COLUMNS 64

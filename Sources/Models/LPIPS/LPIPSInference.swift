@@ -76,12 +76,16 @@ extension LPIPS {
                         }
                         for column in range { sideNorms[column] = 1 / (sideNorms[column].squareRoot() + epsilon) }
                     }
+                    // Plain pointers held in locals, so the loop over columns is vectorised (through the
+                    // buffers' captured base addresses it ran one scalar at a time, reloading them).
+                    let (firstNorms, secondNorms, total) = (UnsafePointer(norms.baseAddress!), UnsafePointer(norms.baseAddress! + columns),
+                                                            sums.baseAddress!)
                     for channel in 0..<channels {
                         let (firsts, seconds) = (first.pointer + channel * columns, second.pointer + channel * columns)
                         let weight = weights[channel]
                         for column in range {
-                            let difference = firsts[column] * norms[column] - seconds[column] * norms[columns + column]
-                            sums[column] += weight * difference * difference
+                            let difference = firsts[column] * firstNorms[column] - seconds[column] * secondNorms[column]
+                            total[column] += weight * difference * difference
                         }
                     }
                 }
