@@ -51,13 +51,6 @@ public struct RelationImageFeatures: Sendable {
                               negativeObjectCorners: negativeObjectCorners.map { Tensor.gather(rowsOf: $0, indices: indices) })
     }
 
-    /// The same images with each row's object region replaced by its negative statement's own
-    /// object (nil when those rows were not computed).
-    public var groundedToNegativeObjects: RelationImageFeatures? {
-        guard let negativeObject, let negativeObjectCorners else { return nil }
-        return withRegions(subject: subject, object: negativeObject, subjectCorners: subjectCorners, objectCorners: negativeObjectCorners)
-    }
-
     /// The same images with other regions (a caption that names the objects the other way round).
     public func withRegions(subject: Tensor, object: Tensor, subjectCorners: Tensor, objectCorners: Tensor) -> RelationImageFeatures {
         RelationImageFeatures(global: global, subject: subject, object: object, subjectCorners: subjectCorners, objectCorners: objectCorners,
