@@ -49,5 +49,6 @@ struct EvalAnomalyCommand: ParsableCommand {
         if let json { try writeJSON(report, to: json) }
         print(String(format: "%d frames (%d anomalous): ROC-AUC %.4f; minus normal descriptions %.4f", report.frames, report.anomalousFrames,
                      report.rocAUC, report.rocAUCSubtractingNormal))
+        print("per situation (Eq. 11 / minus normal): " + AnomalyScoring.describeSituations(report))
     }
 }

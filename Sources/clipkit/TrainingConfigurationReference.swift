@@ -136,10 +136,15 @@ enum TrainingConfigurationReference {
           heads_learning_rate_scale 1 (the added layers' lr / the towers')
           unlocked_image_blocks 0 (the locked tower's last blocks and head
                     that train anyway; their input maps are cached)
+          region_fusion "linear" (Eq. 7) | "mlp" (+ W2 GELU(W1 [r_s; r_o]),
+                    W2 zero at start: combines a region with its box)
           objective text_weight 1, image_weight 1, triplet_weight 1,
                     contrastive_weight 0, temperature 0.1, margin 0.2,
                     positives "triple" | "relation", traffic_positives
-                    (the same for traffic frames; default: positives)
+                    (the same for traffic frames; default: positives),
+                    negative_grounding "shared" (Eq. 10: u' against the
+                    caption's regions) | "own" (u' against the image
+                    grounded to its own object, as Eq. 11 grounds)
         stylegan (task "stylegan", StyleGAN2 pretraining; example
         configs/text2face-generator.json)
           data      person_folders "data/orl-faces", people [0, 27],

@@ -67,7 +67,10 @@ public enum RelationTrainingRun {
         let configurationsBefore = fresh ? try training.evaluateConfigurations() : nil
         if let before { write("before training: " + describe(before)) }
         if let configurationsBefore { write("before training, held-out configurations: " + describe(configurationsBefore.heldOut)) }
-        if let anomalyBefore { write(String(format: "before training: anomaly ROC-AUC %.4f (minus normal %.4f)", anomalyBefore.rocAUC, anomalyBefore.rocAUCSubtractingNormal)) }
+        if let anomalyBefore {
+            write(String(format: "before training: anomaly ROC-AUC %.4f (minus normal %.4f)", anomalyBefore.rocAUC, anomalyBefore.rocAUCSubtractingNormal))
+            write("before training, anomaly ROC-AUC per situation (Eq. 11 / minus normal): " + AnomalyScoring.describeSituations(anomalyBefore))
+        }
         try training.trainer.train(stopStep: stopAtStep)
         try training.model.save(to: output.appendingPathComponent("model.safetensors"), configuration: configuration)
         let after = try training.evaluate()
@@ -78,7 +81,10 @@ public enum RelationTrainingRun {
             write("after training, seen configurations: " + describe(configurationsAfter.seen))
             write("after training, held-out configurations: " + describe(configurationsAfter.heldOut))
         }
-        if let anomalyAfter { write(String(format: "after training: anomaly ROC-AUC %.4f (minus normal %.4f)", anomalyAfter.rocAUC, anomalyAfter.rocAUCSubtractingNormal)) }
+        if let anomalyAfter {
+            write(String(format: "after training: anomaly ROC-AUC %.4f (minus normal %.4f)", anomalyAfter.rocAUC, anomalyAfter.rocAUCSubtractingNormal))
+            write("after training, anomaly ROC-AUC per situation (Eq. 11 / minus normal): " + AnomalyScoring.describeSituations(anomalyAfter))
+        }
         let report = Report(steps: training.trainer.step, wallSeconds: Date().timeIntervalSince(start), cpuSeconds: processCPUSeconds(),
                             trainingExamples: training.data.train.count, validationExamples: training.data.validation.count,
                             trainableParameters: trainable, before: before, after: after, anomalyBefore: anomalyBefore, anomalyAfter: anomalyAfter,

@@ -21,13 +21,17 @@ public struct RelationExample: Sendable, Equatable {
     /// Boxes of the subject and the object in the image's pixels.
     public var subjectBox: PixelBox
     public var objectBox: PixelBox
+    /// The box of the negative statement's own object when it names another object than the
+    /// caption does (a traffic frame's "driving on the sidewalk" against "driving on the road"),
+    /// for training with negatives grounded to their own objects; nil: the caption's object.
+    public var negativeObjectBox: PixelBox?
     /// Whether the caption is true of the image (the Visual Spatial Reasoning label).
     public var label: Bool
     /// A group name for plots and cluster scores (a scene's spatial configuration).
     public var group: String?
 
     public init(image: RelationImage, caption: String, triple: RelationTriple, negative: NegativeCaption?, subjectBox: PixelBox,
-                objectBox: PixelBox, label: Bool = true, group: String? = nil) {
+                objectBox: PixelBox, label: Bool = true, group: String? = nil, negativeObjectBox: PixelBox? = nil) {
         self.image = image
         self.caption = caption
         self.triple = triple
@@ -36,6 +40,7 @@ public struct RelationExample: Sendable, Equatable {
         self.objectBox = objectBox
         self.label = label
         self.group = group
+        self.negativeObjectBox = negativeObjectBox
     }
 
     /// The decoded image.

@@ -22,12 +22,28 @@ public enum AnomalyScoring {
     public struct FrameScore: Codable, Sendable {
         public var anomalous: Bool
         public var kind: String
+        /// The frame's situation, named by its anomaly ("cyclist_against_traffic" for a cyclist
+        /// riding either way); nil for frames scored before it was recorded.
+        public var situation: String?
         /// Mean similarity to the anomaly descriptions and to the normal ones.
         public var anomalySimilarity: Double
         public var normalSimilarity: Double
         /// The three best-matching descriptions, best first, with their similarities.
         public var explanation: [String]
         public var explanationSimilarities: [Double]
+        /// The similarity to every description, the anomaly descriptions first, then the normal ones.
+        public var similarities: [Double]?
+    }
+
+    /// ROC-AUC of the frames of one situation (its normal and its anomalous frames).
+    public struct SituationReport: Codable, Sendable, Equatable {
+        public var frames: Int
+        public var rocAUC: Double
+        public var rocAUCSubtractingNormal: Double
+
+        enum CodingKeys: String, CodingKey {
+            case frames, rocAUC = "roc_auc", rocAUCSubtractingNormal = "roc_auc_minus_normal"
+        }
     }
 
     /// ROC-AUC of both scores over the frames.
@@ -38,9 +54,13 @@ public enum AnomalyScoring {
         public var rocAUC: Double
         /// AUC of anomaly minus normal similarity.
         public var rocAUCSubtractingNormal: Double
+        /// The same per situation (keyed by the situation's anomaly), for situations with both
+        /// normal and anomalous frames.
+        public var perSituation: [String: SituationReport]?
 
         enum CodingKeys: String, CodingKey {
             case frames, anomalousFrames = "anomalous_frames", rocAUC = "roc_auc", rocAUCSubtractingNormal = "roc_auc_minus_normal"
+            case perSituation = "per_situation"
         }
     }
 
@@ -93,19 +113,39 @@ public enum AnomalyScoring {
             let anomaly = similarities.prefix(anomalyDescriptions.count), normal = similarities.dropFirst(anomalyDescriptions.count)
             let ranked = similarities.indices.sorted { similarities[$0] > similarities[$1] }.prefix(3)
             scores.append(FrameScore(anomalous: frame.anomaly != nil, kind: frame.anomaly?.rawValue ?? "normal",
+                                     situation: frame.situation.anomaly.rawValue,
                                      anomalySimilarity: anomaly.reduce(0, +) / Double(max(anomaly.count, 1)),
                                      normalSimilarity: normal.reduce(0, +) / Double(max(normal.count, 1)),
-                                     explanation: ranked.map { descriptions[$0] }, explanationSimilarities: ranked.map { similarities[$0] }))
+                                     explanation: ranked.map { descriptions[$0] }, explanationSimilarities: ranked.map { similarities[$0] },
+                                     similarities: similarities))
             progress?(frameIndex + 1, frames.count)
         }
         return scores
     }
 
-    /// ROC-AUC of the scores.
+    /// ROC-AUC of the scores, over all frames and per situation.
     public static func report(_ scores: [FrameScore]) throws -> Report {
-        let labels = scores.map(\.anomalous)
-        return Report(frames: scores.count, anomalousFrames: labels.filter { $0 }.count,
-                      rocAUC: try ROCAUC.area(scores: scores.map(\.anomalySimilarity), labels: labels),
-                      rocAUCSubtractingNormal: try ROCAUC.area(scores: scores.map { $0.anomalySimilarity - $0.normalSimilarity }, labels: labels))
+        func areas(_ scores: [FrameScore]) throws -> (Double, Double) {
+            let labels = scores.map(\.anomalous)
+            return (try ROCAUC.area(scores: scores.map(\.anomalySimilarity), labels: labels),
+                    try ROCAUC.area(scores: scores.map { $0.anomalySimilarity - $0.normalSimilarity }, labels: labels))
+        }
+        let (all, subtracting) = try areas(scores)
+        var perSituation: [String: SituationReport] = [:]
+        for (situation, frames) in Dictionary(grouping: scores.filter { $0.situation != nil }, by: { $0.situation! })
+        where frames.contains(where: \.anomalous) && frames.contains(where: { !$0.anomalous }) {
+            let (area, areaSubtracting) = try areas(frames)
+            perSituation[situation] = SituationReport(frames: frames.count, rocAUC: area, rocAUCSubtractingNormal: areaSubtracting)
+        }
+        return Report(frames: scores.count, anomalousFrames: scores.filter(\.anomalous).count, rocAUC: all, rocAUCSubtractingNormal: subtracting,
+                      perSituation: perSituation.isEmpty ? nil : perSituation)
+    }
+
+    /// "car_on_sidewalk 0.95/0.82, …": the per-situation AUCs (Eq. 11 / minus normal) in the
+    /// situations' order.
+    public static func describeSituations(_ report: Report) -> String {
+        TrafficScenes.Anomaly.allCases.compactMap { anomaly in
+            report.perSituation?[anomaly.rawValue].map { String(format: "%@ %.2f/%.2f", anomaly.rawValue, $0.rocAUC, $0.rocAUCSubtractingNormal) }
+        }.joined(separator: ", ")
     }
 }

@@ -38,7 +38,8 @@ public struct RelationAwareCLIP: Module {
     /// `unlockedImageBlocks` > 0 then makes its last blocks and head trainable again (the encoder
     /// must be a `SplitImageEncoder` with that many blocks).
     public init(imageEncoder: any ImageEncoder, textEncoder: any TextEncoder, preprocessing: Preprocessing, embeddingWidth: Int?,
-                relationWidth: Int, usesRelationFeatures: Bool, normalizesRegionFeatures: Bool = false, locksImageTower: Bool,
+                relationWidth: Int, usesRelationFeatures: Bool, normalizesRegionFeatures: Bool = false,
+                fusesRegionsNonlinearly: Bool = false, locksImageTower: Bool,
                 unlockedImageBlocks: Int = 0, logScale: Parameter? = nil, generator: inout SeededGenerator) throws {
         self.preprocessing = preprocessing
         self.unlockedImageBlocks = unlockedImageBlocks
@@ -59,7 +60,8 @@ public struct RelationAwareCLIP: Module {
         self.textEncoder = textEncoder
         heads = RelationHeads(imageWidth: imageEncoder.embeddingWidth, textWidth: textEncoder.embeddingWidth, tokenWidth: tokenWidth,
                               embeddingWidth: embeddingWidth, relationWidth: relationWidth, usesRelationFeatures: usesRelationFeatures,
-                              normalizesRegionFeatures: normalizesRegionFeatures, generator: &generator)
+                              normalizesRegionFeatures: normalizesRegionFeatures, fusesRegionsNonlinearly: fusesRegionsNonlinearly,
+                              generator: &generator)
         self.logScale = logScale ?? Parameter(Tensor(scalar: Losses.initialLogScale))
         if locksImageTower {
             freeze(paths: ["visual"])
@@ -113,6 +115,33 @@ public struct RelationAwareCLIP: Module {
                            subject: pooled.narrowed(alongAxis: 0, start: count, length: count),
                            object: pooled.narrowed(alongAxis: 0, start: 2 * count, length: count),
                            subjectCorners: features.subjectCorners, objectCorners: features.objectCorners)
+    }
+
+    /// v and v′, the same images with each row's object region replaced by its negative
+    /// statement's own object (`RelationImageFeatures.negativeObject`), on the tape; prefix maps
+    /// go through the suffix once, whole images and all three regions in one pass.
+    public func encodeImagesWithNegativeObjects(_ features: RelationImageFeatures) -> (images: Variable, negativeImages: Variable) {
+        guard let negativeObject = features.negativeObject, let negativeCorners = features.negativeObjectCorners else {
+            preconditionFailure("negative objects were not computed (RelationImageFeatures.withNegativeObjects)")
+        }
+        guard let mapShape = features.mapShape else {
+            let global = Variable(features.global), subject = Variable(features.subject)
+            return (heads.image(global: global, subject: subject, object: Variable(features.object), subjectCorners: features.subjectCorners,
+                                objectCorners: features.objectCorners),
+                    heads.image(global: global, subject: subject, object: Variable(negativeObject), subjectCorners: features.subjectCorners,
+                                objectCorners: negativeCorners))
+        }
+        guard let split = imageEncoder as? any SplitImageEncoder, unlockedImageBlocks > 0 else {
+            preconditionFailure("prefix feature maps need a model with unlocked image blocks")
+        }
+        let count = features.count
+        let maps = Tensor.concatenate([features.global, features.subject, features.object, negativeObject], alongAxis: 0)  // [4N, C·h·w]
+        let pooled = split.suffixPooled(Variable(maps.reshaped([4 * count] + mapShape)), suffixBlocks: unlockedImageBlocks)  // [4N, F]
+        func part(_ index: Int) -> Variable { pooled.narrowed(alongAxis: 0, start: index * count, length: count) }  // [N, F]
+        return (heads.image(global: part(0), subject: part(1), object: part(2), subjectCorners: features.subjectCorners,
+                            objectCorners: features.objectCorners),
+                heads.image(global: part(0), subject: part(1), object: part(3), subjectCorners: features.subjectCorners,
+                            objectCorners: negativeCorners))
     }
 
     /// v without a tape.

@@ -46,13 +46,36 @@ public struct RelationFeatureCache: Sendable {
 
     /// Stores features under `key` (written to a temporary name, then moved into place).
     public func store(_ features: RelationImageFeatures, key: String) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let temporary = directory.appendingPathComponent("\(key).\(ProcessInfo.processInfo.processIdentifier).tmp")
         var tensors = ["global": features.global, "subject": features.subject, "object": features.object,
                        "subject_corners": features.subjectCorners, "object_corners": features.objectCorners]
         if let mapShape = features.mapShape { tensors["map_shape"] = Tensor(shape: [mapShape.count], scalars: mapShape.map(Float.init)) }
+        try write(tensors, name: key)
+    }
+
+    /// `features` with the negative statements' own object regions cached beside `key` (a file of
+    /// their own, so the main features stay valid without them), if present and as long.
+    public func loadNegativeObjects(_ key: String, into features: RelationImageFeatures) -> RelationImageFeatures? {
+        guard let file = try? SafetensorsFile(contentsOf: directory.appendingPathComponent("\(key)-negative-objects.safetensors")),
+              let rows = try? file.tensor(named: "negative_object"), rows.shape == features.object.shape,
+              let corners = try? file.tensor(named: "negative_object_corners"), corners.shape == features.objectCorners.shape
+        else { return nil }
+        var result = features
+        result.negativeObject = rows
+        result.negativeObjectCorners = corners
+        return result
+    }
+
+    /// Stores the negative statements' own object regions of `features` beside `key`.
+    public func storeNegativeObjects(_ features: RelationImageFeatures, key: String) throws {
+        guard let rows = features.negativeObject, let corners = features.negativeObjectCorners else { return }
+        try write(["negative_object": rows, "negative_object_corners": corners], name: "\(key)-negative-objects")
+    }
+
+    private func write(_ tensors: [String: Tensor], name: String) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temporary = directory.appendingPathComponent("\(name).\(ProcessInfo.processInfo.processIdentifier).tmp")
         try SafetensorsFile.write(tensors, to: temporary)
-        let destination = directory.appendingPathComponent("\(key).safetensors")
+        let destination = directory.appendingPathComponent("\(name).safetensors")
         try? FileManager.default.removeItem(at: destination)
         try FileManager.default.moveItem(at: temporary, to: destination)
     }

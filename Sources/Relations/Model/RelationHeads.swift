@@ -13,6 +13,8 @@ import Tensor
 ///           or (LN(W_F · f_v(ROI_k) + b_F) + Embed(box_k)) / 2 with `normalizesRegionFeatures`
 ///           (LXMERT's form, which Eq. 6 cites: `RegionFeatureEmbedding`)
 ///     r_roi = W_roi · Concat(r̂_subject, r̂_object) + b_roi                                       (Eq. 7)
+///           + W_2 · GELU(W_1 · Concat(r̂_subject, r̂_object) + b_1) + b_2 with `fusesRegionsNonlinearly`
+///           (`RegionPairFusion`, not in the paper; W_2, b_2 start at zero)
 ///     v     = Concat(n(P_i · f_v(image)), n(r_roi)) / √2                                        (Eq. 8)
 ///
 /// with n(·) L2 normalisation, so each half of u and v is a unit vector and u, v are unit
@@ -32,14 +34,18 @@ public struct RelationHeads: Module {
     @Key("roi_projection") public var roiProjection: Linear?
     @Key("box_embedding") public var boxEmbedding: BoxEmbedding?
     @Key("region_embedding") public var regionEmbedding: RegionFeatureEmbedding?
+    @Key("roi_fusion") public var roiFusion: RegionPairFusion?
 
     /// Heads for image features of width `imageWidth` (pooled and per region), pooled text of
     /// width `textWidth` and token states of width `tokenWidth`. Projections into
     /// `embeddingWidth` are added when it is given (needed when the widths differ); the relation
     /// parts are `relationWidth` wide; `normalizesRegionFeatures` embeds region features LXMERT's
-    /// way before the box is added. PyTorch's default initialisation from `generator`.
+    /// way before the box is added; `fusesRegionsNonlinearly` adds `RegionPairFusion` (hidden width
+    /// `relationWidth`) beside Eq. 7. PyTorch's default initialisation from `generator` (the
+    /// fusion drawn last, so the other layers start as without it).
     public init(imageWidth: Int, textWidth: Int, tokenWidth: Int, embeddingWidth: Int?, relationWidth: Int,
-                usesRelationFeatures: Bool, normalizesRegionFeatures: Bool = false, generator: inout SeededGenerator) {
+                usesRelationFeatures: Bool, normalizesRegionFeatures: Bool = false, fusesRegionsNonlinearly: Bool = false,
+                generator: inout SeededGenerator) {
         self.usesRelationFeatures = usesRelationFeatures
         if let embeddingWidth {
             imageProjection = Linear(inFeatures: imageWidth, outFeatures: embeddingWidth, bias: false, generator: &generator)
@@ -54,11 +60,14 @@ public struct RelationHeads: Module {
             roiProjection = Linear(inFeatures: 2 * imageWidth, outFeatures: relationWidth, generator: &generator)
             boxEmbedding = BoxEmbedding(width: imageWidth, generator: &generator)
             regionEmbedding = normalizesRegionFeatures ? RegionFeatureEmbedding(width: imageWidth, generator: &generator) : nil
+            roiFusion = fusesRegionsNonlinearly
+                ? RegionPairFusion(inputWidth: 2 * imageWidth, hiddenWidth: relationWidth, outputWidth: relationWidth, generator: &generator) : nil
         } else {
             svoProjection = nil
             roiProjection = nil
             boxEmbedding = nil
             regionEmbedding = nil
+            roiFusion = nil
         }
     }
 
@@ -90,7 +99,9 @@ public struct RelationHeads: Module {
         }
         let subjectRegion = region(subject, subjectCorners)  // [B, F]: r̂_subject
         let objectRegion = region(object, objectCorners)  // [B, F]: r̂_object
-        let regions = roiProjection(Variable.concatenate([subjectRegion, objectRegion], alongAxis: 1)).l2NormalizedRows()  // [B, D']
+        let pair = Variable.concatenate([subjectRegion, objectRegion], alongAxis: 1)  // [B, 2F]
+        let linear = roiProjection(pair)  // [B, D']: Eq. 7
+        let regions = (roiFusion.map { linear + $0(pair) } ?? linear).l2NormalizedRows()  // [B, D']
         return Variable.concatenate([image, regions], alongAxis: 1) * Self.halfScale  // [B, D + D']
     }
 }

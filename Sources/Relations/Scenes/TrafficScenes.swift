@@ -78,6 +78,16 @@ public struct TrafficScenes: Sendable {
         /// The boxes of the caption's subject and object.
         public var subjectBox: PixelBox
         public var objectBox: PixelBox
+
+        /// The box of the frame's object of `category` whose centre is nearest to `box`'s centre
+        /// (the sidewalk beside a car, the road under a pedestrian); nil when there is none.
+        public func nearest(category: String, to box: PixelBox) -> PixelBox? {
+            func distance(_ other: PixelBox) -> Double {
+                let dx = (other.left + other.right - box.left - box.right) / 2, dy = (other.top + other.bottom - box.top - box.bottom) / 2
+                return dx * dx + dy * dy
+            }
+            return objects.filter { $0.category == category }.map(\.box).min { distance($0) < distance($1) }
+        }
     }
 
     /// A frame to draw: its situation, whether it is anomalous, and the seed of its layout.
@@ -256,7 +266,8 @@ public struct TrafficScenes: Sendable {
         return RelationExample(image: .inMemory(frame.image), caption: caption, triple: triple,
                                negative: NegativeCaption(caption: negativeCaption, triple: negativeTriple),
                                subjectBox: frame.subjectBox, objectBox: frame.objectBox, label: true,
-                               group: frame.anomaly?.rawValue ?? "normal")
+                               group: frame.anomaly?.rawValue ?? "normal",
+                               negativeObjectBox: opposite.2 == statement.2 ? nil : frame.nearest(category: opposite.2, to: frame.subjectBox))
     }
 
     /// The examples of `scenes`, drawn on all cores.

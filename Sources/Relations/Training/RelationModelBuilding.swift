@@ -29,7 +29,8 @@ extension RelationAwareCLIP {
             return try RelationAwareCLIP(imageEncoder: towers.image, textEncoder: towers.text, preprocessing: try resized(towers.preprocessing),
                                          embeddingWidth: task.embeddingWidth, relationWidth: task.relationWidth,
                                          usesRelationFeatures: task.relationFeatures,
-                                         normalizesRegionFeatures: task.regionEncoding == .lxmert, locksImageTower: task.locksImageTower,
+                                         normalizesRegionFeatures: task.regionEncoding == .lxmert,
+                                         fusesRegionsNonlinearly: task.regionFusion == .mlp, locksImageTower: task.locksImageTower,
                                          unlockedImageBlocks: task.unlockedImageBlocks,
                                          generator: &generator)
         }
@@ -42,7 +43,8 @@ extension RelationAwareCLIP {
         }
         return try RelationAwareCLIP(imageEncoder: loaded.imageEncoder, textEncoder: loaded.textEncoder, preprocessing: try resized(preprocessing),
                                      embeddingWidth: nil, relationWidth: task.relationWidth, usesRelationFeatures: task.relationFeatures,
-                                     normalizesRegionFeatures: task.regionEncoding == .lxmert, locksImageTower: task.locksImageTower,
+                                     normalizesRegionFeatures: task.regionEncoding == .lxmert,
+                                         fusesRegionsNonlinearly: task.regionFusion == .mlp, locksImageTower: task.locksImageTower,
                                          unlockedImageBlocks: task.unlockedImageBlocks,
                                      logScale: loaded.logScale, generator: &generator)
     }

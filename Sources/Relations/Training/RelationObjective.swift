@@ -9,11 +9,15 @@ import Training
 ///     L = w_u·L_u + w_v·L_v + w_t·L_triplet + w_c·L_clip
 ///     L_u = InterSample(u), L_v = InterSample(v)            (Eq. 9, `Losses.interSampleContrastive`, τ)
 ///     L_triplet = mean over rows with a negative of max(0, ‖v − u‖² − ‖v − u′‖² + α)   (Eq. 10)
+///               or max(0, ‖v − u‖² − ‖v′ − u′‖² + α) with v′ the image grounded to the negative's
+///               own objects (`negativeImages`, objective.negative_grounding "own")
 ///     L_clip = CLIP's symmetric InfoNCE between v and u      (not in the paper; the baseline's loss)
 public enum RelationObjective {
     /// The loss and each term's value (`loss_text`, `loss_image`, `loss_triplet`, `loss_contrastive`).
-    public static func loss(texts: Variable, images: Variable, negativeTexts: Variable?, negativeRows: [Int], keys: [Int],
-                            logScale: Variable, objective: RelationTaskConfiguration.Objective) -> (loss: Variable, terms: [String: Double]) {
+    /// `negativeImages` (`[2N, width]`, nil: `images`) are the images grounded to each row's negative.
+    public static func loss(texts: Variable, images: Variable, negativeImages: Variable? = nil, negativeTexts: Variable?, negativeRows: [Int],
+                            keys: [Int], logScale: Variable,
+                            objective: RelationTaskConfiguration.Objective) -> (loss: Variable, terms: [String: Double]) {
         var total: Variable?
         var terms: [String: Double] = [:]
         func add(_ name: String, _ weight: Float, _ term: () -> Variable) {
@@ -30,9 +34,15 @@ public enum RelationObjective {
         }
         if let negativeTexts, !negativeRows.isEmpty {
             add("loss_triplet", objective.tripletWeight) {
-                Losses.triplet(anchor: Variable.gather(rowsOf: images, indices: negativeRows),
-                               positive: Variable.gather(rowsOf: texts, indices: negativeRows), negative: negativeTexts,
-                               margin: objective.margin, distance: .squaredEuclidean)
+                let anchors = Variable.gather(rowsOf: images, indices: negativeRows)  // [M, width]
+                let positives = Variable.gather(rowsOf: texts, indices: negativeRows)  // [M, width]
+                guard let negativeImages else {
+                    return Losses.triplet(anchor: anchors, positive: positives, negative: negativeTexts, margin: objective.margin,
+                                          distance: .squaredEuclidean)
+                }
+                let negativeAnchors = Variable.gather(rowsOf: negativeImages, indices: negativeRows)  // [M, width]
+                let distance = EmbeddingDistance.squaredEuclidean
+                return (distance.rowwise(anchors, positives) - distance.rowwise(negativeAnchors, negativeTexts) + objective.margin).relu().mean()
             }
         }
         add("loss_contrastive", objective.contrastiveWeight) {

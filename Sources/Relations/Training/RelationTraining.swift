@@ -50,7 +50,20 @@ public final class RelationTraining {
             if let cache, let key { try cache.store(computed, key: key) }
             return computed
         }
-        trainFeatures = try features(data.train, split: "train", label: "encoding training images and regions")
+        var encodedTrain = try features(data.train, split: "train", label: "encoding training images and regions")
+        if task.objective.negativeGrounding == .own {
+            let key = try cache.flatMap { _ in try RelationFeatureCache.key(configuration, split: "train") }
+            if let cache, let key, let cached = cache.loadNegativeObjects(key, into: encodedTrain) {
+                encodedTrain = cached
+            } else {
+                progress?("encoding the negatives' own object regions", 0, 1)
+                encodedTrain = try encodedTrain.withNegativeObjects(of: data.train, encoder: model.imageEncoder, preprocessing: model.preprocessing,
+                                                                      regionMargin: task.regionMargin, suffixBlocks: task.unlockedImageBlocks)
+                progress?("encoding the negatives' own object regions", 1, 1)
+                if let cache, let key { try cache.storeNegativeObjects(encodedTrain, key: key) }
+            }
+        }
+        self.trainFeatures = encodedTrain
         validationFeatures = data.validation.isEmpty ? nil
             : try features(data.validation, split: "validation", label: "encoding held-out images and regions")
         let positives = task.objective.positives, trafficPositives = task.objective.trafficPositives ?? positives
@@ -109,9 +122,15 @@ public final class RelationTraining {
                                             triples: rows.map(\.triple) + negatives.map(\.triple))  // [2N + negatives, width]
         let texts = encoded.narrowed(alongAxis: 0, start: 0, length: rows.count)
         let negativeTexts = negatives.isEmpty ? nil : encoded.narrowed(alongAxis: 0, start: rows.count, length: negatives.count)
-        let images = model.encodeImages(features.rows(batch.indices))
-        return RelationObjective.loss(texts: texts, images: images, negativeTexts: negativeTexts, negativeRows: negativeRows, keys: batch.keys,
-                                      logScale: model.logScale.variable, objective: objective).loss
+        let rowFeatures = features.rows(batch.indices)
+        let images: Variable, negativeImages: Variable?
+        if objective.negativeGrounding == .own {
+            (images, negativeImages) = model.encodeImagesWithNegativeObjects(rowFeatures)
+        } else {
+            (images, negativeImages) = (model.encodeImages(rowFeatures), nil)
+        }
+        return RelationObjective.loss(texts: texts, images: images, negativeImages: negativeImages, negativeTexts: negativeTexts,
+                                      negativeRows: negativeRows, keys: batch.keys, logScale: model.logScale.variable, objective: objective).loss
     }
 
     /// The held-out report (nil without validation examples).

@@ -98,6 +98,18 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         case relation
     }
 
+    /// Which regions the opposite-relation negative u′ of the triplet loss is compared with (Eq. 10).
+    public enum NegativeGrounding: String, Codable, Sendable {
+        /// The image's regions as the true caption grounds them: max(0, ‖v − u‖² − ‖v − u′‖² + α),
+        /// the paper's Eq. 10.
+        case shared
+        /// Each statement's own objects, as anomaly scoring (Eq. 11) grounds every description:
+        /// max(0, ‖v − u‖² − ‖v′ − u′‖² + α) with v′ the image's features with the negative's own
+        /// object region (a traffic frame's "on the sidewalk" grounded to the sidewalk, not the road);
+        /// rows whose negative names the caption's objects keep v′ = v.
+        case own
+    }
+
     /// The loss: weights of its terms and their settings.
     public struct Objective: Codable, Sendable, Equatable {
         /// L_u, inter-sample contrastive loss over text features (Eq. 9; "SVO" in Table 3). Default 1.
@@ -118,9 +130,12 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         /// normal and the anomalous statement of a situation can share a relation ("a car is
         /// driving on the road / on the sidewalk"), which relation positives would pull together.
         public var trafficPositives: Positives?
+        /// `shared` (default, Eq. 10) or `own`.
+        public var negativeGrounding: NegativeGrounding
 
         public init(textWeight: Float = 1, imageWeight: Float = 1, tripletWeight: Float = 1, contrastiveWeight: Float = 0,
-                    temperature: Float = 0.1, margin: Float = 0.2, positives: Positives = .triple, trafficPositives: Positives? = nil) {
+                    temperature: Float = 0.1, margin: Float = 0.2, positives: Positives = .triple, trafficPositives: Positives? = nil,
+                    negativeGrounding: NegativeGrounding = .shared) {
             self.textWeight = textWeight
             self.imageWeight = imageWeight
             self.tripletWeight = tripletWeight
@@ -129,11 +144,13 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             self.margin = margin
             self.positives = positives
             self.trafficPositives = trafficPositives
+            self.negativeGrounding = negativeGrounding
         }
 
         enum CodingKeys: String, CodingKey {
             case textWeight = "text_weight", imageWeight = "image_weight", tripletWeight = "triplet_weight"
             case contrastiveWeight = "contrastive_weight", temperature, margin, positives, trafficPositives = "traffic_positives"
+            case negativeGrounding = "negative_grounding"
         }
 
         public init(from decoder: Decoder) throws {
@@ -147,6 +164,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             margin = try container.decodeIfPresent(Float.self, forKey: .margin) ?? defaults.margin
             positives = try container.decodeIfPresent(Positives.self, forKey: .positives) ?? defaults.positives
             trafficPositives = try container.decodeIfPresent(Positives.self, forKey: .trafficPositives)
+            negativeGrounding = try container.decodeIfPresent(NegativeGrounding.self, forKey: .negativeGrounding) ?? defaults.negativeGrounding
         }
     }
 
@@ -157,6 +175,15 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         /// (LayerNorm(W_F · f_v(ROI) + b_F) + Embed(box)) / 2, LXMERT's visual feature encoder,
         /// which Eq. 6 cites: both parts at unit scale.
         case lxmert
+    }
+
+    /// How the two regions become r_roi (Eq. 7).
+    public enum RegionFusion: String, Codable, Sendable {
+        /// W_roi · Concat(r̂_subject, r̂_object) + b_roi, Eq. 7.
+        case linear
+        /// Eq. 7 plus W_2 · GELU(W_1 · Concat(r̂_subject, r̂_object) + b_1) + b_2 (not in the
+        /// paper): r_roi can combine a region's appearance with its box or the other region.
+        case mlp
     }
 
     public var data: Data
@@ -191,11 +218,13 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
     /// prefix's feature maps are computed once and only the suffix runs in training. Needs a
     /// `SplitImageEncoder`. Default 0 (the paper's fully locked tower).
     public var unlockedImageBlocks: Int
+    /// `linear` (default, Eq. 7) or `mlp`.
+    public var regionFusion: RegionFusion
 
     public init(data: Data = Data(), model: String = "clipkit-default", relationFeatures: Bool = true, embeddingWidth: Int = 256,
                 relationWidth: Int = 256, anchorsPerBatch: Int = 32, locksImageTower: Bool = true, objective: Objective = Objective(),
                 regionMargin: Double = 0.15, inputSize: Int? = nil, regionEncoding: RegionEncoding = .sum,
-                headsLearningRateScale: Float = 1, unlockedImageBlocks: Int = 0) {
+                headsLearningRateScale: Float = 1, unlockedImageBlocks: Int = 0, regionFusion: RegionFusion = .linear) {
         self.data = data
         self.model = model
         self.relationFeatures = relationFeatures
@@ -209,6 +238,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         self.regionEncoding = regionEncoding
         self.headsLearningRateScale = headsLearningRateScale
         self.unlockedImageBlocks = unlockedImageBlocks
+        self.regionFusion = regionFusion
     }
 
     enum CodingKeys: String, CodingKey {
@@ -216,6 +246,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         case anchorsPerBatch = "anchors_per_batch", locksImageTower = "locks_image_tower", objective, regionMargin = "region_margin"
         case inputSize = "input_size", regionEncoding = "region_encoding"
         case headsLearningRateScale = "heads_learning_rate_scale", unlockedImageBlocks = "unlocked_image_blocks"
+        case regionFusion = "region_fusion"
     }
 
     public init(from decoder: Decoder) throws {
@@ -234,5 +265,6 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         regionEncoding = try container.decodeIfPresent(RegionEncoding.self, forKey: .regionEncoding) ?? defaults.regionEncoding
         headsLearningRateScale = try container.decodeIfPresent(Float.self, forKey: .headsLearningRateScale) ?? defaults.headsLearningRateScale
         unlockedImageBlocks = try container.decodeIfPresent(Int.self, forKey: .unlockedImageBlocks) ?? defaults.unlockedImageBlocks
+        regionFusion = try container.decodeIfPresent(RegionFusion.self, forKey: .regionFusion) ?? defaults.regionFusion
     }
 }
