@@ -1,3 +1,5 @@
+import Datasets
+
 /// Where the images of the text-to-image sections (`stylegan`, `captioner`, `text2face`,
 /// `diffusion`) come from, the `data.source` field:
 ///
@@ -14,5 +16,5 @@ public enum CaptionedImageSource: String, Codable, Sendable, CaseIterable {
     case fashionMNIST = "fashion_mnist"
 
     /// Debian's `dataset-fashion-mnist` folder, the default of `fashion_mnist_folder`.
-    public static let defaultFashionMNISTFolder = "/usr/share/datasets/fashion-mnist"
+    public static let defaultFashionMNISTFolder = FashionMNIST.defaultDirectory.path
 }
