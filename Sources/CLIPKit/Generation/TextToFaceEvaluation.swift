@@ -59,16 +59,6 @@ public enum TextToFaceEvaluation {
         case fashionMNIST(URL, items: Range<Int>)
     }
 
-    /// Evaluates each model folder (a `text2face` run or its `model/`) on people `people` (0-based
-    /// person-folder positions); the attribute classifier is `captioner`'s (a captioner run).
-    /// `metrics` false skips FID and LPIPS. `progress` receives one line per stage.
-    public static func evaluate(models: [URL], captioner: URL, personFolders: URL, attributeTable: URL, people: Range<Int>,
-                                seed: UInt64 = 0, outputDirectory: URL, metrics: Bool = true,
-                                progress: (String) -> Void = { _ in }) throws -> Report {
-        try evaluate(models: models, captioner: captioner, heldOut: .personFolders(personFolders, attributeTable: attributeTable, people: people),
-                     seed: seed, outputDirectory: outputDirectory, metrics: metrics, progress: progress)
-    }
-
     /// Evaluates each model folder on the held-out images `heldOut`: ORL people (the face
     /// classifier's four attributes) or Fashion-MNIST test items (the class by the classifier, tone
     /// and size measured exactly, `AttributeJudge`).
