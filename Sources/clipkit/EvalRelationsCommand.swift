@@ -12,7 +12,9 @@ struct EvalRelationsCommand: ParsableCommand {
             Draws --count held-out CLEVR-style scenes (the same as a training run with that --seed draws) and, for each \
             model, reports true/false accuracy (paired and threshold) and the silhouette by spatial configuration of \
             image and text features; --svg writes t-SNE panels of every model's image and text features coloured by \
-            configuration (SA-CLIP's Fig. 4).
+            configuration (SA-CLIP's Fig. 4). For each diagonal configuration it also prints how the direction between \
+            its mean feature and its opposite's relates to its two axes' directions and to the other diagonal's \
+            (ConfigurationDirections), in text and image features: whether a diagonal is composed from its axes.
             Example: clipkit eval relations --models runs/saclip-baseline runs/saclip-clevr --svg tsne.svg
             """)
 
@@ -40,7 +42,16 @@ struct EvalRelationsCommand: ParsableCommand {
     func run() throws {
         let (results, figure) = try RelationEvaluationRun.scenes(models: models, count: count, seed: seed, imageSize: imageSize,
                                                                  heldOutFraction: heldOutFraction)
-        for result in results { print("\(result.label): " + RelationTrainingRun.describe(result.report)) }
+        for result in results {
+            print("\(result.label): " + RelationTrainingRun.describe(result.report))
+            let accuracies = result.report.groupAccuracy.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }
+            print("  paired accuracy by configuration: " + accuracies.joined(separator: ", "))
+            for configuration in SpatialConfiguration.allCases {
+                for (part, directions) in result.directions[configuration] ?? [] {
+                    print("  \(configuration.rawValue), \(part): " + directions.describe(axes: configuration.axes))
+                }
+            }
+        }
         if let svg { try figure.svg().write(toFile: svg, atomically: true, encoding: .utf8) }
         if let json { try writeJSON(Dictionary(uniqueKeysWithValues: results.map { ($0.label, $0.report) }), to: json) }
     }

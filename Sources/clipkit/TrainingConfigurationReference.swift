@@ -121,7 +121,10 @@ enum TrainingConfigurationReference {
                     traffic_count 0, validation_count 400,
                     traffic_validation_count 0, image_size 128,
                     held_out_fraction 0.25, held_out_configurations
-                    ["front-left", "behind-right"]: kept out of training)
+                    ["front-left", "behind-right"]: kept out of training,
+                    single_axis_captions 0: fraction of training diagonal
+                    scenes captioned by one axis, "in front of" for
+                    front-right, the negative flipping that axis)
                     | "vsr_jsonl" (path, validation_path, image_root: VSR
                     lines with boxes)
           model     "clipkit-default" (EfficientNet-Lite0 + MiniLM, new

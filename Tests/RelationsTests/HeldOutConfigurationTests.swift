@@ -38,6 +38,75 @@ import Training
                 == SpatialScenes(imageSize: 32, heldOutConfigurations: [], seed: 2).scenes(24, split: .train, seed: 1))
     }
 
+    /// `single_axis_captions`: a diagonal training scene may be captioned by one of its axes ("in
+    /// front of" for front-right, negative "behind"), never naming a held-out configuration; the
+    /// scenes (and so the images) stay those drawn without it.
+    @Test func singleAxisCaptionsStateOneAxisOfDiagonalScenes() throws {
+        let generator = SpatialScenes(imageSize: 32, heldOutConfigurations: Self.diagonal, seed: 2)
+        let train = generator.scenes(120, split: .train, seed: 1)
+        #expect(generator.withSingleAxisCaptions(train, fraction: 0, seed: 1) == train)
+        let relabelled = generator.withSingleAxisCaptions(train, fraction: 1, seed: 1)
+        var stated: [SpatialConfiguration: Set<SpatialConfiguration>] = [:]
+        for (scene, original) in zip(relabelled, train) {
+            var unchanged = scene
+            unchanged.captionConfiguration = nil
+            unchanged.phrasing = original.phrasing
+            #expect(unchanged == original)
+            if scene.configuration.axes.count == 2 {
+                #expect(scene.configuration.axes.contains(scene.statedConfiguration))
+                stated[scene.configuration, default: []].insert(scene.statedConfiguration)
+            } else {
+                #expect(scene.captionConfiguration == nil)
+            }
+        }
+        #expect(stated == [.frontRight: [.front, .right], .behindLeft: [.behind, .left]])
+        let examples = try generator.examples(relabelled)
+        let heldOutPhrases = Self.diagonal.flatMap(\.phrases)
+        for (example, scene) in zip(examples, relabelled) {
+            let negative = try #require(example.negative)
+            #expect(!heldOutPhrases.contains { example.caption.contains($0) || negative.caption.contains($0) })
+            #expect(scene.statedConfiguration.phrases.contains(example.triple.relation.text))
+            #expect(scene.statedConfiguration.opposite.phrases.contains(negative.triple.relation.text), "\(negative.caption)")
+            #expect(example.group == scene.configuration.rawValue)
+        }
+        // About the fraction asked for, and an axis that is held out is never stated.
+        let half = generator.withSingleAxisCaptions(train, fraction: 0.5, seed: 1).filter { $0.captionConfiguration != nil }.count
+        #expect((12...28).contains(half))
+        let axialHeldOut = SpatialScenes(imageSize: 32, heldOutConfigurations: [.front, .behind], seed: 2)
+        let axialTrain = axialHeldOut.withSingleAxisCaptions(axialHeldOut.scenes(48, split: .train, seed: 1), fraction: 1, seed: 1)
+        #expect(axialTrain.allSatisfy { ![.front, .behind].contains($0.statedConfiguration) })
+    }
+
+    /// Features built additively from the axes (front-left = front + left, …) compose exactly;
+    /// features where every diagonal points along one shared direction do not.
+    @Test func configurationDirectionsTellComposedFromNot() throws {
+        func axisVector(_ configuration: SpatialConfiguration) -> [Float] {
+            configuration.axes.reduce(into: [Float](repeating: 0, count: 3)) { sum, axis in
+                switch axis {
+                case .front: sum[0] += 1
+                case .behind: sum[0] -= 1
+                case .left: sum[1] += 1
+                case .right: sum[1] -= 1
+                default: break
+                }
+            }
+        }
+        let configurations = SpatialConfiguration.allCases + SpatialConfiguration.allCases
+        let groups = configurations.map { Optional($0.rawValue) }
+        let additive = Tensor(shape: [configurations.count, 3], scalars: configurations.flatMap { axisVector($0).map { $0 + 0.5 } })
+        let composed = try #require(ConfigurationDirections.measure(.frontLeft, rows: additive, groups: groups))
+        #expect(abs(composed.axesSumCosine - 1) < 1e-9)
+        #expect(abs(composed.firstAxisCosine - 0.5.squareRoot()) < 1e-9 && abs(composed.secondAxisCosine - 0.5.squareRoot()) < 1e-9)
+        #expect(abs(composed.otherDiagonalCosine) < 1e-9)  // front-left − behind-right ⟂ front-right − behind-left
+        // Every diagonal along the third column: the direction ignores the axes.
+        let entangled = Tensor(shape: [configurations.count, 3], scalars: configurations.flatMap { configuration -> [Float] in
+            configuration.axes.count == 2 ? [0, 0, [.frontLeft, .frontRight].contains(configuration) ? 1 : -1] : axisVector(configuration)
+        })
+        let notComposed = try #require(ConfigurationDirections.measure(.frontLeft, rows: entangled, groups: groups))
+        #expect(abs(notComposed.axesSumCosine) < 1e-9 && abs(notComposed.otherDiagonalCosine - 1) < 1e-9)
+        #expect(ConfigurationDirections.measure(.front, rows: additive, groups: groups) == nil)
+    }
+
     @Test func heldOutSetsMustBeClosedUnderOpposites() throws {
         #expect(try SpatialScenes.heldOutConfigurations(named: ["front-left", "behind-right"]) == Self.diagonal)
         #expect(try SpatialScenes.heldOutConfigurations(named: []).isEmpty)

@@ -44,6 +44,9 @@ public enum RelationEvaluationRun {
         public var report: RelationEvaluation.Report
         public var imagePanel: EmbeddingScatterPlot.Panel
         public var textPanel: EmbeddingScatterPlot.Panel
+        /// For each diagonal configuration, how its direction relates to its axes' in text and
+        /// image features, whole and relation halves ("text", "text relation half", "image", …).
+        public var directions: [SpatialConfiguration: [(part: String, directions: ConfigurationDirections)]] = [:]
     }
 
     /// Every model on the same `count` held-out spatial scenes (seed, image size and held-out
@@ -67,12 +70,24 @@ public enum RelationEvaluationRun {
             let imagePoints = try tsne.embed(features.images, seed: seed).embedding
             let textPoints = try tsne.embed(features.texts, seed: seed).embedding
             let label = URL(fileURLWithPath: reference).lastPathComponent
+            let names = examples.map(\.group)
+            var directions: [SpatialConfiguration: [(part: String, directions: ConfigurationDirections)]] = [:]
+            for configuration in SpatialConfiguration.allCases where configuration.axes.count == 2 {
+                var parts: [(String, Tensor, Range<Int>?)] = [("text", features.texts, nil), ("image", features.images, nil)]
+                if let columns = features.relationColumns {
+                    parts += [("text relation half", features.texts, columns), ("image relation half", features.images, columns)]
+                }
+                directions[configuration] = parts.compactMap { part, rows, columns in
+                    ConfigurationDirections.measure(configuration, rows: rows, groups: names, columns: columns).map { (part, $0) }
+                }
+            }
             results.append(SceneResult(
                 label: label, report: report,
                 imagePanel: .init(title: "\(label): image features v", subtitle: String(format: "silhouette %.3f", report.imageSilhouette ?? .nan),
                                   points: imagePoints, groups: groups),
                 textPanel: .init(title: "\(label): text features u", subtitle: String(format: "silhouette %.3f", report.textSilhouette ?? .nan),
-                                 points: textPoints, groups: groups)))
+                                 points: textPoints, groups: groups),
+                directions: directions))
         }
         let figure = EmbeddingScatterPlot(title: "t-SNE of held-out scenes by spatial configuration", groupNames: configurations,
                                           panels: results.flatMap { [$0.imagePanel, $0.textPanel] }, columns: 2)

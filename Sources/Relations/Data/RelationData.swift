@@ -22,13 +22,18 @@ public struct RelationData: Sendable {
         if data.source != .scenes, !(data.heldOutConfigurations ?? []).isEmpty {
             throw RelationError.invalidConfiguration("sa_clip.data.held_out_configurations applies to generated scenes only")
         }
+        if data.source != .scenes, (data.singleAxisCaptions ?? 0) > 0 {
+            throw RelationError.invalidConfiguration("sa_clip.data.single_axis_captions applies to generated scenes only")
+        }
         let trafficValidation = traffic.scenes(data.trafficValidationCount, split: .heldOut, seed: seed &+ 4)
         switch data.source {
         case .scenes:
             let heldOutConfigurations = try SpatialScenes.heldOutConfigurations(named: data.heldOutConfigurations ?? [])
             let spatial = SpatialScenes(imageSize: data.imageSize, heldOutFraction: data.heldOutFraction,
                                         heldOutConfigurations: heldOutConfigurations, seed: seed)
-            var train = try spatial.examples(spatial.scenes(data.spatialCount, split: .train, seed: seed &+ 1))
+            let trainScenes = spatial.withSingleAxisCaptions(spatial.scenes(data.spatialCount, split: .train, seed: seed &+ 1),
+                                                             fraction: data.singleAxisCaptions ?? 0, seed: seed &+ 1)
+            var train = try spatial.examples(trainScenes)
             let spatialCount = train.count
             if data.trafficCount > 0 { train += try traffic.examples(traffic.scenes(data.trafficCount, split: .train, seed: seed &+ 3)) }
             let validation = data.validationCount > 0 ? try spatial.examples(spatial.scenes(data.validationCount, split: .heldOut, seed: seed &+ 2)) : []

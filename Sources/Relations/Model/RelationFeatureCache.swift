@@ -7,7 +7,8 @@ import Training
 /// Image-side features of a run's generated data, kept in the computed cache
 /// (`$CLIPKIT_HOME/cache/sa_clip-features/<key>.safetensors`) so runs over the same scenes with
 /// the same locked tower (SA-CLIP, its baseline, ablations) encode images and regions once. The
-/// key covers everything the features depend on: the data section, the seed, the model
+/// key covers everything the features depend on: the data section (less `single_axis_captions`,
+/// which changes captions only), the seed, the model
 /// reference, the input size, the region margin and, with unlocked image blocks, where the tower
 /// is split (the rows are then prefix feature maps). Only generated data (`scenes`) is cached;
 /// files may change under the same names.
@@ -26,7 +27,10 @@ public struct RelationFeatureCache: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var hasher = SHA256()
-        hasher.update(Array(try encoder.encode(task.data)))
+        // Captions-only options leave the images, and so the features, as they are.
+        var imageData = task.data
+        imageData.singleAxisCaptions = nil
+        hasher.update(Array(try encoder.encode(imageData)))
         hasher.update(Array("\(configuration.seed)|\(task.model)|\(task.inputSize ?? 0)|\(task.regionMargin)|\(split)|v1".utf8))
         if task.unlockedImageBlocks > 0 { hasher.update(Array("|prefix before the last \(task.unlockedImageBlocks) blocks".utf8)) }
         return String(hasher.hexDigest().prefix(24))

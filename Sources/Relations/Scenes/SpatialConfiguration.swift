@@ -33,6 +33,19 @@ public enum SpatialConfiguration: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// The axial configurations a scene of this configuration also stands in: a front-left subject
+    /// is in front of its object and to its left, so "in front of" and "to the left of" are true of
+    /// it too (`[self]` for the four axial configurations).
+    public var axes: [SpatialConfiguration] {
+        switch self {
+        case .front, .behind, .left, .right: [self]
+        case .frontLeft: [.front, .left]
+        case .frontRight: [.front, .right]
+        case .behindLeft: [.behind, .left]
+        case .behindRight: [.behind, .right]
+        }
+    }
+
     /// The relation phrases a caption may use ("The cube is *to the left of* the sphere.").
     /// `OppositeRelations.english` turns each into a phrase of `opposite`.
     public var phrases: [String] {

@@ -32,16 +32,23 @@ public struct SpatialScenes: Sendable {
         public var form: Int
         /// Whether the caption names the objects' sizes ("small red cube").
         public var namesSizes: Bool
+        /// The configuration the caption states when it is not `configuration` itself: one axis of
+        /// a diagonal scene (`withSingleAxisCaptions`); nil: the caption states `configuration`.
+        public var captionConfiguration: SpatialConfiguration?
 
         public init(subject: SceneObject, object: SceneObject, configuration: SpatialConfiguration, phrasing: Int, form: Int,
-                    namesSizes: Bool) {
+                    namesSizes: Bool, captionConfiguration: SpatialConfiguration? = nil) {
             self.subject = subject
             self.object = object
             self.configuration = configuration
             self.phrasing = phrasing
             self.form = form
             self.namesSizes = namesSizes
+            self.captionConfiguration = captionConfiguration
         }
+
+        /// The configuration the caption states.
+        public var statedConfiguration: SpatialConfiguration { captionConfiguration ?? configuration }
     }
 
     public let renderer: RayCaster
@@ -119,6 +126,33 @@ public struct SpatialScenes: Sendable {
         }
     }
 
+    /// `scenes` with a seeded `fraction` of the diagonal ones captioned by one of their two axes
+    /// instead ("in front of" or "to the right of" for a front-right scene, each axis equally
+    /// often, a phrasing of that axis drawn at random; the flipped negative then flips that axis
+    /// only: "behind", "to the left of"). Both statements are true of the scene, so the image
+    /// side has to carry each axis's evidence separately for diagonal layouts, in the same terms
+    /// as the axial scenes, and the words "front" and "right" (always together in front-right
+    /// captions) are each tied to the geometry on their own. An axis in `heldOutConfigurations` is
+    /// never named. Images, groups and the scenes' other fields are unchanged, and the draws come
+    /// from a generator of their own, so the scenes themselves are those of `scenes(_:split:seed:)`.
+    public func withSingleAxisCaptions(_ scenes: [Scene], fraction: Double, seed: UInt64) -> [Scene] {
+        precondition((0...1).contains(fraction), "the single-axis caption fraction must lie in [0, 1]")
+        guard fraction > 0 else { return scenes }
+        var generator = SeededGenerator(seed: seed ^ 0xA_C5E5)
+        return scenes.map { scene in
+            let axes = scene.configuration.axes.filter { !heldOutConfigurations.contains($0) }
+            guard scene.configuration.axes.count == 2, !axes.isEmpty else { return scene }
+            let chosen = Double.random(in: 0..<1, using: &generator) < fraction
+            let axis = axes.randomElement(using: &generator)!
+            let phrasing = Int.random(in: 0..<axis.phrases.count, using: &generator)
+            guard chosen else { return scene }
+            var captioned = scene
+            captioned.captionConfiguration = axis
+            captioned.phrasing = phrasing
+            return captioned
+        }
+    }
+
     /// Positions: the object near the middle, the subject 1.5–2.4 units away in the
     /// configuration's direction (±12°), apart and fully in view.
     func place(_ subjectStyle: SceneObject.Style, _ objectStyle: SceneObject.Style, configuration: SpatialConfiguration,
@@ -160,7 +194,8 @@ public struct SpatialScenes: Sendable {
 
     /// The caption of a scene and its triple, spans counted as the caption is assembled.
     public static func caption(_ scene: Scene) throws -> (String, RelationTriple) {
-        let relation = scene.configuration.phrases[scene.phrasing % scene.configuration.phrases.count]
+        let stated = scene.statedConfiguration
+        let relation = stated.phrases[scene.phrasing % stated.phrases.count]
         let subjectWords = scene.subject.phrase(includingSize: scene.namesSizes)
         let objectWords = scene.object.phrase(includingSize: scene.namesSizes)
         let parts: [String]

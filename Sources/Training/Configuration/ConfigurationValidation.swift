@@ -68,6 +68,7 @@ struct FieldCheck {
         atLeast(data.trafficValidationCount, 0, "sa_clip.data.traffic_validation_count")
         atLeast(data.imageSize, 16, "sa_clip.data.image_size")
         probability(data.heldOutFraction, "sa_clip.data.held_out_fraction")
+        if let fraction = data.singleAxisCaptions { probability(fraction, "sa_clip.data.single_axis_captions") }
         atLeast(relations.embeddingWidth, 1, "sa_clip.embedding_width")
         atLeast(relations.relationWidth, 1, "sa_clip.relation_width")
         atLeast(relations.anchorsPerBatch, 2, "sa_clip.anchors_per_batch")

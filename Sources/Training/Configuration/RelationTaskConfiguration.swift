@@ -33,6 +33,13 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         /// opposites); held-out scenes still show all eight and are also reported per part
         /// (seen and held-out configurations). Default none.
         public var heldOutConfigurations: [String]?
+        /// Fraction of the training scenes in a diagonal configuration whose caption states one of
+        /// its two axes instead ("in front of" or "to the right of" for front-right; the negative
+        /// flips that axis), seeded; `SpatialScenes.withSingleAxisCaptions`. Both statements are
+        /// true of the scene, and the two words of a diagonal phrase, which otherwise always occur
+        /// together, are each grounded on their own. Images are unchanged (the feature cache is
+        /// shared with runs without it). Default none (0): every caption states its configuration.
+        public var singleAxisCaptions: Double?
         /// `vsr_jsonl`: the training file and an optional validation file; images are resolved
         /// against `image_root` (default: each file's folder).
         public var path: String?
@@ -44,7 +51,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
 
         public init(source: Source = .scenes, spatialCount: Int = 2400, trafficCount: Int = 0, validationCount: Int = 400,
                     trafficValidationCount: Int = 0, imageSize: Int = 128, heldOutFraction: Double = 0.25, heldOutConfigurations: [String]? = nil,
-                    path: String? = nil,
+                    singleAxisCaptions: Double? = nil, path: String? = nil,
                     validationPath: String? = nil, imageRoot: String? = nil, instancesPath: String? = nil,
                     validationInstancesPath: String? = nil) {
             self.source = source
@@ -55,6 +62,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             self.imageSize = imageSize
             self.heldOutFraction = heldOutFraction
             self.heldOutConfigurations = heldOutConfigurations
+            self.singleAxisCaptions = singleAxisCaptions
             self.path = path
             self.validationPath = validationPath
             self.imageRoot = imageRoot
@@ -65,7 +73,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case source, spatialCount = "spatial_count", trafficCount = "traffic_count", validationCount = "validation_count"
             case trafficValidationCount = "traffic_validation_count", imageSize = "image_size", heldOutFraction = "held_out_fraction"
-            case heldOutConfigurations = "held_out_configurations"
+            case heldOutConfigurations = "held_out_configurations", singleAxisCaptions = "single_axis_captions"
             case path, validationPath = "validation_path", imageRoot = "image_root", instancesPath = "instances_path"
             case validationInstancesPath = "validation_instances_path"
         }
@@ -81,6 +89,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             imageSize = try container.decodeIfPresent(Int.self, forKey: .imageSize) ?? defaults.imageSize
             heldOutFraction = try container.decodeIfPresent(Double.self, forKey: .heldOutFraction) ?? defaults.heldOutFraction
             heldOutConfigurations = try container.decodeIfPresent([String].self, forKey: .heldOutConfigurations)
+            singleAxisCaptions = try container.decodeIfPresent(Double.self, forKey: .singleAxisCaptions)
             path = try container.decodeIfPresent(String.self, forKey: .path)
             validationPath = try container.decodeIfPresent(String.self, forKey: .validationPath)
             imageRoot = try container.decodeIfPresent(String.self, forKey: .imageRoot)
