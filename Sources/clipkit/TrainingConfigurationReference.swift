@@ -193,7 +193,11 @@ enum TrainingConfigurationReference {
           kl_weight 1, supervision_weight 5, batch_size 8, truncation 1,
           initialize_from_generator true, validation_captions 32,
           sample_count 16, log_variance_bias (default none: the CA
-          layer's own draw; e.g. -4 starts sigma at 0.14 so z ~ mu(s));
+          layer's own draw; e.g. -4 starts sigma at 0.14 so z ~ mu(s)),
+          mapping_learning_rate_scale 1 (the mapping network's rate
+                    relative to the optimiser's, on top of its own 0.01
+                    equalised multiplier; 0 freezes it, so w stays in
+                    the generator's W);
           the paper: sgd, learning_rate 1e-4, momentum 0.9
         """
 }

@@ -117,9 +117,11 @@ import Training
         _ = try TrainingConfiguration.decode(Data(#"{"task": "text2face", "text2face": {"data": {"items": [3, 1]}}}"#.utf8))
     }
 
-    @Test func aShortMappingRunOnItemsLowersItsHeldOutLoss() throws {
+    /// A seconds-long mapping run on 40 items with the small generator and captioner (8 steps,
+    /// Adam 2e-2), its parts and the folder it writes to.
+    static func shortRun(_ configure: (inout TextToFaceTaskConfiguration) -> Void = { _ in })
+        throws -> (training: TextToFaceTraining, parts: TextToFaceTraining.Parts, configuration: TrainingConfiguration, root: URL) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("text2face-fashion-\(UUID().uuidString)", isDirectory: true)
-        defer { try? FileManager.default.removeItem(at: root) }
         var configuration = TrainingConfiguration(task: .text2face, seed: 3, output: root.path)
         configuration.training.steps = 8
         configuration.training.quiet = true
@@ -128,6 +130,7 @@ import Training
         configuration.text2face = TextToFaceTaskConfiguration(
             data: .init(source: .fashionMNIST, items: [0, 40], validationItems: [0, 20], imageSize: 8, channels: 1),
             generator: "unused", captioner: "unused", batchSize: 4, validationCaptions: 6, sampleCount: 4)
+        configure(&configuration.text2face)
         let set = try FashionMNIST.load(split: .train)
         let captions = try CaptionedImages(fashionMNIST: set, split: .train, items: 0..<40, size: 8, channels: 1).captionTexts
         var random = SeededGenerator(seed: 8)
@@ -137,6 +140,14 @@ import Training
             attributeClassifier: AttributeClassifier(featureWidth: 16, layout: .fashionMNIST, generator: &random),
             model: try ModelRegistry.load(DefaultModel.name))
         let training = try TextToFaceTraining(configuration: configuration, outputDirectory: root, parts: parts, write: { _ in })
+        return (training, parts, configuration, root)
+    }
+
+    @Test func aShortMappingRunOnItemsLowersItsHeldOutLoss() throws {
+        let (training, parts, configuration, root) = try Self.shortRun()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let set = try FashionMNIST.load(split: .train)
+        let captions = try CaptionedImages(fashionMNIST: set, split: .train, items: 0..<40, size: 8, channels: 1).captionTexts
         #expect(training.captions.count == Set(captions).count && training.captions.allSatisfy { captions.contains($0) })
         #expect(training.validationCaptions.count == 6)
         let validation = try #require(training.trainer.validation)
@@ -148,10 +159,46 @@ import Training
         let agreement = try #require(after["validation_attribute_agreement"])
         #expect(agreement >= 0 && agreement <= 1)
         // A face classifier cannot judge items.
+        var random = SeededGenerator(seed: 9)
         let wrong = TextToFaceTraining.Parts(generator: parts.generator, captioner: parts.captioner,
                                              attributeClassifier: AttributeClassifier(featureWidth: 16, generator: &random), model: parts.model)
         #expect(throws: GenerationError.self) {
             try TextToFaceTraining(configuration: configuration, outputDirectory: root, parts: wrong, write: { _ in })
+        }
+    }
+
+    /// `mapping_learning_rate_scale: 0` keeps the mapping network exactly the generator's own while
+    /// conditioning augmentation learns; the default (1) trains both, and a negative scale is refused.
+    @Test func aFrozenMappingNetworkDoesNotChangeInTraining() throws {
+        func weights(_ module: some Module) -> [String: Tensor] {
+            Dictionary(uniqueKeysWithValues: module.namedParameters.map { ($0.name, $0.parameter.value) })
+        }
+        for scale: Float in [0, 1] {
+            let (training, parts, _, root) = try Self.shortRun { $0.mappingLearningRateScale = scale }
+            defer { try? FileManager.default.removeItem(at: root) }
+            let generatorMapping = weights(try #require(parts.generator).generator.mapping)
+            let (network, conditioning) = (weights(training.mapping.mapping), weights(training.mapping.conditioning))
+            #expect(network.count == 4 && network.keys.allSatisfy { generatorMapping[$0] != nil })
+            #expect(network.allSatisfy { $0.value.maxAbsoluteDifference(generatorMapping[$0.key]!) == 0 }, "starts as the generator's")
+            #expect(training.mapping.mapping.trainableParameters.count == (scale == 0 ? 0 : 4))  // two layers: weight, bias
+            _ = try training.trainer.train()
+            let networkChange = network.map { training.mapping.mapping.parameterDictionary[$0.key]!.value.maxAbsoluteDifference($0.value) }.max()!
+            let conditioningChange = conditioning.map {
+                training.mapping.conditioning.parameterDictionary[$0.key]!.value.maxAbsoluteDifference($0.value)
+            }.max()!
+            #expect(conditioningChange > 1e-3, "scale \(scale): CA moved by \(conditioningChange)")
+            if scale == 0 {
+                #expect(networkChange == 0, "the frozen network moved by \(networkChange)")
+            } else {
+                #expect(networkChange > 1e-3, "the trained network moved by \(networkChange)")
+            }
+        }
+        let configuration = try TrainingConfiguration.decode(Data(#"{"task": "text2face", "text2face": {"mapping_learning_rate_scale": 0}}"#.utf8))
+        #expect(configuration.text2face.mappingLearningRateScale == 0)
+        #expect(TextToFaceTaskConfiguration().mappingLearningRateScale == 1)
+        #expect(throws: TrainingError.invalidConfiguration(
+            "configuration: text2face.mapping_learning_rate_scale must be zero or more (got -1.0)")) {
+            try TrainingConfiguration.decode(Data(#"{"task": "text2face", "text2face": {"mapping_learning_rate_scale": -1}}"#.utf8))
         }
     }
 }

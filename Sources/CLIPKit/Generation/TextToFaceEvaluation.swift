@@ -20,7 +20,9 @@ import Tensor
 ///   real photo whose caption asked for it (the mean over pairs).
 ///
 /// The generated and real images are written as PNG files under `outputDirectory` (`real/`,
-/// `<model name>/`) so the metrics can be recomputed by `clipkit eval fid|lpips`.
+/// `<model name>/`) so the metrics can be recomputed by `clipkit eval fid|lpips`; beside them
+/// `judged.csv` lists, per image, its caption and each attribute as requested and as the judge
+/// read it (to check the judge by hand on generated images).
 public enum TextToFaceEvaluation {
     public struct AttributeAgreement: Codable, Sendable {
         public var attribute: String
@@ -95,6 +97,8 @@ public enum TextToFaceEvaluation {
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         let realFolder = outputDirectory.appendingPathComponent("real", isDirectory: true)
         let realFiles = try write(faces.pixels.map { $0 * 0.5 + 0.5 }, to: realFolder)
+        try writeJudgements(read: judge.read(images: faces.pixels), requested: wanted, captions: requests, attributes: judge.attributes,
+                            to: realFolder)
         let fid = metrics ? try FIDEvaluation.installed() : nil
         let lpips = metrics ? try LPIPSEvaluation.installed(.alex) : nil
         if metrics { progress("real photos: FID statistics") }
@@ -124,6 +128,8 @@ public enum TextToFaceEvaluation {
                                       ? url.standardizedFileURL.deletingLastPathComponent().lastPathComponent
                                       : url.standardizedFileURL.lastPathComponent)
             let generatedFiles = try write(grey, to: outputDirectory.appendingPathComponent(name, isDirectory: true))
+            try writeJudgements(read: read, requested: wanted, captions: requests, attributes: judge.attributes,
+                                to: outputDirectory.appendingPathComponent(name, isDirectory: true))
             var fidValue: Double?, lpipsValue: Double?
             if let fid, let lpips, let realStatistics {
                 progress("\(url.path): FID and LPIPS")
@@ -139,6 +145,20 @@ public enum TextToFaceEvaluation {
         }
         return Report(people: heldOutName, requests: requests.count, classifier: classifierURL.path,
                       seed: seed, models: reports)
+    }
+
+    /// Writes `judged.csv` into `folder`: per image (`NNNN`), its caption and, per attribute, the
+    /// requested value and the judge's read (`CaptionedAttributes.judgedValues` numbering).
+    static func writeJudgements(read: [[Int]], requested: [CaptionedAttributes], captions: [String], attributes: [String],
+                                to folder: URL) throws {
+        let header = (["image", "caption"] + attributes.flatMap { ["\($0)_requested", "\($0)_read"] }).joined(separator: ",")
+        let rows = read.indices.map { index in
+            let values = zip(requested[index].judgedValues, read[index]).flatMap { ["\($0)", "\($1)"] }
+            let caption = "\"" + captions[index].replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return ([String(format: "%04d", index), caption] + values).joined(separator: ",")
+        }
+        try ([header] + rows).joined(separator: "\n").appending("\n")
+            .write(to: folder.appendingPathComponent("judged.csv"), atomically: true, encoding: .utf8)
     }
 
     /// Writes images `[count, c, h, w]` in [0, 1] as `NNNN.png`; returns the files in order.

@@ -134,7 +134,8 @@ public final class TextToFaceTraining {
         let features = textFeatures, styleWidth = generator.configuration.styleDimension
         let loop = configuration.training
         let source = PhotoBatches(count: training.count, batchSize: task.batchSize, seed: configuration.seed &+ 1)
-        let optimizer = configuration.optimizer.makeOptimizer(parameters: mapping.trainableParameters)
+        let optimizer = configuration.optimizer.makeOptimizer(groups: Self.optimizationGroups(mapping: mapping,
+                                                                                             mappingScale: task.mappingLearningRateScale))
         let schedule = configuration.schedule.schedule(learningRate: configuration.optimizer.learningRate, totalSteps: loop.steps)
         let validationRun = validationFeatures.map { validationFeatures in
             Validation(metricNames: ["validation_loss", "validation_kl", "validation_trl", "validation_similarity",
@@ -156,6 +157,17 @@ public final class TextToFaceTraining {
         trainer.write = write
         trainer.plotTitle = "text → w mapping (λ1·L_KL + λ2·" + (task.supervision == .textReconstruction ? "L_TRL)" : "L_sim)")
         trainer.configurationJSON = String(decoding: try configuration.encoded(), as: UTF8.self)
+    }
+
+    /// Conditioning augmentation at the optimiser's rate and the mapping network at `mappingScale` × it
+    /// (`mapping_learning_rate_scale`); at 0 the network is frozen, so it records no gradient and
+    /// is left out of the optimiser. At 1 the groups hold the same parameters, in the same order, at
+    /// the same rate as one group of all trainable parameters.
+    static func optimizationGroups(mapping: TextToFaceMapping, mappingScale: Float) -> [OptimizationGroup] {
+        if mappingScale == 0 { mapping.mapping.freeze(paths: [""]) }
+        let conditioning = OptimizationGroup(parameters: mapping.conditioning.trainableParameters)
+        let network = mapping.mapping.trainableParameters
+        return network.isEmpty ? [conditioning] : [conditioning, OptimizationGroup(parameters: network, learningRateScale: mappingScale)]
     }
 
     /// A caption with the attribute row it was synthesised from.

@@ -111,6 +111,7 @@ struct FieldCheck {
         require(section.truncation.isFinite, "text2face.truncation", "a number", section.truncation)
         atLeast(section.validationCaptions, 0, "text2face.validation_captions")
         if let bias = section.logVarianceBias { require(bias.isFinite, "text2face.log_variance_bias", "a number", bias) }
+        nonNegative(section.mappingLearningRateScale, "text2face.mapping_learning_rate_scale")
         atLeast(section.sampleCount, 1, "text2face.sample_count")
     }
 

@@ -38,6 +38,11 @@
 /// - `log_variance_bias` (optional, default: none): start conditioning augmentation's log σ² outputs
 ///   from this bias (their weights unchanged), e.g. −4 for σ ≈ 0.14, so that z = μ + σ·ε starts
 ///   closer to μ(s) than to the noise (with the default draw σ ≈ 1 and μ ≈ 0: z ≈ ε).
+/// - `mapping_learning_rate_scale` (default 1): the mapping network's learning rate relative to the
+///   optimiser's (conditioning augmentation always learns at the optimiser's rate). It multiplies the
+///   network's own equalised-learning-rate multiplier (0.01 in StyleGAN2), so at 1 the network moves
+///   100× slower than CA already. 0 freezes it (no gradient is recorded for its weights): with
+///   `initialize_from_generator` every z the text picks then lands on the generator's own W.
 public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
     public enum Supervision: String, Codable, Sendable, CaseIterable {
         case textReconstruction = "text_reconstruction"
@@ -58,12 +63,15 @@ public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
     public var sampleCount: Int
     /// The conditioning augmentation's log σ² bias at the start (nil: the layer's default draw).
     public var logVarianceBias: Float?
+    /// The mapping network's learning rate relative to the optimiser's (0: frozen).
+    public var mappingLearningRateScale: Float
 
     public init(data: DiffusionTaskConfiguration.Data = DiffusionTaskConfiguration.Data(imageSize: 64),
                 generator: String = "runs/text2face-generator", captioner: String = "runs/text2face-captioner",
                 textModel: String = "clipkit-default", supervision: Supervision = .textReconstruction, klWeight: Float = 1,
                 supervisionWeight: Float = 5, batchSize: Int = 8, truncation: Float = 1, initializeFromGenerator: Bool = true,
-                validationCaptions: Int = 32, sampleCount: Int = 16, logVarianceBias: Float? = nil) {
+                validationCaptions: Int = 32, sampleCount: Int = 16, logVarianceBias: Float? = nil,
+                mappingLearningRateScale: Float = 1) {
         self.data = data
         self.generator = generator
         self.captioner = captioner
@@ -77,6 +85,7 @@ public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
         self.validationCaptions = validationCaptions
         self.sampleCount = sampleCount
         self.logVarianceBias = logVarianceBias
+        self.mappingLearningRateScale = mappingLearningRateScale
     }
 
     enum CodingKeys: String, CodingKey {
@@ -84,6 +93,7 @@ public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
         case supervisionWeight = "supervision_weight", batchSize = "batch_size", truncation
         case initializeFromGenerator = "initialize_from_generator", validationCaptions = "validation_captions"
         case sampleCount = "sample_count", logVarianceBias = "log_variance_bias"
+        case mappingLearningRateScale = "mapping_learning_rate_scale"
     }
 
     public init(from decoder: Decoder) throws {
@@ -102,5 +112,7 @@ public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
         validationCaptions = try container.decodeIfPresent(Int.self, forKey: .validationCaptions) ?? defaults.validationCaptions
         sampleCount = try container.decodeIfPresent(Int.self, forKey: .sampleCount) ?? defaults.sampleCount
         logVarianceBias = try container.decodeIfPresent(Float.self, forKey: .logVarianceBias)
+        mappingLearningRateScale = try container.decodeIfPresent(Float.self, forKey: .mappingLearningRateScale)
+            ?? defaults.mappingLearningRateScale
     }
 }
