@@ -55,28 +55,26 @@ extension Tensor {
                     ThreadPolicy.parallelFor(channels, workPerItem: 3 * batch * spatial) { range in
                         for channel in range {
                             let mu = mean[channel], r = inverseDeviation[channel]
-                            // Σ ∂y and Σ ∂y·x̂ of this channel.
-                            var sumGradient = 0.0, sumProjection = 0.0
+                            // Σ ∂y and Σ ∂y·(x − μ) of this channel, plane by plane in SIMD partial sums.
+                            var sumGradient = 0.0, sumCentered = 0.0
                             for image in 0..<batch {
                                 let base = (image * channels + channel) * spatial
-                                var planeGradient: Float = 0, planeProjection: Float = 0
-                                for index in 0..<spatial {
-                                    let g = dy[base + index]
-                                    planeGradient += g
-                                    planeProjection += g * (x[base + index] - mu) * r
-                                }
+                                let (planeGradient, planeCentered) = VectorReductions.sumAndCenteredProduct(
+                                    dy + base, x + base, spatial, from: mu)
                                 sumGradient += Double(planeGradient)
-                                sumProjection += Double(planeProjection)
+                                sumCentered += Double(planeCentered)
                             }
-                            let gradientTotal = Float(sumGradient), projectionTotal = Float(sumProjection)
+                            let gradientTotal = Float(sumGradient), projectionTotal = Float(sumCentered) * r
                             weightOutput[channel] = projectionTotal
                             biasOutput[channel] = gradientTotal
+                            // ∂x = scale·(M·∂y − Σ∂y − (x − μ)·r·Σ∂y·x̂) = a·∂y + b·(x − μ) + c, one vectorised pass.
                             let scale = (weight?[channel] ?? 1) * r / elements
+                            let a = scale * elements, b = -scale * r * projectionTotal, c = -scale * gradientTotal
                             for image in 0..<batch {
                                 let base = (image * channels + channel) * spatial
+                                let (planeX, planeGradient, planeOutput) = (x + base, dy + base, dx + base)
                                 for index in 0..<spatial {
-                                    let normalized = (x[base + index] - mu) * r
-                                    dx[base + index] = scale * (elements * dy[base + index] - gradientTotal - normalized * projectionTotal)
+                                    planeOutput[index] = a * planeGradient[index] + b * (planeX[index] - mu) + c
                                 }
                             }
                         }
