@@ -56,7 +56,9 @@ extension Variable {
     /// 2015): y = γ·(x − μ_B)/√(σ²_B + ε) + β with the batch's own per-channel mean μ_B and biased
     /// variance σ²_B, which are returned too so the caller can update running statistics. The
     /// backward rule differentiates through μ_B and σ²_B (see `Tensor.batchNormTrainingBackward`).
-    public func batchNormTraining(weight: Variable?, bias: Variable?, epsilon: Float = 1e-5)
+    /// `rectified` applies a ReLU in the same pass, max(y, 0), and its backward in the batch
+    /// normalisation's (the same values as `.relu()` after it, one tensor and two passes fewer).
+    public func batchNormTraining(weight: Variable?, bias: Variable?, epsilon: Float = 1e-5, rectified: Bool = false)
         -> (output: Variable, mean: [Float], variance: [Float]) {
         let input = value
         let channels = input.shape[1]
@@ -71,10 +73,12 @@ extension Variable {
         var inputs: [Variable] = [self]
         if let weight { inputs.append(weight) }
         if let bias { inputs.append(bias) }
-        let output = Variable(input.channelAffine(scale: scale, shift: shift), operation: "batchNormTraining",
+        let result = input.channelAffine(scale: scale, shift: shift, rectified: rectified)
+        let output = Variable(result, operation: rectified ? "batchNormTrainingReLU" : "batchNormTraining",
                               inputs: inputs) { gradient in
             let (inputGradient, weightGradient, biasGradient) = Tensor.batchNormTrainingBackward(
-                input: input, outputGradient: gradient, mean: mean, inverseDeviation: inverse, weight: gamma)
+                input: input, outputGradient: gradient, mean: mean, inverseDeviation: inverse, weight: gamma,
+                rectifiedOutput: rectified ? result : nil)
             var result: [Tensor?] = [inputGradient]
             if let weight { result.append(Tensor(shape: weight.shape, scalars: weightGradient)) }
             if let bias { result.append(Tensor(shape: bias.shape, scalars: biasGradient)) }

@@ -38,9 +38,18 @@ public struct BatchNorm2d: ModeDependentLayer {
 
     /// `[batch, channels, …]` → the same shape, normalised as the layer's mode says.
     public func callAsFunction(_ input: Variable) -> Variable {
+        callAsFunction(input, rectified: false)
+    }
+
+    /// The normalisation followed by a ReLU when `rectified`: in training mode one fused operation
+    /// (`Variable.batchNormTraining(rectified:)`), in inference mode `.relu()` on the affine map.
+    public func callAsFunction(_ input: Variable, rectified: Bool) -> Variable {
         switch modeState.mode {
         case .training:
-            return trainingForward(input)
+            return trainingForward(input, rectified: rectified)
+        case .inference where rectified:
+            return input.batchNorm(runningMean: runningMean.value, runningVariance: runningVariance.value,
+                                   weight: weight.variable, bias: bias.variable, epsilon: epsilon).relu()
         case .inference:
             return input.batchNorm(runningMean: runningMean.value, runningVariance: runningVariance.value,
                                    weight: weight.variable, bias: bias.variable, epsilon: epsilon)
@@ -48,12 +57,13 @@ public struct BatchNorm2d: ModeDependentLayer {
     }
 
     /// Batch statistics, then the running-statistics update.
-    private func trainingForward(_ input: Variable) -> Variable {
+    private func trainingForward(_ input: Variable, rectified: Bool) -> Variable {
         precondition(input.shape.count >= 2 && input.shape[1] == weight.value.count,
                      "BatchNorm2d over \(weight.value.count) channels got \(input.shape)")
         let elements = input.shape[0] * input.shape[2...].reduce(1, *)
         precondition(elements > 1, "training-mode batch normalisation needs more than one value per channel, got \(input.shape)")
-        let (output, mean, variance) = input.batchNormTraining(weight: weight.variable, bias: bias.variable, epsilon: epsilon)
+        let (output, mean, variance) = input.batchNormTraining(weight: weight.variable, bias: bias.variable, epsilon: epsilon,
+                                                                      rectified: rectified)
         let correction = Float(elements) / Float(elements - 1)
         let momentum = momentum
         runningMean.value = Tensor(shape: runningMean.value.shape, scalars: zip(runningMean.value.scalars, mean).map {

@@ -38,10 +38,15 @@ extension Tensor {
     /// Gradients of training-mode batch normalisation y = γ·x̂ + β, x̂ = (x − μ)·r, r = 1/√(σ² + ε),
     /// with μ and σ² the batch statistics of each channel over M elements:
     /// ∂β = Σ ∂y, ∂γ = Σ ∂y·x̂, ∂x = γ·r/M · (M·∂y − Σ ∂y − x̂·Σ ∂y·x̂).
-    /// Returns the input gradient and the per-channel Σ ∂y·x̂ (∂γ) and Σ ∂y (∂β).
+    /// Returns the input gradient and the per-channel Σ ∂y·x̂ (∂γ) and Σ ∂y (∂β). With
+    /// `rectifiedOutput` (the output of a fused ReLU, max(y, 0)), ∂y is first masked to where that
+    /// output is positive: the ReLU's backward in the same passes.
     public static func batchNormTrainingBackward(input: Tensor, outputGradient: Tensor, mean: [Float],
-                                                 inverseDeviation: [Float], weight: [Float]?)
+                                                 inverseDeviation: [Float], weight: [Float]?, rectifiedOutput: Tensor? = nil)
         -> (input: Tensor, weight: [Float], bias: [Float]) {
+        precondition(rectifiedOutput == nil || rectifiedOutput!.shape == input.shape,
+                     "rectified output \(rectifiedOutput!.shape) does not match input \(input.shape)")
+        let rectified = rectifiedOutput?.pointer
         precondition(input.shape == outputGradient.shape, "gradient \(outputGradient.shape) does not match input \(input.shape)")
         let batch = input.shape[0], channels = input.shape[1], spatial = input.shape[2...].reduce(1, *)
         let elements = Float(batch * spatial)
@@ -55,28 +60,35 @@ extension Tensor {
                     ThreadPolicy.parallelFor(channels, workPerItem: 3 * batch * spatial) { range in
                         for channel in range {
                             let mu = mean[channel], r = inverseDeviation[channel]
-                            // Σ ∂y and Σ ∂y·x̂ of this channel.
-                            var sumGradient = 0.0, sumProjection = 0.0
+                            // Σ ∂y and Σ ∂y·(x − μ) of this channel, plane by plane in SIMD partial sums.
+                            var sumGradient = 0.0, sumCentered = 0.0
                             for image in 0..<batch {
                                 let base = (image * channels + channel) * spatial
-                                var planeGradient: Float = 0, planeProjection: Float = 0
-                                for index in 0..<spatial {
-                                    let g = dy[base + index]
-                                    planeGradient += g
-                                    planeProjection += g * (x[base + index] - mu) * r
-                                }
+                                let (planeGradient, planeCentered) = rectified.map {
+                                    VectorReductions.maskedSumAndCenteredProduct(dy + base, x + base, mask: $0 + base, spatial, from: mu)
+                                } ?? VectorReductions.sumAndCenteredProduct(dy + base, x + base, spatial, from: mu)
                                 sumGradient += Double(planeGradient)
-                                sumProjection += Double(planeProjection)
+                                sumCentered += Double(planeCentered)
                             }
-                            let gradientTotal = Float(sumGradient), projectionTotal = Float(sumProjection)
+                            let gradientTotal = Float(sumGradient), projectionTotal = Float(sumCentered) * r
                             weightOutput[channel] = projectionTotal
                             biasOutput[channel] = gradientTotal
+                            // ∂x = scale·(M·∂y − Σ∂y − (x − μ)·r·Σ∂y·x̂) = a·∂y + b·(x − μ) + c, one vectorised pass.
                             let scale = (weight?[channel] ?? 1) * r / elements
+                            let a = scale * elements, b = -scale * r * projectionTotal, c = -scale * gradientTotal
                             for image in 0..<batch {
                                 let base = (image * channels + channel) * spatial
-                                for index in 0..<spatial {
-                                    let normalized = (x[base + index] - mu) * r
-                                    dx[base + index] = scale * (elements * dy[base + index] - gradientTotal - normalized * projectionTotal)
+                                let (planeX, planeGradient, planeOutput) = (x + base, dy + base, dx + base)
+                                if let rectified {
+                                    let planeMask = rectified + base
+                                    for index in 0..<spatial {
+                                        let g = planeMask[index] > 0 ? planeGradient[index] : 0
+                                        planeOutput[index] = a * g + b * (planeX[index] - mu) + c
+                                    }
+                                } else {
+                                    for index in 0..<spatial {
+                                        planeOutput[index] = a * planeGradient[index] + b * (planeX[index] - mu) + c
+                                    }
                                 }
                             }
                         }

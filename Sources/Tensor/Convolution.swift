@@ -47,7 +47,8 @@ extension Tensor {
     /// 2-D cross-correlation as in PyTorch's `Conv2d`: input `[batch, inChannels, height, width]`,
     /// weight `[outChannels, inChannels/groups, kernelHeight, kernelWidth]`, optional bias
     /// `[outChannels]`. Lowered to im2col + one GEMM per image and group; depthwise convolutions
-    /// (groups = inChannels = outChannels) run a direct loop instead.
+    /// (groups = inChannels = outChannels) run a direct loop instead. A batch large enough to
+    /// share out runs one slice of images per thread (`BatchSlicing`, `batchSlicedConv2d`).
     public static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, geometry: Convolution2DGeometry,
                               groups: Int = 1) -> Tensor {
         precondition(input.rank == 4 && weight.rank == 4, "conv2d needs 4-D input and weight, got \(input.shape), \(weight.shape)")
@@ -64,6 +65,9 @@ extension Tensor {
         let groupIn = inChannels / groups, groupOut = outChannels / groups
         let patch = groupIn * geometry.kernelHeight * geometry.kernelWidth
         let positions = outputHeight * outputWidth
+        if groups == 1, let slices = BatchSlicing.sliceCount(batch: batch, positions: positions) {
+            return batchSlicedConv2d(input, weight: weight, bias: bias, geometry: geometry, slices: slices)
+        }
         if groups == 1, let chunk = ConvolutionChunking.imagesPerProduct(batch: batch, positions: positions) {
             let output = chunkedConv2d(input, weight: weight, geometry: geometry, imagesPerProduct: chunk)
             guard let bias else { return output }
@@ -227,6 +231,10 @@ extension Tensor {
         let groupIn = inChannels / groups, groupOut = outChannels / groups
         let patch = groupIn * g.kernelHeight * g.kernelWidth
         let positions = outputHeight * outputWidth
+        if groups == 1, let slices = BatchSlicing.sliceCount(batch: batch, positions: positions) {
+            return batchSlicedConv2dBackward(input: input, weight: weight, outputGradient: outputGradient, geometry: g,
+                                             slices: slices)
+        }
         if groups == 1, let chunk = ConvolutionChunking.imagesPerProduct(batch: batch, positions: positions) {
             return chunkedConv2dBackward(input: input, weight: weight, outputGradient: outputGradient, geometry: g,
                                          imagesPerProduct: chunk)

@@ -61,6 +61,12 @@ extension Tensor {
 
     /// y[n, c, …] = x[n, c, …]·scale[c] + shift[c].
     public func channelAffine(scale: [Float], shift: [Float]) -> Tensor {
+        channelAffine(scale: scale, shift: shift, rectified: false)
+    }
+
+    /// y = x·scale[c] + shift[c] per channel c of axis 1, followed by max(y, 0) when `rectified`
+    /// (batch normalisation and its ReLU in one pass).
+    public func channelAffine(scale: [Float], shift: [Float], rectified: Bool) -> Tensor {
         precondition(rank >= 2 && shape[1] == scale.count, "channel affine of \(shape) with \(scale.count) channels")
         let channels = shape[1], spatial = shape[2...].reduce(1, *), planes = shape[0] * channels
         let source = pointer
@@ -70,7 +76,11 @@ extension Tensor {
                 for plane in range {
                     let a = scale[plane % channels], b = shift[plane % channels]
                     let input = source + plane * spatial, result = destination + plane * spatial
-                    for index in 0..<spatial { result[index] = input[index] * a + b }
+                    if rectified {
+                        for index in 0..<spatial { result[index] = Swift.max(input[index] * a + b, 0) }
+                    } else {
+                        for index in 0..<spatial { result[index] = input[index] * a + b }
+                    }
                 }
             }
         }

@@ -10,6 +10,9 @@ import Foundation
 ///   pools never oversubscribe the cores; `BLASThreads` keeps that count steady while products run,
 ///   so concurrent callers get bit-identical results. Our loops never call BLAS from inside a parallel region
 ///   with more than one thread of BLAS: batched matrix products run one BLAS call at a time.
+/// - A parallel region does not nest: `parallelFor` called from inside another region's body runs
+///   on its calling thread (`isInsideParallelRegion`), so code that splits a batch over the threads
+///   (`Tensor.batchSlicedConv2d`) can call the element-wise loops it shares with the serial path.
 /// - The count defaults to the number of active processors and can be set with the environment
 ///   variable `CLIPKIT_NUM_THREADS` or by assigning `ThreadPolicy.threadCount`.
 public enum ThreadPolicy {
@@ -33,12 +36,13 @@ public enum ThreadPolicy {
     public static let minimumParallelWork = 32_768
 
     /// Runs `body(range)` over disjoint chunks covering `0..<count`, in parallel when the total
-    /// `workPerItem * count` is large enough to pay for it.
+    /// `workPerItem * count` is large enough to pay for it and the caller is not itself the body of
+    /// a parallel region.
     @inlinable
     public static func parallelFor(_ count: Int, workPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
         if count <= 0 { return }
         let threads = threadCount
-        if threads == 1 || count == 1 || count * max(workPerItem, 1) < minimumParallelWork {
+        if threads == 1 || count == 1 || count * max(workPerItem, 1) < minimumParallelWork || isInsideParallelRegion {
             body(0..<count)
             return
         }
@@ -46,7 +50,28 @@ public enum ThreadPolicy {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let start = count * chunk / chunks
             let end = count * (chunk + 1) / chunks
-            if start < end { body(start..<end) }
+            if start < end { insideParallelRegion { body(start..<end) } }
         }
     }
+
+    /// True on a thread that is running the body of a `parallelFor` region.
+    @inlinable
+    public static var isInsideParallelRegion: Bool { pthread_getspecific(parallelRegionKey) != nil }
+
+    /// Runs `body` marked as part of a parallel region (nested `parallelFor` calls stay serial).
+    @inlinable
+    public static func insideParallelRegion<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let outer = pthread_getspecific(parallelRegionKey)
+        pthread_setspecific(parallelRegionKey, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(parallelRegionKey, outer) }
+        return try body()
+    }
+
+    /// The thread-specific flag behind `isInsideParallelRegion`.
+    @usableFromInline
+    static let parallelRegionKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
 }

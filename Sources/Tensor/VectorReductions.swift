@@ -57,6 +57,31 @@ enum VectorReductions {
         return (sum, product)
     }
 
+    /// (Σ gᵢ′, Σ gᵢ′·(xᵢ − c)) with gᵢ′ = gᵢ where maskᵢ > 0, else 0 (a gradient through a ReLU
+    /// whose output is `mask`).
+    @inlinable @inline(__always)
+    static func maskedSumAndCenteredProduct(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>,
+                                            _ count: Int, from center: Float) -> (sum: Float, product: Float) {
+        var sums = SIMD16<Float>(), products = SIMD16<Float>()
+        let centerVector = SIMD16<Float>(repeating: center)
+        var index = 0
+        while index + 16 <= count {
+            var gradient = load(g, index)
+            gradient.replace(with: 0, where: load(mask, index) .<= 0)
+            sums += gradient
+            products += gradient * (load(x, index) - centerVector)
+            index += 16
+        }
+        var sum = sums.sum(), product = products.sum()
+        while index < count {
+            let gradient = mask[index] > 0 ? g[index] : 0
+            sum += gradient
+            product += gradient * (x[index] - center)
+            index += 1
+        }
+        return (sum, product)
+    }
+
     /// max xᵢ (−∞ for an empty run).
     @inlinable @inline(__always)
     static func maximum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {

@@ -177,6 +177,29 @@ import Testing
         }
     }
 
+    /// `batchNormTraining(rectified: true)` against `.relu()` after the plain one: output, input,
+    /// weight and bias gradients within 1e-6 · max(1, max |unfused|).
+    @Test func fusedReLUMatchesTheReLUAfterward() {
+        var generator = SeededGenerator(seed: 31)
+        let x = Tensor.randomNormal([4, 3, 5, 7], mean: 1, standardDeviation: 2, generator: &generator)
+        let gamma = Tensor.randomNormal([3], generator: &generator), beta = Tensor.randomNormal([3], generator: &generator)
+        let seed = Tensor.randomNormal([4, 3, 5, 7], generator: &generator)
+        func run(fused: Bool) -> [Tensor] {
+            let input = Variable(x, requiresGradient: true)
+            let weight = Variable(gamma, requiresGradient: true), bias = Variable(beta, requiresGradient: true)
+            let output = fused ? input.batchNormTraining(weight: weight, bias: bias, rectified: true).output
+                               : input.batchNormTraining(weight: weight, bias: bias).output.relu()
+            (output * Variable(seed)).sum().backward()
+            return [output.value, input.gradient!, weight.gradient!, bias.gradient!]
+        }
+        let fused = run(fused: true), unfused = run(fused: false)
+        #expect(fused[0].scalars.contains(0) && fused[0].scalars.contains { $0 > 0 })
+        for (index, (actual, expected)) in zip(fused, unfused).enumerated() {
+            let scale = max(1, expected.scalars.map(abs).max() ?? 0)
+            #expect(actual.maxAbsoluteDifference(expected) <= 1e-6 * scale, "result \(index)")
+        }
+    }
+
     @Test func statisticsAreTheBiasedBatchMoments() {
         var generator = SeededGenerator(seed: 5)
         let input = Tensor.randomNormal([5, 2, 3, 4], mean: 2, standardDeviation: 3, generator: &generator)

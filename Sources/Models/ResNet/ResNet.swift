@@ -53,7 +53,7 @@ public struct ResNet: Module {
 
     /// The last stage's activations: `[batch, 3, height, width]` → `[batch, 2048, height/32, width/32]`.
     public func featureMap(_ images: Variable) -> Variable {
-        var hidden = stemNormalization(stem(images)).relu().maxPool2d(geometry: Self.stemPooling)  // [batch, 64, height/4, width/4]
+        var hidden = stemNormalization(stem(images), rectified: true).maxPool2d(geometry: Self.stemPooling)  // [batch, 64, height/4, width/4]
         for stage in stages {
             for block in stage { hidden = block(hidden) }
         }

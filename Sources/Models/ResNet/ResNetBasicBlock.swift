@@ -31,7 +31,7 @@ public struct ResNetBasicBlock: Module {
 
     /// `[batch, inputChannels, height, width]` → `[batch, outputChannels, ⌈height/s⌉, ⌈width/s⌉]`.
     public func callAsFunction(_ input: Variable) -> Variable {
-        let hidden = normalization1(convolution1(input)).relu()    // [batch, outputChannels, height′, width′]
+        let hidden = normalization1(convolution1(input), rectified: true)  // [batch, outputChannels, height′, width′]
         let output = normalization2(convolution2(hidden))          // [batch, outputChannels, height′, width′]
         let shortcut = downsample.map { $0(input) } ?? input
         return (output + shortcut).relu()

@@ -36,8 +36,8 @@ public struct ResNetBottleneck: Module {
 
     /// `[batch, inputChannels, height, width]` → `[batch, outputChannels, ⌈height/s⌉, ⌈width/s⌉]`.
     public func callAsFunction(_ input: Variable) -> Variable {
-        var hidden = normalization1(convolution1(input)).relu()    // [batch, innerWidth, height, width]
-        hidden = normalization2(convolution2(hidden)).relu()       // [batch, innerWidth, height′, width′]
+        var hidden = normalization1(convolution1(input), rectified: true)  // [batch, innerWidth, height, width]
+        hidden = normalization2(convolution2(hidden), rectified: true)     // [batch, innerWidth, height′, width′]
         let output = normalization3(convolution3(hidden))          // [batch, outputChannels, height′, width′]
         let shortcut = downsample.map { $0(input) } ?? input
         return (output + shortcut).relu()
