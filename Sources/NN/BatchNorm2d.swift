@@ -47,12 +47,10 @@ public struct BatchNorm2d: ModeDependentLayer {
         switch modeState.mode {
         case .training:
             return trainingForward(input, rectified: rectified)
-        case .inference where rectified:
-            return input.batchNorm(runningMean: runningMean.value, runningVariance: runningVariance.value,
-                                   weight: weight.variable, bias: bias.variable, epsilon: epsilon).relu()
         case .inference:
-            return input.batchNorm(runningMean: runningMean.value, runningVariance: runningVariance.value,
-                                   weight: weight.variable, bias: bias.variable, epsilon: epsilon)
+            let normalized = input.batchNorm(runningMean: runningMean.value, runningVariance: runningVariance.value,
+                                             weight: weight.variable, bias: bias.variable, epsilon: epsilon)
+            return rectified ? normalized.relu() : normalized
         }
     }
 

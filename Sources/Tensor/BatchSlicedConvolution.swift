@@ -57,10 +57,9 @@ extension Tensor {
                         withExtendedLifetime((columns, products)) {
                             for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
                                 let count = Swift.min(chunk, images.upperBound - first), used = count * positions
-                                for (index, image) in (first..<(first + count)).enumerated() where !readsInputDirectly {
-                                    im2col(source + image * (inChannels * height * width), channels: inChannels, height: height,
-                                           width: width, geometry: g, outputHeight: outputHeight, outputWidth: outputWidth,
-                                           columns: columns.pointer + index * positions, rowStride: used)
+                                if !readsInputDirectly {
+                                    unfoldChunk(input, images: first..<(first + count), geometry: g, outputHeight: outputHeight,
+                                                outputWidth: outputWidth, into: columns.pointer)
                                 }
                                 let imageOffset = first * inChannels * height * width
                                 let unfolded: UnsafePointer<Float> = UnsafePointer(columns.pointer)
@@ -78,8 +77,9 @@ extension Tensor {
                                 } else {
                                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outChannels), Int32(used), Int32(patch),
                                                 1, weights, Int32(patch), right, Int32(used), 0, products.pointer, Int32(used))
-                                    scatterChannelMajor(products.pointer, channels: outChannels, images: count, positions: positions,
-                                                        bias: biases, into: destination + first * outChannels * positions)
+                                    moveChannelMajor(products.pointer, channels: outChannels, images: count, positions: positions,
+                                                     imageMajor: destination + first * outChannels * positions, toImageMajor: true,
+                                                     bias: biases)
                                 }
                             }
                         }
@@ -101,7 +101,7 @@ extension Tensor {
         let patch = inChannels * g.kernelHeight * g.kernelWidth
         let positions = outputHeight * outputWidth
         let imageSize = inChannels * height * width
-        let source = input.pointer, weights = weight.pointer, gradient = outputGradient.pointer
+        let weights = weight.pointer, gradient = outputGradient.pointer
         let weightCount = weight.count
         // Slice 0 accumulates straight into the result; the others into their own rows here.
         let partials = Tensor(shape: [Swift.max(slices - 1, 0), weightCount]) { _ in }  // [slices − 1, weight]
@@ -125,18 +125,15 @@ extension Tensor {
                             withExtendedLifetime((columns, gathered)) {
                                 for first in stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
                                     let count = Swift.min(chunk, images.upperBound - first), used = count * positions
-                                    for (index, image) in (first..<(first + count)).enumerated() {
-                                        im2col(source + image * imageSize, channels: inChannels, height: height, width: width,
-                                               geometry: g, outputHeight: outputHeight, outputWidth: outputWidth,
-                                               columns: columns.pointer + index * positions, rowStride: used)
-                                    }
+                                    unfoldChunk(input, images: first..<(first + count), geometry: g, outputHeight: outputHeight,
+                                                outputWidth: outputWidth, into: columns.pointer)
                                     let outputGradients: UnsafePointer<Float>
                                     if chunk == 1 {
                                         outputGradients = UnsafePointer(gradient + first * outChannels * positions)
                                     } else {
                                         let block: UnsafeMutablePointer<Float> = gathered.pointer
-                                        gatherChannelMajor(gradient + first * outChannels * positions, channels: outChannels,
-                                                           images: count, positions: positions, into: block)
+                                        moveChannelMajor(block, channels: outChannels, images: count, positions: positions,
+                                                         imageMajor: gradient + first * outChannels * positions, toImageMajor: false)
                                         outputGradients = UnsafePointer(block)
                                     }
                                     // dW_s += dY · Cᵀ
@@ -162,35 +159,5 @@ extension Tensor {
             }
         }
         return (inputGradient, weightGradient)
-    }
-
-    /// Image-major `[images, channels, positions]` from a channel-major block `[channels, images·positions]`,
-    /// adding a per-channel bias when given. Runs on the calling thread.
-    private static func scatterChannelMajor(_ channelMajor: UnsafePointer<Float>, channels: Int, images: Int, positions: Int,
-                                            bias: UnsafePointer<Float>?, into imageMajor: UnsafeMutablePointer<Float>) {
-        for channel in 0..<channels {
-            let shift = bias?[channel] ?? 0
-            for image in 0..<images {
-                let packed = channelMajor + (channel * images + image) * positions
-                let planar = imageMajor + (image * channels + channel) * positions
-                if bias == nil {
-                    planar.update(from: packed, count: positions)
-                } else {
-                    for index in 0..<positions { planar[index] = packed[index] + shift }
-                }
-            }
-        }
-    }
-
-    /// A channel-major block `[channels, images·positions]` from image-major `[images, channels, positions]`.
-    /// Runs on the calling thread.
-    private static func gatherChannelMajor(_ imageMajor: UnsafePointer<Float>, channels: Int, images: Int, positions: Int,
-                                           into channelMajor: UnsafeMutablePointer<Float>) {
-        for channel in 0..<channels {
-            for image in 0..<images {
-                (channelMajor + (channel * images + image) * positions)
-                    .update(from: imageMajor + (image * channels + channel) * positions, count: positions)
-            }
-        }
     }
 }

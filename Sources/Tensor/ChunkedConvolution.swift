@@ -83,7 +83,7 @@ extension Tensor {
 
     /// The patch matrix of a chunk of images `[inChannels·kh·kw, images·positions]`: each image's
     /// im2col columns side by side, image `first + i` at columns `i·positions ..< (i + 1)·positions`.
-    private static func unfoldChunk(_ input: Tensor, images: Range<Int>, geometry g: Convolution2DGeometry,
+    static func unfoldChunk(_ input: Tensor, images: Range<Int>, geometry g: Convolution2DGeometry,
                                     outputHeight: Int, outputWidth: Int, into columns: UnsafeMutablePointer<Float>) {
         let (inChannels, height, width) = (input.shape[1], input.shape[2], input.shape[3])
         let positions = outputHeight * outputWidth, columnCount = images.count * positions
@@ -95,18 +95,24 @@ extension Tensor {
     }
 
     /// Copies between a channel-major block `[channels, images·positions]` and image-major
-    /// `[images, channels, positions]`, in the direction `toImageMajor` says.
-    private static func moveChannelMajor(_ channelMajor: UnsafeMutablePointer<Float>, channels: Int, images: Int, positions: Int,
-                                         imageMajor: UnsafeMutablePointer<Float>, toImageMajor: Bool) {
+    /// `[images, channels, positions]`, in the direction `toImageMajor` says; towards image-major,
+    /// a per-channel `bias` is added on the way when given.
+    static func moveChannelMajor(_ channelMajor: UnsafeMutablePointer<Float>, channels: Int, images: Int, positions: Int,
+                                 imageMajor: UnsafeMutablePointer<Float>, toImageMajor: Bool,
+                                 bias: UnsafePointer<Float>? = nil) {
+        precondition(bias == nil || toImageMajor, "a bias is added only towards image-major")
         ThreadPolicy.parallelFor(channels, workPerItem: images * positions) { range in
             for channel in range {
                 for image in 0..<images {
                     let packed = channelMajor + (channel * images + image) * positions
                     let planar = imageMajor + (image * channels + channel) * positions
-                    if toImageMajor {
-                        planar.update(from: packed, count: positions)
-                    } else {
+                    if !toImageMajor {
                         packed.update(from: planar, count: positions)
+                    } else if let bias {
+                        let shift = bias[channel]
+                        for index in 0..<positions { planar[index] = packed[index] + shift }
+                    } else {
+                        planar.update(from: packed, count: positions)
                     }
                 }
             }
