@@ -6,13 +6,20 @@ import Foundation
 /// Without reuse, each large buffer comes fresh from the kernel and every page of it faults on
 /// first touch (about a fifth of a CLIP forward's CPU time went to the kernel's page zeroing).
 /// Buffers of at least `minimumCount` floats are pooled up to a total of `capacityBytes`
-/// (256 MB, or `CLIPKIT_BUFFER_POOL_MB`; 0 turns pooling off); beyond it the oldest are freed.
-/// Reuse is by exact element count, most recent first. Thread-safe.
+/// (`defaultCapacityBytes`, or `CLIPKIT_BUFFER_POOL_MB`; 0 turns pooling off); beyond it the
+/// oldest are freed. Reuse is by exact element count, most recent first. Thread-safe.
+///
+/// A training step keeps every activation on the tape until backward ends, so its working set
+/// is the whole step's: the small U-Net of `clipkit-bench train` at batch 32 peaks near 2.1 GB.
+/// With the pool at 256 MB most of that came fresh from the kernel each step (a quarter of the
+/// step's samples in the kernel, 10 % in `clear_page` alone); with room for the step, the
+/// kernel's share fell to 8 %. Hence a default that scales with the machine's memory.
 public enum BufferPool {
     /// Smallest pooled buffer, in floats (256 KB); smaller ones go straight back to malloc.
     public static let minimumCount = 65_536
-    /// Most bytes kept in the pool: 256 MB, or `CLIPKIT_BUFFER_POOL_MB` at start-up; 0 turns
-    /// pooling off. Lowering it frees the oldest buffers beyond the new limit at once.
+    /// Most bytes kept in the pool: `defaultCapacityBytes`, or `CLIPKIT_BUFFER_POOL_MB` at
+    /// start-up; 0 turns pooling off. Lowering it frees the oldest buffers beyond the new limit
+    /// at once.
     public static var capacityBytes: Int {
         get {
             lock.lock()
@@ -28,8 +35,18 @@ public enum BufferPool {
         }
     }
 
+    /// An eighth of the machine's physical memory, at least 256 MB and at most 4 GB (3 GB on a
+    /// 24 GB machine). Freed buffers beyond what the next allocations reuse cost this much memory
+    /// at most; `releaseAll()` returns them.
+    public static func defaultCapacityBytes(physicalMemory: UInt64 = ProcessInfo.processInfo.physicalMemory) -> Int {
+        let eighth = Int(clamping: physicalMemory / 8)
+        return min(max(eighth, 256 << 20), 4 << 30)
+    }
+
     nonisolated(unsafe) private static var capacity: Int = {
-        let megabytes = ProcessInfo.processInfo.environment["CLIPKIT_BUFFER_POOL_MB"].flatMap { Int($0) } ?? 256
+        guard let megabytes = ProcessInfo.processInfo.environment["CLIPKIT_BUFFER_POOL_MB"].flatMap({ Int($0) }) else {
+            return defaultCapacityBytes()
+        }
         return max(0, megabytes) << 20
     }()
     nonisolated(unsafe) private static var entries: [(count: Int, pointer: UnsafeMutablePointer<Float>)] = []

@@ -90,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         // A server's text batches come in many shapes, and the tensor buffer pool keeps freed
-        // buffers by exact size (up to 256 MB): its RSS climbed by 160 MiB in a minute of load
+        // buffers by exact size (then up to 256 MB): its RSS climbed by 160 MiB in a minute of load
         // without the reuse saving CPU (scripts/load-test.sh: 3.3 ms per query with the pool or
         // without). Off unless CLIPKIT_BUFFER_POOL_MB says otherwise.
         if ProcessInfo.processInfo.environment["CLIPKIT_BUFFER_POOL_MB"] == nil { BufferPool.capacityBytes = 0 }

@@ -22,4 +22,15 @@ struct BufferPoolTests {
         do { _ = Tensor(zeros: [BufferPool.minimumCount * 2]) }
         #expect(BufferPool.bytesHeld <= 64 << 20)
     }
+
+    @Test("the default capacity is an eighth of physical memory, between 256 MB and 4 GB")
+    func defaultCapacityScalesWithMemory() {
+        let gigabyte: UInt64 = 1 << 30
+        #expect(BufferPool.defaultCapacityBytes(physicalMemory: 24 * gigabyte) == 3 << 30)
+        #expect(BufferPool.defaultCapacityBytes(physicalMemory: 8 * gigabyte) == 1 << 30)
+        #expect(BufferPool.defaultCapacityBytes(physicalMemory: 1 * gigabyte) == 256 << 20)
+        #expect(BufferPool.defaultCapacityBytes(physicalMemory: 0) == 256 << 20)
+        #expect(BufferPool.defaultCapacityBytes(physicalMemory: 256 * gigabyte) == 4 << 30)
+        #expect(BufferPool.defaultCapacityBytes(physicalMemory: .max) == 4 << 30)
+    }
 }
