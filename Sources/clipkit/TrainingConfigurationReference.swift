@@ -197,7 +197,9 @@ enum TrainingConfigurationReference {
           mapping_learning_rate_scale 1 (the mapping network's rate
                     relative to the optimiser's, on top of its own 0.01
                     equalised multiplier; 0 freezes it, so w stays in
-                    the generator's W);
+                    the generator's W), center_text_features false (true:
+                    CA trains on s minus the training captions' mean s,
+                    folded into its bias on saving);
           the paper: sgd, learning_rate 1e-4, momentum 0.9
         """
 }

@@ -201,4 +201,37 @@ import Training
             try TrainingConfiguration.decode(Data(#"{"task": "text2face", "text2face": {"mapping_learning_rate_scale": -1}}"#.utf8))
         }
     }
+
+    /// `center_text_features: true` trains conditioning augmentation on s − s̄ and folds s̄ into the
+    /// saved bias: the saved model gives, from raw s, the μ and log σ² the training gave from the
+    /// centred features, and the training's own bias is left as trained. The default is off.
+    @Test func centredTextFeaturesAreFoldedIntoTheSavedBias() throws {
+        let plain = try Self.shortRun()
+        try? FileManager.default.removeItem(at: plain.root)
+        #expect(plain.training.textOffset == nil)
+        let (training, _, _, root) = try Self.shortRun { $0.centerTextFeatures = true }
+        defer { try? FileManager.default.removeItem(at: root) }
+        let offset = try #require(training.textOffset)
+        let centred = training.textFeatures - offset  // [captions, textWidth]
+        #expect(centred.mean(alongAxis: 0).scalars.allSatisfy { abs($0) < 1e-5 }, "centred columns")
+        #expect(offset.scalars.map { $0 * $0 }.reduce(0, +) > 0.25, "the captions share much of s: ‖s̄‖² > 0.25")
+        _ = try training.trainer.train()
+        let conditioning = training.mapping.conditioning
+        let trainedBias = try #require(conditioning.projection.bias).value
+        let folder = root.appendingPathComponent("saved", isDirectory: true)
+        try training.saveModel(to: folder)
+        #expect(try #require(conditioning.projection.bias).value.maxAbsoluteDifference(trainedBias) == 0)
+        let saved = try TrainedTextToFace.load(from: folder, textEncoder: training.textEncoder)
+        let raw = try TrainedTextToFace.textFeatures(training.captions, encoder: training.textEncoder)  // [captions, textWidth]
+        #expect(raw.maxAbsoluteDifference(training.textFeatures) == 0, "the training keeps s as it is")
+        let (mean, logVariance) = GradientMode.withoutGradients { saved.mapping.conditioning.distribution(Variable(raw)) }
+        let (trainedMean, trainedLogVariance) = GradientMode.withoutGradients {
+            conditioning.distribution(Variable(centred))
+        }
+        #expect(mean.value.maxAbsoluteDifference(trainedMean.value) < 1e-4)
+        #expect(logVariance.value.maxAbsoluteDifference(trainedLogVariance.value) < 1e-4)
+        #expect(TextToFaceTaskConfiguration().centerTextFeatures == false)
+        let configuration = try TrainingConfiguration.decode(Data(#"{"task": "text2face", "text2face": {"center_text_features": true}}"#.utf8))
+        #expect(configuration.text2face.centerTextFeatures)
+    }
 }

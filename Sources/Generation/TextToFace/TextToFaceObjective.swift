@@ -51,9 +51,12 @@ public struct TextToFaceObjective {
     /// the captioner's vocabulary; used by text reconstruction) with CA noise ε `latentNoise`
     /// `[batch, style]` and the generator's noise maps `imageNoise` (nil: its fixed buffers).
     /// The similarity supervisor compares with the text features themselves (the same joint model's
-    /// text embedding).
-    public func terms(mapping: TextToFaceMapping, text: Tensor, captions: [[Int]], latentNoise: Tensor, imageNoise: [Tensor]?) -> Terms {
-        let (latent, conditioning) = mapping(Variable(text), noise: latentNoise)  // w: [batch, style]
+    /// text embedding). With `textOffset` s̄ `[textWidth]`, conditioning augmentation reads s − s̄
+    /// (`center_text_features`); the similarity still compares with s.
+    public func terms(mapping: TextToFaceMapping, text: Tensor, textOffset: Tensor? = nil, captions: [[Int]], latentNoise: Tensor,
+                      imageNoise: [Tensor]?) -> Terms {
+        let conditioningInput = textOffset.map { text - $0 } ?? text  // [batch, textWidth]
+        let (latent, conditioning) = mapping(Variable(conditioningInput), noise: latentNoise)  // w: [batch, style]
         let images = generator.synthesize(latent, truncation: truncation, noise: imageNoise)  // [batch, c, size, size]
         let kl = conditioning.klDivergence()
         let supervision: Variable

@@ -16,6 +16,8 @@ import Training
 /// (`TextToFaceObjective`). Validation after every epoch scores a fixed set of held-out captions
 /// with fixed ε and noise: L_KL, L_TRL (when a captioner is given), the similarity loss (the
 /// ablation), the mean norms ‖μ(s)‖ and ‖σ(s) ⊙ ε‖ (how much of z is text), and the attribute agreement read by the captioner run's classifier (`AttributeJudge`).
+/// With `center_text_features`, conditioning augmentation trains on s − s̄ (s̄ the mean over the
+/// training captions) and `saveModel` folds s̄ into its bias, so the saved model reads raw s.
 public final class TextToFaceTraining {
     public let configuration: TrainingConfiguration
     public let task: TextToFaceTaskConfiguration
@@ -28,6 +30,9 @@ public final class TextToFaceTraining {
     /// The distinct training captions, their s `[count, textWidth]` and token ids.
     public let captions: [String]
     public let textFeatures: Tensor
+    /// s̄ `[textWidth]`, the mean s of the training captions, which conditioning augmentation's input
+    /// s − s̄ subtracts in training (`center_text_features`); nil when it reads s as it is.
+    public let textOffset: Tensor?
     public let validationCaptions: [String]
     public let trainer: Trainer<PhotoBatches>
 
@@ -98,6 +103,8 @@ public final class TextToFaceTraining {
         captions = training.map(\.caption)
         let textFeatures = try TrainedTextToFace.textFeatures(captions, encoder: model.textEncoder)  // [captions, textWidth]
         self.textFeatures = textFeatures
+        let textOffset = task.centerTextFeatures ? textFeatures.mean(alongAxis: 0) : nil  // [textWidth]
+        self.textOffset = textOffset
         let heldOut = Self.evenlySpaced(validation, count: task.validationCaptions)
         validationCaptions = heldOut.map(\.caption)
         let validationFeatures = heldOut.isEmpty ? nil : try TrainedTextToFace.textFeatures(validationCaptions, encoder: model.textEncoder)
@@ -142,7 +149,7 @@ public final class TextToFaceTraining {
                                      "validation_attribute_agreement", "validation_mean_norm", "validation_noise_norm"],
                        lossNames: ["validation_loss", "validation_kl", "validation_trl", "validation_similarity"],
                        scoreNames: ["validation_attribute_agreement"]) {
-                Self.score(mapping: mapping, objective: objective, features: validationFeatures, captions: heldOut,
+                Self.score(mapping: mapping, objective: objective, features: validationFeatures, textOffset: textOffset, captions: heldOut,
                            captioner: captioner, similarity: similarity, judge: judge, seed: configuration.seed &+ 2)
             }
         }
@@ -151,8 +158,8 @@ public final class TextToFaceTraining {
             let text = Tensor.gather(rowsOf: features, indices: batch)  // [batch, textWidth]
             let epsilon = Tensor.randomNormal([batch.count, styleWidth], generator: &random)  // [batch, style]
             let noise = generator.generator.randomNoise(batch: batch.count, generator: &random)
-            return objective.terms(mapping: mapping, text: text, captions: batch.map { captionTokens?[$0] ?? [] }, latentNoise: epsilon,
-                                   imageNoise: noise).total
+            return objective.terms(mapping: mapping, text: text, textOffset: textOffset, captions: batch.map { captionTokens?[$0] ?? [] },
+                                   latentNoise: epsilon, imageNoise: noise).total
         }
         trainer.write = write
         trainer.plotTitle = "text → w mapping (λ1·L_KL + λ2·" + (task.supervision == .textReconstruction ? "L_TRL)" : "L_sim)")
@@ -200,8 +207,10 @@ public final class TextToFaceTraining {
         return (0..<count).map { items[$0 * items.count / count] }
     }
 
-    /// The validation metrics of held-out captions with ε and noise drawn from `seed` (no tape).
-    static func score(mapping: TextToFaceMapping, objective: TextToFaceObjective, features: Tensor, captions: [CaptionAttributes],
+    /// The validation metrics of held-out captions with ε and noise drawn from `seed` (no tape);
+    /// conditioning augmentation reads s − `textOffset` when one is given.
+    static func score(mapping: TextToFaceMapping, objective: TextToFaceObjective, features: Tensor, textOffset: Tensor? = nil,
+                      captions: [CaptionAttributes],
                       captioner: TrainedCaptioner?, similarity: ImageTextSimilarityLoss?, judge: AttributeJudge?,
                       seed: UInt64) -> [String: Double] {
         GradientMode.withoutGradients {
@@ -213,7 +222,7 @@ public final class TextToFaceTraining {
                 let text = Tensor.gather(rowsOf: features, indices: rows)  // [batch, textWidth]
                 let epsilon = Tensor.randomNormal([rows.count, styleWidth], generator: &random)  // [batch, style]
                 let noise = objective.generator.generator.randomNoise(batch: rows.count, generator: &random)
-                let (latent, conditioning) = mapping(Variable(text), noise: epsilon)
+                let (latent, conditioning) = mapping(Variable(textOffset.map { text - $0 } ?? text), noise: epsilon)
                 let images = objective.generator.synthesize(latent, truncation: objective.truncation, noise: noise)  // [batch, c, s, s]
                 let weight = Double(rows.count)
                 let batchKL = Double(conditioning.klDivergence().value.item)
@@ -260,8 +269,28 @@ public final class TextToFaceTraining {
                                    captionerSource: captioner?.directory.path)
     }
 
-    /// Writes the model folder (`TrainedTextToFace`).
+    /// Writes the model folder (`TrainedTextToFace`). A centring offset is folded into conditioning
+    /// augmentation's bias for the file, b − W·s̄, so the saved model reads raw s; the training's own
+    /// parameters stay as trained (checkpoints and a resumed run keep the centred form).
     public func saveModel(to directory: URL) throws {
+        guard let textOffset, let bias = mapping.conditioning.projection.bias else {
+            try TrainedTextToFace.save(mapping: mapping, generator: generator, manifest: manifest, to: directory)
+            return
+        }
+        let trained = bias.value
+        defer { bias.value = trained }
+        bias.value = Self.foldedBias(weight: mapping.conditioning.projection.weight.value, bias: trained, offset: textOffset)
         try TrainedTextToFace.save(mapping: mapping, generator: generator, manifest: manifest, to: directory)
+    }
+
+    /// b − W·s̄ for a linear layer's weight `[out, in]`, bias `[out]` and input offset s̄ `[in]`.
+    static func foldedBias(weight: Tensor, bias: Tensor, offset: Tensor) -> Tensor {
+        let (outputs, inputs) = (weight.shape[0], weight.shape[1])
+        let (w, b, m) = (weight.scalars, bias.scalars, offset.scalars)
+        return Tensor(shape: [outputs], scalars: (0..<outputs).map { row in
+            var product: Float = 0
+            for column in 0..<inputs { product += w[row * inputs + column] * m[column] }
+            return b[row] - product
+        })
     }
 }

@@ -43,6 +43,11 @@
 ///   network's own equalised-learning-rate multiplier (0.01 in StyleGAN2), so at 1 the network moves
 ///   100× slower than CA already. 0 freezes it (no gradient is recorded for its weights): with
 ///   `initialize_from_generator` every z the text picks then lands on the generator's own W.
+/// - `center_text_features` (default false): conditioning augmentation sees s minus the mean s of
+///   the training captions during training, and the mean is folded into its bias when the model is
+///   saved (W·(s − s̄) + b = W·s + (b − W·s̄)), so saved models read raw s as before. Captions of one
+///   text tower share most of s, so without it Adam's per-element steps on W mostly follow the
+///   shared part, which moves μ alike for every caption; centred, they follow what tells captions apart.
 public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
     public enum Supervision: String, Codable, Sendable, CaseIterable {
         case textReconstruction = "text_reconstruction"
@@ -65,13 +70,15 @@ public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
     public var logVarianceBias: Float?
     /// The mapping network's learning rate relative to the optimiser's (0: frozen).
     public var mappingLearningRateScale: Float
+    /// Train conditioning augmentation on s minus the training captions' mean s (folded into its bias on saving).
+    public var centerTextFeatures: Bool
 
     public init(data: DiffusionTaskConfiguration.Data = DiffusionTaskConfiguration.Data(imageSize: 64),
                 generator: String = "runs/text2face-generator", captioner: String = "runs/text2face-captioner",
                 textModel: String = "clipkit-default", supervision: Supervision = .textReconstruction, klWeight: Float = 1,
                 supervisionWeight: Float = 5, batchSize: Int = 8, truncation: Float = 1, initializeFromGenerator: Bool = true,
                 validationCaptions: Int = 32, sampleCount: Int = 16, logVarianceBias: Float? = nil,
-                mappingLearningRateScale: Float = 1) {
+                mappingLearningRateScale: Float = 1, centerTextFeatures: Bool = false) {
         self.data = data
         self.generator = generator
         self.captioner = captioner
@@ -86,6 +93,7 @@ public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
         self.sampleCount = sampleCount
         self.logVarianceBias = logVarianceBias
         self.mappingLearningRateScale = mappingLearningRateScale
+        self.centerTextFeatures = centerTextFeatures
     }
 
     enum CodingKeys: String, CodingKey {
@@ -93,7 +101,7 @@ public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
         case supervisionWeight = "supervision_weight", batchSize = "batch_size", truncation
         case initializeFromGenerator = "initialize_from_generator", validationCaptions = "validation_captions"
         case sampleCount = "sample_count", logVarianceBias = "log_variance_bias"
-        case mappingLearningRateScale = "mapping_learning_rate_scale"
+        case mappingLearningRateScale = "mapping_learning_rate_scale", centerTextFeatures = "center_text_features"
     }
 
     public init(from decoder: Decoder) throws {
@@ -114,5 +122,6 @@ public struct TextToFaceTaskConfiguration: Codable, Sendable, Equatable {
         logVarianceBias = try container.decodeIfPresent(Float.self, forKey: .logVarianceBias)
         mappingLearningRateScale = try container.decodeIfPresent(Float.self, forKey: .mappingLearningRateScale)
             ?? defaults.mappingLearningRateScale
+        centerTextFeatures = try container.decodeIfPresent(Bool.self, forKey: .centerTextFeatures) ?? defaults.centerTextFeatures
     }
 }
