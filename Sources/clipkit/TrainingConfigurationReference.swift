@@ -147,7 +147,11 @@ enum TrainingConfigurationReference {
                     (the same for traffic frames; default: positives),
                     negative_grounding "shared" (Eq. 10: u' against the
                     caption's regions) | "own" (u' against the image
-                    grounded to its own object, as Eq. 11 grounds)
+                    grounded to its own object, as Eq. 11 grounds),
+                    single_axis_positives "caption" (default: a scene
+                    captioned by one axis is keyed by its caption) |
+                    "scene" (by its configuration, L_u and L_v) |
+                    "scene_for_images" (L_u by caption, L_v by scene)
         stylegan (task "stylegan", StyleGAN2 pretraining; example
         configs/text2face-generator.json)
           data      person_folders "data/orl-faces", people [0, 27],

@@ -77,6 +77,72 @@ import Training
         #expect(axialTrain.allSatisfy { ![.front, .behind].contains($0.statedConfiguration) })
     }
 
+    /// `single_axis_positives`: a front-right scene captioned "in front of" is keyed by its caption
+    /// (default: with the front scenes), by its scene (`scene`: with the front-right scenes, texts
+    /// and images), or by its caption for the texts and its scene for the images
+    /// (`scene_for_images`); batches are drawn by the text keys alone, and L_v reads the image keys.
+    @Test func singleAxisRowsAreKeyedByCaptionOrByScene() throws {
+        let decoded = try TrainingConfiguration.decode(Data(
+            #"{"task": "sa_clip", "sa_clip": {"objective": {"single_axis_positives": "scene_for_images"}}}"#.utf8))
+        #expect(decoded.saCLIP.objective.singleAxisPositives == .sceneForImages)
+        #expect(try TrainingConfiguration.decode(Data(#"{"task": "sa_clip"}"#.utf8)).saCLIP.objective.singleAxisPositives == .caption)
+
+        let generator = SpatialScenes(imageSize: 32, heldOutConfigurations: Self.diagonal, seed: 2)
+        let scenes = generator.withSingleAxisCaptions(generator.scenes(120, split: .train, seed: 1), fraction: 0.5, seed: 1)
+        let examples = try generator.examples(scenes)
+        let singleAxis = try #require(scenes.indices.first { scenes[$0].configuration == .frontRight && scenes[$0].captionConfiguration == .front })
+        let diagonal = try #require(scenes.indices.first { scenes[$0].configuration == .frontRight && scenes[$0].captionConfiguration == nil })
+        let front = try #require(scenes.indices.first { scenes[$0].configuration == .front })
+        #expect(SpatialConfiguration(phrase: examples[singleAxis].triple.relation.text) == .front)
+
+        let sceneTriple = PositiveKeys.sceneTriple(of: examples[singleAxis])
+        #expect(sceneTriple.relation.text == "to the front right of")
+        #expect(sceneTriple.subject == examples[singleAxis].triple.subject && sceneTriple.object == examples[singleAxis].triple.object)
+        #expect(PositiveKeys.sceneTriple(of: examples[diagonal]) == examples[diagonal].triple)
+        #expect(PositiveKeys.sceneTriple(of: examples[front]) == examples[front].triple)
+
+        func keys(_ rule: RelationTaskConfiguration.SingleAxisPositives) -> (texts: [Int], images: [Int]) {
+            let triples = PositiveKeys.triples(examples, singleAxisPositives: rule)
+            return (PositiveKeys.keys(triples.texts, positives: .relation), PositiveKeys.keys(triples.images, positives: .relation))
+        }
+        let caption = keys(.caption), scene = keys(.scene), split = keys(.sceneForImages)
+        for byCaption in [caption.texts, caption.images, split.texts] {
+            #expect(byCaption[singleAxis] == byCaption[front] && byCaption[singleAxis] != byCaption[diagonal])
+        }
+        for byScene in [scene.texts, scene.images, split.images] {
+            #expect(byScene[singleAxis] == byScene[diagonal] && byScene[singleAxis] != byScene[front])
+            #expect(Set(byScene).count == 6)  // one key per training configuration
+        }
+        #expect(Set(caption.texts).count == 6)
+        // Every row keyed by its scene has the key of its configuration's unrelabelled rows.
+        let byConfiguration = Dictionary(grouping: examples.indices, by: { scenes[$0].configuration })
+        #expect(byConfiguration.values.allSatisfy { rows in Set(rows.map { scene.images[$0] }).count == 1 })
+        #expect(split.texts == caption.texts)
+
+        // The batches are those drawn without image keys; the image keys follow the indices.
+        var plain = RelationBatchSource(keys: split.texts, anchorsPerBatch: 8, seed: 3)
+        var keyed = RelationBatchSource(keys: split.texts, imageKeys: split.images, anchorsPerBatch: 8, seed: 3)
+        for _ in 0..<4 {
+            let (a, b) = (plain.nextBatch(), keyed.nextBatch())
+            #expect(a.indices == b.indices && a.keys == b.keys && a.imageKeys == a.keys)
+            #expect(b.imageKeys == b.indices.map { split.images[$0] })
+        }
+
+        // L_u reads `keys`, L_v `imageKeys`.
+        var random = SeededGenerator(seed: 5)
+        let texts = Variable(Tensor.randomUniform([4, 3], lower: -1, upper: 1, generator: &random))
+        let images = Variable(Tensor.randomUniform([4, 3], lower: -1, upper: 1, generator: &random))
+        let objective = RelationTaskConfiguration.Objective(tripletWeight: 0)
+        let terms = RelationObjective.loss(texts: texts, images: images, negativeTexts: nil, negativeRows: [], keys: [0, 0, 1, 1],
+                                           imageKeys: [0, 1, 0, 1], logScale: Variable(Tensor(scalar: 0)), objective: objective).terms
+        let expectedText = Losses.interSampleContrastive(embeddings: texts, keys: [0, 0, 1, 1], temperature: 0.1).value.item
+        let expectedImage = Losses.interSampleContrastive(embeddings: images, keys: [0, 1, 0, 1], temperature: 0.1).value.item
+        let sameKeys = Losses.interSampleContrastive(embeddings: images, keys: [0, 0, 1, 1], temperature: 0.1).value.item
+        #expect(abs(try #require(terms["loss_text"]) - Double(expectedText)) < 1e-6)
+        #expect(abs(try #require(terms["loss_image"]) - Double(expectedImage)) < 1e-6)
+        #expect(abs(expectedImage - sameKeys) > 1e-3)
+    }
+
     /// Features built additively from the axes (front-left = front + left, …) compose exactly;
     /// features where every diagonal points along one shared direction do not.
     @Test func configurationDirectionsTellComposedFromNot() throws {

@@ -17,6 +17,34 @@ public enum PositiveKeys {
         return "\(head(triple.subject))|\(relation)|\(head(triple.object))"
     }
 
+    /// The triple an example is keyed by when keyed by what its scene shows: for a generated scene
+    /// whose caption states another spatial configuration than its own (`group`), a front-right
+    /// scene captioned "in front of" (`single_axis_captions`), the caption's triple with the
+    /// scene's configuration as relation ("to the front right of"; only the text, which keys read,
+    /// not the span); any other example's own triple.
+    public static func sceneTriple(of example: RelationExample) -> RelationTriple {
+        guard let group = example.group, let shown = SpatialConfiguration(rawValue: group),
+              let stated = SpatialConfiguration(phrase: example.triple.relation.text), stated != shown else { return example.triple }
+        var triple = example.triple
+        triple.relation.text = shown.phrases[0]
+        return triple
+    }
+
+    /// The triples that key L_u's and L_v's positives under `singleAxisPositives`: the captions'
+    /// (`caption`), the scenes' (`scene`), or the captions' for texts and the scenes' for images
+    /// (`scene_for_images`).
+    public static func triples(_ examples: [RelationExample], singleAxisPositives: RelationTaskConfiguration.SingleAxisPositives)
+        -> (texts: [RelationTriple], images: [RelationTriple]) {
+        let captions = examples.map(\.triple)
+        switch singleAxisPositives {
+        case .caption: return (captions, captions)
+        case .scene:
+            let scenes = examples.map(sceneTriple(of:))
+            return (scenes, scenes)
+        case .sceneForImages: return (captions, examples.map(sceneTriple(of:)))
+        }
+    }
+
     /// One integer per triple; equal keys get equal integers (numbered in order of appearance).
     public static func keys(_ triples: [RelationTriple], positives: RelationTaskConfiguration.Positives,
                             vocabulary: RelationVocabulary = .english) -> [Int] {

@@ -3,14 +3,24 @@ import Training
 
 /// One batch of relation-aware training: N shuffled anchors followed by one inter-sample positive
 /// for each (another example with the same key, or a random one when the anchor's key is unique),
-/// 2N example indices in all, with their keys (Eq. 9 runs over the 2N samples).
+/// 2N example indices in all, with their keys (Eq. 9 runs over the 2N samples): `keys` for the
+/// texts (L_u) and `imageKeys` for the images (L_v), the same unless the images are keyed apart
+/// (`single_axis_positives` "scene_for_images").
 public struct RelationBatch: Sendable, Equatable {
     public var indices: [Int]
     public var keys: [Int]
+    public var imageKeys: [Int]
+
+    public init(indices: [Int], keys: [Int], imageKeys: [Int]? = nil) {
+        self.indices = indices
+        self.keys = keys
+        self.imageKeys = imageKeys ?? keys
+    }
 }
 
 /// Seeded batches of anchors and their positives; resumable (shuffle position and the
-/// generator that draws positives).
+/// generator that draws positives). Partners are drawn by `keys`; `imageKeys` (default: `keys`)
+/// only label the batch's images, so the batches are those drawn without them.
 public struct RelationBatchSource: BatchSource {
     public struct Position: Codable, Sendable, Equatable {
         public var order: ShuffledBatches.Position
@@ -18,13 +28,16 @@ public struct RelationBatchSource: BatchSource {
     }
 
     public let keys: [Int]
+    public let imageKeys: [Int]
     private let members: [Int: [Int]]
     private var order: ShuffledBatches
     private var generator: SeededGenerator
 
-    public init(keys: [Int], anchorsPerBatch: Int, seed: UInt64) {
+    public init(keys: [Int], imageKeys: [Int]? = nil, anchorsPerBatch: Int, seed: UInt64) {
         precondition(keys.count >= anchorsPerBatch && anchorsPerBatch >= 1, "\(keys.count) examples cannot fill \(anchorsPerBatch) anchors")
+        precondition(imageKeys.map { $0.count == keys.count } ?? true, "one image key per example")
         self.keys = keys
+        self.imageKeys = imageKeys ?? keys
         members = Dictionary(grouping: keys.indices, by: { keys[$0] })
         order = ShuffledBatches(count: keys.count, batchSize: anchorsPerBatch, seed: seed)
         generator = SeededGenerator(seed: seed ^ 0x9051_71BE)
@@ -54,6 +67,6 @@ public struct RelationBatchSource: BatchSource {
             return partner
         }
         let indices = anchors + partners
-        return RelationBatch(indices: indices, keys: indices.map { keys[$0] })
+        return RelationBatch(indices: indices, keys: indices.map { keys[$0] }, imageKeys: indices.map { imageKeys[$0] })
     }
 }

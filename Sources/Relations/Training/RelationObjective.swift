@@ -7,16 +7,18 @@ import Training
 /// positives, and u′ the texts of the opposite-relation negatives of some rows,
 ///
 ///     L = w_u·L_u + w_v·L_v + w_t·L_triplet + w_c·L_clip
-///     L_u = InterSample(u), L_v = InterSample(v)            (Eq. 9, `Losses.interSampleContrastive`, τ)
+///     L_u = InterSample(u), L_v = InterSample(v)            (Eq. 9, `Losses.interSampleContrastive`, τ;
+///                                                            L_v's keys may differ: `imageKeys`)
 ///     L_triplet = mean over rows with a negative of max(0, ‖v − u‖² − ‖v − u′‖² + α)   (Eq. 10)
 ///               or max(0, ‖v − u‖² − ‖v′ − u′‖² + α) with v′ the image grounded to the negative's
 ///               own objects (`negativeImages`, objective.negative_grounding "own")
 ///     L_clip = CLIP's symmetric InfoNCE between v and u      (not in the paper; the baseline's loss)
 public enum RelationObjective {
     /// The loss and each term's value (`loss_text`, `loss_image`, `loss_triplet`, `loss_contrastive`).
-    /// `negativeImages` (`[2N, width]`, nil: `images`) are the images grounded to each row's negative.
+    /// `negativeImages` (`[2N, width]`, nil: `images`) are the images grounded to each row's negative;
+    /// `imageKeys` (nil: `keys`) mark L_v's positives, `keys` L_u's.
     public static func loss(texts: Variable, images: Variable, negativeImages: Variable? = nil, negativeTexts: Variable?, negativeRows: [Int],
-                            keys: [Int], logScale: Variable,
+                            keys: [Int], imageKeys: [Int]? = nil, logScale: Variable,
                             objective: RelationTaskConfiguration.Objective) -> (loss: Variable, terms: [String: Double]) {
         var total: Variable?
         var terms: [String: Double] = [:]
@@ -30,7 +32,7 @@ public enum RelationObjective {
             Losses.interSampleContrastive(embeddings: texts, keys: keys, temperature: objective.temperature)
         }
         add("loss_image", objective.imageWeight) {
-            Losses.interSampleContrastive(embeddings: images, keys: keys, temperature: objective.temperature)
+            Losses.interSampleContrastive(embeddings: images, keys: imageKeys ?? keys, temperature: objective.temperature)
         }
         if let negativeTexts, !negativeRows.isEmpty {
             add("loss_triplet", objective.tripletWeight) {

@@ -68,9 +68,11 @@ public final class RelationTraining {
             : try features(data.validation, split: "validation", label: "encoding held-out images and regions")
         let positives = task.objective.positives, trafficPositives = task.objective.trafficPositives ?? positives
         let trafficRows = data.trafficTraining
-        let keys = PositiveKeys.keys(data.train.map(\.triple),
-                                     positives: data.train.indices.map { trafficRows.contains($0) ? trafficPositives : positives })
-        let source = RelationBatchSource(keys: keys, anchorsPerBatch: task.anchorsPerBatch, seed: configuration.seed &+ 1)
+        let rules = data.train.indices.map { trafficRows.contains($0) ? trafficPositives : positives }
+        let keyed = PositiveKeys.triples(data.train, singleAxisPositives: task.objective.singleAxisPositives)
+        let keys = PositiveKeys.keys(keyed.texts, positives: rules)
+        let imageKeys = task.objective.singleAxisPositives == .sceneForImages ? PositiveKeys.keys(keyed.images, positives: rules) : nil
+        let source = RelationBatchSource(keys: keys, imageKeys: imageKeys, anchorsPerBatch: task.anchorsPerBatch, seed: configuration.seed &+ 1)
         let optimizer = configuration.optimizer.makeOptimizer(groups: Self.optimizationGroups(model: model, headsScale: task.headsLearningRateScale))
         let loop = configuration.training
         let schedule = configuration.schedule.schedule(learningRate: configuration.optimizer.learningRate, totalSteps: loop.steps)
@@ -130,7 +132,7 @@ public final class RelationTraining {
             (images, negativeImages) = (model.encodeImages(rowFeatures), nil)
         }
         return RelationObjective.loss(texts: texts, images: images, negativeImages: negativeImages, negativeTexts: negativeTexts,
-                                      negativeRows: negativeRows, keys: batch.keys, logScale: model.logScale.variable, objective: objective).loss
+                                      negativeRows: negativeRows, keys: batch.keys, imageKeys: batch.imageKeys, logScale: model.logScale.variable, objective: objective).loss
     }
 
     /// The held-out report (nil without validation examples).

@@ -119,6 +119,22 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         case own
     }
 
+    /// Which key the inter-sample positives (Eq. 9) of a training scene whose caption states less
+    /// than its configuration use: a front-right scene captioned "in front of"
+    /// (`data.single_axis_captions`). Rows whose caption states their configuration are unaffected.
+    public enum SingleAxisPositives: String, Codable, Sendable {
+        /// The caption's triple, for L_u and L_v alike: the front-right image is a positive of the
+        /// front scenes' images and a negative of the other front-right ones.
+        case caption
+        /// The scene's configuration, for L_u and L_v alike ("in front of" keyed as "to the front
+        /// right of"): what the image shows, also for the text.
+        case scene
+        /// The caption's triple for L_u (the text is what it says), the scene's configuration for L_v
+        /// (the image is what it shows): the text side is that of `caption`, the image side that of
+        /// captions that all state their configuration.
+        case sceneForImages = "scene_for_images"
+    }
+
     /// The loss: weights of its terms and their settings.
     public struct Objective: Codable, Sendable, Equatable {
         /// L_u, inter-sample contrastive loss over text features (Eq. 9; "SVO" in Table 3). Default 1.
@@ -141,10 +157,12 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         public var trafficPositives: Positives?
         /// `shared` (default, Eq. 10) or `own`.
         public var negativeGrounding: NegativeGrounding
+        /// Positives of single-axis rows: `caption` (default, as before), `scene` or `scene_for_images`.
+        public var singleAxisPositives: SingleAxisPositives
 
         public init(textWeight: Float = 1, imageWeight: Float = 1, tripletWeight: Float = 1, contrastiveWeight: Float = 0,
                     temperature: Float = 0.1, margin: Float = 0.2, positives: Positives = .triple, trafficPositives: Positives? = nil,
-                    negativeGrounding: NegativeGrounding = .shared) {
+                    negativeGrounding: NegativeGrounding = .shared, singleAxisPositives: SingleAxisPositives = .caption) {
             self.textWeight = textWeight
             self.imageWeight = imageWeight
             self.tripletWeight = tripletWeight
@@ -154,12 +172,13 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             self.positives = positives
             self.trafficPositives = trafficPositives
             self.negativeGrounding = negativeGrounding
+            self.singleAxisPositives = singleAxisPositives
         }
 
         enum CodingKeys: String, CodingKey {
             case textWeight = "text_weight", imageWeight = "image_weight", tripletWeight = "triplet_weight"
             case contrastiveWeight = "contrastive_weight", temperature, margin, positives, trafficPositives = "traffic_positives"
-            case negativeGrounding = "negative_grounding"
+            case negativeGrounding = "negative_grounding", singleAxisPositives = "single_axis_positives"
         }
 
         public init(from decoder: Decoder) throws {
@@ -174,6 +193,8 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             positives = try container.decodeIfPresent(Positives.self, forKey: .positives) ?? defaults.positives
             trafficPositives = try container.decodeIfPresent(Positives.self, forKey: .trafficPositives)
             negativeGrounding = try container.decodeIfPresent(NegativeGrounding.self, forKey: .negativeGrounding) ?? defaults.negativeGrounding
+            singleAxisPositives = try container.decodeIfPresent(SingleAxisPositives.self, forKey: .singleAxisPositives)
+                ?? defaults.singleAxisPositives
         }
     }
 
