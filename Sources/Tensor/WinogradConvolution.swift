@@ -17,27 +17,27 @@ public struct WinogradKernels: Sendable {
         precondition(weight.rank == 4 && weight.shape[2] == r && weight.shape[3] == r,
                      "Winograd kernels: weight \(weight.shape) is not [out, in, \(r), \(r)]")
         (self.transform, outChannels, inChannels) = (transform, weight.shape[0], weight.shape[1])
-        let pairs = outChannels * inChannels, points = alpha * alpha
+        let pairs = outChannels * inChannels, points = alpha * alpha, lanes = Tensor.TileLanes.scalarCount
         let kernelTransform = transform.kernelTransform, source = weight.pointer
+        // Eight channel pairs at a time, one per SIMD lane; each point's lanes are stored contiguously.
         transformed = [Float](unsafeUninitializedCapacity: points * pairs) { buffer, count in
             let target = buffer.baseAddress!
-            ThreadPolicy.parallelFor(pairs, workPerItem: 2 * alpha * alpha * r) { range in
-                var half = [Float](repeating: 0, count: alpha * r)  // G g, [α, r]
-                for pair in range {
-                    let kernel = source + pair * r * r  // g [r, r]
-                    for row in 0..<alpha {
-                        for column in 0..<r {
-                            var sum: Float = 0
-                            for index in 0..<r { sum += kernelTransform[row * r + index] * kernel[index * r + column] }
-                            half[row * r + column] = sum
+            kernelTransform.withUnsafeBufferPointer { transformPointer in
+                let evaluation = transformPointer.baseAddress!  // G [α, r]
+                ThreadPolicy.parallelFor((pairs + lanes - 1) / lanes, workPerItem: lanes * 2 * alpha * alpha * r) { range in
+                    let scratch = UnsafeMutablePointer<Tensor.TileLanes>.allocate(capacity: r * r + alpha * r + points)
+                    defer { scratch.deallocate() }
+                    let (kernel, half, full) = (scratch, scratch + r * r, scratch + r * r + alpha * r)  // g, G g, G g Gᵀ
+                    for group in range {
+                        let first = group * lanes, used = Swift.min(lanes, pairs - first)
+                        for index in 0..<(r * r) { kernel[index] = Tensor.TileLanes() }
+                        for lane in 0..<used {
+                            let pairKernel = source + (first + lane) * r * r
+                            for index in 0..<(r * r) { kernel[index][lane] = pairKernel[index] }
                         }
-                    }
-                    for row in 0..<alpha {
-                        for column in 0..<alpha {  // (G g) Gᵀ
-                            var sum: Float = 0
-                            for index in 0..<r { sum += half[row * r + index] * kernelTransform[column * r + index] }
-                            target[(row * alpha + column) * pairs + pair] = sum
-                        }
+                        Tensor.multiplyLanes(evaluation, kernel, into: half, rows: alpha, inner: r, columns: r)
+                        Tensor.multiplyLanesTransposed(half, evaluation, into: full, rows: alpha, inner: r, columns: alpha)
+                        Tensor.storePoints(full, points: points, used: used, into: target + first, pointStride: pairs)
                     }
                 }
             }
@@ -114,7 +114,7 @@ extension Tensor {
                                                                 dataTransform: transform.dataTransform, start: start, count: count,
                                                                 into: inputPoints.baseAddress!)
                             } else {
-                                winogradInputTransform(input.pointer, channels: inChannels, batch: batch, geometry: geometry,
+                                winogradInputTransform(input.pointer, channels: inChannels, layout: .channelMajor(batch: batch), geometry: geometry,
                                                        dataTransform: transform.dataTransform, start: start, count: count,
                                                        into: inputPoints.baseAddress!)
                             }
@@ -143,7 +143,7 @@ extension Tensor {
                                                                  outputTransform: transform.outputTransform, bias: bias, rectified: rectified,
                                                                  start: start, count: count, into: outputBase)
                             } else {
-                                winogradOutputTransform(productPoints.baseAddress!, channels: outChannels, batch: batch, geometry: geometry,
+                                winogradOutputTransform(productPoints.baseAddress!, channels: outChannels, layout: .channelMajor(batch: batch), geometry: geometry,
                                                         outputTransform: transform.outputTransform, bias: bias, rectified: rectified,
                                                         start: start, count: count, into: outputBase)
                             }
@@ -168,8 +168,9 @@ extension Tensor {
     typealias TileLanes = SIMD8<Float>
 
     /// V_ξ[c, t] = (Bᵀ d B)_ξ of the α×α input tile d of channel c under tiles `start ..< start + count`,
-    /// into `target` `[channels, α², count]`; eight tiles at a time, one per SIMD lane.
-    static func winogradInputTransform(_ source: UnsafePointer<Float>, channels: Int, batch: Int, geometry g: WinogradTileGeometry,
+    /// into `target` `[channels, α², count]`; eight tiles at a time, one per SIMD lane. The source's
+    /// planes sit as `layout` says (channel-major for inference, batch-major in training).
+    static func winogradInputTransform(_ source: UnsafePointer<Float>, channels: Int, layout: PlaneLayout, geometry g: WinogradTileGeometry,
                                        dataTransform: [Float], start: Int, count: Int, into target: UnsafeMutablePointer<Float>) {
         let alpha = g.inputTile, points = alpha * alpha, lanes = TileLanes.scalarCount
         let origins = (0..<count).map { g.tileOrigin(start + $0) }  // once for every channel
@@ -184,7 +185,7 @@ extension Tensor {
                         for point in 0..<points { tile[point] = TileLanes() }
                         for lane in 0..<used {
                             let (image, row0, column0) = origins[first + lane]
-                            let plane = source + (channel * batch + image) * g.height * g.width
+                            let plane = source + layout.plane(channel: channel, image: image) * g.height * g.width
                             for row in Swift.max(0, -row0)..<Swift.min(alpha, g.height - row0) {
                                 let line = plane + (row0 + row) * g.width + column0
                                 for column in Swift.max(0, -column0)..<Swift.min(alpha, g.width - column0) {
@@ -202,9 +203,10 @@ extension Tensor {
     }
 
     /// Y = Aᵀ M A (+ bias, ReLU) of every output channel's tiles `start ..< start + count`, from the
-    /// products `[channels, α², count]`, into channel-major `target` `[channels, batch, outHeight, outWidth]`;
-    /// eight tiles at a time, one per SIMD lane.
-    static func winogradOutputTransform(_ products: UnsafePointer<Float>, channels: Int, batch: Int, geometry g: WinogradTileGeometry,
+    /// products `[channels, α², count]`, into `target`'s planes laid out as `layout` says (channel-major
+    /// `[channels, batch, outHeight, outWidth]` for inference, batch-major in training); eight tiles at a
+    /// time, one per SIMD lane.
+    static func winogradOutputTransform(_ products: UnsafePointer<Float>, channels: Int, layout: PlaneLayout, geometry g: WinogradTileGeometry,
                                         outputTransform: [Float], bias: [Float]?, rectified: Bool, start: Int, count: Int,
                                         into target: UnsafeMutablePointer<Float>) {
         let (m, alpha) = (g.outputTile, g.inputTile)
@@ -234,7 +236,7 @@ extension Tensor {
                             for lane in 0..<used {
                                 let (image, row0, column0) = origins[first + lane]
                                 let (outputRow0, outputColumn0) = (row0 + g.padding.height, column0 + g.padding.width)
-                                let plane = target + (channel * batch + image) * g.outputHeight * g.outputWidth
+                                let plane = target + layout.plane(channel: channel, image: image) * g.outputHeight * g.outputWidth
                                 for row in 0..<Swift.min(m, g.outputHeight - outputRow0) {
                                     let line = plane + (outputRow0 + row) * g.outputWidth + outputColumn0
                                     for column in 0..<Swift.min(m, g.outputWidth - outputColumn0) {
@@ -326,6 +328,18 @@ extension Tensor {
             }
         }
     }
+}
+
+/// Where the plane (channel, image) of a 4-D activation tensor starts, in planes of height × width:
+/// channel-major `[channels, batch, …]` or batch-major `[batch, channels, …]`.
+struct PlaneLayout {
+    let channelStride: Int, imageStride: Int
+
+    static func channelMajor(batch: Int) -> PlaneLayout { PlaneLayout(channelStride: batch, imageStride: 1) }
+    static func batchMajor(channels: Int) -> PlaneLayout { PlaneLayout(channelStride: 1, imageStride: channels) }
+
+    @inline(__always)
+    func plane(channel: Int, image: Int) -> Int { channel &* channelStride &+ image &* imageStride }
 }
 
 /// Where the tiles of a Winograd convolution sit: tile t of the batch is image t / tilesPerImage,

@@ -107,6 +107,13 @@ import Testing
         expectGradients(GradientCheck.inputs([[3, 2, 20, 20], [3, 2, 3, 3], [3]])) {
             Variable.conv2d($0[0], weight: $0[1], bias: $0[2], geometry: Convolution2DGeometry(kernel: (3, 3), padding: (1, 1)))
         }
+        // 16 channels in and out, stride 1: the training path by Winograd's filtering (`WinogradTraining`).
+        let winograd = GradientCheck.inputs([[2, 16, 5, 5], [16, 16, 3, 3], [16]])
+        #expect(WinogradTraining.transform(inputShape: winograd[0].shape, weightShape: winograd[1].shape,
+                                           geometry: Convolution2DGeometry(kernel: (3, 3), padding: (1, 1)), groups: 1) != nil)
+        expectGradients(winograd) {
+            Variable.conv2d($0[0], weight: $0[1], bias: $0[2], geometry: Convolution2DGeometry(kernel: (3, 3), padding: (1, 1)))
+        }
     }
 
     @Test func asymmetricPadding() {
