@@ -222,15 +222,7 @@ extension Tensor {
                         let shift = biases?[channel] ?? 0
                         for first in stride(from: 0, to: count, by: lanes) {
                             let used = Swift.min(lanes, count - first)
-                            for point in 0..<points {
-                                let line = products + (channel * points + point) * count + first
-                                if used == lanes {
-                                    tile[point] = UnsafeRawPointer(line).loadUnaligned(as: TileLanes.self)
-                                } else {
-                                    tile[point] = TileLanes()
-                                    for lane in 0..<used { tile[point][lane] = line[lane] }
-                                }
-                            }
+                            loadPoints(products + channel * points * count + first, points: points, used: used, pointStride: count, into: tile)
                             multiplyLanes(transform.baseAddress!, tile, into: half, rows: m, inner: alpha, columns: alpha)
                             multiplyLanesTransposed(half, transform.baseAddress!, into: full, rows: m, inner: alpha, columns: m)
                             for lane in 0..<used {
@@ -248,6 +240,23 @@ extension Tensor {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Loads the first `used` lanes of each of `points` vectors from `source + point·pointStride`,
+    /// zeros in the other lanes (a lane group of tiles' α² points from `[α², count]`): one vector
+    /// load when every lane is used. The mirror of `storePoints`.
+    @inline(__always)
+    static func loadPoints<Lanes: SIMD>(_ source: UnsafePointer<Float>, points: Int, used: Int, pointStride: Int,
+                                        into values: UnsafeMutablePointer<Lanes>) where Lanes.Scalar == Float {
+        for point in 0..<points {
+            let line = source + point * pointStride
+            if used == Lanes.scalarCount {
+                values[point] = UnsafeRawPointer(line).loadUnaligned(as: Lanes.self)
+            } else {
+                values[point] = Lanes()
+                for lane in 0..<used { values[point][lane] = line[lane] }
             }
         }
     }

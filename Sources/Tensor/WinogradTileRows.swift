@@ -110,15 +110,8 @@ enum WinogradTileRows {
                             for offset in stride(from: 0, to: run, by: lanes) {
                                 let used = Swift.min(lanes, run - offset)
                                 let position = first - start + offset
-                                for point in 0..<points {
-                                    let line = products + (channel * points + point) * count + position
-                                    if used == lanes {
-                                        tile[point] = UnsafeRawPointer(line).loadUnaligned(as: Lanes.self)
-                                    } else {
-                                        tile[point] = Lanes()
-                                        for lane in 0..<used { tile[point][lane] = line[lane] }
-                                    }
-                                }
+                                Tensor.loadPoints(products + channel * points * count + position, points: points, used: used,
+                                                  pointStride: count, into: tile)
                                 Tensor.multiplyLanes(transform.baseAddress!, tile, into: half, rows: m, inner: alpha, columns: alpha)
                                 Tensor.multiplyLanesTransposed(half, transform.baseAddress!, into: full, rows: m, inner: alpha, columns: m)
                                 for index in 0..<(m * m) {

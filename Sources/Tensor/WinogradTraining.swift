@@ -231,15 +231,7 @@ extension Tensor {
                 for channel in range {
                     for first in stride(from: 0, to: count, by: lanes) {
                         let used = Swift.min(lanes, count - first)
-                        for point in 0..<points {
-                            let line = source + (channel * points + point) * count + first
-                            if used == lanes {
-                                tile[point] = UnsafeRawPointer(line).loadUnaligned(as: TileLanes.self)
-                            } else {
-                                tile[point] = TileLanes()
-                                for lane in 0..<used { tile[point][lane] = line[lane] }
-                            }
-                        }
+                        loadPoints(source + channel * points * count + first, points: points, used: used, pointStride: count, into: tile)
                         multiplyLanes(expand.baseAddress!, tile, into: half, rows: alpha, inner: alpha, columns: alpha)
                         multiplyLanesTransposed(half, expand.baseAddress!, into: full, rows: alpha, inner: alpha, columns: alpha)
                         for lane in 0..<used {
