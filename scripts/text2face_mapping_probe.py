@@ -16,7 +16,8 @@ Two questions about why generated Fashion-MNIST garments lose their class:
    coverage) before any mapping is trained on it. GENERATOR is a stylegan run folder (its `g_ema`) or one
    of its training checkpoints (`checkpoints/step-N.safetensors`: the moving average `ema.g.*`; the fixed
    buffers a checkpoint does not hold, blur kernels, noise maps and the mean latent, come from the run's
-   saved model).
+   saved model, or with `--buffers OTHER` from another run of the same architecture while the run is still
+   training; generation draws fresh noise maps and the mean latent only matters for psi < 1).
 """
 import argparse
 import json
@@ -97,13 +98,13 @@ def variant(run: Path, out: Path, sigma_zero: bool, original_mapping: bool, prio
     save_file(tensors, str(out / "mapping.safetensors"))
 
 
-def generator_weights(source: Path) -> dict:
-    """g_ema tensors of a stylegan run folder, or of one of its checkpoints (fixed buffers from the run's model)."""
+def generator_weights(source: Path, buffers: Path = None) -> dict:
+    """g_ema tensors of a stylegan run folder, or of one of its checkpoints (fixed buffers from the run's model or `buffers`)."""
     if source.is_dir():
         tensors = load_file(str(source / "model" / "generator.safetensors"))
         return {k: v for k, v in tensors.items() if k.startswith("g_ema.") or k == "latent_avg"}
     run = source.parent.parent
-    saved = generator_weights(run)
+    saved = generator_weights(buffers or run)
     checkpoint = load_file(str(source))
     averaged = {"g_ema." + k[len("ema.g."):]: v for k, v in checkpoint.items() if k.startswith("ema.g.")}
     unknown = sorted(set(averaged) - set(saved))
@@ -112,15 +113,15 @@ def generator_weights(source: Path) -> dict:
     return {**saved, **averaged}
 
 
-def generator_prior(run: Path, generator: Path, out: Path) -> None:
+def generator_prior(run: Path, generator: Path, out: Path, buffers: Path = None) -> None:
     source = model_folder(run)
     staged = out.with_name(out.name + ".staging")
     if staged.exists():
         shutil.rmtree(staged)
     shutil.copytree(source, staged)
-    run_folder = generator if generator.is_dir() else generator.parent.parent
+    run_folder = buffers or (generator if generator.is_dir() else generator.parent.parent)
     shutil.copy(run_folder / "model" / "stylegan.json", staged / "generator" / "stylegan.json")
-    save_file(generator_weights(generator), str(staged / "generator" / "generator.safetensors"))
+    save_file(generator_weights(generator, buffers), str(staged / "generator" / "generator.safetensors"))
     variant(staged, out, sigma_zero=False, original_mapping=True, prior=True)
     shutil.rmtree(staged)
 
@@ -140,11 +141,12 @@ def main() -> None:
     g.add_argument("run", type=Path)
     g.add_argument("generator", type=Path)
     g.add_argument("out", type=Path)
+    g.add_argument("--buffers", type=Path, default=None)
     args = parser.parse_args()
     if args.command == "drift":
         print(json.dumps(drift(args.run), indent=1))
     elif args.command == "generator-prior":
-        generator_prior(args.run, args.generator, args.out)
+        generator_prior(args.run, args.generator, args.out, args.buffers)
     else:
         variant(args.run, args.out, args.sigma_zero, args.original_mapping, args.prior)
 
