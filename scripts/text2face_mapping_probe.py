@@ -18,6 +18,9 @@ Two questions about why generated Fashion-MNIST garments lose their class:
    buffers a checkpoint does not hold, blur kernels, noise maps and the mean latent, come from the run's
    saved model, or with `--buffers OTHER` from another run of the same architecture while the run is still
    training; generation draws fresh noise maps and the mean latent only matters for psi < 1).
+4. `generator-folder CHECKPOINT OUT`: a stylegan run folder (`OUT/model/generator.safetensors` with the
+   checkpoint's `g_ema`, and `stylegan.json`) that a text2face configuration's `generator` can name, to
+   train a mapping on a checkpoint chosen for its class coverage.
 """
 import argparse
 import json
@@ -126,6 +129,14 @@ def generator_prior(run: Path, generator: Path, out: Path, buffers: Path = None)
     shutil.rmtree(staged)
 
 
+def generator_folder(checkpoint: Path, out: Path, buffers: Path = None) -> None:
+    run_folder = buffers or checkpoint.parent.parent
+    (out / "model").mkdir(parents=True, exist_ok=True)
+    shutil.copy(run_folder / "model" / "stylegan.json", out / "model" / "stylegan.json")
+    save_file(generator_weights(checkpoint, buffers), str(out / "model" / "generator.safetensors"))
+    (out / "source.txt").write_text(f"g_ema of {checkpoint}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -142,9 +153,15 @@ def main() -> None:
     g.add_argument("generator", type=Path)
     g.add_argument("out", type=Path)
     g.add_argument("--buffers", type=Path, default=None)
+    f = commands.add_parser("generator-folder")
+    f.add_argument("checkpoint", type=Path)
+    f.add_argument("out", type=Path)
+    f.add_argument("--buffers", type=Path, default=None)
     args = parser.parse_args()
     if args.command == "drift":
         print(json.dumps(drift(args.run), indent=1))
+    elif args.command == "generator-folder":
+        generator_folder(args.checkpoint, args.out, args.buffers)
     elif args.command == "generator-prior":
         generator_prior(args.run, args.generator, args.out, args.buffers)
     else:
