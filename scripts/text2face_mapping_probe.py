@@ -11,6 +11,16 @@ Two questions about why generated Fashion-MNIST garments lose their class:
    conditioning augmentation's log sigma^2 rows are set to -40 (so z = mu, epsilon ignored), or the
    mapping network is reset to the generator's (trained CA, untouched f), or (`--prior`) CA ignores the
    text and gives z = epsilon ~ N(0, I), i.e. the generator's own samples, for `clipkit eval text2face`.
+3. `generator-prior RUN GENERATOR OUT`: the `--prior --original-mapping` copy of RUN with its generator
+   replaced by another one, so `clipkit eval text2face` judges that generator's own samples (its class
+   coverage) before any mapping is trained on it. GENERATOR is a stylegan run folder (its `g_ema`) or one
+   of its training checkpoints (`checkpoints/step-N.safetensors`: the moving average `ema.g.*`; the fixed
+   buffers a checkpoint does not hold, blur kernels, noise maps and the mean latent, come from the run's
+   saved model, or with `--buffers OTHER` from another run of the same architecture while the run is still
+   training; generation draws fresh noise maps and the mean latent only matters for psi < 1).
+4. `generator-folder CHECKPOINT OUT`: a stylegan run folder (`OUT/model/generator.safetensors` with the
+   checkpoint's `g_ema`, and `stylegan.json`) that a text2face configuration's `generator` can name, to
+   train a mapping on a checkpoint chosen for its class coverage.
 """
 import argparse
 import json
@@ -91,6 +101,42 @@ def variant(run: Path, out: Path, sigma_zero: bool, original_mapping: bool, prio
     save_file(tensors, str(out / "mapping.safetensors"))
 
 
+def generator_weights(source: Path, buffers: Path = None) -> dict:
+    """g_ema tensors of a stylegan run folder, or of one of its checkpoints (fixed buffers from the run's model or `buffers`)."""
+    if source.is_dir():
+        tensors = load_file(str(source / "model" / "generator.safetensors"))
+        return {k: v for k, v in tensors.items() if k.startswith("g_ema.") or k == "latent_avg"}
+    run = source.parent.parent
+    saved = generator_weights(buffers or run)
+    checkpoint = load_file(str(source))
+    averaged = {"g_ema." + k[len("ema.g."):]: v for k, v in checkpoint.items() if k.startswith("ema.g.")}
+    unknown = sorted(set(averaged) - set(saved))
+    if unknown:
+        raise SystemExit(f"checkpoint tensors not in the run's generator: {unknown[:5]}")
+    return {**saved, **averaged}
+
+
+def generator_prior(run: Path, generator: Path, out: Path, buffers: Path = None) -> None:
+    source = model_folder(run)
+    staged = out.with_name(out.name + ".staging")
+    if staged.exists():
+        shutil.rmtree(staged)
+    shutil.copytree(source, staged)
+    run_folder = buffers or (generator if generator.is_dir() else generator.parent.parent)
+    shutil.copy(run_folder / "model" / "stylegan.json", staged / "generator" / "stylegan.json")
+    save_file(generator_weights(generator, buffers), str(staged / "generator" / "generator.safetensors"))
+    variant(staged, out, sigma_zero=False, original_mapping=True, prior=True)
+    shutil.rmtree(staged)
+
+
+def generator_folder(checkpoint: Path, out: Path, buffers: Path = None) -> None:
+    run_folder = buffers or checkpoint.parent.parent
+    (out / "model").mkdir(parents=True, exist_ok=True)
+    shutil.copy(run_folder / "model" / "stylegan.json", out / "model" / "stylegan.json")
+    save_file(generator_weights(checkpoint, buffers), str(out / "model" / "generator.safetensors"))
+    (out / "source.txt").write_text(f"g_ema of {checkpoint}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -102,9 +148,22 @@ def main() -> None:
     v.add_argument("--sigma-zero", action="store_true")
     v.add_argument("--original-mapping", action="store_true")
     v.add_argument("--prior", action="store_true")
+    g = commands.add_parser("generator-prior")
+    g.add_argument("run", type=Path)
+    g.add_argument("generator", type=Path)
+    g.add_argument("out", type=Path)
+    g.add_argument("--buffers", type=Path, default=None)
+    f = commands.add_parser("generator-folder")
+    f.add_argument("checkpoint", type=Path)
+    f.add_argument("out", type=Path)
+    f.add_argument("--buffers", type=Path, default=None)
     args = parser.parse_args()
     if args.command == "drift":
         print(json.dumps(drift(args.run), indent=1))
+    elif args.command == "generator-folder":
+        generator_folder(args.checkpoint, args.out, args.buffers)
+    elif args.command == "generator-prior":
+        generator_prior(args.run, args.generator, args.out, args.buffers)
     else:
         variant(args.run, args.out, args.sigma_zero, args.original_mapping, args.prior)
 

@@ -22,6 +22,9 @@ struct EvalTextToFaceCommand: ParsableCommand {
             number item mod 4); the classifier checks the class, and tone and size are measured \
             exactly from the pixels (as the captions were made).
 
+            --conditioning-mean renders every request with z = mu(s) (epsilon = 0) instead of a \
+            draw around it; the noise maps stay those of the default.
+
             Examples:
               clipkit eval text2face --model runs/text2face-fashion-mapping --fashion-mnist /usr/share/datasets/fashion-mnist \\
                 --items 1-500 --out runs/text2face-fashion-eval
@@ -55,6 +58,9 @@ struct EvalTextToFaceCommand: ParsableCommand {
 
     @Option(help: "Seed of ε, the noise maps and the control's permutation.")
     var seed: UInt64 = 0
+
+    @Flag(help: "Render z = mu(s), the mean of conditioning augmentation's Gaussian, instead of z = mu(s) + sigma(s) * epsilon (epsilon = 0; default: drawn, as trained).")
+    var conditioningMean = false
 
     @Flag(help: "Skip FID and LPIPS (attribute agreement only).")
     var noImageMetrics = false
@@ -90,7 +96,8 @@ struct EvalTextToFaceCommand: ParsableCommand {
             captionerURL = URL(fileURLWithPath: source, isDirectory: true)
         }
         let report = try TextToFaceEvaluation.evaluate(
-            models: modelURLs, captioner: captionerURL, heldOut: heldOut, seed: seed, outputDirectory: CollectionSourceOptions.url(out),
+            models: modelURLs, captioner: captionerURL, heldOut: heldOut, seed: seed, conditioningMean: conditioningMean,
+            outputDirectory: CollectionSourceOptions.url(out),
             metrics: !noImageMetrics, progress: { line in if !output.quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         if try output.write(report) { return }
         print("held-out \(fashionMNIST == nil ? "people " : "")\(report.people): \(report.requests) captions; classifier \(report.classifier)")

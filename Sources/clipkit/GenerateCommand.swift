@@ -14,7 +14,8 @@ struct GenerateCommand: ParsableCommand {
             folder or beside the file), or a folder written by `clipkit train` (tasks diffusion, \
             ip_adapter, stylegan, text2face). A stylegan run samples unconditionally: --count images \
             from --seed with --truncation psi, no prompt; a text2face run draws --count faces \
-            of the --text (alias of --prompt) through its mapping and generator. Several --image references are combined by --aggregate: mean, max, \
+            of the --text (alias of --prompt) through its mapping and generator (with \
+            --conditioning-mean, z = mu(s) rather than mu(s) + sigma(s) * epsilon). Several --image references are combined by --aggregate: mean, max, \
             concat (one token group per image) or attention (a trained aggregator). Each PNG \
             records the settings in its metadata; a --seed repeats an image bit for bit.
 
@@ -35,6 +36,9 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "StyleGAN2 truncation psi: w moves towards the mean w (1: none; text2face default: the run's).")
     var truncation: Float?
+
+    @Flag(help: "text2face: render z = mu(s), the mean of conditioning augmentation's Gaussian, instead of drawing z = mu(s) + sigma(s) * epsilon (epsilon = 0; default: drawn, as trained).")
+    var conditioningMean = false
 
     @Option(help: "The negative prompt (the unconditional branch of guidance). Default: empty.")
     var negativePrompt = ""
@@ -82,6 +86,9 @@ struct GenerateCommand: ParsableCommand {
         guard steps >= 1, count >= 1 else { throw ValidationError("--steps and --count must be at least 1") }
         guard eta >= 0 else { throw ValidationError("--eta must be non-negative") }
         guard truncation?.isFinite ?? true else { throw ValidationError("--truncation must be a number") }
+        guard !conditioningMean || TextToFaceSampling.isTextToFaceFolder(model) else {
+            throw ValidationError("--conditioning-mean applies to text2face runs only")
+        }
         guard prompt != nil || StyleGANSampling.isStyleGANFolder(model) else {
             throw ValidationError("--prompt (or --text) is required for diffusion and text2face models")
         }
@@ -90,7 +97,7 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         if TextToFaceSampling.isTextToFaceFolder(model), let text = prompt {
             let files = try TextToFaceSampling(model: model).run(text: text, count: count, seed: seed, truncation: truncation,
-                                                                 outputDirectory: URL(fileURLWithPath: out, isDirectory: true))
+                                                                 conditioningMean: conditioningMean, outputDirectory: URL(fileURLWithPath: out, isDirectory: true))
             for file in files { print(file.path) }
             return
         }

@@ -15,7 +15,8 @@ import Training
 /// the generator's mapping network initialises the text mapping exactly; seconds-long runs of the
 /// `text2face` task on two ORL people with a small random generator and captioner (the held-out
 /// loss falls, a stopped and resumed run equals an uninterrupted one, the saved folder loads and
-/// generates repeatably); the clip_similarity ablation trains too; the shipped configurations read.
+/// generates repeatably); the clip_similarity ablation trains too; the shipped configurations read;
+/// `conditioningMean` renders z = μ(s).
 @Suite(.serialized) struct TextToFaceMappingTests {
     static let faces = TestPaths.orlFaces
 
@@ -117,6 +118,40 @@ import Training
         let expected = GradientMode.withoutGradients { generator.generator.map(Variable(z)).value }
         let actual = GradientMode.withoutGradients { mapping.mapping(Variable(z)).value }
         #expect(actual.maxAbsoluteDifference(expected) == 0)
+    }
+
+    /// `conditioningMean` renders z = μ(s): `latents` gives μ(s) exactly, where the default gives
+    /// μ + σ ⊙ ε for the ε drawn first from the seed; both leave the random state alike (so the noise
+    /// maps drawn next are the same), and the images repeat for a seed and differ from the drawn ones.
+    @Test func theConditioningMeanRendersZAsMu() throws {
+        let model = try ModelRegistry.load(DefaultModel.name)
+        let generator = try Self.smallGenerator(seed: 6)
+        var random = SeededGenerator(seed: 8)
+        let width = model.textEncoder.embeddingWidth
+        let mapping = TextToFaceMapping(textWidth: width, generator: generator.configuration, generator: &random)
+        let manifest = TrainedTextToFace.Manifest(textModel: DefaultModel.name, textWidth: width, supervision: "text_reconstruction",
+                                                  truncation: 1, generatorSource: "small", captionerSource: nil)
+        let trained = TrainedTextToFace(manifest: manifest, mapping: mapping, generator: generator, textEncoder: model.textEncoder)
+        let texts = ["a man with glasses", "a woman"]
+        let features = try TrainedTextToFace.textFeatures(texts, encoder: model.textEncoder)  // [2, width]
+        let (mean, logVariance) = GradientMode.withoutGradients { mapping.conditioning.distribution(Variable(features)) }
+
+        var meanDraw = SeededGenerator(seed: 9)
+        let z = trained.latents(of: features, random: &meanDraw, conditioningMean: true)  // [2, style]
+        #expect(z.shape == [2, 8])
+        #expect(z.maxAbsoluteDifference(mean.value) == 0)
+
+        var sampledDraw = SeededGenerator(seed: 9)
+        let sampled = trained.latents(of: features, random: &sampledDraw)
+        var epsilonDraw = SeededGenerator(seed: 9)
+        let epsilon = Tensor.randomNormal([2, 8], generator: &epsilonDraw)
+        #expect(sampled.maxAbsoluteDifference(mean.value + (logVariance.value * 0.5).exp() * epsilon) < 1e-6)
+        #expect(sampled.maxAbsoluteDifference(mean.value) > 0.1, "sigma of the initial CA is about 1")
+        #expect(meanDraw == sampledDraw && sampledDraw == epsilonDraw)
+
+        let images = try trained.images(for: texts, seed: 9, conditioningMean: true)
+        #expect(try trained.images(for: texts, seed: 9, conditioningMean: true).maxAbsoluteDifference(images) == 0)
+        #expect(try trained.images(for: texts, seed: 9).maxAbsoluteDifference(images) > 0)
     }
 
     static func configuration(output: URL, supervision: TextToFaceTaskConfiguration.Supervision = .textReconstruction) -> TrainingConfiguration {

@@ -7,7 +7,7 @@ import Tensor
 /// How well trained text-to-face models follow held-out captions (the evaluation of the
 /// seed paper's §5.3–5.5 for this setting). Every photo of the chosen people gives one request:
 /// its caption number (photo index mod 4) of `FaceCaptions`, rendered once per model with ε and
-/// noise from `seed`. Per model:
+/// noise from `seed` (or, with `conditioningMean`, z = μ(s) without ε). Per model:
 ///
 /// - attribute agreement: the captioner run's `AttributeClassifier` (faces: glasses, beard, male,
 ///   smiling; Fashion-MNIST items: the class, with tone and size measured exactly, `AttributeJudge`)
@@ -50,6 +50,8 @@ public enum TextToFaceEvaluation {
         public var requests: Int
         public var classifier: String
         public var seed: UInt64
+        /// Whether z = μ(s) was rendered instead of μ(s) + σ(s) ⊙ ε.
+        public var conditioningMean: Bool
         public var models: [ModelReport]
     }
 
@@ -64,7 +66,8 @@ public enum TextToFaceEvaluation {
     /// Evaluates each model folder on the held-out images `heldOut`: ORL people (the face
     /// classifier's four attributes) or Fashion-MNIST test items (the class by the classifier, tone
     /// and size measured exactly, `AttributeJudge`).
-    public static func evaluate(models: [URL], captioner: URL, heldOut: HeldOut, seed: UInt64 = 0, outputDirectory: URL,
+    public static func evaluate(models: [URL], captioner: URL, heldOut: HeldOut, seed: UInt64 = 0, conditioningMean: Bool = false,
+                                outputDirectory: URL,
                                 metrics: Bool = true, progress: (String) -> Void = { _ in }) throws -> Report {
         let trained = try TrainedCaptioner.load(from: captioner)
         let classifierURL = trained.directory.appendingPathComponent(AttributeClassifier.fileName)
@@ -111,7 +114,8 @@ public enum TextToFaceEvaluation {
             progress("\(url.path): generating \(requests.count) faces")
             var parts: [Tensor] = []
             for chunk in stride(from: 0, to: requests.count, by: 16) {
-                parts.append(try model.images(for: Array(requests[chunk..<min(chunk + 16, requests.count)]), seed: seed &+ UInt64(chunk)))
+                parts.append(try model.images(for: Array(requests[chunk..<min(chunk + 16, requests.count)]), seed: seed &+ UInt64(chunk),
+                                              conditioningMean: conditioningMean))
             }
             let images = Tensor.concatenate(parts, alongAxis: 0)  // [requests, c, size, size] in [0, 1]
             let grey = images.shape[1] == 1 ? images : images.mean(alongAxis: 1, keepingDimension: true)  // [requests, 1, size, size]
@@ -144,7 +148,7 @@ public enum TextToFaceEvaluation {
                                        attributes: attributes, fid: fidValue, lpips: lpipsValue, seconds: Date().timeIntervalSince(start)))
         }
         return Report(people: heldOutName, requests: requests.count, classifier: classifierURL.path,
-                      seed: seed, models: reports)
+                      seed: seed, conditioningMean: conditioningMean, models: reports)
     }
 
     /// Writes `judged.csv` into `folder`: per image (`NNNN`), its caption and, per attribute, the

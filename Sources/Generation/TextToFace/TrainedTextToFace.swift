@@ -107,16 +107,28 @@ public final class TrainedTextToFace {
 
     /// One image per text `[texts.count, image_channels, size, size]` in [0, 1], without a tape:
     /// ε `[count, style]` and then the generator's noise maps are drawn from `seed`, so a seed
-    /// repeats an image bit for bit. ψ defaults to the manifest's.
-    public func images(for texts: [String], seed: UInt64, truncation: Float? = nil) throws -> Tensor {
+    /// repeats an image bit for bit. ψ defaults to the manifest's. `conditioningMean` renders
+    /// z = μ(s), the mean of conditioning augmentation's Gaussian, instead of z = μ(s) + σ(s) ⊙ ε
+    /// (ε is still drawn, so the noise maps are the same as without it); default off, as trained.
+    public func images(for texts: [String], seed: UInt64, truncation: Float? = nil, conditioningMean: Bool = false) throws -> Tensor {
         let features = try Self.textFeatures(texts, encoder: textEncoder)  // [count, textWidth]
         var random = SeededGenerator(seed: seed)
         return GradientMode.withoutGradients {
-            let epsilon = Tensor.randomNormal([texts.count, mapping.styleWidth], generator: &random)  // [count, style]
+            let z = latents(of: features, random: &random, conditioningMean: conditioningMean)  // [count, style]
             let noise = generator.generator.randomNoise(batch: texts.count, generator: &random)
-            let latent = mapping(Variable(features), noise: epsilon).latent  // [count, style]
+            let latent = mapping.mapping(Variable(z))  // w: [count, style]
             let images = generator.synthesize(latent, truncation: truncation ?? manifest.truncation, noise: noise).value
             return images.map { min(max($0 * 0.5 + 0.5, 0), 1) }
+        }
+    }
+
+    /// z `[count, style]` of text features `[count, textWidth]` as `images(for:seed:)` draws it:
+    /// ε `[count, style]` from `random`, then z = μ(s) + σ(s) ⊙ ε, or z = μ(s) with `conditioningMean`.
+    public func latents(of features: Tensor, random: inout SeededGenerator, conditioningMean: Bool = false) -> Tensor {
+        let epsilon = Tensor.randomNormal([features.shape[0], mapping.styleWidth], generator: &random)  // [count, style]
+        return GradientMode.withoutGradients {
+            let text = Variable(features)
+            return conditioningMean ? mapping.conditioning.distribution(text).mean.value : mapping.conditioning(text, noise: epsilon).latent.value
         }
     }
 }
