@@ -47,6 +47,12 @@ public struct TextToFaceObjective {
         public var images: Variable
     }
 
+    /// What conditioning augmentation reads for text features s `[batch, textWidth]`: s − s̄ with a
+    /// centring offset s̄ `[textWidth]` (`center_text_features`), else s.
+    static func conditioningInput(_ text: Tensor, offset: Tensor?) -> Tensor {
+        offset.map { text - $0 } ?? text
+    }
+
     /// The loss of text features `[batch, textWidth]` whose captions are `captions` (token ids of
     /// the captioner's vocabulary; used by text reconstruction) with CA noise ε `latentNoise`
     /// `[batch, style]` and the generator's noise maps `imageNoise` (nil: its fixed buffers).
@@ -55,8 +61,7 @@ public struct TextToFaceObjective {
     /// (`center_text_features`); the similarity still compares with s.
     public func terms(mapping: TextToFaceMapping, text: Tensor, textOffset: Tensor? = nil, captions: [[Int]], latentNoise: Tensor,
                       imageNoise: [Tensor]?) -> Terms {
-        let conditioningInput = textOffset.map { text - $0 } ?? text  // [batch, textWidth]
-        let (latent, conditioning) = mapping(Variable(conditioningInput), noise: latentNoise)  // w: [batch, style]
+        let (latent, conditioning) = mapping(Variable(Self.conditioningInput(text, offset: textOffset)), noise: latentNoise)  // w: [batch, style]
         let images = generator.synthesize(latent, truncation: truncation, noise: imageNoise)  // [batch, c, size, size]
         let kl = conditioning.klDivergence()
         let supervision: Variable

@@ -222,7 +222,7 @@ public final class TextToFaceTraining {
                 let text = Tensor.gather(rowsOf: features, indices: rows)  // [batch, textWidth]
                 let epsilon = Tensor.randomNormal([rows.count, styleWidth], generator: &random)  // [batch, style]
                 let noise = objective.generator.generator.randomNoise(batch: rows.count, generator: &random)
-                let (latent, conditioning) = mapping(Variable(textOffset.map { text - $0 } ?? text), noise: epsilon)
+                let (latent, conditioning) = mapping(Variable(TextToFaceObjective.conditioningInput(text, offset: textOffset)), noise: epsilon)
                 let images = objective.generator.synthesize(latent, truncation: objective.truncation, noise: noise)  // [batch, c, s, s]
                 let weight = Double(rows.count)
                 let batchKL = Double(conditioning.klDivergence().value.item)
@@ -285,12 +285,6 @@ public final class TextToFaceTraining {
 
     /// b − W·s̄ for a linear layer's weight `[out, in]`, bias `[out]` and input offset s̄ `[in]`.
     static func foldedBias(weight: Tensor, bias: Tensor, offset: Tensor) -> Tensor {
-        let (outputs, inputs) = (weight.shape[0], weight.shape[1])
-        let (w, b, m) = (weight.scalars, bias.scalars, offset.scalars)
-        return Tensor(shape: [outputs], scalars: (0..<outputs).map { row in
-            var product: Float = 0
-            for column in 0..<inputs { product += w[row * inputs + column] * m[column] }
-            return b[row] - product
-        })
+        bias - Tensor.matmul(weight, offset.reshaped([weight.shape[1], 1])).reshaped([weight.shape[0]])
     }
 }
