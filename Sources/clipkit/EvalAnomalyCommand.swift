@@ -28,6 +28,9 @@ struct EvalAnomalyCommand: ParsableCommand {
     @Option(help: "Frame side in pixels.")
     var imageSize = 128
 
+    @Flag(help: "Cyclist frames show a car ahead in the cyclist's lane and the cyclist's descriptions name it (sa_clip.data.cyclist_lane_car).")
+    var cyclistLaneCar = false
+
     @Option(help: "Write each frame's label, scores and best descriptions as JSON lines to this file.")
     var explanations: String?
 
@@ -38,7 +41,7 @@ struct EvalAnomalyCommand: ParsableCommand {
         let bar = ProgressBar(label: "scoring frames", total: count)
         let (report, frames) = try RelationEvaluationRun.anomaly(model: modelOptions.model ?? "clipkit-default", options: try modelOptions.options,
                                                                  count: count, seed: seed, imageSize: imageSize,
-                                                                 progress: { done, total in if done < total { bar.update(done) } })
+                                                                 cyclistLaneCar: cyclistLaneCar, progress: { done, total in if done < total { bar.update(done) } })
         bar.finish(count)
         if let explanations {
             let encoder = JSONEncoder()

@@ -124,7 +124,10 @@ enum TrainingConfigurationReference {
                     ["front-left", "behind-right"]: kept out of training,
                     single_axis_captions 0: fraction of training diagonal
                     scenes captioned by one axis, "in front of" for
-                    front-right, the negative flipping that axis)
+                    front-right, the negative flipping that axis,
+                    cyclist_lane_car false: cyclist frames show a car
+                    ahead in the cyclist's lane, "A cyclist is following
+                    the car." / "... facing the oncoming car.")
                     | "vsr_jsonl" (path, validation_path, image_root: VSR
                     lines with boxes)
           model     "clipkit-default" (EfficientNet-Lite0 + MiniLM, new
@@ -151,7 +154,8 @@ enum TrainingConfigurationReference {
                     single_axis_positives "caption" (default: a scene
                     captioned by one axis is keyed by its caption) |
                     "scene" (by its configuration, L_u and L_v) |
-                    "scene_for_images" (L_u by caption, L_v by scene)
+                    "scene_for_images" (L_u by caption, L_v by scene) |
+                    "texts_only" (L_u by caption; left out of L_v)
         stylegan (task "stylegan", StyleGAN2 pretraining; example
         configs/text2face-generator.json)
           data      person_folders "data/orl-faces", people [0, 27],

@@ -195,4 +195,59 @@ import Training
         #expect(Set(report.perSituation?.keys ?? [:].keys) == Set(TrafficScenes.Anomaly.allCases.map(\.rawValue)))
         #expect(report.perSituation!.values.allSatisfy { $0.frames == 4 && (0...1).contains($0.rocAUC) })
     }
+
+    /// `cyclist_lane_car`: every cyclist frame shows a car ahead in the cyclist's lane, driving
+    /// the lane's way: its red rear lights face the cyclist's white front light when the cyclist
+    /// rides with the traffic, its windscreen when it rides against it; the statements name that
+    /// car (mined as the generator spans them) and Eq. 11's descriptions follow. Other frames, and
+    /// every frame without the option, are the old ones; drawing is deterministic.
+    @Test func cyclistLaneCarShowsTheCarAheadAndNamesIt() throws {
+        let decoded = try TrainingConfiguration.decode(Data(#"{"task": "sa_clip", "sa_clip": {"data": {"cyclist_lane_car": true}}}"#.utf8))
+        #expect(decoded.saCLIP.data.cyclistLaneCar == true)
+        #expect(try TrainingConfiguration.decode(Data(#"{"task": "sa_clip"}"#.utf8)).saCLIP.data.cyclistLaneCar == nil)
+
+        let plain = TrafficScenes(imageSize: 128, seed: 0), withCar = TrafficScenes(imageSize: 128, seed: 0, cyclistLaneCar: true)
+        #expect(plain.frameAnomalyDescriptions == TrafficScenes.anomalyDescriptions)
+        #expect(plain.frameNormalDescriptions == TrafficScenes.normalDescriptions)
+        #expect(withCar.frameAnomalyDescriptions.last == "A cyclist is facing the oncoming car.")
+        #expect(withCar.frameNormalDescriptions.last == "A cyclist is following the car.")
+        #expect(Array(withCar.frameAnomalyDescriptions.dropLast()) == Array(TrafficScenes.anomalyDescriptions.dropLast()))
+
+        let scenes = withCar.scenes(40, split: .heldOut, seed: 3)
+        #expect(scenes == plain.scenes(40, split: .heldOut, seed: 3))
+        var cyclistFrames = 0
+        for scene in scenes {
+            let frame = withCar.frame(scene)
+            #expect(frame.image == withCar.frame(scene).image)
+            guard scene.situation == .cyclistHeading else {
+                #expect(frame.image == plain.frame(scene).image)
+                #expect(try withCar.example(scene).caption == (try plain.example(scene).caption))
+                continue
+            }
+            cyclistFrames += 1
+            let example = try withCar.example(scene)
+            #expect(example.caption == (scene.isAnomalous ? "A cyclist is facing the oncoming car." : "A cyclist is following the car."))
+            #expect(RelationMiningTests.miner.triple(in: example.caption) == example.triple, "\(example.caption)")
+            #expect(example.triple.object.text == "car" && example.negativeObjectBox == nil)
+            #expect(frame.objects.contains { $0.category == "car" && $0.box == frame.objectBox })
+            // Same lane, the car ahead along the cyclist's heading (its front light's side).
+            let cyclist = frame.subjectBox, car = frame.objectBox
+            let (cx, cy) = ((cyclist.left + cyclist.right) / 2, (cyclist.top + cyclist.bottom) / 2)
+            let (carX, carY) = ((car.left + car.right) / 2, (car.top + car.bottom) / 2)
+            #expect((cx < 64) == (carX < 64))
+            let ahead: Double = carY > cy ? 1 : -1
+            let light = frame.image[Int(cx), Int(cy + ahead * 7)]
+            #expect(light.red > 230 && light.green > 230, "front light at \(light)")
+            // The car's end facing the cyclist: rear lights (red) with the traffic, windscreen against it.
+            if scene.isAnomalous {
+                let windscreen = frame.image[Int(carX), Int(carY - ahead * 5)]
+                #expect(windscreen.blue > 230 && windscreen.red < 210 && windscreen.green < 235, "windscreen at \(windscreen)")  // (194, 224, 243) as shaded
+            } else {
+                let rear = [-4.5, 4.5].map { frame.image[Int((carX + $0).rounded()), Int(carY - ahead * 12)] }
+                #expect(rear.allSatisfy { $0.red > 220 && $0.green < 100 && $0.blue < 100 }, "rear lights at \(rear)")  // (249, 65, 65) as shaded
+            }
+            #expect(frame.image != plain.frame(scene).image)
+        }
+        #expect(cyclistFrames == 8)
+    }
 }

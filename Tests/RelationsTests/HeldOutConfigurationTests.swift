@@ -143,6 +143,62 @@ import Training
         #expect(abs(expectedImage - sameKeys) > 1e-3)
     }
 
+    /// `single_axis_positives` "texts_only": the single-axis rows (a front-right scene captioned
+    /// "in front of") keep their caption keys and their batches, and only the other rows enter L_v;
+    /// L_u still runs over every row.
+    @Test func textsOnlyLeavesSingleAxisRowsOutOfTheImageLoss() throws {
+        let decoded = try TrainingConfiguration.decode(Data(
+            #"{"task": "sa_clip", "sa_clip": {"objective": {"single_axis_positives": "texts_only"}}}"#.utf8))
+        #expect(decoded.saCLIP.objective.singleAxisPositives == .textsOnly)
+
+        let generator = SpatialScenes(imageSize: 32, heldOutConfigurations: Self.diagonal, seed: 2)
+        let scenes = generator.withSingleAxisCaptions(generator.scenes(120, split: .train, seed: 1), fraction: 0.5, seed: 1)
+        let examples = try generator.examples(scenes)
+        let flags = PositiveKeys.entersImageLoss(examples, singleAxisPositives: .textsOnly)
+        #expect(flags == scenes.map { $0.captionConfiguration == nil })
+        #expect(flags.contains(false) && flags.contains(true))
+        for rule in [RelationTaskConfiguration.SingleAxisPositives.caption, .scene, .sceneForImages] {
+            #expect(PositiveKeys.entersImageLoss(examples, singleAxisPositives: rule).allSatisfy { $0 })
+        }
+        let triples = PositiveKeys.triples(examples, singleAxisPositives: .textsOnly)
+        let keys = PositiveKeys.keys(triples.texts, positives: .relation)
+        #expect(keys == PositiveKeys.keys(examples.map(\.triple), positives: .relation))
+        #expect(triples.images == triples.texts)
+
+        // The batches are those drawn without the flags; imageRows are the positions of the flagged rows.
+        var plain = RelationBatchSource(keys: keys, anchorsPerBatch: 8, seed: 3)
+        var flagged = RelationBatchSource(keys: keys, entersImageLoss: flags, anchorsPerBatch: 8, seed: 3)
+        var leftOut = 0
+        for _ in 0..<6 {
+            let (a, b) = (plain.nextBatch(), flagged.nextBatch())
+            #expect(a.indices == b.indices && a.keys == b.keys && a.imageKeys == b.imageKeys)
+            #expect(a.imageRows == Array(0..<16))
+            #expect(b.imageRows == b.indices.indices.filter { flags[b.indices[$0]] })
+            leftOut += 16 - b.imageRows.count
+        }
+        #expect(leftOut > 0)
+
+        // L_v over rows 0, 1, 3 only (row 2 neither anchor nor negative); L_u over all four.
+        var random = SeededGenerator(seed: 5)
+        let texts = Variable(Tensor.randomUniform([4, 3], lower: -1, upper: 1, generator: &random))
+        let images = Variable(Tensor.randomUniform([4, 3], lower: -1, upper: 1, generator: &random))
+        let objective = RelationTaskConfiguration.Objective(tripletWeight: 0)
+        let keysOfRows = [0, 0, 1, 1]
+        let terms = RelationObjective.loss(texts: texts, images: images, negativeTexts: nil, negativeRows: [], keys: keysOfRows,
+                                           imageRows: [0, 1, 3], logScale: Variable(Tensor(scalar: 0)), objective: objective).terms
+        let kept = Variable(Tensor.gather(rowsOf: images.value, indices: [0, 1, 3]))
+        let expectedImage = Losses.interSampleContrastive(embeddings: kept, keys: [0, 0, 1], temperature: 0.1).value.item
+        let allRows = Losses.interSampleContrastive(embeddings: images, keys: keysOfRows, temperature: 0.1).value.item
+        let expectedText = Losses.interSampleContrastive(embeddings: texts, keys: keysOfRows, temperature: 0.1).value.item
+        #expect(abs(try #require(terms["loss_image"]) - Double(expectedImage)) < 1e-6)
+        #expect(abs(try #require(terms["loss_text"]) - Double(expectedText)) < 1e-6)
+        #expect(abs(expectedImage - allRows) > 1e-3)
+        // All rows listed: the loss of every row, as without imageRows.
+        let full = RelationObjective.loss(texts: texts, images: images, negativeTexts: nil, negativeRows: [], keys: keysOfRows,
+                                          imageRows: [0, 1, 2, 3], logScale: Variable(Tensor(scalar: 0)), objective: objective).terms
+        #expect(abs(try #require(full["loss_image"]) - Double(allRows)) < 1e-6)
+    }
+
     /// Features built additively from the axes (front-left = front + left, …) compose exactly;
     /// features where every diagonal points along one shared direction do not.
     @Test func configurationDirectionsTellComposedFromNot() throws {

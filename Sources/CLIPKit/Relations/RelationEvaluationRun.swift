@@ -27,13 +27,13 @@ public enum RelationEvaluationRun {
 
     /// Anomaly scores (Eq. 11) of `count` held-out traffic frames drawn from `seed`.
     public static func anomaly(model reference: String, options: ModelOptions = ModelOptions(), count: Int, seed: UInt64, imageSize: Int,
-                               regionMargin: Double = 0.15, progress: ((Int, Int) -> Void)? = nil)
+                               cyclistLaneCar: Bool = false, regionMargin: Double = 0.15, progress: ((Int, Int) -> Void)? = nil)
         throws -> (report: AnomalyScoring.Report, frames: [AnomalyScoring.FrameScore]) {
         let model = try RelationAwareCLIP.evaluationModel(reference, options: options)
-        let traffic = TrafficScenes(imageSize: imageSize, seed: seed)
+        let traffic = TrafficScenes(imageSize: imageSize, seed: seed, cyclistLaneCar: cyclistLaneCar)
         let frames = traffic.scenes(count, split: .heldOut, seed: seed &+ 4).map(traffic.frame)
-        let scores = try AnomalyScoring.score(model: model, frames: frames, anomalyDescriptions: TrafficScenes.anomalyDescriptions,
-                                              normalDescriptions: TrafficScenes.normalDescriptions, miner: try RelationMiner.installed(),
+        let scores = try AnomalyScoring.score(model: model, frames: frames, anomalyDescriptions: traffic.frameAnomalyDescriptions,
+                                              normalDescriptions: traffic.frameNormalDescriptions, miner: try RelationMiner.installed(),
                                               regionMargin: regionMargin, progress: progress)
         return (try AnomalyScoring.report(scores), scores)
     }

@@ -18,7 +18,7 @@ public struct RelationData: Sendable {
     /// Generated scenes (seeded), VSR JSON-lines files with boxes, or COCO captions grounded in
     /// COCO instances, as configured.
     public static func load(_ data: RelationTaskConfiguration.Data, seed: UInt64) throws -> RelationData {
-        let traffic = TrafficScenes(imageSize: max(data.imageSize, 64), seed: seed)
+        let traffic = TrafficScenes(imageSize: max(data.imageSize, 64), seed: seed, cyclistLaneCar: data.cyclistLaneCar ?? false)
         if data.source != .scenes, !(data.heldOutConfigurations ?? []).isEmpty {
             throw RelationError.invalidConfiguration("sa_clip.data.held_out_configurations applies to generated scenes only")
         }

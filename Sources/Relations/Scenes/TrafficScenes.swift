@@ -15,6 +15,15 @@ import Tensor
 /// with that caption's opposite (a normal statement for an anomaly and the reverse) as the
 /// negative. `normalDescriptions` and `anomalyDescriptions` are the two description sets of
 /// Eq. 11. The held-out split uses other random placements and colours than training.
+///
+/// With `cyclistLaneCar` every cyclist frame also shows a car in the cyclist's lane, ahead of the
+/// cyclist and driving the lane's way: with the traffic the cyclist follows it (its red rear
+/// lights face the cyclist's white front light), against the traffic the car comes head-on (its
+/// windscreen faces the light). The cyclist's statements then say so, relative to that car: "A
+/// cyclist is following the car." and "A cyclist is facing the oncoming car." (object: the car),
+/// so the text names what the image shows next to the cyclist instead of a lane rule ("with the
+/// traffic", grounded to the whole road). Frames of other situations, and every frame without
+/// the option, are drawn as before.
 public struct TrafficScenes: Sendable {
     public typealias Split = SpatialScenes.Split
 
@@ -99,12 +108,35 @@ public struct TrafficScenes: Sendable {
 
     public let imageSize: Int
     public let seed: UInt64
+    /// Cyclist frames show a car ahead in the cyclist's lane and state the cyclist's direction
+    /// relative to it (`sa_clip.data.cyclist_lane_car`). Default false.
+    public let cyclistLaneCar: Bool
 
-    public init(imageSize: Int = 128, seed: UInt64 = 0) {
+    public init(imageSize: Int = 128, seed: UInt64 = 0, cyclistLaneCar: Bool = false) {
         precondition(imageSize >= 64, "traffic frames need at least 64 pixels")
         self.imageSize = imageSize
         self.seed = seed
+        self.cyclistLaneCar = cyclistLaneCar
     }
+
+    /// The cyclist's statements relative to the car ahead in its lane (`cyclistLaneCar`).
+    public static let cyclistLaneCarNormal = ("cyclist", "following", "car")
+    public static let cyclistLaneCarAnomalous = ("cyclist", "facing", "oncoming car")
+
+    /// The normal statement of `situation` in this generator's frames.
+    public func normalStatement(_ situation: Situation) -> (String, String, String) {
+        cyclistLaneCar && situation == .cyclistHeading ? Self.cyclistLaneCarNormal : situation.normal
+    }
+
+    /// The anomalous statement of `situation` in this generator's frames.
+    public func anomalousStatement(_ situation: Situation) -> (String, String, String) {
+        cyclistLaneCar && situation == .cyclistHeading ? Self.cyclistLaneCarAnomalous : situation.anomalous
+    }
+
+    /// D_b of Eq. 11 for this generator's frames (`normalDescriptions` unless `cyclistLaneCar`).
+    public var frameNormalDescriptions: [String] { Situation.allCases.map { Self.sentence(normalStatement($0)) } }
+    /// D_a of Eq. 11 for this generator's frames (`anomalyDescriptions` unless `cyclistLaneCar`).
+    public var frameAnomalyDescriptions: [String] { Situation.allCases.map { Self.sentence(anomalousStatement($0)) } }
 
     /// "A car is driving on the road." for a (subject, relation, object) statement.
     public static func sentence(_ statement: (String, String, String)) -> String {
@@ -246,6 +278,15 @@ public struct TrafficScenes: Sendable {
             subjectBox = car(x: middle + uniform(-6...6) * unit, y: bandY, heading: Double.pi / 2 + uniform(-0.35...0.35)
                                                                                       + (uniform(0...1) < 0.5 ? 0 : Double.pi))
             objectBox = road
+        case (.cyclistHeading, let against) where cyclistLaneCar:
+            // The cyclist and the car ahead of it (along the cyclist's heading) centred on the band.
+            let x = laneX < middle ? sidewalk + 6 * unit : size - sidewalk - 6 * unit
+            let heading = laneHeading(x) + (against ? Double.pi : 0)
+            let ahead = -cos(heading)  // +1: down the frame, −1: up
+            let separation = (8 + 13 + uniform(6...12)) * unit  // half the cyclist + half the car + the gap
+            let y = bandY + uniform(-4...4) * unit
+            subjectBox = cyclist(x: x, y: y - ahead * separation / 2, heading: heading)
+            objectBox = car(x: laneX + uniform(-2...2) * unit, y: y + ahead * separation / 2, heading: laneHeading(laneX))
         case (.cyclistHeading, let against):
             let x = laneX < middle ? sidewalk + 6 * unit : size - sidewalk - 6 * unit
             subjectBox = cyclist(x: x, y: bandY + uniform(-8...8) * unit, heading: laneHeading(x) + (against ? Double.pi : 0))
@@ -259,15 +300,16 @@ public struct TrafficScenes: Sendable {
     /// statement as the negative; `group` is "normal" or the anomaly's name.
     public func example(_ scene: Scene) throws -> RelationExample {
         let frame = frame(scene)
-        let statement = scene.isAnomalous ? scene.situation.anomalous : scene.situation.normal
-        let opposite = scene.isAnomalous ? scene.situation.normal : scene.situation.anomalous
+        let statement = scene.isAnomalous ? anomalousStatement(scene.situation) : normalStatement(scene.situation)
+        let opposite = scene.isAnomalous ? normalStatement(scene.situation) : anomalousStatement(scene.situation)
         let (caption, triple) = try Self.captioned(statement)
         let (negativeCaption, negativeTriple) = try Self.captioned(opposite)
         return RelationExample(image: .inMemory(frame.image), caption: caption, triple: triple,
                                negative: NegativeCaption(caption: negativeCaption, triple: negativeTriple),
                                subjectBox: frame.subjectBox, objectBox: frame.objectBox, label: true,
                                group: frame.anomaly?.rawValue ?? "normal",
-                               negativeObjectBox: opposite.2 == statement.2 ? nil : frame.nearest(category: opposite.2, to: frame.subjectBox))
+                               negativeObjectBox: Self.head(opposite.2) == Self.head(statement.2) ? nil
+                                   : frame.nearest(category: Self.head(opposite.2), to: frame.subjectBox))
     }
 
     /// The examples of `scenes`, drawn on all cores.
@@ -275,14 +317,19 @@ public struct TrafficScenes: Sendable {
         try ParallelPreparation.results(count: scenes.count) { try example(scenes[$0]) }.map { try $0.get() }
     }
 
-    /// "A car is driving on the road." with its triple's spans.
+    /// The head noun of an object phrase ("car" of "oncoming car"): its frame category.
+    static func head(_ phrase: String) -> String { phrase.split(separator: " ").last.map(String.init) ?? phrase }
+
+    /// "A car is driving on the road." with its triple's spans; the object's span is its head noun
+    /// ("car" of "the oncoming car"), as the miner gives it when Eq. 11 mines the descriptions.
     static func captioned(_ statement: (String, String, String)) throws -> (String, RelationTriple) {
         let caption = sentence(statement)
         let subjectStart = 2, relationStart = subjectStart + statement.0.count + 4
-        let objectStart = relationStart + statement.1.count + 5
+        let objectEnd = relationStart + statement.1.count + 5 + statement.2.count
+        let objectStart = objectEnd - head(statement.2).count
         return (caption, RelationTriple(
             subject: try CaptionPhrase(in: caption, characters: subjectStart..<(subjectStart + statement.0.count)),
             relation: try CaptionPhrase(in: caption, characters: relationStart..<(relationStart + statement.1.count)),
-            object: try CaptionPhrase(in: caption, characters: objectStart..<(objectStart + statement.2.count))))
+            object: try CaptionPhrase(in: caption, characters: objectStart..<objectEnd)))
     }
 }

@@ -37,12 +37,20 @@ public enum PositiveKeys {
         -> (texts: [RelationTriple], images: [RelationTriple]) {
         let captions = examples.map(\.triple)
         switch singleAxisPositives {
-        case .caption: return (captions, captions)
+        case .caption, .textsOnly: return (captions, captions)
         case .scene:
             let scenes = examples.map(sceneTriple(of:))
             return (scenes, scenes)
         case .sceneForImages: return (captions, examples.map(sceneTriple(of:)))
         }
+    }
+
+    /// Whether each example enters L_v under `singleAxisPositives`: all do, except under
+    /// `texts_only` the scenes whose caption states less than their configuration.
+    public static func entersImageLoss(_ examples: [RelationExample], singleAxisPositives: RelationTaskConfiguration.SingleAxisPositives)
+        -> [Bool] {
+        guard singleAxisPositives == .textsOnly else { return [Bool](repeating: true, count: examples.count) }
+        return examples.map { sceneTriple(of: $0) == $0.triple }
     }
 
     /// One integer per triple; equal keys get equal integers (numbered in order of appearance).

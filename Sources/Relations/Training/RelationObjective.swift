@@ -8,7 +8,8 @@ import Training
 ///
 ///     L = w_u·L_u + w_v·L_v + w_t·L_triplet + w_c·L_clip
 ///     L_u = InterSample(u), L_v = InterSample(v)            (Eq. 9, `Losses.interSampleContrastive`, τ;
-///                                                            L_v's keys may differ: `imageKeys`)
+///                                                            L_v's keys may differ: `imageKeys`;
+///                                                            L_v may read some rows only: `imageRows`)
 ///     L_triplet = mean over rows with a negative of max(0, ‖v − u‖² − ‖v − u′‖² + α)   (Eq. 10)
 ///               or max(0, ‖v − u‖² − ‖v′ − u′‖² + α) with v′ the image grounded to the negative's
 ///               own objects (`negativeImages`, objective.negative_grounding "own")
@@ -16,9 +17,10 @@ import Training
 public enum RelationObjective {
     /// The loss and each term's value (`loss_text`, `loss_image`, `loss_triplet`, `loss_contrastive`).
     /// `negativeImages` (`[2N, width]`, nil: `images`) are the images grounded to each row's negative;
-    /// `imageKeys` (nil: `keys`) mark L_v's positives, `keys` L_u's.
+    /// `imageKeys` (nil: `keys`) mark L_v's positives, `keys` L_u's; `imageRows` (nil: all) are the
+    /// rows L_v runs over (the others are neither its anchors nor its negatives).
     public static func loss(texts: Variable, images: Variable, negativeImages: Variable? = nil, negativeTexts: Variable?, negativeRows: [Int],
-                            keys: [Int], imageKeys: [Int]? = nil, logScale: Variable,
+                            keys: [Int], imageKeys: [Int]? = nil, imageRows: [Int]? = nil, logScale: Variable,
                             objective: RelationTaskConfiguration.Objective) -> (loss: Variable, terms: [String: Double]) {
         var total: Variable?
         var terms: [String: Double] = [:]
@@ -32,7 +34,13 @@ public enum RelationObjective {
             Losses.interSampleContrastive(embeddings: texts, keys: keys, temperature: objective.temperature)
         }
         add("loss_image", objective.imageWeight) {
-            Losses.interSampleContrastive(embeddings: images, keys: imageKeys ?? keys, temperature: objective.temperature)
+            let imageKeys = imageKeys ?? keys
+            guard let imageRows, imageRows.count < imageKeys.count else {
+                return Losses.interSampleContrastive(embeddings: images, keys: imageKeys, temperature: objective.temperature)
+            }
+            guard !imageRows.isEmpty else { return (images * 0).sum() }
+            return Losses.interSampleContrastive(embeddings: Variable.gather(rowsOf: images, indices: imageRows),
+                                                 keys: imageRows.map { imageKeys[$0] }, temperature: objective.temperature)
         }
         if let negativeTexts, !negativeRows.isEmpty {
             add("loss_triplet", objective.tripletWeight) {

@@ -72,7 +72,10 @@ public final class RelationTraining {
         let keyed = PositiveKeys.triples(data.train, singleAxisPositives: task.objective.singleAxisPositives)
         let keys = PositiveKeys.keys(keyed.texts, positives: rules)
         let imageKeys = task.objective.singleAxisPositives == .sceneForImages ? PositiveKeys.keys(keyed.images, positives: rules) : nil
-        let source = RelationBatchSource(keys: keys, imageKeys: imageKeys, anchorsPerBatch: task.anchorsPerBatch, seed: configuration.seed &+ 1)
+        let entersImageLoss = task.objective.singleAxisPositives == .textsOnly
+            ? PositiveKeys.entersImageLoss(data.train, singleAxisPositives: task.objective.singleAxisPositives) : nil
+        let source = RelationBatchSource(keys: keys, imageKeys: imageKeys, entersImageLoss: entersImageLoss, anchorsPerBatch: task.anchorsPerBatch,
+                                         seed: configuration.seed &+ 1)
         let optimizer = configuration.optimizer.makeOptimizer(groups: Self.optimizationGroups(model: model, headsScale: task.headsLearningRateScale))
         let loop = configuration.training
         let schedule = configuration.schedule.schedule(learningRate: configuration.optimizer.learningRate, totalSteps: loop.steps)
@@ -132,7 +135,8 @@ public final class RelationTraining {
             (images, negativeImages) = (model.encodeImages(rowFeatures), nil)
         }
         return RelationObjective.loss(texts: texts, images: images, negativeImages: negativeImages, negativeTexts: negativeTexts,
-                                      negativeRows: negativeRows, keys: batch.keys, imageKeys: batch.imageKeys, logScale: model.logScale.variable, objective: objective).loss
+                                      negativeRows: negativeRows, keys: batch.keys, imageKeys: batch.imageKeys,
+                                      imageRows: batch.imageRows, logScale: model.logScale.variable, objective: objective).loss
     }
 
     /// The held-out report (nil without validation examples).
@@ -155,8 +159,8 @@ public final class RelationTraining {
     public func evaluateAnomalies(miner: RelationMiner) throws -> AnomalyScoring.Report? {
         guard !data.trafficValidation.isEmpty else { return nil }
         let frames = data.trafficValidation.map(data.traffic.frame)
-        return try AnomalyScoring.report(AnomalyScoring.score(model: model, frames: frames, anomalyDescriptions: TrafficScenes.anomalyDescriptions,
-                                                              normalDescriptions: TrafficScenes.normalDescriptions, miner: miner,
+        return try AnomalyScoring.report(AnomalyScoring.score(model: model, frames: frames, anomalyDescriptions: data.traffic.frameAnomalyDescriptions,
+                                                              normalDescriptions: data.traffic.frameNormalDescriptions, miner: miner,
                                                               regionMargin: configuration.saCLIP.regionMargin))
     }
 }

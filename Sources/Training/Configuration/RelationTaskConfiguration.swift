@@ -40,6 +40,12 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         /// together, are each grounded on their own. Images are unchanged (the feature cache is
         /// shared with runs without it). Default none (0): every caption states its configuration.
         public var singleAxisCaptions: Double?
+        /// Generated traffic: every cyclist frame also shows a car ahead in the cyclist's lane,
+        /// driving the lane's way (followed with the traffic, head-on against it), and the
+        /// cyclist's statements name it: "A cyclist is following the car." / "A cyclist is facing
+        /// the oncoming car." (Eq. 11's descriptions too); `TrafficScenes.cyclistLaneCar`. Default
+        /// none (false): the cyclist alone, "riding with / against the traffic".
+        public var cyclistLaneCar: Bool?
         /// `vsr_jsonl`: the training file and an optional validation file; images are resolved
         /// against `image_root` (default: each file's folder).
         public var path: String?
@@ -51,7 +57,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
 
         public init(source: Source = .scenes, spatialCount: Int = 2400, trafficCount: Int = 0, validationCount: Int = 400,
                     trafficValidationCount: Int = 0, imageSize: Int = 128, heldOutFraction: Double = 0.25, heldOutConfigurations: [String]? = nil,
-                    singleAxisCaptions: Double? = nil, path: String? = nil,
+                    singleAxisCaptions: Double? = nil, cyclistLaneCar: Bool? = nil, path: String? = nil,
                     validationPath: String? = nil, imageRoot: String? = nil, instancesPath: String? = nil,
                     validationInstancesPath: String? = nil) {
             self.source = source
@@ -63,6 +69,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             self.heldOutFraction = heldOutFraction
             self.heldOutConfigurations = heldOutConfigurations
             self.singleAxisCaptions = singleAxisCaptions
+            self.cyclistLaneCar = cyclistLaneCar
             self.path = path
             self.validationPath = validationPath
             self.imageRoot = imageRoot
@@ -74,6 +81,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             case source, spatialCount = "spatial_count", trafficCount = "traffic_count", validationCount = "validation_count"
             case trafficValidationCount = "traffic_validation_count", imageSize = "image_size", heldOutFraction = "held_out_fraction"
             case heldOutConfigurations = "held_out_configurations", singleAxisCaptions = "single_axis_captions"
+            case cyclistLaneCar = "cyclist_lane_car"
             case path, validationPath = "validation_path", imageRoot = "image_root", instancesPath = "instances_path"
             case validationInstancesPath = "validation_instances_path"
         }
@@ -90,6 +98,7 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
             heldOutFraction = try container.decodeIfPresent(Double.self, forKey: .heldOutFraction) ?? defaults.heldOutFraction
             heldOutConfigurations = try container.decodeIfPresent([String].self, forKey: .heldOutConfigurations)
             singleAxisCaptions = try container.decodeIfPresent(Double.self, forKey: .singleAxisCaptions)
+            cyclistLaneCar = try container.decodeIfPresent(Bool.self, forKey: .cyclistLaneCar)
             path = try container.decodeIfPresent(String.self, forKey: .path)
             validationPath = try container.decodeIfPresent(String.self, forKey: .validationPath)
             imageRoot = try container.decodeIfPresent(String.self, forKey: .imageRoot)
@@ -133,6 +142,11 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         /// (the image is what it shows): the text side is that of `caption`, the image side that of
         /// captions that all state their configuration.
         case sceneForImages = "scene_for_images"
+        /// The caption's triple for L_u, and the row is left out of L_v (neither an anchor nor
+        /// another anchor's negative; it still enters L_u and the triplet loss): a diagonal image
+        /// is never grouped with the axial scenes' images nor pushed from the other diagonal ones
+        /// because of what its caption leaves out, and the text keys are those of `caption`.
+        case textsOnly = "texts_only"
     }
 
     /// The loss: weights of its terms and their settings.
@@ -157,7 +171,8 @@ public struct RelationTaskConfiguration: Codable, Sendable, Equatable {
         public var trafficPositives: Positives?
         /// `shared` (default, Eq. 10) or `own`.
         public var negativeGrounding: NegativeGrounding
-        /// Positives of single-axis rows: `caption` (default, as before), `scene` or `scene_for_images`.
+        /// Positives of single-axis rows: `caption` (default, as before), `scene`, `scene_for_images`
+        /// or `texts_only` (caption keys for L_u, the rows left out of L_v).
         public var singleAxisPositives: SingleAxisPositives
 
         public init(textWeight: Float = 1, imageWeight: Float = 1, tripletWeight: Float = 1, contrastiveWeight: Float = 0,
