@@ -1,3 +1,4 @@
+import CLIPKit
 import Foundation
 import Server
 import TestSupport
@@ -11,7 +12,12 @@ import Testing
     static func impatientServer(requestTimeout: Duration = .seconds(1), idleTimeout: Duration = .seconds(2),
                                 batching: Bool = false) async throws -> (ServerHarness, Int) {
         let server = try await ServerHarness.running()
-        let port = try await ServerHarness.start([batching ? server.batchingCollection : server.collection], token: nil) {
+        // A batching collection of its own over the harness's batched store: a query this suite
+        // leaves behind must not land in the shared batcher, whose model calls `TextBatchingTests` counts.
+        let collection = try batching
+            ? ServedCollection(storeURL: server.folder.file("batched.db"), decoder: .init(maximumPixelCount: ServerHarness.maximumPixels))
+            : server.collection
+        let port = try await ServerHarness.start([collection], token: nil) {
             $0.requestTimeout = requestTimeout
             $0.idleTimeout = idleTimeout
         }
