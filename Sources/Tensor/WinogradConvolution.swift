@@ -30,11 +30,7 @@ public struct WinogradKernels: Sendable {
                     let (kernel, half, full) = (scratch, scratch + r * r, scratch + r * r + alpha * r)  // g, G g, G g Gᵀ
                     for group in range {
                         let first = group * lanes, used = Swift.min(lanes, pairs - first)
-                        for index in 0..<(r * r) { kernel[index] = Tensor.TileLanes() }
-                        for lane in 0..<used {
-                            let pairKernel = source + (first + lane) * r * r
-                            for index in 0..<(r * r) { kernel[index][lane] = pairKernel[index] }
-                        }
+                        Tensor.gatherLanes(source + first * r * r, lanes: used, values: r * r, into: kernel)
                         Tensor.multiplyLanes(evaluation, kernel, into: half, rows: alpha, inner: r, columns: r)
                         Tensor.multiplyLanesTransposed(half, evaluation, into: full, rows: alpha, inner: r, columns: alpha)
                         Tensor.storePoints(full, points: points, used: used, into: target + first, pointStride: pairs)
@@ -261,6 +257,36 @@ extension Tensor {
         }
     }
 
+    /// Lane `l` of `values[v]` = `source[l · values + v]`, for `lanes` consecutive runs of `values`
+    /// floats (e.g. eight channel pairs' r×r kernels); unused lanes are zero. The transpose is done
+    /// through a plain float view of the lanes, not element by element on SIMD values.
+    @inline(__always)
+    static func gatherLanes<Lanes: SIMD>(_ source: UnsafePointer<Float>, lanes used: Int, values: Int,
+                                         into target: UnsafeMutablePointer<Lanes>) where Lanes.Scalar == Float {
+        let width = Lanes.scalarCount
+        UnsafeMutableRawPointer(target).withMemoryRebound(to: Float.self, capacity: values * width) { floats in
+            if used < width { floats.update(repeating: 0, count: values * width) }
+            for lane in 0..<used {
+                let run = source + lane * values
+                for value in 0..<values { floats[value &* width &+ lane] = run[value] }
+            }
+        }
+    }
+
+    /// The inverse of `gatherLanes`: `target[l · values + v]` = lane `l` of `values[v]` for the first
+    /// `lanes` lanes.
+    @inline(__always)
+    static func scatterLanes<Lanes: SIMD>(_ source: UnsafePointer<Lanes>, lanes used: Int, values: Int,
+                                          into target: UnsafeMutablePointer<Float>) where Lanes.Scalar == Float {
+        let width = Lanes.scalarCount
+        UnsafeRawPointer(source).withMemoryRebound(to: Float.self, capacity: values * width) { floats in
+            for lane in 0..<used {
+                let run = target + lane * values
+                for value in 0..<values { run[value] = floats[value &* width &+ lane] }
+            }
+        }
+    }
+
     /// Stores the first `used` lanes of each of `points` vectors to `target + point·pointStride`
     /// (V_ξ of a lane group of tiles into `[α², count]`): one vector store when every lane is used.
     @inline(__always)
@@ -283,6 +309,7 @@ extension Tensor {
                                            rows: Int, inner: Int, columns: Int) where Lanes.Scalar == Float {
         // The tile sizes F(2…4, 3) and F(2…3, 5) use, as constants, so that each entry's sum is unrolled.
         switch inner {
+        case 3: multiplyLanesUnrolled(a, b, into: c, rows: rows, inner: 3, columns: columns)
         case 4: multiplyLanesUnrolled(a, b, into: c, rows: rows, inner: 4, columns: columns)
         case 5: multiplyLanesUnrolled(a, b, into: c, rows: rows, inner: 5, columns: columns)
         case 6: multiplyLanesUnrolled(a, b, into: c, rows: rows, inner: 6, columns: columns)
@@ -313,6 +340,7 @@ extension Tensor {
     static func multiplyLanesTransposed<Lanes: SIMD>(_ a: UnsafePointer<Lanes>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Lanes>,
                                                      rows: Int, inner: Int, columns: Int) where Lanes.Scalar == Float {
         switch inner {
+        case 3: multiplyLanesTransposedUnrolled(a, b, into: c, rows: rows, inner: 3, columns: columns)
         case 4: multiplyLanesTransposedUnrolled(a, b, into: c, rows: rows, inner: 4, columns: columns)
         case 5: multiplyLanesTransposedUnrolled(a, b, into: c, rows: rows, inner: 5, columns: columns)
         case 6: multiplyLanesTransposedUnrolled(a, b, into: c, rows: rows, inner: 6, columns: columns)

@@ -167,10 +167,7 @@ extension Tensor {
                         }
                         multiplyLanes(gt, point, into: half, rows: r, inner: alpha, columns: alpha)
                         multiplyLanesTransposed(half, gt, into: full, rows: r, inner: alpha, columns: r)
-                        for lane in 0..<used {
-                            let pairKernel = target + (first + lane) * r * r
-                            for index in 0..<(r * r) { pairKernel[index] = full[index][lane] }
-                        }
+                        scatterLanes(full, lanes: used, values: r * r, into: target + first * r * r)
                     }
                 }
             }

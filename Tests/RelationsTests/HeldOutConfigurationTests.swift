@@ -103,7 +103,8 @@ import Training
 
         func keys(_ rule: RelationTaskConfiguration.SingleAxisPositives) -> (texts: [Int], images: [Int]) {
             let triples = PositiveKeys.triples(examples, singleAxisPositives: rule)
-            return (PositiveKeys.keys(triples.texts, positives: .relation), PositiveKeys.keys(triples.images, positives: .relation))
+            #expect((triples.images == nil) == (rule != .sceneForImages))
+            return (PositiveKeys.keys(triples.texts, positives: .relation), PositiveKeys.keys(triples.images ?? triples.texts, positives: .relation))
         }
         let caption = keys(.caption), scene = keys(.scene), split = keys(.sceneForImages)
         for byCaption in [caption.texts, caption.images, split.texts] {
@@ -154,16 +155,16 @@ import Training
         let generator = SpatialScenes(imageSize: 32, heldOutConfigurations: Self.diagonal, seed: 2)
         let scenes = generator.withSingleAxisCaptions(generator.scenes(120, split: .train, seed: 1), fraction: 0.5, seed: 1)
         let examples = try generator.examples(scenes)
-        let flags = PositiveKeys.entersImageLoss(examples, singleAxisPositives: .textsOnly)
+        let flags = try #require(PositiveKeys.entersImageLoss(examples, singleAxisPositives: .textsOnly))
         #expect(flags == scenes.map { $0.captionConfiguration == nil })
         #expect(flags.contains(false) && flags.contains(true))
         for rule in [RelationTaskConfiguration.SingleAxisPositives.caption, .scene, .sceneForImages] {
-            #expect(PositiveKeys.entersImageLoss(examples, singleAxisPositives: rule).allSatisfy { $0 })
+            #expect(PositiveKeys.entersImageLoss(examples, singleAxisPositives: rule) == nil)  // every row enters L_v
         }
         let triples = PositiveKeys.triples(examples, singleAxisPositives: .textsOnly)
         let keys = PositiveKeys.keys(triples.texts, positives: .relation)
         #expect(keys == PositiveKeys.keys(examples.map(\.triple), positives: .relation))
-        #expect(triples.images == triples.texts)
+        #expect(triples.images == nil)  // the images are keyed as the texts
 
         // The batches are those drawn without the flags; imageRows are the positions of the flagged rows.
         var plain = RelationBatchSource(keys: keys, anchorsPerBatch: 8, seed: 3)

@@ -31,25 +31,22 @@ public enum PositiveKeys {
     }
 
     /// The triples that key L_u's and L_v's positives under `singleAxisPositives`: the captions'
-    /// (`caption`), the scenes' (`scene`), or the captions' for texts and the scenes' for images
-    /// (`scene_for_images`).
+    /// (`caption`, `texts_only`) or the scenes' (`scene`) for both, or the captions' for texts and the
+    /// scenes' for images (`scene_for_images`). `images` is nil when it would equal `texts`.
     public static func triples(_ examples: [RelationExample], singleAxisPositives: RelationTaskConfiguration.SingleAxisPositives)
-        -> (texts: [RelationTriple], images: [RelationTriple]) {
-        let captions = examples.map(\.triple)
+        -> (texts: [RelationTriple], images: [RelationTriple]?) {
         switch singleAxisPositives {
-        case .caption, .textsOnly: return (captions, captions)
-        case .scene:
-            let scenes = examples.map(sceneTriple(of:))
-            return (scenes, scenes)
-        case .sceneForImages: return (captions, examples.map(sceneTriple(of:)))
+        case .caption, .textsOnly: return (examples.map(\.triple), nil)
+        case .scene: return (examples.map(sceneTriple(of:)), nil)
+        case .sceneForImages: return (examples.map(\.triple), examples.map(sceneTriple(of:)))
         }
     }
 
-    /// Whether each example enters L_v under `singleAxisPositives`: all do, except under
-    /// `texts_only` the scenes whose caption states less than their configuration.
+    /// Whether each example enters L_v under `singleAxisPositives`: under `texts_only` all but the
+    /// scenes whose caption states less than their configuration; nil (every example) otherwise.
     public static func entersImageLoss(_ examples: [RelationExample], singleAxisPositives: RelationTaskConfiguration.SingleAxisPositives)
-        -> [Bool] {
-        guard singleAxisPositives == .textsOnly else { return [Bool](repeating: true, count: examples.count) }
+        -> [Bool]? {
+        guard singleAxisPositives == .textsOnly else { return nil }
         return examples.map { sceneTriple(of: $0) == $0.triple }
     }
 

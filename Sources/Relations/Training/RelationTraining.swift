@@ -71,9 +71,8 @@ public final class RelationTraining {
         let rules = data.train.indices.map { trafficRows.contains($0) ? trafficPositives : positives }
         let keyed = PositiveKeys.triples(data.train, singleAxisPositives: task.objective.singleAxisPositives)
         let keys = PositiveKeys.keys(keyed.texts, positives: rules)
-        let imageKeys = task.objective.singleAxisPositives == .sceneForImages ? PositiveKeys.keys(keyed.images, positives: rules) : nil
-        let entersImageLoss = task.objective.singleAxisPositives == .textsOnly
-            ? PositiveKeys.entersImageLoss(data.train, singleAxisPositives: task.objective.singleAxisPositives) : nil
+        let imageKeys = keyed.images.map { PositiveKeys.keys($0, positives: rules) }
+        let entersImageLoss = PositiveKeys.entersImageLoss(data.train, singleAxisPositives: task.objective.singleAxisPositives)
         let source = RelationBatchSource(keys: keys, imageKeys: imageKeys, entersImageLoss: entersImageLoss, anchorsPerBatch: task.anchorsPerBatch,
                                          seed: configuration.seed &+ 1)
         let optimizer = configuration.optimizer.makeOptimizer(groups: Self.optimizationGroups(model: model, headsScale: task.headsLearningRateScale))
