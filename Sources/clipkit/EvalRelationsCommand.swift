@@ -11,7 +11,8 @@ struct EvalRelationsCommand: ParsableCommand {
         discussion: """
             Draws --count held-out CLEVR-style scenes (the same as a training run with that --seed draws) and, for each \
             model, reports true/false accuracy (paired and threshold) and the silhouette by spatial configuration of \
-            image and text features; --svg writes t-SNE panels of every model's image and text features coloured by \
+            image and text features, overall and per configuration (the mean silhouette of its scenes and the \
+            configuration nearest to most of them); --svg writes t-SNE panels of every model's image and text features coloured by \
             configuration (SA-CLIP's Fig. 4). For each diagonal configuration it also prints how the direction between \
             its mean feature and its opposite's relates to its two axes' directions and to the other diagonal's \
             (ConfigurationDirections), in text and image features: whether a diagonal is composed from its axes.
@@ -46,6 +47,8 @@ struct EvalRelationsCommand: ParsableCommand {
             print("\(result.label): " + RelationTrainingRun.describe(result.report))
             let accuracies = result.report.groupAccuracy.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }
             print("  paired accuracy by configuration: " + accuracies.joined(separator: ", "))
+            if let groups = result.report.textGroupSilhouettes { print("  text silhouette by configuration: " + RelationTrainingRun.describe(groups)) }
+            if let groups = result.report.imageGroupSilhouettes { print("  image silhouette by configuration: " + RelationTrainingRun.describe(groups)) }
             for configuration in SpatialConfiguration.allCases {
                 for (part, directions) in result.directions[configuration] ?? [] {
                     print("  \(configuration.rawValue), \(part): " + directions.describe(axes: configuration.axes))

@@ -28,6 +28,34 @@ import Testing
         #expect(throws: EvaluationError.self) { try SilhouetteScore.mean(points: Tensor(shape: [3, 1], scalars: [0, 1, 2]), labels: [0, 0, 0]) }
     }
 
+    /// s(i) per point as scikit-learn's `silhouette_samples` (0 for the singleton cluster 3), the
+    /// cluster attaining b(i) as NumPy finds it, and per cluster their mean and the majority nearest cluster.
+    @Test func silhouetteSamplesAndClustersMatchScikitLearn() throws {
+        let points = try tensor("silhouette.points"), labels = try tensor("silhouette.labels").scalars.map { Int($0) }
+        let expected = try tensor("silhouette.samples").scalars.map(Double.init)
+        let nearest = try tensor("silhouette.nearest").scalars.map { Int($0) }
+        let samples = try SilhouetteScore.samples(points: points, labels: labels)
+        #expect(samples.count == 30)
+        for (sample, (value, other)) in zip(samples, zip(expected, nearest)) {
+            #expect(abs(sample.value - value) < 1e-5 && sample.nearestOtherCluster == other)
+        }
+        #expect(samples[29].value == 0 && samples[29].nearestOtherCluster == 1)
+        let clusters = try SilhouetteScore.byCluster(points: points, labels: labels)
+        #expect(clusters.keys.sorted() == [0, 1, 2, 3])
+        // Nearest clusters by point (fixture): cluster 0 → 2 ×6, 1 ×3, 3 ×1; cluster 1 → 3 ×7; cluster 2 → 3 ×10, 0 ×2; cluster 3 → 1.
+        #expect(clusters[0]?.size == 10 && clusters[0]?.nearestOtherCluster == 2 && clusters[0]?.nearestOtherShare == 0.6)
+        #expect(clusters[1]?.size == 7 && clusters[1]?.nearestOtherCluster == 3 && clusters[1]?.nearestOtherShare == 1)
+        #expect(clusters[2]?.size == 12 && clusters[2]?.nearestOtherCluster == 3 && abs((clusters[2]?.nearestOtherShare ?? 0) - 10.0 / 12) < 1e-12)
+        #expect(clusters[3]?.size == 1 && clusters[3]?.meanSilhouette == 0 && clusters[3]?.nearestOtherCluster == 1)
+        for (cluster, range) in [(0, 0..<10), (1, 10..<17), (2, 17..<29)] {
+            let mean = expected[range].reduce(0, +) / Double(range.count)
+            #expect(abs(clusters[cluster]!.meanSilhouette - mean) < 1e-5)
+        }
+        // The size-weighted mean of the clusters' means is the overall mean.
+        let weighted = clusters.values.map { Double($0.size) * $0.meanSilhouette }.reduce(0, +) / 30
+        #expect(abs(weighted - Double(try tensor("silhouette.value").scalars[0])) < 1e-5)
+    }
+
     /// From scikit-learn's initial embedding the exact t-SNE ends at (nearly) its KL divergence.
     @Test func exactTSNEReachesScikitLearnsKLDivergence() throws {
         let reference = Double(try tensor("tsne.kl").scalars[0])

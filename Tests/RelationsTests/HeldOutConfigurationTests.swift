@@ -274,6 +274,40 @@ import Training
         }
     }
 
+    /// Image points placed per configuration, ten units apart on a line, except front-left's,
+    /// drawn on top of front's: those two groups' silhouettes fall to about 0, each nearest to
+    /// the other for all of its scenes, every other group stays near 1; the text points, all
+    /// apart, keep every group near 1. The size-weighted mean of the groups is the overall figure.
+    @Test func reportGivesTheSilhouetteOfEachConfiguration() throws {
+        let generator = SpatialScenes(imageSize: 32, seed: 4)
+        let examples = try generator.examples(generator.scenes(96, split: .heldOut, seed: 3))
+        let names = SpatialConfiguration.allCases.map(\.rawValue)
+        func points(placing place: (String) -> String) -> Tensor {
+            Tensor(shape: [examples.count, 2], scalars: examples.enumerated().flatMap { index, example in
+                [Float(10 * names.firstIndex(of: place(example.group!))!), Float(index % 5) * 0.1]
+            })
+        }
+        let texts = points { $0 }, images = points { $0 == "front-left" ? "front" : $0 }
+        let features = RelationEvaluation.Features(texts: texts, images: images, flippedTexts: texts, flippedImages: images,
+                                                   flippable: examples.map { $0.negative != nil }, relationColumns: nil)
+        let report = try RelationEvaluation.report(examples: examples, features: features)
+        let imageGroups = try #require(report.imageGroupSilhouettes), textGroups = try #require(report.textGroupSilhouettes)
+        #expect(Set(imageGroups.keys) == Set(names) && Set(textGroups.keys) == Set(names))
+        for (name, group) in imageGroups {
+            if name == "front" || name == "front-left" {
+                #expect(abs(group.silhouette) < 0.2)
+                #expect(group.nearestGroup == (name == "front" ? "front-left" : "front") && group.nearestShare == 1)
+            } else {
+                #expect(group.silhouette > 0.9)
+            }
+        }
+        #expect(textGroups.values.allSatisfy { $0.silhouette > 0.9 })
+        let truths = examples.filter(\.label).count
+        #expect(imageGroups.values.map(\.points).reduce(0, +) == truths)
+        let weighted = imageGroups.values.map { Double($0.points) * $0.silhouette }.reduce(0, +) / Double(truths)
+        #expect(abs(weighted - (report.imageSilhouette ?? .nan)) < 1e-9)
+    }
+
     /// (LN(W_F f + b_F) + LN(W_P p + b_P)) / 2, computed by hand with unit LayerNorm weights.
     @Test func regionEmbeddingIsLXMERTsAverageOfNormalisedParts() throws {
         var generator = SeededGenerator(seed: 9)

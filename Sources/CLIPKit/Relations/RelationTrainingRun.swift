@@ -76,7 +76,10 @@ public enum RelationTrainingRun {
         let after = try training.evaluate()
         let anomalyAfter = try miner.flatMap { try training.evaluateAnomalies(miner: $0) }
         let configurationsAfter = try training.evaluateConfigurations()
-        if let after { write("after \(training.trainer.step) steps: " + describe(after)) }
+        if let after {
+            write("after \(training.trainer.step) steps: " + describe(after))
+            if let groups = after.imageGroupSilhouettes { write("after training, image silhouette by configuration: " + describe(groups)) }
+        }
         if let configurationsAfter {
             write("after training, seen configurations: " + describe(configurationsAfter.seen))
             write("after training, held-out configurations: " + describe(configurationsAfter.heldOut))
@@ -107,5 +110,12 @@ public enum RelationTrainingRun {
             parts.append(String(format: "relation halves text %.4f image %.4f", text, image))
         }
         return parts.joined(separator: ", ")
+    }
+
+    /// "front 0.62 (nearest front-left, 80%), …" for each group's silhouette in `groups`, by name.
+    public static func describe(_ groups: [String: RelationEvaluation.GroupSilhouette]) -> String {
+        groups.sorted { $0.key < $1.key }.map { name, group in
+            String(format: "%@ %.3f (nearest %@, %.0f%%)", name, group.silhouette, group.nearestGroup, 100 * group.nearestShare)
+        }.joined(separator: ", ")
     }
 }

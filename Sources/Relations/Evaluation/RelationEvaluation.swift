@@ -33,12 +33,40 @@ public enum RelationEvaluation {
         /// model has them: the sentence and whole-image halves also encode the objects.
         public var relationTextSilhouette: Double?
         public var relationImageSilhouette: Double?
+        /// The text and image silhouettes per group (`SilhouetteScore.byCluster`): the mean s(i) of
+        /// the group's points and the group nearest to most of them, so that a low overall figure
+        /// can be traced to the groups that sit badly and to whom they sit next (nil without silhouettes).
+        public var textGroupSilhouettes: [String: GroupSilhouette]? = nil
+        public var imageGroupSilhouettes: [String: GroupSilhouette]? = nil
 
         enum CodingKeys: String, CodingKey {
             case captions, pairedAccuracy = "paired_accuracy", thresholdAccuracy = "threshold_accuracy", threshold
             case groupAccuracy = "group_accuracy", textSilhouette = "text_silhouette", imageSilhouette = "image_silhouette"
             case relationTextSilhouette = "relation_text_silhouette", relationImageSilhouette = "relation_image_silhouette"
+            case textGroupSilhouettes = "text_group_silhouettes", imageGroupSilhouettes = "image_group_silhouettes"
         }
+    }
+
+    /// One group's silhouette: the mean over its points, and the other group that is nearest
+    /// (attains b(i)) for most of them, with the share of its points for which it is.
+    public struct GroupSilhouette: Codable, Sendable, Equatable {
+        public var points: Int
+        public var silhouette: Double
+        public var nearestGroup: String
+        public var nearestShare: Double
+
+        enum CodingKeys: String, CodingKey {
+            case points, silhouette, nearestGroup = "nearest_group", nearestShare = "nearest_share"
+        }
+    }
+
+    /// The per-group silhouettes of `points` grouped by `labels` (indices into `names`).
+    static func groupSilhouettes(points: Tensor, labels: [Int], names: [String]) throws -> [String: GroupSilhouette] {
+        let summaries = try SilhouetteScore.byCluster(points: points, labels: labels)
+        return Dictionary(uniqueKeysWithValues: summaries.map { label, summary in
+            (names[label], GroupSilhouette(points: summary.size, silhouette: summary.meanSilhouette,
+                                           nearestGroup: names[summary.nearestOtherCluster], nearestShare: summary.nearestOtherShare))
+        })
     }
 
     /// Features of the examples' captions: u of each caption and of its flip, v for each
@@ -155,13 +183,17 @@ public enum RelationEvaluation {
         }
         let truths = examples.indices.filter { examples[$0].label }
         let groups = truths.map { examples[$0].group ?? examples[$0].triple.relation.text }
-        let groupNumbers = Dictionary(uniqueKeysWithValues: Array(Set(groups)).sorted().enumerated().map { ($0.element, $0.offset) })
+        let groupNames = Array(Set(groups)).sorted()
+        let groupNumbers = Dictionary(uniqueKeysWithValues: groupNames.enumerated().map { ($0.element, $0.offset) })
         let labels = groups.map { groupNumbers[$0]! }
         var silhouettes: [Double?] = [nil, nil, nil, nil]
+        var textGroupSilhouettes: [String: GroupSilhouette]?, imageGroupSilhouettes: [String: GroupSilhouette]?
         if groupNumbers.count >= 2 && groupNumbers.count < truths.count {
             let texts = Tensor.gather(rowsOf: features.texts, indices: truths), images = Tensor.gather(rowsOf: features.images, indices: truths)
             silhouettes[0] = try SilhouetteScore.mean(points: texts, labels: labels)
             silhouettes[1] = try SilhouetteScore.mean(points: images, labels: labels)
+            textGroupSilhouettes = try groupSilhouettes(points: texts, labels: labels, names: groupNames)
+            imageGroupSilhouettes = try groupSilhouettes(points: images, labels: labels, names: groupNames)
             if let columns = features.relationColumns {
                 silhouettes[2] = try SilhouetteScore.mean(points: columnsOf(texts, columns), labels: labels)
                 silhouettes[3] = try SilhouetteScore.mean(points: columnsOf(images, columns), labels: labels)
@@ -169,7 +201,8 @@ public enum RelationEvaluation {
         }
         return Report(captions: judged.count, pairedAccuracy: accuracy(judged[...]), thresholdAccuracy: thresholdAccuracy, threshold: threshold,
                       groupAccuracy: groupAccuracy, textSilhouette: silhouettes[0], imageSilhouette: silhouettes[1],
-                      relationTextSilhouette: silhouettes[2], relationImageSilhouette: silhouettes[3])
+                      relationTextSilhouette: silhouettes[2], relationImageSilhouette: silhouettes[3],
+                      textGroupSilhouettes: textGroupSilhouettes, imageGroupSilhouettes: imageGroupSilhouettes)
     }
 
     /// Columns `columns` of a `[N, D]` matrix.
