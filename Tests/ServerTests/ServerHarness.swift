@@ -63,6 +63,10 @@ final class ServerHarness: @unchecked Sendable {
         configuration.maximumBodyBytes = maximumBytes
         configuration.maximumUploadBytes = maximumBytes
         configuration.allowedOrigin = allowedOrigin
+        // The suites beside the server's can hold both cooperative threads of a 2-core machine for
+        // longer than the default 30 s (a CI run answered a text query with 503 after 89 s); only
+        // the timeout tests, which set their own through `adjust`, are about this limit.
+        configuration.requestTimeout = .seconds(600)
         adjust(&configuration)
         let server = SearchServer(indexes: collections, configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
